@@ -1,0 +1,165 @@
+# r8play: non-recursive GNU make.
+#   make                 debug build            make BUILD=release
+#   make BUILD=asan test sanitizer test run     make test / make demo / make run
+#   make deps            install what is missing (Debian packages, npm lockfile)
+#   make lint-deps       module include boundaries    make fuzz    make screenshots
+#
+# BUILD is debug | release | asan; one object tree per flavour so sanitizer
+# objects never mix with plain ones. O can be overridden to give a parallel
+# worker its own tree. (No trailing comments on assignment lines: make keeps
+# the spaces before '#'.)
+.DEFAULT_GOAL := all
+PROG       := r8play
+VERSION    := 0.1.0
+BUILD      ?= debug
+O          ?= build/$(BUILD)
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+CSTD     := -std=c11
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DR8PLAY_VERSION='"$(VERSION)"' -I.
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wformat=2 \
+            -Wundef -Wvla -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS_debug   := -O0 -g3
+CFLAGS_release := -O2 -DNDEBUG
+SAN            := -fsanitize=address,undefined -fno-sanitize-recover=all
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer $(SAN)
+LDFLAGS_asan   := $(SAN)
+CFLAGS   += $(CSTD) $(WARN) $(CFLAGS_$(BUILD))
+LDFLAGS  += $(LDFLAGS_$(BUILD))
+
+# ncursesw's .pc adds -D_XOPEN_SOURCE=600 -D_DEFAULT_SOURCE: drop them, we set our own
+pc_cflags = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null))
+pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+CURSES_CFLAGS := $(call pc_cflags,ncursesw)
+CURSES_LIBS   := $(call pc_libs,ncursesw)
+# libcjson's .pc adds -I/usr/include/cjson: sources write #include <cJSON.h>
+NET_CFLAGS    := $(call pc_cflags,libcurl libcjson)
+NET_LIBS      := $(call pc_libs,libcurl libcjson)
+# stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
+# render/ compiles the one implementation itself (with our limits).
+IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
+IMG_LIBS      := $(call pc_libs,libsixel libwebp) -lm
+ALL_LIBS       = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+
+MODULES     := themes client render widgets tui
+THEMES_SRC  := $(wildcard themes/*.c)
+CLIENT_SRC  := $(wildcard client/*.c)
+RENDER_SRC  := $(wildcard render/*.c)
+WIDGETS_SRC := $(wildcard widgets/*.c)
+TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
+obj = $(patsubst %.c,$(O)/%.o,$(1))
+
+$(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)
+$(call obj,$(RENDER_SRC)):  CPPFLAGS += $(IMG_CFLAGS)
+$(call obj,$(WIDGETS_SRC)): CPPFLAGS += $(CURSES_CFLAGS)
+$(call obj,$(TUI_SRC) tui/main.c): CPPFLAGS += $(CURSES_CFLAGS)
+
+# One static archive per module: a unit test links only the archives of the
+# module it tests (and of what that module may include).
+LIB_themes  := $(O)/lib/libthemes.a
+LIB_client  := $(O)/lib/libclient.a
+LIB_render  := $(O)/lib/librender.a
+LIB_widgets := $(O)/lib/libwidgets.a
+LIB_tui     := $(O)/lib/libtui.a
+$(LIB_themes):  $(call obj,$(THEMES_SRC))
+$(LIB_client):  $(call obj,$(CLIENT_SRC))
+$(LIB_render):  $(call obj,$(RENDER_SRC))
+$(LIB_widgets): $(call obj,$(WIDGETS_SRC))
+$(LIB_tui):     $(call obj,$(TUI_SRC))
+$(O)/lib/%.a:
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+# Link order: tui first, leaves last.
+LINK_tui     := $(LIB_tui) $(LIB_widgets) $(LIB_client) $(LIB_render) $(LIB_themes)
+LINK_widgets := $(LIB_widgets) $(LIB_themes)
+LINK_client  := $(LIB_client)
+LINK_render  := $(LIB_render)
+LINK_themes  := $(LIB_themes)
+
+all: $(O)/$(PROG)
+$(O)/$(PROG): $(call obj,tui/main.c) $(LINK_tui)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+# Generated sources (compiled-in data files) are declared by module fragments
+# in GEN_SRC, so that objects depend on them.
+GEN :=
+$(O)/%.o: %.c | $(GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# ---- unit tests: tests/unit/t_<module>[_topic].c -> $(O)/tests/t_<...>
+UNIT_SRC := $(wildcard tests/unit/t_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+unit_mod = $(firstword $(subst _, ,$(patsubst t_%,%,$(basename $(notdir $(1))))))
+define unit_rule
+$(O)/tests/$(basename $(notdir $(1))): $(1) $$(LINK_$(call unit_mod,$(1)))
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CURSES_CFLAGS) $$(NET_CFLAGS) $$(IMG_CFLAGS) $$(CFLAGS) -MMD -MP -o $$@ $$(filter %.c %.a,$$^) $$(ALL_LIBS)
+endef
+$(foreach t,$(UNIT_SRC),$(eval $(call unit_rule,$(t))))
+
+# Module fragments add helper programs, fuzz targets, benches and data.
+include $(sort $(wildcard tests/mk/*.mk))
+
+build-tests: $(O)/$(PROG) $(UNIT_BIN) $(TEST_BIN)
+
+# ---- the commands a person types
+test: deps
+	$(Q)$(MAKE) --no-print-directory build-tests
+	$(Q)BUILD=$(BUILD) O=$(O) R8PLAY=$(O)/$(PROG) tests/run
+
+check: test
+
+run: $(O)/$(PROG)
+	$(O)/$(PROG)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory $(O)/$(PROG)
+	$(Q)R8PLAY=$(O)/$(PROG) tests/demo
+
+# Debian packages the build, the tests and the screenshots need.
+DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
+            libcjson-dev libsixel-dev libstb-dev libwebp-dev libvterm-dev \
+            tmux clang libclang-rt-14-dev nodejs npm
+NPM_DIR  := tests/conformance
+deps:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing" $$missing; \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing) >/dev/null || exit 1; \
+	  else \
+	    echo "deps: missing packages; run: sudo apt-get install -y" $$missing; exit 1; \
+	  fi; \
+	fi
+	$(Q)if [ -f $(NPM_DIR)/package-lock.json ] && \
+	   { [ ! -d $(NPM_DIR)/node_modules ] || [ $(NPM_DIR)/package-lock.json -nt $(NPM_DIR)/node_modules/.package-lock.json ]; }; then \
+	  echo "deps: npm ci in $(NPM_DIR)"; \
+	  (cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error) >/dev/null || exit 1; \
+	fi
+
+# Module boundaries (STYLE.md 2.1). tests/lint/test_lint_deps proves this
+# fails when a forbidden include is added. LINT_ROOT lets that test point it
+# at a scratch copy.
+LINT_ROOT ?= .
+lint-deps:
+	$(Q)tests/lint/lint-deps $(LINT_ROOT)
+
+install: $(O)/$(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(O)/$(PROG) $(DESTDIR)$(PREFIX)/bin/$(PROG)
+
+fmt:
+	clang-format -i $(wildcard */*.[ch] tests/*/*.[ch])
+
+clean:
+	rm -rf build
+
+Q := $(if $(V),,@)
+.PHONY: all build-tests test check run demo deps lint-deps install fmt clean fuzz screenshots bench
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
