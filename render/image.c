@@ -1,0 +1,266 @@
+/*
+ * render/image.c: the one stb_image translation unit, plus WebP through
+ * libwebp. Limits are checked against the header (stbi_info_from_memory,
+ * WebPGetInfo) before any pixel is decoded, so a header claiming
+ * 100000x100000 costs nothing.
+ */
+#include "render/image.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <webp/decode.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_GIF
+#define STBI_ONLY_BMP
+#define STBI_NO_STDIO
+#define STBI_NO_LINEAR
+#define STBI_NO_HDR
+#define STBI_MAX_DIMENSIONS IMAGE_MAX_DIM
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#endif
+#include <stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+static void
+seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+image_sniff(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	if (p == NULL)
+		return NULL;
+	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "png";
+	if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return "jpeg";
+	if (len >= 6 && (memcmp(p, "GIF87a", 6) == 0 ||
+	    memcmp(p, "GIF89a", 6) == 0))
+		return "gif";
+	if (len >= 2 && p[0] == 'B' && p[1] == 'M')
+		return "bmp";
+	if (len >= 12 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0)
+		return "webp";
+	return NULL;
+}
+
+static int
+check_size(const char *fmt, long w, long h, char *err, size_t errsz)
+{
+	if (w <= 0 || h <= 0) {
+		seterr(err, errsz, "%s: bad dimensions %ldx%ld", fmt, w, h);
+		return -1;
+	}
+	if (w > IMAGE_MAX_DIM || h > IMAGE_MAX_DIM) {
+		seterr(err, errsz, "%s: %ldx%ld exceeds the %d px limit", fmt,
+		    w, h, IMAGE_MAX_DIM);
+		return -1;
+	}
+	if (w * h > IMAGE_MAX_PIXELS) {
+		seterr(err, errsz, "%s: %ldx%ld exceeds the %ld pixel budget",
+		    fmt, w, h, (long)IMAGE_MAX_PIXELS);
+		return -1;
+	}
+	return 0;
+}
+
+struct image *
+image_new(int w, int h, char *err, size_t errsz)
+{
+	struct image *img;
+
+	if (check_size("image", w, h, err, errsz) != 0)
+		return NULL;
+	img = calloc(1, sizeof *img);
+	if (img == NULL || (img->rgb = calloc((size_t)w * (size_t)h, 3)) ==
+	    NULL) {
+		free(img);
+		seterr(err, errsz, "out of memory for %dx%d image", w, h);
+		return NULL;
+	}
+	img->w = w;
+	img->h = h;
+	return img;
+}
+
+void
+image_free(struct image *img)
+{
+	if (img == NULL)
+		return;
+	free(img->rgb);
+	free(img);
+}
+
+/* src: n pixels of RGBA; dst: RGB composited on bg. */
+static void
+composite(unsigned char *dst, const unsigned char *src, size_t n,
+    uint32_t bg)
+{
+	unsigned bgc[3] = { (bg >> 16) & 0xff, (bg >> 8) & 0xff, bg & 0xff };
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++, src += 4, dst += 3) {
+		unsigned a = src[3];
+
+		for (c = 0; c < 3; c++)
+			dst[c] = (unsigned char)((src[c] * a +
+			    bgc[c] * (255 - a) + 127) / 255);
+	}
+}
+
+static struct image *
+decode_webp(const unsigned char *p, size_t len, uint32_t bg, char *err,
+    size_t errsz)
+{
+	WebPBitstreamFeatures feat;
+	struct image *img;
+	unsigned char *rgba;
+	int w, h;
+
+	if (WebPGetInfo(p, len, &w, &h) == 0 ||
+	    WebPGetFeatures(p, len, &feat) != VP8_STATUS_OK) {
+		seterr(err, errsz, "webp: truncated or corrupt header");
+		return NULL;
+	}
+	if (check_size("webp", w, h, err, errsz) != 0)
+		return NULL;
+	if (feat.has_animation) {
+		seterr(err, errsz, "webp: animated WebP is not supported");
+		return NULL;
+	}
+	if ((img = image_new(w, h, err, errsz)) == NULL)
+		return NULL;
+	if (!feat.has_alpha) {
+		if (WebPDecodeRGBInto(p, len, img->rgb, (size_t)w * h * 3,
+		    w * 3) == NULL)
+			goto corrupt;
+		return img;
+	}
+	if ((rgba = malloc((size_t)w * h * 4)) == NULL) {
+		image_free(img);
+		seterr(err, errsz, "out of memory for %dx%d image", w, h);
+		return NULL;
+	}
+	if (WebPDecodeRGBAInto(p, len, rgba, (size_t)w * h * 4, w * 4) ==
+	    NULL) {
+		free(rgba);
+		goto corrupt;
+	}
+	composite(img->rgb, rgba, (size_t)w * h, bg);
+	free(rgba);
+	return img;
+corrupt:
+	image_free(img);
+	seterr(err, errsz, "webp: truncated or corrupt data");
+	return NULL;
+}
+
+static struct image *
+decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
+    char *err, size_t errsz)
+{
+	struct image *img;
+	unsigned char *px;
+	int w, h, comp, n;
+
+	if (stbi_info_from_memory(p, (int)len, &w, &h, &comp) == 0) {
+		const char *why = stbi_failure_reason();
+
+		/* stb reports its own dimension limit as "too large" */
+		seterr(err, errsz, "%s: %s", fmt,
+		    why && strcmp(why, "too large") == 0 ?
+		    "dimensions exceed the limit" :
+		    "truncated or corrupt header");
+		return NULL;
+	}
+	if (check_size(fmt, w, h, err, errsz) != 0)
+		return NULL;
+	/* alpha is composited by us; grey and RGB decode straight to RGB */
+	n = (comp == 2 || comp == 4) ? 4 : 3;
+	px = stbi_load_from_memory(p, (int)len, &w, &h, &comp, n);
+	if (px == NULL) {
+		const char *why = stbi_failure_reason();
+
+		seterr(err, errsz, "%s: truncated or corrupt data (%s)", fmt,
+		    why ? why : "unknown");
+		return NULL;
+	}
+	if (check_size(fmt, w, h, err, errsz) != 0 ||
+	    (img = calloc(1, sizeof *img)) == NULL) {
+		stbi_image_free(px);
+		if (err && errsz && err[0] == '\0')
+			seterr(err, errsz, "out of memory");
+		return NULL;
+	}
+	img->w = w;
+	img->h = h;
+	if (n == 3) {
+		img->rgb = px;	/* stb allocates with malloc: free() is fine */
+		return img;
+	}
+	if ((img->rgb = malloc((size_t)w * h * 3)) == NULL) {
+		stbi_image_free(px);
+		free(img);
+		seterr(err, errsz, "out of memory for %dx%d image", w, h);
+		return NULL;
+	}
+	composite(img->rgb, px, (size_t)w * h, bg);
+	stbi_image_free(px);
+	return img;
+}
+
+struct image *
+image_decode(const void *data, size_t len, uint32_t bg, char *err,
+    size_t errsz)
+{
+	const char *fmt;
+
+	if (err && errsz)
+		err[0] = '\0';
+	if (data == NULL || len == 0) {
+		seterr(err, errsz, "empty image");
+		return NULL;
+	}
+	if (len > (size_t)IMAGE_MAX_INPUT) {
+		seterr(err, errsz, "image of %zu bytes exceeds the %ld byte "
+		    "limit", len, (long)IMAGE_MAX_INPUT);
+		return NULL;
+	}
+	if ((fmt = image_sniff(data, len)) == NULL) {
+		seterr(err, errsz, "unknown image format (not PNG, JPEG, GIF, "
+		    "BMP or WebP)");
+		return NULL;
+	}
+	if (strcmp(fmt, "webp") == 0)
+		return decode_webp(data, len, bg, err, errsz);
+	return decode_stb(fmt, data, len, bg, err, errsz);
+}

@@ -1,0 +1,46 @@
+/*
+ * render/image.h: decoding untrusted image bytes into RGB888 pixels.
+ * PNG, JPEG, GIF (first frame) and BMP through stb_image (this module's only
+ * stb_image translation unit, with our limits), WebP through libwebp. The
+ * header is read first and anything over the limits is refused before a
+ * pixel buffer is allocated.
+ */
+#ifndef PG_RENDER_IMAGE_H
+#define PG_RENDER_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits: a side, the pixel budget (w*h), the encoded input size. */
+#define IMAGE_MAX_DIM		8192
+#define IMAGE_MAX_PIXELS	(4096L * 4096L)
+#define IMAGE_MAX_INPUT		(64L * 1024 * 1024)
+/* Background that transparent pixels are composited on (0xRRGGBB). */
+#define IMAGE_DEFAULT_BG	0x000000u
+
+/* Packed RGB888, rows top to bottom, stride w*3. Owns rgb. */
+struct image {
+	int		 w, h;
+	unsigned char	*rgb;
+};
+
+/*
+ * Decode data (len bytes: PNG, JPEG, GIF, BMP or WebP, sniffed from the
+ * magic bytes) into a new image, compositing alpha on bg (0xRRGGBB).
+ * Returns the image (caller frees with image_free()), or NULL with a one-line
+ * message in err ("png: 100000x100000 exceeds the 8192 px limit", "webp:
+ * truncated or corrupt data", "unknown image format").
+ */
+struct image *image_decode(const void *data, size_t len, uint32_t bg,
+    char *err, size_t errsz);
+
+/* New w x h image, pixels zeroed; NULL (err filled) when over the limits. */
+struct image *image_new(int w, int h, char *err, size_t errsz);
+
+/* Free img and its pixels; NULL is a no-op. */
+void image_free(struct image *img);
+
+/* "png", "jpeg", "gif", "bmp", "webp" or NULL, from the first bytes. */
+const char *image_sniff(const void *data, size_t len);
+
+#endif

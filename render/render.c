@@ -1,0 +1,343 @@
+/*
+ * render/render.c: one entry point from an image to terminal bytes for a
+ * box of cells (render_image), the multiplexer wrapping, the cursor
+ * placement wrapper and the blob cache.
+ */
+#include "render/render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/buf.h"
+#include "render/kitty.h"
+#include "render/sixel.h"
+
+void
+render_blob_done(struct render_blob *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+int
+render_wrap(enum render_passthrough how, const struct render_blob *in,
+    struct render_blob *out, char *err, size_t errsz)
+{
+	struct rbuf b = { 0 };
+
+	memset(out, 0, sizeof *out);
+	if (in == NULL || (in->data == NULL && in->len > 0)) {
+		snprintf(err, errsz, "wrap: no blob");
+		return -1;
+	}
+	rbuf_wrap(&b, (int)how, in->data, in->len, RENDER_SCREEN_CHUNK);
+	if (b.failed || b.data == NULL) {
+		rbuf_done(&b);
+		snprintf(err, errsz, "wrap: out of memory");
+		return -1;
+	}
+	out->data = b.data;
+	out->len = b.len;
+	out->cols = in->cols;
+	out->rows = in->rows;
+	return 0;
+}
+
+int
+render_blob_wrap_cup(const struct render_blob *blob, int row, int col,
+    int screen_rows, struct render_blob *out, char *err, size_t errsz)
+{
+	struct rbuf b = { 0 };
+	char cup[32];
+
+	memset(out, 0, sizeof *out);
+	if (blob == NULL || blob->data == NULL) {
+		snprintf(err, errsz, "place: no blob");
+		return -1;
+	}
+	if (row < 0 || col < 0 || screen_rows < 1 ||
+	    row + blob->rows > screen_rows - 1) {
+		snprintf(err, errsz, "place: %d rows at row %d would reach the "
+		    "last line of %d", blob->rows, row, screen_rows);
+		return -1;
+	}
+	snprintf(cup, sizeof cup, "\0337\033[%d;%dH", row + 1, col + 1);
+	rbuf_puts(&b, cup);
+	rbuf_put(&b, blob->data, blob->len);
+	rbuf_puts(&b, "\0338");
+	if (b.failed) {
+		rbuf_done(&b);
+		snprintf(err, errsz, "place: out of memory");
+		return -1;
+	}
+	out->data = b.data;
+	out->len = b.len;
+	out->cols = blob->cols;
+	out->rows = blob->rows;
+	return 0;
+}
+
+/* Pixel size for a graphics mode: fit the box, then the max geometry. */
+static void
+graphics_size(const struct image *img, const struct render_opts *o, int cw,
+    int ch, int *w, int *h)
+{
+	int uc, ur;
+
+	fit_cells(img->w, img->h, o->cols, o->rows, cw, ch, o->upscale, w, h,
+	    &uc, &ur);
+	if (o->max_w > 0 && o->max_h > 0 && (*w > o->max_w || *h > o->max_h))
+		fit_box(*w, *h, o->max_w, o->max_h, false, w, h);
+}
+
+static int
+finish(struct render_blob *out, unsigned char *data, size_t len, int cols,
+    int rows, const struct render_opts *o, char *err, size_t errsz)
+{
+	struct render_blob raw = { data, len, cols, rows };
+
+	if (o->passthrough == RENDER_PASS_NONE) {
+		*out = raw;
+		return 0;
+	}
+	if (render_wrap(o->passthrough, &raw, out, err, errsz) != 0) {
+		free(data);
+		return -1;
+	}
+	free(data);
+	return 0;
+}
+
+static int
+render_sixel(const struct image *img, const struct render_opts *o, int cw,
+    int ch, struct render_blob *out, char *err, size_t errsz)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int w, h, tries;
+
+	graphics_size(img, o, cw, ch, &w, &h);
+	for (tries = 0; tries < 8; tries++) {
+		struct image *s = fit_scale(img, w, h, err, errsz);
+		double f;
+
+		if (s == NULL)
+			return -1;
+		free(data);
+		if (sixel_encode_rgb(s->rgb, s->w, s->h, o->colors, &data,
+		    &len, err, errsz) != 0) {
+			image_free(s);
+			return -1;
+		}
+		image_free(s);
+		if (len <= SIXEL_MAX_BYTES)
+			return finish(out, data, len, (w + cw - 1) / cw,
+			    (h + ch - 1) / ch, o, err, errsz);
+		/* bytes grow with area: shrink both sides, a bit extra */
+		f = sqrt((double)SIXEL_MAX_BYTES / (double)len) * 0.95;
+		fit_box(w, h, (int)(w * f), (int)(h * f), false, &w, &h);
+		if (w < 1 || h < 1)
+			break;
+	}
+	free(data);
+	snprintf(err, errsz, "sixel: cannot fit the image in %u bytes",
+	    SIXEL_MAX_BYTES);
+	return -1;
+}
+
+static int
+render_kitty(const struct image *img, const struct render_opts *o, int cw,
+    int ch, struct render_blob *out, char *err, size_t errsz)
+{
+	unsigned char *png, *data;
+	size_t pnglen, len;
+	struct image *s;
+	int w, h, rc;
+
+	graphics_size(img, o, cw, ch, &w, &h);
+	if ((s = fit_scale(img, w, h, err, errsz)) == NULL)
+		return -1;
+	rc = kitty_png_encode(s->rgb, s->w, s->h, &png, &pnglen, err, errsz);
+	image_free(s);
+	if (rc != 0)
+		return -1;
+	rc = kitty_encode(png, pnglen, o->kitty_id, &data, &len, err, errsz);
+	free(png);
+	if (rc != 0)
+		return -1;
+	return finish(out, data, len, (w + cw - 1) / cw, (h + ch - 1) / ch, o,
+	    err, errsz);
+}
+
+int
+render_image(const struct image *img, const struct render_opts *o,
+    struct render_blob *out, char *err, size_t errsz)
+{
+	struct cellgrid *g;
+	unsigned char *data;
+	size_t len;
+	int cw, ch, rc;
+
+	memset(out, 0, sizeof *out);
+	if (img == NULL || img->rgb == NULL || o == NULL || o->cols < 1 ||
+	    o->rows < 1 || o->cols > 10000 || o->rows > 10000) {
+		snprintf(err, errsz, "render: no image or an empty box");
+		return -1;
+	}
+	cw = o->cell_w;
+	ch = o->cell_h;
+	if (cw < FIT_MIN_CELL || cw > FIT_MAX_CELL || ch < FIT_MIN_CELL ||
+	    ch > FIT_MAX_CELL) {
+		cw = FIT_DEFAULT_CELL_W;
+		ch = FIT_DEFAULT_CELL_H;
+	}
+	switch (o->mode) {
+	case RENDER_MODE_SIXEL:
+		return render_sixel(img, o, cw, ch, out, err, errsz);
+	case RENDER_MODE_KITTY:
+		return render_kitty(img, o, cw, ch, out, err, errsz);
+	case RENDER_MODE_BLOCKS:
+		g = blocks_render(img, o->cols, o->rows, cw, ch, o->upscale,
+		    o->depth, err, errsz);
+		if (g == NULL)
+			return -1;
+		rc = blocks_ansi(g, &data, &len, err, errsz);
+		if (rc == 0) {
+			out->data = data;
+			out->len = len;
+			out->cols = g->cols;
+			out->rows = g->rows;
+		}
+		cellgrid_free(g);
+		return rc;
+	case RENDER_MODE_NONE:
+		break;
+	}
+	snprintf(err, errsz, "render: graphics are off");
+	return -1;
+}
+
+/* ---- cache */
+
+struct cache_entry {
+	bool			used;
+	uint64_t		hash;
+	int			w, h;
+	struct render_opts	opts;
+	struct render_blob	blob;
+	unsigned long		stamp;
+};
+
+struct render_cache {
+	struct cache_entry	e[RENDER_CACHE_ENTRIES];
+	unsigned long		clock, misses;
+};
+
+struct render_cache *
+render_cache_new(void)
+{
+	return calloc(1, sizeof(struct render_cache));
+}
+
+void
+render_cache_clear(struct render_cache *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < RENDER_CACHE_ENTRIES; i++) {
+		render_blob_done(&c->e[i].blob);
+		c->e[i].used = false;
+	}
+}
+
+void
+render_cache_free(struct render_cache *c)
+{
+	render_cache_clear(c);
+	free(c);
+}
+
+unsigned long
+render_cache_misses(const struct render_cache *c)
+{
+	return c ? c->misses : 0;
+}
+
+/* FNV-1a over 8-byte words: ~1 ms for a 1024x1024 image. */
+static uint64_t
+pixel_hash(const struct image *img)
+{
+	size_t n = (size_t)img->w * img->h * 3, i;
+	uint64_t h = 1469598103934665603ull;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, img->rgb + i, 8);
+		h = (h ^ v) * 1099511628211ull;
+	}
+	for (; i < n; i++)
+		h = (h ^ img->rgb[i]) * 1099511628211ull;
+	return h;
+}
+
+static bool
+same_opts(const struct render_opts *a, const struct render_opts *b)
+{
+	return a->mode == b->mode && a->cols == b->cols && a->rows == b->rows &&
+	    a->cell_w == b->cell_w && a->cell_h == b->cell_h &&
+	    a->max_w == b->max_w && a->max_h == b->max_h &&
+	    a->colors == b->colors && a->upscale == b->upscale &&
+	    a->passthrough == b->passthrough && a->kitty_id == b->kitty_id &&
+	    a->depth == b->depth;
+}
+
+const struct render_blob *
+render_cache_get(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts, char *err, size_t errsz)
+{
+	struct cache_entry *victim = NULL;
+	uint64_t h;
+	int i;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL) {
+		snprintf(err, errsz, "render: no cache or image");
+		return NULL;
+	}
+	h = pixel_hash(img);
+	c->clock++;
+	for (i = 0; i < RENDER_CACHE_ENTRIES; i++) {
+		struct cache_entry *e = &c->e[i];
+
+		if (e->used && e->hash == h && e->w == img->w &&
+		    e->h == img->h && same_opts(&e->opts, opts)) {
+			e->stamp = c->clock;
+			return &e->blob;
+		}
+		/* victim: a free slot, else the least recently used */
+		if (!e->used) {
+			if (victim == NULL || victim->used)
+				victim = e;
+		} else if (victim == NULL || (victim->used &&
+		    e->stamp < victim->stamp))
+			victim = e;
+	}
+	c->misses++;
+	render_blob_done(&victim->blob);
+	victim->used = false;
+	if (render_image(img, opts, &victim->blob, err, errsz) != 0)
+		return NULL;
+	victim->used = true;
+	victim->hash = h;
+	victim->w = img->w;
+	victim->h = img->h;
+	victim->opts = *opts;
+	victim->stamp = c->clock;
+	return &victim->blob;
+}
