@@ -112,8 +112,8 @@ def tqdm_line(n, total, elapsed, rate):
     if n == 0:
         return "  0%%|%s| 0/%d [00:00<?, ?it/s]" % (bar, total)
     remaining = (total - n) / rate if rate else 0
-    return "%3d%%|%s| %d/%d [%s<%s, %5.2fit/s]" % (
-        int(frac * 100), bar, n, total, mmss(elapsed), mmss(remaining), rate)
+    return "%3.0f%%|%s| %d/%d [%s<%s, %5.2fit/s]" % (
+        frac * 100, bar, n, total, mmss(elapsed), mmss(remaining), rate)
 
 
 # ---------------------------------------------------------------------------
@@ -1149,6 +1149,7 @@ class Handler(BaseHTTPRequestHandler):
                 title="Input validation failed",
                 invalid_fields=[{"type": t, "field": f, "description": d}
                                 for (t, f, d) in errs]))
+        wait = self.prefer_wait()
         p = Prediction(st, mk, vid, version, model, body, official)
         ca = self.headers.get("Cancel-After")
         if ca:
@@ -1162,7 +1163,6 @@ class Handler(BaseHTTPRequestHandler):
             st.preds[p.id] = p
             st.streams[p.stream_key] = p
         hdr = {"ratelimit-remaining": "599"}
-        wait = self.prefer_wait()
         if wait is not None:
             hdr["preference-applied"] = self.headers.get("Prefer").strip()
             limit = time.monotonic() + wait
@@ -1177,8 +1177,9 @@ class Handler(BaseHTTPRequestHandler):
         if not v:
             return None
         v = v.strip()
+        # the spec's pattern lets 61..99 through; its text says 1..60
         mt = re.match(r"^wait(=([1-9]|[1-9][0-9]|60))?$", v)
-        if not mt:
+        if not mt or int(mt.group(2) or 60) > 60:
             raise Reply(400, problem(400, "Invalid Prefer header: must be "
                                      "\"wait\" or \"wait=n\" with n between "
                                      "1 and 60", title="Bad request"))
