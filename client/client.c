@@ -225,6 +225,12 @@ client_api_base(const struct client *c)
 	return c->api_base;
 }
 
+const struct client_config *
+client_config_get(const struct client *c)
+{
+	return &c->cfg;
+}
+
 const char *
 client_output_dir(const struct client *c)
 {

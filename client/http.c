@@ -407,7 +407,7 @@ http_start(struct client *c, const struct http_opts *o, char *err,
 		r->body[o->body_len] = '\0';
 		r->body_len = o->body_len;
 	}
-	r->has_auth = wants_auth(c, r->url);
+	r->has_auth = !o->no_auth && wants_auth(c, r->url);
 	r->easy = curl_easy_init();
 	if (r->easy == NULL || setup_easy(c, r, o) != 0)
 		goto oom;

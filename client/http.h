@@ -75,6 +75,8 @@ struct http_opts {
 	bool	idempotent;	/* retry 5xx and network errors too */
 	bool	no_retry;	/* never retry, not even 429 */
 	bool	follow_redirects;	/* downloads only (never with auth) */
+	bool	no_auth;	/* no token even under the API base (SSE
+				   capability URLs) */
 	long	timeout_ms;	/* whole transfer; 0: config default
 				   (none for SINK_STREAM and SINK_FILE) */
 	long	stall_ms;	/* abort when no byte arrives this long */
@@ -151,6 +153,9 @@ typedef void (*client_op_cancel_fn)(struct client *c, unsigned id, void *arg);
 int client_op_add(struct client *c, unsigned id, client_op_cancel_fn cancel,
     void *arg);
 void client_op_remove(struct client *c, unsigned id);
+
+/* The effective configuration (defaults filled in; borrowed). */
+const struct client_config *client_config_get(const struct client *c);
 
 /* Milliseconds since an arbitrary start (CLOCK_MONOTONIC). */
 long long client_now_ms(void);
