@@ -462,8 +462,8 @@ file_data_uri(const char *key, const char *path, enum client_rc *rc,
 		goto nomem;
 	at = (size_t)sprintf(out, "data:%s;base64,", mime);
 	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 |
-		    data[i + 2];
+		uint32_t v = (uint32_t)data[i] << 16 |
+		    (uint32_t)data[i + 1] << 8 | data[i + 2];
 
 		out[at++] = b64[v >> 18 & 63];
 		out[at++] = b64[v >> 12 & 63];
@@ -896,9 +896,11 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 	}
 	quiet = client_now_ms() - (p->got_webhook ? p->last_hook_ms :
 	    p->accepted_ms);
-	if (h.state == COG_HEALTH_DEFUNCT || h.state == COG_HEALTH_SETUP_FAILED) {
+	if (h.state == COG_HEALTH_DEFUNCT ||
+	    h.state == COG_HEALTH_SETUP_FAILED) {
 		snprintf(err, sizeof err, "cog prediction %s: the server is %s "
-		    "(the model's worker died)", p->id, cog_health_name(h.state));
+		    "(the model's worker died)", p->id,
+		    cog_health_name(h.state));
 		cog_health_done(&h);
 		emit_error(p->g, p->op, CLIENT_EFAILED, 0, err);
 		pred_free(p);
