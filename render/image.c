@@ -184,6 +184,65 @@ corrupt:
 	return NULL;
 }
 
+/*
+ * Dimensions from the header, read here rather than trusted to
+ * stbi_info_from_memory(), which tries every format in turn and so loses
+ * the reason ("too large") for the one that matched. 0 if found.
+ */
+static int
+header_size(const char *fmt, const unsigned char *p, size_t len, long *w,
+    long *h)
+{
+	size_t i;
+
+	if (strcmp(fmt, "png") == 0 && len >= 24 &&
+	    memcmp(p + 12, "IHDR", 4) == 0) {
+		*w = (long)((unsigned long)p[16] << 24 | (unsigned long)p[17] <<
+		    16 | (unsigned long)p[18] << 8 | p[19]);
+		*h = (long)((unsigned long)p[20] << 24 | (unsigned long)p[21] <<
+		    16 | (unsigned long)p[22] << 8 | p[23]);
+		return 0;
+	}
+	if (strcmp(fmt, "gif") == 0 && len >= 10) {
+		*w = p[6] | p[7] << 8;
+		*h = p[8] | p[9] << 8;
+		return 0;
+	}
+	if (strcmp(fmt, "bmp") == 0 && len >= 26) {
+		int32_t bw = (int32_t)((uint32_t)p[18] | (uint32_t)p[19] << 8 |
+		    (uint32_t)p[20] << 16 | (uint32_t)p[21] << 24);
+		int32_t bh = (int32_t)((uint32_t)p[22] | (uint32_t)p[23] << 8 |
+		    (uint32_t)p[24] << 16 | (uint32_t)p[25] << 24);
+
+		*w = bw;
+		*h = bh < 0 ? -(long)bh : bh;	/* negative: top-down */
+		return 0;
+	}
+	if (strcmp(fmt, "jpeg") == 0) {
+		for (i = 2; i + 9 < len; ) {
+			unsigned m;
+
+			if (p[i] != 0xff)
+				return -1;
+			while (i < len && p[i] == 0xff)
+				i++;
+			if (i + 8 >= len)
+				return -1;
+			m = p[i];
+			if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 &&
+			    m != 0xcc) {
+				*h = p[i + 4] << 8 | p[i + 5];
+				*w = p[i + 6] << 8 | p[i + 7];
+				return 0;
+			}
+			if (m == 0xda || m == 0xd9)
+				return -1;
+			i += 1 + (size_t)(p[i + 1] << 8 | p[i + 2]);
+		}
+	}
+	return -1;
+}
+
 static struct image *
 decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
     char *err, size_t errsz)
@@ -191,15 +250,13 @@ decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
 	struct image *img;
 	unsigned char *px;
 	int w, h, comp, n;
+	long hw, hh;
 
+	if (header_size(fmt, p, len, &hw, &hh) == 0 &&
+	    check_size(fmt, hw, hh, err, errsz) != 0)
+		return NULL;
 	if (stbi_info_from_memory(p, (int)len, &w, &h, &comp) == 0) {
-		const char *why = stbi_failure_reason();
-
-		/* stb reports its own dimension limit as "too large" */
-		seterr(err, errsz, "%s: %s", fmt,
-		    why && strcmp(why, "too large") == 0 ?
-		    "dimensions exceed the limit" :
-		    "truncated or corrupt header");
+		seterr(err, errsz, "%s: truncated or corrupt header", fmt);
 		return NULL;
 	}
 	if (check_size(fmt, w, h, err, errsz) != 0)
