@@ -18,16 +18,16 @@
 #define CONFIG_MAX_LINE		4096u
 #define CONFIG_MAX_PATH		4096u
 
-/* X(id, key): the keys client/ knows. */
+/* X(id, field, key): the keys client/ knows; struct config has fields. */
 #define CONFIG_KEYS(X)							\
-	X(TOKEN,	"token")					\
-	X(API_BASE,	"api_base")					\
-	X(OUTPUT_DIR,	"output_dir")					\
-	X(THEME,	"theme")					\
-	X(LOCAL,	"local")
+	X(TOKEN,	token,		"token")			\
+	X(API_BASE,	api_base,	"api_base")			\
+	X(OUTPUT_DIR,	output_dir,	"output_dir")			\
+	X(THEME,	theme,		"theme")			\
+	X(LOCAL,	local,		"local")
 
 struct config {
-#define X(id, key) char *id##_value;
+#define X(id, field, key) char *field;	/* NULL when not set */
 	CONFIG_KEYS(X)
 #undef X
 	char	*path;		/* file read, or NULL when none existed */
