@@ -121,8 +121,9 @@ enum client_rc replicate_file_parse(const char *json, size_t len,
  * with replicate_model_page_parse(). */
 enum client_rc replicate_snapshot_models(struct model_page *out, char *err,
     size_t errsz);
-/* Where and when the snapshot came from (static text). */
-const char *replicate_snapshot_source(void);
+/* Where and when the snapshot came from (its "source" and "date" header
+ * fields) into the buffers; 0, or -1 when they cannot be read. */
+int replicate_snapshot_info(char *source, size_t sn, char *date, size_t dn);
 
 /* ---- release (NULL and zeroed structs are fine) */
 void replicate_version_done(struct version *v);
