@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned char *
+static inline unsigned char *
 rt_slurp(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
@@ -34,7 +34,19 @@ rt_slurp(const char *path, size_t *len)
 	return p;
 }
 
-static double
+static inline const void *
+rt_memmem(const void *hay, size_t n, const void *needle, size_t m)
+{
+	const unsigned char *h = hay;
+	size_t i;
+
+	for (i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(h + i, needle, m) == 0)
+			return h + i;
+	return NULL;
+}
+
+static inline double
 rt_psnr(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	double se = 0;
@@ -49,7 +61,7 @@ rt_psnr(const unsigned char *a, const unsigned char *b, size_t n)
 	return se == 0 ? 99.0 : 10 * log10(255.0 * 255.0 / se);
 }
 
-static uint32_t
+static inline uint32_t
 rt_crc(const unsigned char *p, size_t n)
 {
 	uint32_t c = 0xffffffffu;
@@ -64,7 +76,7 @@ rt_crc(const unsigned char *p, size_t n)
 	return c ^ 0xffffffffu;
 }
 
-static void
+static inline void
 rt_be32(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)(v >> 24);
@@ -73,7 +85,7 @@ rt_be32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)v;
 }
 
-static size_t
+static inline size_t
 rt_chunk(unsigned char *o, const char *type, const unsigned char *d,
     size_t n)
 {
@@ -89,7 +101,7 @@ rt_chunk(unsigned char *o, const char *type, const unsigned char *d,
  * PNG claiming cw x ch, with pixel rows of w x h (comp 3 or 4) in one
  * stored-deflate IDAT (no pixels when px is NULL). malloc'd; *len set.
  */
-static unsigned char *
+static inline unsigned char *
 rt_png(uint32_t cw, uint32_t ch, const unsigned char *px, int w, int h,
     int comp, size_t *len)
 {
