@@ -128,7 +128,8 @@ DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
             tmux clang libclang-rt-14-dev nodejs npm
 NPM_DIR  := tests/conformance
 deps:
-	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || \
+	  { [ $$p = npm ] && command -v npm >/dev/null; } || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing" $$missing; \
