@@ -555,6 +555,7 @@ class FakeState:
                       "prediction.failed.default_example."
                       "guillaumemartinfesta__shap-e.json"):
                 p = load("responses", f)
+                restore_stripped(p)
                 self.seeded[p["id"]] = p
             # the recorded files (all empty: size 0 in the recording)
             for o in self.cat.files_list["results"]:
@@ -584,6 +585,18 @@ class FakeState:
                     self.faults.remove(f)
                 return f
         return None
+
+
+def restore_stripped(p):
+    """The npm models dump deleted default_example.logs and .urls (see
+    sources.md 3); a prediction served on its own has both."""
+    if "urls" not in p:
+        p["urls"] = {
+            "get": "https://api.replicate.com/v1/predictions/%s" % p["id"],
+            "cancel": "https://api.replicate.com/v1/predictions/%s/cancel" %
+            p["id"]}
+    if "logs" not in p:
+        p["logs"] = ""
 
 
 class Reply(Exception):
@@ -1059,14 +1072,7 @@ class Handler(BaseHTTPRequestHandler):
         res = []
         if ex:
             ex = copy.deepcopy(ex)
-            if "urls" not in ex:
-                ex["urls"] = {
-                    "get": "https://api.replicate.com/v1/predictions/%s" %
-                    ex["id"],
-                    "cancel": "https://api.replicate.com/v1/predictions/%s/"
-                    "cancel" % ex["id"]}
-            if "logs" not in ex:
-                ex["logs"] = ""
+            restore_stripped(ex)
             res.append(ex)
         self.send_json(200, self.paginate(
             res, "/v1/models/%s/%s/examples" % (owner, name),
