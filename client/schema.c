@@ -784,8 +784,9 @@ out_kind(struct ctx *c, const cJSON *node, int depth, struct schema_output *o)
 
 		ik = v.items != NULL && depth < SCHEMA_MAX_DEPTH ?
 		    out_kind(c, v.items, depth + 1, NULL) : SCHEMA_OUT_JSON;
-		if (o == NULL)
-			return SCHEMA_OUT_ARRAY;
+		if (o == NULL)	/* a property of an object output */
+			return ik == SCHEMA_OUT_FILE ? SCHEMA_OUT_FILES :
+			    SCHEMA_OUT_ARRAY;
 		o->item_kind = ik;
 		if (o->iterator)
 			return ik == SCHEMA_OUT_STRING && o->concatenate ?
@@ -1005,6 +1006,9 @@ schema_parse(const char *json, size_t len, struct schema *out, char *err,
 	}
 	if (end != NULL && end > json && (size_t)(end - json) < len &&
 	    !only_space(end, json + len) && *end != '\0') {
+		while (*end == ' ' || *end == '\t' || *end == '\n' ||
+		    *end == '\r')
+			end++;
 		snprintf(err, errsz, "malformed JSON: trailing data at byte "
 		    "%zu of %zu", (size_t)(end - json), len);
 		goto out;
