@@ -30,6 +30,7 @@ import hashlib
 import http.client
 import http.server
 import json
+import linecache
 import math
 import mimetypes
 import os
@@ -1079,6 +1080,7 @@ class Prediction:
         self.prefix_ev = threading.Event()   # first sleep reached, or done
         self.done_ev = threading.Event()
         self.t0 = None
+        self.snapshot = None   # the 202 body
 
     def response(self):
         with self.lock:
@@ -1183,8 +1185,12 @@ class Ctx:
         self.context = pred.context
 
     def end_prefix(self):
+        """The predictor's first sleep (or its end): what an async 202
+        shows is the state at this point."""
         if self.sender is not None:
             self.sender.end_prefix()
+        if self.pred.snapshot is None:
+            self.pred.snapshot = self.pred.response()
         self.pred.prefix_ev.set()
 
     def print(self, text):
@@ -1236,7 +1242,7 @@ def format_predict_error(srv, exc, iterator):
                 break
         lines.append('File "/src/predict.py", line %d, in predict' % lineno)
         lines.append(text)
-        full = fs.line or ""
+        full = linecache.getline(fs.filename, fs.lineno).rstrip("\n")
         if fs.colno is not None and fs.end_colno is not None and \
                 fs.lineno == fs.end_lineno:
             lead = len(full) - len(full.lstrip())
@@ -1387,7 +1393,7 @@ class CogServer(http.server.ThreadingHTTPServer):
         t.start()
         if is_async:
             pred.prefix_ev.wait(5.0)
-            return 202, pred.response()
+            return 202, pred.snapshot or pred.response()
         pred.done_ev.wait()
         if pred.crashed:
             raise ServerError("worker died")
