@@ -1,50 +1,216 @@
-/* tui/main.c: argv, locale, subcommand dispatch, then the interactive UI. */
+/* tui/main.c: argv, locale, config, subcommand dispatch, then the UI. */
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "client/config.h"
+#include "render/render.h"
+#include "themes/theme.h"
+#include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/keys.h"
+#include "tui/loop.h"
+#include "tui/script.h"
 #include "tui/term.h"
+#include "widgets/style.h"
 
 static void
 print_help(FILE *fp)
 {
 	fputs("r8play " R8PLAY_VERSION
 	    ": a terminal playground for AI models (Replicate and Cog)\n\n"
-	    "usage: r8play [--local URL] [--theme NAME] [OWNER/NAME]\n"
+	    "usage: r8play [--local URL]... [--theme NAME] [--api-base URL] "
+	    "[OWNER/NAME]\n"
+	    "       r8play --list-keys\n"
 	    "       r8play COMMAND [ARGS]   (COMMAND --help for more)\n\n"
 	    "commands:\n", fp);
 #define X(n, fn, usage, summary) fprintf(fp, "  %-12s %s\n", n, summary);
 	CLI_COMMANDS(X)
 #undef X
-	fputs("\nenvironment: REPLICATE_API_TOKEN, R8PLAY_API_BASE, "
-	    "R8PLAY_GRAPHICS, NO_COLOR\n", fp);
+	fputs("\noptions:\n"
+	    "  --local URL      a local Cog server (repeatable); alone, opens "
+	    "its playground\n"
+	    "  --theme NAME     dark (default), light or mono; also config key "
+	    "'theme',\n"
+	    "                   R8PLAY_THEME\n"
+	    "  --api-base URL   Replicate API base (default "
+	    CLIENT_DEFAULT_API_BASE ")\n"
+	    "  --output-dir DIR where run outputs are saved (default "
+	    "./r8play-outputs)\n"
+	    "  --list-keys      print the key bindings as a Markdown table\n"
+	    "\nenvironment: REPLICATE_API_TOKEN, R8PLAY_API_BASE, "
+	    "R8PLAY_GRAPHICS, R8PLAY_THEME, NO_COLOR\n", fp);
+}
+
+struct ui_args {
+	struct app_options o;
+	const char	*script, *dump_dir;
+	int		 cols, rows;
+};
+
+static int
+parse_args(int argc, char **argv, struct ui_args *a)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+#define NEED() do {							\
+		if (v == NULL) {					\
+			fprintf(stderr, "r8play: %s needs a value\n", s); \
+			return 2;					\
+		}							\
+		i++;							\
+	} while (0)
+		if (strcmp(s, "--local") == 0) {
+			NEED();
+			if (a->o.nlocals == APP_MAX_LOCALS) {
+				fprintf(stderr, "r8play: at most %d --local\n",
+				    APP_MAX_LOCALS);
+				return 2;
+			}
+			a->o.locals[a->o.nlocals++] = v;
+		} else if (strcmp(s, "--theme") == 0) {
+			NEED();
+			a->o.theme = v;
+		} else if (strcmp(s, "--api-base") == 0) {
+			NEED();
+			a->o.api_base = v;
+		} else if (strcmp(s, "--output-dir") == 0) {
+			NEED();
+			a->o.output_dir = v;
+		} else if (strcmp(s, "--script") == 0) {
+			NEED();
+			a->script = v;
+		} else if (strcmp(s, "--dump-dir") == 0) {
+			NEED();
+			a->dump_dir = v;
+		} else if (strcmp(s, "--size") == 0) {
+			NEED();
+			if (sscanf(v, "%dx%d", &a->cols, &a->rows) != 2 ||
+			    a->cols < 1 || a->rows < 1 || a->cols > 1000 ||
+			    a->rows > 1000) {
+				fprintf(stderr, "r8play: --size WxH\n");
+				return 2;
+			}
+		} else if (s[0] == '-') {
+			fprintf(stderr, "r8play: unknown option %s (try "
+			    "--help)\n", s);
+			return 2;
+		} else if (a->o.open_model == NULL) {
+			a->o.open_model = s;
+		} else {
+			fprintf(stderr, "r8play: one model at a time\n");
+			return 2;
+		}
+#undef NEED
+	}
+	return 0;
 }
 
 static int
-run_ui(void)
+run_ui(int argc, char **argv)
 {
-	char err[256];
-	int ch;
+	static struct app app;
+	struct ui_args a;
+	struct config cfg;
+	char err[1024];
+	int rc;
 
-	if (term_init(err, sizeof err) != 0) {
+	memset(&a, 0, sizeof a);
+	rc = parse_args(argc, argv, &a);
+	if (rc != 0)
+		return rc;
+	memset(&cfg, 0, sizeof cfg);
+	if (config_load(&cfg, true, err, sizeof err) != CLIENT_OK) {
 		fprintf(stderr, "r8play: %s\n", err);
 		return 1;
 	}
-	for (;;) {
-		erase();
-		attron(A_BOLD);
-		mvaddstr(0, 0, "r8play");
-		attroff(A_BOLD);
-		mvaddstr(LINES - 1, 0, "q quit");
-		refresh();
-		ch = getch();
-		if (ch == 'q')
-			break;
+	a.o.token = config_token(&cfg);
+	if (a.o.api_base == NULL)
+		a.o.api_base = config_api_base(&cfg);
+	if (a.o.theme == NULL)
+		a.o.theme = getenv("R8PLAY_THEME");
+	if (a.o.theme == NULL || a.o.theme[0] == '\0')
+		a.o.theme = cfg.theme;
+	if (a.o.output_dir == NULL)
+		a.o.output_dir = cfg.output_dir;
+	if (a.o.nlocals == 0 && cfg.local != NULL &&
+	    cfg.local[0] != '\0')
+		a.o.locals[a.o.nlocals++] = cfg.local;
+	{
+		struct theme th;
+
+		if (theme_builtin(a.o.theme ? a.o.theme : "dark", &th, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "r8play: %s\n", err);
+			config_done(&cfg);
+			return 2;
+		}
 	}
+	if (a.script != NULL && (a.dump_dir == NULL || a.cols == 0)) {
+		fprintf(stderr, "r8play: --script needs --dump-dir DIR and "
+		    "--size WxH\n");
+		config_done(&cfg);
+		return 2;
+	}
+	a.o.script_mode = a.script != NULL;
+	if (loop_signals_init(err, sizeof err) != 0) {
+		fprintf(stderr, "r8play: %s\n", err);
+		config_done(&cfg);
+		return 1;
+	}
+	/* graphics are asked of the terminal before ncurses takes it */
+	if (a.script == NULL) {
+		struct detect_env env;
+
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "r8play: not a terminal (try r8play "
+			    "--help)\n");
+			config_done(&cfg);
+			return 1;
+		}
+		detect_env_load(&env);
+		detect_run(STDOUT_FILENO, &env, 0, &a.o.det, err, sizeof err);
+		if (term_init(err, sizeof err) != 0) {
+			fprintf(stderr, "r8play: %s\n", err);
+			config_done(&cfg);
+			return 1;
+		}
+	} else {
+		a.o.det.mode = RENDER_MODE_BLOCKS;
+		if (term_init_headless(getenv("TERM"), a.cols, a.rows, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "r8play: %s\n", err);
+			config_done(&cfg);
+			return 1;
+		}
+	}
+	style_init(&(struct theme){ 0 }, STYLE_MONO);
+	if (app_init(&app, &a.o, err, sizeof err) != 0) {
+		config_done(&cfg);
+		die("%s", err);
+	}
+	config_done(&cfg);
+	style_init(&app.theme, STYLE_TRUE);
+	if (a.script != NULL) {
+		app.script = script_load(a.script, a.dump_dir, err, sizeof err);
+		if (app.script == NULL) {
+			app_done(&app);
+			die("%s", err);
+		}
+	}
+	rc = loop_run(&app);
+	script_free(app.script);
+	app.script = NULL;
+	app_done(&app);
 	term_restore();
-	return 0;
+	return rc;
 }
 
 int
@@ -60,11 +226,15 @@ main(int argc, char **argv)
 			print_help(stdout);
 			return 0;
 		}
+		if (strcmp(argv[1], "--list-keys") == 0) {
+			keys_print(stdout);
+			return 0;
+		}
 #define X(n, fn, usage, summary)					\
 		if (strcmp(argv[1], n) == 0)				\
 			return fn(argc - 1, argv + 1);
 		CLI_COMMANDS(X)
 #undef X
 	}
-	return run_ui();
+	return run_ui(argc, argv);
 }

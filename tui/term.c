@@ -8,29 +8,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
 static struct termios saved_tio;
 static bool have_tio;
 static volatile sig_atomic_t active;
+static bool headless;
+static SCREEN *screen;
+static FILE *null_in, *null_out;
 
 /* Written raw so that it is safe from a signal handler: reset SGR, show the
- * cursor, mouse and bracketed paste off, leave the alternate screen. */
+ * cursor, mouse and bracketed paste off, leave the alternate screen, and
+ * show the cursor once more last (what the pty test checks for). */
 static const char restore_seq[] =
     "\033[0m\033[?1000l\033[?1002l\033[?1006l\033[?2004l\033[?1049l\033[?25h";
+
+static void
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
 
 void
 term_restore(void)
 {
-	ssize_t n;
-
 	if (!active)
 		return;
 	active = 0;
 	endwin();
-	n = write(STDOUT_FILENO, restore_seq, sizeof restore_seq - 1);
-	(void)n;
+	if (headless)
+		return;
+	write_all(STDOUT_FILENO, restore_seq, sizeof restore_seq - 1);
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
 }
@@ -41,27 +62,33 @@ term_active(void)
 	return active != 0;
 }
 
+bool
+term_headless(void)
+{
+	return headless;
+}
+
+/* From a fatal signal: only async-signal-safe calls (no endwin()). */
 static void
 on_fatal(int sig)
 {
-	term_restore();
+	if (active && !headless) {
+		active = 0;
+		write_all(STDOUT_FILENO, restore_seq, sizeof restore_seq - 1);
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	}
 	/* SA_RESETHAND put the default action back: re-raise for the core. */
 	raise(sig);
 }
 
-int
-term_init(char *err, unsigned errsz)
+static void
+install_fatal(void)
 {
 	static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
 	struct sigaction sa;
 	size_t i;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errsz, "not a terminal (try r8play --help)");
-		return -1;
-	}
-	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
-		have_tio = true;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = (int)SA_RESETHAND;
@@ -71,18 +98,143 @@ term_init(char *err, unsigned errsz)
 	atexit(term_restore);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
+}
+
+static void
+setup_modes(void)
+{
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+}
+
+int
+term_init(char *err, unsigned errsz)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errsz, "not a terminal (try r8play --help)");
+		return -1;
+	}
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = true;
+	install_fatal();
 	if (initscr() == NULL) {
 		snprintf(err, errsz, "cannot start ncurses (TERM=%s)",
 		    getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
 	active = 1;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
+	setup_modes();
 	return 0;
+}
+
+int
+term_init_headless(const char *term_name, int cols, int rows, char *err,
+    unsigned errsz)
+{
+	char n[16];
+
+	null_in = fopen("/dev/null", "r");
+	null_out = fopen("/dev/null", "w");
+	if (null_in == NULL || null_out == NULL) {
+		snprintf(err, errsz, "/dev/null: %s", strerror(errno));
+		return -1;
+	}
+	/* the virtual size comes from the environment (use_env) */
+	snprintf(n, sizeof n, "%d", rows);
+	setenv("LINES", n, 1);
+	snprintf(n, sizeof n, "%d", cols);
+	setenv("COLUMNS", n, 1);
+	install_fatal();
+	headless = true;
+	screen = newterm(term_name, null_out, null_in);
+	if (screen == NULL) {
+		snprintf(err, errsz, "cannot start ncurses (TERM=%s)",
+		    term_name ? term_name : getenv("TERM") ?
+		    getenv("TERM") : "");
+		return -1;
+	}
+	set_term(screen);
+	active = 1;
+	setup_modes();
+	if (LINES != rows || COLS != cols)
+		resizeterm(rows, cols);
+	return 0;
+}
+
+void
+term_suspend(void)
+{
+	if (!active)
+		return;
+	def_prog_mode();
+	endwin();
+}
+
+void
+term_resume(void)
+{
+	if (!active)
+		return;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+}
+
+int
+term_size(int *rows, int *cols, int *xpixel, int *ypixel)
+{
+	struct winsize ws;
+
+	if (headless || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 ||
+	    ws.ws_row == 0 || ws.ws_col == 0)
+		return -1;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+	*xpixel = ws.ws_xpixel;
+	*ypixel = ws.ws_ypixel;
+	return 0;
+}
+
+void
+term_resize(int rows, int cols)
+{
+	if (rows < 1)
+		rows = 1;
+	if (cols < 1)
+		cols = 1;
+	resizeterm(rows, cols);
+}
+
+void
+term_write(const void *buf, size_t len)
+{
+	sigset_t all, old;
+
+	if (headless || !active)
+		return;
+	sigfillset(&all);
+	/* a crash while writing must still reach on_fatal() */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	write_all(STDOUT_FILENO, buf, len);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void
+term_exit_signal(int sig)
+{
+	term_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
 void

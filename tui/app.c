@@ -1,0 +1,522 @@
+/*
+ * tui/app.c: the state's life cycle and the dispatch of keys: overlays
+ * first (prompt, chooser, help, quit confirmation), then the key tables
+ * (tui/keys.c) from the current context up to the global one.
+ */
+#include "tui/app.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "render/render.h"
+#include "tui/term.h"
+#include "widgets/kb.h"
+
+static void
+vmsg(struct app *app, bool error, const char *fmt, va_list ap)
+{
+	vsnprintf(app->msg, sizeof app->msg, fmt, ap);
+	app->msg_error = error;
+	app->msg_until_ms = error ? 0 : clock_mono_ms() + 4000;
+	app->dirty |= DIRTY_STATUS;
+}
+
+void
+app_msg(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(app, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+app_error(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(app, true, fmt, ap);
+	va_end(ap);
+}
+
+int
+app_init(struct app *app, const struct app_options *o, char *err,
+    size_t errsz)
+{
+	struct client_config cfg;
+	size_t i;
+
+	memset(app, 0, sizeof *app);
+	app->script_mode = o->script_mode;
+	app->det = o->det;
+	app->cell_w = o->det.cell_w > 0 ? o->det.cell_w : FIT_DEFAULT_CELL_W;
+	app->cell_h = o->det.cell_h > 0 ? o->det.cell_h : FIT_DEFAULT_CELL_H;
+	app->have_token = o->token != NULL && o->token[0] != '\0';
+	app->dirty = DIRTY_ALL;
+	snprintf(app->output_dir, sizeof app->output_dir, "%s",
+	    o->output_dir ? o->output_dir : "r8play-outputs");
+	if (theme_builtin(o->theme ? o->theme : "dark", &app->theme, err,
+	    errsz) != 0)
+		return -1;
+	client_config_defaults(&cfg);
+	cfg.api_base = o->api_base;
+	cfg.token = app->have_token ? o->token : NULL;
+	cfg.output_dir = app->output_dir;
+	app->client = client_new(&cfg, err, errsz);
+	if (app->client == NULL)
+		return -1;
+	snprintf(app->api_base, sizeof app->api_base, "%s",
+	    client_api_base(app->client));
+	app->rcache = render_cache_new();
+	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++) {
+		struct cog_config cc;
+		struct local_target *lt = &app->locals[app->nlocals];
+
+		memset(&cc, 0, sizeof cc);
+		cc.base = o->locals[i];
+		cc.webhooks = true;
+		lt->url = xstrdup(o->locals[i]);
+		lt->cog = cog_new(app->client, &cc, err, errsz);
+		if (lt->cog == NULL) {
+			/* without webhooks the run still completes (sync) */
+			cc.webhooks = false;
+			lt->cog = cog_new(app->client, &cc, err, errsz);
+		}
+		if (lt->cog == NULL) {
+			free(lt->url);
+			lt->url = NULL;
+			return -1;
+		}
+		app->nlocals++;
+		net_health(app, app->nlocals - 1);
+	}
+
+	app->ex.snapshot = !app->have_token;
+	if (app->ex.snapshot) {
+		struct model_page pg;
+		char e[APP_MSG_MAX];
+
+		char src[128];
+
+		if (replicate_snapshot_info(src, sizeof src, app->ex.snap_date,
+		    sizeof app->ex.snap_date) != 0)
+			app->ex.snap_date[0] = '\0';
+		if (replicate_snapshot_models(&pg, e, sizeof e) == CLIENT_OK) {
+			explorer_take_page(app, &pg, true);
+			replicate_model_page_done(&pg);
+		} else
+			snprintf(app->ex.error, sizeof app->ex.error,
+			    "snapshot: %.200s", e);
+		explorer_refilter(app);
+	} else
+		net_models_more(app);
+
+	if (o->open_model != NULL) {
+		char owner[128], name[128], ver[128];
+
+		if (replicate_ref_split(o->open_model, owner, sizeof owner,
+		    name, sizeof name, ver, sizeof ver) != 0) {
+			snprintf(err, errsz, "'%s' is not OWNER/NAME",
+			    o->open_model);
+			return -1;
+		}
+		net_open_model(app, owner, name);
+	} else if (app->nlocals > 0 && o->open_model == NULL &&
+	    app->ex.snapshot) {
+		/* r8play --local URL: straight to that server's playground */
+		net_open_local(app, 0);
+	}
+	return 0;
+}
+
+void
+app_done(struct app *app)
+{
+	size_t i;
+
+	runs_free_all(app);
+	model_close(app);
+	explorer_clear(app);
+	for (i = 0; i < app->nlocals; i++) {
+		cog_free(app->locals[i].cog);
+		cog_health_free(app->locals[i].health);
+		free(app->locals[i].url);
+	}
+	app->nlocals = 0;
+	client_free(app->client);
+	app->client = NULL;
+	render_cache_free(app->rcache);
+	app->rcache = NULL;
+	free(app->osc52);
+	app->osc52 = NULL;
+}
+
+size_t
+app_runs_in_flight(const struct app *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < app->nruns; i++)
+		if (!app->runs[i].done)
+			n++;
+	return n;
+}
+
+enum key_ctx
+app_ctx(const struct app *app)
+{
+	static const enum key_ctx tabctx[MTAB__COUNT] = { CTX_FORM, CTX_API,
+		CTX_EXAMPLES, CTX_COST, CTX_INFO };
+
+	switch (app->overlay) {
+	case OV_PROMPT:
+		return CTX_PROMPT;
+	case OV_CONFIRM_QUIT:
+		return CTX_CONFIRM;
+	case OV_HELP:
+		return CTX_HELP;
+	default:
+		break;
+	}
+	switch (app->view) {
+	case VIEW_EXPLORER:
+		return CTX_EXPLORER;
+	case VIEW_MODEL:
+		return tabctx[app->mp.tab];
+	case VIEW_RUN:
+		return CTX_RUN;
+	}
+	return CTX_GLOBAL;
+}
+
+static void
+prompt_finish(struct app *app, bool ok)
+{
+	if (app->prompt_kind == PK_FILTER || app->prompt_kind == PK_SEARCH)
+		explorer_prompt_done(app, ok);
+	else
+		model_prompt_done(app, ok);
+	app->dirty |= DIRTY_ALL;
+}
+
+static void
+key_prompt(struct app *app, int key)
+{
+	switch (prompt_key(&app->prompt, key)) {
+	case WR_SUBMIT:
+		prompt_finish(app, true);
+		return;
+	case WR_CANCEL:
+		prompt_finish(app, false);
+		return;
+	case WR_COMPLETE:
+		if (app->prompt_kind == PK_PATH)
+			model_prompt_complete(app);
+		break;
+	case WR_HANDLED:
+	case WR_IGNORED:
+		break;
+	}
+	if (app->prompt.changed) {
+		app->prompt.changed = false;
+		if (app->prompt_kind == PK_FILTER ||
+		    app->prompt_kind == PK_SEARCH)
+			explorer_prompt_changed(app);
+	}
+	app->dirty |= DIRTY_STATUS;
+}
+
+static void
+key_help(struct app *app, enum action a)
+{
+	switch (a) {
+	case ACT_BACK:
+	case ACT_HELP:
+	case ACT_QUIT:
+		app->overlay = OV_NONE;
+		break;
+	case ACT_NEXT:
+		app->help_top++;
+		break;
+	case ACT_PREV:
+		if (app->help_top > 0)
+			app->help_top--;
+		break;
+	case ACT_PAGE_DOWN:
+		app->help_top += app->rows / 2;
+		break;
+	case ACT_PAGE_UP:
+		app->help_top -= app->rows / 2;
+		if (app->help_top < 0)
+			app->help_top = 0;
+		break;
+	case ACT_TOP:
+		app->help_top = 0;
+		break;
+	default:
+		break;
+	}
+	app->dirty |= DIRTY_ALL;
+}
+
+static void
+key_choose(struct app *app, int key)
+{
+	enum action a = keys_lookup(CTX_GLOBAL, key);
+	int page = app->rows / 2;
+
+	switch (a) {
+	case ACT_NEXT:
+		app->choose_sel++;
+		break;
+	case ACT_PREV:
+		if (app->choose_sel > 0)
+			app->choose_sel--;
+		break;
+	case ACT_PAGE_DOWN:
+		app->choose_sel += (size_t)page;
+		break;
+	case ACT_PAGE_UP:
+		app->choose_sel = app->choose_sel > (size_t)page ?
+		    app->choose_sel - (size_t)page : 0;
+		break;
+	case ACT_TOP:
+		app->choose_sel = 0;
+		break;
+	case ACT_BOTTOM:
+		app->choose_sel = (size_t)-1 / 2;
+		break;
+	case ACT_OPEN:
+		model_choose_done(app, true);
+		break;
+	case ACT_BACK:
+	case ACT_QUIT:
+		model_choose_done(app, false);
+		break;
+	default:
+		if (key == ' ')
+			model_choose_done(app, true);
+		break;
+	}
+	app->dirty |= DIRTY_ALL;
+}
+
+static void
+ask_quit(struct app *app)
+{
+	if (app_runs_in_flight(app) > 0) {
+		app->overlay = OV_CONFIRM_QUIT;
+		app->dirty |= DIRTY_ALL;
+	} else
+		app->quit = true;
+}
+
+static void
+go_back(struct app *app)
+{
+	switch (app->view) {
+	case VIEW_RUN:
+		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
+		break;
+	case VIEW_MODEL:
+		app->view = VIEW_EXPLORER;
+		break;
+	case VIEW_EXPLORER:
+		explorer_action(app, ACT_BACK);
+		break;
+	}
+	app->dirty |= DIRTY_ALL;
+}
+
+void
+app_key(struct app *app, int key)
+{
+	enum key_ctx ctx;
+	enum action a;
+
+	if (key == (KB_FN | KEY_RESIZE) || key < 0)
+		return;
+	if (app->msg_error) {
+		app->msg[0] = '\0';
+		app->msg_error = false;
+		app->dirty |= DIRTY_STATUS;
+	}
+	if (app->overlay == OV_PROMPT) {
+		key_prompt(app, key);
+		return;
+	}
+	if (app->overlay == OV_CHOOSE) {
+		key_choose(app, key);
+		return;
+	}
+	ctx = app_ctx(app);
+	a = keys_lookup(ctx, key);
+	if (app->overlay == OV_HELP) {
+		key_help(app, a);
+		return;
+	}
+	if (app->overlay == OV_CONFIRM_QUIT) {
+		if (a == ACT_YES)
+			app->quit = true;
+		else if (a == ACT_NO || a == ACT_BACK)
+			app->overlay = OV_NONE;
+		app->dirty |= DIRTY_ALL;
+		return;
+	}
+	switch (a) {
+	case ACT_NONE:
+		return;
+	case ACT_QUIT:
+		ask_quit(app);
+		return;
+	case ACT_HELP:
+		app->overlay = OV_HELP;
+		app->help_top = 0;
+		app->help_ctx = ctx;
+		app->dirty |= DIRTY_ALL;
+		return;
+	case ACT_REDRAW:
+		app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+		app->shown.on = false;
+		if (!app->script_mode)
+			clearok(curscr, TRUE);
+		return;
+	case ACT_RUNS:
+		if (app->nruns == 0) {
+			app_msg(app, "no runs yet: Ctrl-R runs the form");
+			return;
+		}
+		app->view = VIEW_RUN;
+		app->dirty |= DIRTY_ALL;
+		return;
+	default:
+		break;
+	}
+	switch (app->view) {
+	case VIEW_EXPLORER:
+		explorer_action(app, a);
+		return;
+	case VIEW_MODEL:
+		if (a == ACT_BACK) {
+			go_back(app);
+			return;
+		}
+		model_action(app, a);
+		return;
+	case VIEW_RUN:
+		if (a == ACT_BACK) {
+			go_back(app);
+			return;
+		}
+		runs_action(app, a);
+		return;
+	}
+}
+
+void
+app_resize(struct app *app, int rows, int cols)
+{
+	app->rows = rows;
+	app->cols = cols;
+	app->too_small = rows < APP_MIN_ROWS || cols < APP_MIN_COLS;
+	/* every index is clamped when drawn; images must be sent again */
+	app->shown.on = false;
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+	if (app->rcache != NULL)
+		render_cache_clear(app->rcache);
+}
+
+void
+app_tick(struct app *app)
+{
+	long long now = clock_mono_ms();
+	size_t i;
+
+	if (app->ex.search_due_ms != 0 && now >= app->ex.search_due_ms) {
+		app->ex.search_due_ms = 0;
+		if (app->ex.query[0] != '\0')
+			net_search(app);
+	}
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].next_health_ms != 0 &&
+		    now >= app->locals[i].next_health_ms) {
+			app->locals[i].next_health_ms = 0;
+			net_health(app, i);
+		}
+	if (app->msg_until_ms != 0 && now >= app->msg_until_ms) {
+		app->msg_until_ms = 0;
+		app->msg[0] = '\0';
+		app->dirty |= DIRTY_STATUS;
+	}
+	/* elapsed times and spinners move while runs are in flight */
+	if (app_runs_in_flight(app) > 0 && !clock_frozen())
+		app->dirty |= DIRTY_STATUS | DIRTY_FORM;
+}
+
+static int
+min_due(int cur, long long due, long long now)
+{
+	long long d;
+
+	if (due == 0)
+		return cur;
+	d = due - now;
+	if (d < 0)
+		d = 0;
+	if (cur < 0 || d < cur)
+		return (int)d;
+	return cur;
+}
+
+int
+app_timeout_ms(const struct app *app, int max_ms)
+{
+	long long now = clock_mono_ms();
+	int t = max_ms;
+	size_t i;
+
+	t = min_due(t, app->ex.search_due_ms, now);
+	for (i = 0; i < app->nlocals; i++)
+		t = min_due(t, app->locals[i].next_health_ms, now);
+	t = min_due(t, app->msg_until_ms, now);
+	if (app_runs_in_flight(app) > 0 && !clock_frozen() &&
+	    (t < 0 || t > 250))
+		t = 250;
+	return t;
+}
+
+bool
+app_idle(const struct app *app)
+{
+	size_t i;
+
+	if (client_pending(app->client) > 0 || app->ex.search_due_ms != 0 ||
+	    app->editor_pid != 0)
+		return false;
+	for (i = 0; i < app->nruns; i++)
+		if (!app->runs[i].done)
+			return false;
+	return true;
+}
+
+void
+app_child(struct app *app)
+{
+	int st;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (p != app->editor_pid)
+			continue;
+		app->editor_pid = 0;
+		term_resume();
+		model_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		app->dirty |= DIRTY_ALL;
+	}
+}

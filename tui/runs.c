@@ -1,0 +1,333 @@
+/*
+ * tui/runs.c: runs (predictions) started from the playground: several at
+ * once, each followed to its end, its file outputs saved and the first
+ * image decoded for the run view (render/). Owns struct run's memory.
+ */
+#include "tui/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "render/render.h"
+#include "tui/term.h"
+
+static void
+run_done(struct app *app, struct run *r)
+{
+	size_t i;
+
+	if (r->req)
+		client_cancel(app->client, r->req);
+	if (r->req_follow)
+		client_cancel(app->client, r->req_follow);
+	if (r->req_save)
+		client_cancel(app->client, r->req_save);
+	if (r->req_cancel)
+		client_cancel(app->client, r->req_cancel);
+	prediction_done(&r->pred);
+	free(r->input_json);
+	free(r->version);
+	for (i = 0; i < r->nsaved; i++)
+		free(r->saved[i]);
+	free(r->saved);
+	free(r->saved_dir);
+	image_free(r->img);
+	memset(r, 0, sizeof *r);
+}
+
+void
+runs_free_all(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->nruns; i++)
+		run_done(app, &app->runs[i]);
+	app->nruns = 0;
+}
+
+struct run *
+runs_new(struct app *app)
+{
+	struct run *r;
+	size_t i;
+
+	if (app->nruns == APP_MAX_RUNS) {
+		/* drop the oldest finished run */
+		for (i = 0; i < app->nruns && !app->runs[i].done; i++)
+			;
+		if (i == app->nruns)
+			i = 0;
+		if (app->shown.key == &app->runs[i] ||
+		    app->shown.key == app->runs[i].img)
+			app->shown.key = NULL;
+		run_done(app, &app->runs[i]);
+		memmove(&app->runs[i], &app->runs[i + 1],
+		    (app->nruns - i - 1) * sizeof app->runs[0]);
+		app->nruns--;
+		memset(&app->runs[app->nruns], 0, sizeof app->runs[0]);
+	}
+	r = &app->runs[app->nruns++];
+	memset(r, 0, sizeof *r);
+	r->seq = ++app->run_seq;
+	r->started_ms = clock_display_ms();
+	r->starting_since_ms = clock_mono_ms();
+	r->cost_usd = -1;
+	app->cur_run = app->nruns - 1;
+	return r;
+}
+
+struct run *
+runs_by_req(struct app *app, unsigned req)
+{
+	size_t i;
+
+	if (req == 0)
+		return NULL;
+	for (i = 0; i < app->nruns; i++) {
+		struct run *r = &app->runs[i];
+
+		if (r->req == req || r->req_follow == req ||
+		    r->req_cancel == req || r->req_save == req)
+			return r;
+	}
+	return NULL;
+}
+
+void
+runs_set_prediction(struct app *app, struct run *r,
+    const struct prediction *p)
+{
+	struct prediction cp;
+	char *keep_id = NULL;
+
+	if (prediction_copy(&cp, p) != 0)
+		die("out of memory");
+	/* a Cog sync answer may have no id: keep the one we chose */
+	if (cp.id == NULL && r->pred.id != NULL)
+		keep_id = xstrdup(r->pred.id);
+	prediction_done(&r->pred);
+	r->pred = cp;
+	if (keep_id != NULL)
+		r->pred.id = keep_id;
+	r->have_pred = true;
+	if (r->pred.status != PREDICTION_STARTING)
+		r->starting_since_ms = 0;
+	app->dirty |= DIRTY_ALL;
+}
+
+static bool
+is_image_path(const char *p)
+{
+	static const char *const ext[] = { ".png", ".jpg", ".jpeg", ".webp",
+		".gif", ".bmp" };
+	size_t i, n = strlen(p), k;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		k = strlen(ext[i]);
+		if (n > k && strcasecmp(p + n - k, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Read a whole file of at most max bytes; NULL with err set. */
+static unsigned char *
+slurp(const char *path, size_t max, size_t *len, char *err, size_t errsz)
+{
+	struct stat st;
+	unsigned char *buf;
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (st.st_size < 0 || (size_t)st.st_size > max) {
+		snprintf(err, errsz, "%s: over %zu bytes", path, max);
+		close(fd);
+		return NULL;
+	}
+	buf = xcalloc(1, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+void
+runs_finish(struct app *app, struct run *r)
+{
+	size_t i;
+
+	if (r->done)
+		return;
+	r->done = true;
+	r->ended_ms = clock_display_ms();
+	r->starting_since_ms = 0;
+	for (i = 0; i < r->nsaved && r->img == NULL; i++) {
+		unsigned char *data;
+		size_t len = 0;
+
+		if (!is_image_path(r->saved[i]))
+			continue;
+		data = slurp(r->saved[i], IMAGE_MAX_INPUT, &len, r->img_error,
+		    sizeof r->img_error);
+		if (data == NULL)
+			continue;
+		r->img = image_decode(data, len, IMAGE_DEFAULT_BG,
+		    r->img_error, sizeof r->img_error);
+		free(data);
+	}
+	/* what this run cost, on the tier chosen in the cost tab */
+	if (r->have_pred && r->pred.metrics.predict_time > 0 &&
+	    app->mp.cost.loaded && app->mp.cost.table.n > 0) {
+		const struct cost_state *cs = &app->mp.cost;
+		const struct cost_price *pr = cs->sel >= 4 &&
+		    cs->sel - 4 < cs->table.n ? &cs->table.rows[cs->sel - 4] :
+		    cost_table_find(&cs->table, "gpu-l40s");
+		struct cost_run est;
+		char err[128];
+
+		if (pr != NULL && cost_run_estimate(pr->usd_per_second,
+		    r->pred.metrics.predict_time, &est, err, sizeof err) == 0) {
+			r->cost_usd = est.usd;
+			snprintf(r->hardware, sizeof r->hardware, "%s",
+			    pr->sku);
+		}
+	}
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+	if (app->view != VIEW_RUN || app->runs + app->cur_run != r)
+		app_msg(app, "run #%u %s", r->seq,
+		    r->have_pred ? prediction_status_name(r->pred.status) :
+		    "failed");
+}
+
+/* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
+void
+app_copy(struct app *app, const char *text)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(text), o = 0, i;
+	char *out;
+
+	if (n > 100000) {
+		app_error(app, "too long to copy (%zu bytes)", n);
+		return;
+	}
+	out = xcalloc(1, n / 3 * 4 + 32);
+	o += (size_t)sprintf(out, "\033]52;c;");
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16 |
+		    (unsigned)(unsigned char)text[i + 1] << 8 |
+		    (unsigned char)text[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = b64[v >> 6 & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)(unsigned char)text[i + 1] << 8;
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o++] = '\a';
+	out[o] = '\0';
+	free(app->osc52);
+	app->osc52 = out;
+	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
+}
+
+void
+runs_action(struct app *app, enum action a)
+{
+	struct run *r;
+
+	if (app->nruns == 0)
+		return;
+	if (app->cur_run >= app->nruns)
+		app->cur_run = app->nruns - 1;
+	r = &app->runs[app->cur_run];
+	switch (a) {
+	case ACT_TAB_NEXT:
+	case ACT_PANE:
+		app->cur_run = (app->cur_run + 1) % app->nruns;
+		app->shown.on = app->shown.on;
+		break;
+	case ACT_TAB_PREV:
+	case ACT_PANE_PREV:
+		app->cur_run = (app->cur_run + app->nruns - 1) % app->nruns;
+		break;
+	case ACT_PREV:
+		r->log_top++;
+		break;
+	case ACT_NEXT:
+		if (r->log_top > 0)
+			r->log_top--;
+		break;
+	case ACT_PAGE_UP:
+		r->log_top += app->rows / 2;
+		break;
+	case ACT_PAGE_DOWN:
+		r->log_top -= app->rows / 2;
+		if (r->log_top < 0)
+			r->log_top = 0;
+		break;
+	case ACT_BOTTOM:
+		r->log_top = 0;
+		break;
+	case ACT_CANCEL_RUN:
+		if (r->done)
+			app_msg(app, "run #%u has already finished", r->seq);
+		else
+			net_cancel(app, r);
+		break;
+	case ACT_RUN_AGAIN: {
+		char *input = xstrdup(r->input_json);
+
+		if (!app->mp.active || app->mp.local != r->local ||
+		    (!r->local && (strcmp(app->mp.owner, r->owner) != 0 ||
+		    strcmp(app->mp.name, r->name) != 0))) {
+			app_error(app, "run again: open %s first", r->model);
+			free(input);
+			break;
+		}
+		net_run(app, input ? input : "{}");
+		free(input);
+		break;
+	}
+	case ACT_COPY:
+		if (r->nsaved > 0)
+			app_copy(app, r->saved[0]);
+		else if (r->have_pred) {
+			char *t = prediction_join_text(&r->pred, "");
+
+			if (t != NULL && t[0] != '\0')
+				app_copy(app, t);
+			else
+				app_msg(app, "nothing to copy yet");
+			free(t);
+		}
+		break;
+	default:
+		break;
+	}
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+}
