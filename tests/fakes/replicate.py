@@ -30,6 +30,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -734,6 +735,15 @@ class Handler(BaseHTTPRequestHandler):
                                ratelimit=r.status != 401)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except Exception as e:      # a bug in the fake: say so, loudly
+            traceback.print_exc()
+            self.close_connection = True
+            try:
+                self.send_bytes(500, json.dumps(problem(
+                    500, "fake-replicate bug: %r" % e)),
+                    "application/problem+json")
+            except OSError:
+                pass
 
     def pre_fault(self, f):
         """Faults that replace the answer. True when the request is done."""
@@ -1573,6 +1583,9 @@ def main(argv=None):
                     pass
             except OSError:
                 pass
+            if not stopping.is_set():
+                sys.stderr.write("fake-replicate: stdin closed, exiting "
+                                 "(--no-stdin-watch keeps it running)\n")
             stop()
         threading.Thread(target=watch, daemon=True).start()
 
