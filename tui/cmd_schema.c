@@ -249,6 +249,15 @@ print_json(const struct schema *s)
 }
 
 static void
+cell_pad(const char *s, int cols, int pad)
+{
+	char buf[512];
+
+	tw_fit(s != NULL ? s : "", cols, buf, sizeof buf, pad);
+	fputs(buf, stdout);
+}
+
+static void
 cell(const char *s, int cols)
 {
 	char buf[512];
@@ -327,7 +336,7 @@ print_table(const struct schema *s)
 		cell(f->kind == SCHEMA_KIND_SECRET && f->has_default &&
 		    f->default_text[0] != '\0' ? "****" : f->default_text, 21);
 		putchar(' ');
-		cell(cons, 40);
+		cell_pad(cons, 40, 0);
 		fputs("\n", stdout);
 		if (f->description != NULL || f->note != NULL ||
 		    f->deprecated) {
@@ -339,7 +348,7 @@ print_table(const struct schema *s)
 			if (f->note != NULL && strlen(desc) + 1 < sizeof desc)
 				strcat(desc, "]");
 			fputs("    ", stdout);
-			cell(desc, 100);
+			cell_pad(desc, 100, 0);
 			fputs("\n", stdout);
 		}
 	}
@@ -353,9 +362,9 @@ print_table(const struct schema *s)
 		fputs(" {", stdout);
 		for (k = 0; k < s->output.nfields; k++) {
 			printf("%s", k ? ", " : "");
-			cell(s->output.fields[k].name, tw_width(
+			cell_pad(s->output.fields[k].name, tw_width(
 			    s->output.fields[k].name) > 40 ? 40 :
-			    tw_width(s->output.fields[k].name));
+			    tw_width(s->output.fields[k].name), 0);
 			printf(": %s", schema_out_kind_name(
 			    s->output.fields[k].kind));
 		}
