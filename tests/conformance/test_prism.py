@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from t import check, summary, ROOT  # noqa: E402
 from fakes import (start_replicate, stop, http_request,  # noqa: E402
-                   REPLICATE_TOKEN)
+                   requests_log, REPLICATE_TOKEN)
 
 SPEC = os.path.join(ROOT, "tests", "fixtures", "replicate", "openapi",
                     "replicate-openapi.2026-03-16.prism-v1.json")
@@ -193,7 +193,7 @@ def drift_match(entry, op, v):
     return True
 
 
-def replay(mode, base, reqs, env, drift, used):
+def replay(mode, base, reqs, env, drift, used, fake=None):
     for req in reqs:
         if mode not in req.get("modes", ("mock", "proxy")):
             continue
@@ -220,11 +220,15 @@ def replay(mode, base, reqs, env, drift, used):
                 else:
                     unknown.append(v)
             # with --errors, a response violation turns the answer into a
-            # 500; the fake's own status is not visible then
-            ok_status = 200 <= st < 300 or (st == 500 and vs)
+            # 500: the fake's own status comes from its request log
+            last = requests_log(fake)[-1:] if fake else []
+            fst = last[0].get("status") if last else None
+            ok_status = (200 <= st < 300 or (st == 500 and vs)) and \
+                fst is not None and 200 <= fst < 300 and \
+                last[0]["path"] == path.split("?")[0]
             check(ok_status and not unknown,
-                  "proxy: %s, no violation beyond known drift (%d)" % (
-                      req["name"], st),
+                  "proxy: %s, no violation beyond known drift (%d, fake "
+                  "%s)" % (req["name"], st, fst),
                   "\n     ".join([fmt(v) for v in unknown] or
                                  [data[:600].decode("utf-8", "replace")]))
         if 200 <= st < 300 and req.get("save"):
@@ -273,7 +277,7 @@ def main():
         if wait_listening(proxy, pbase, plog, "prism proxy"):
             used = set()
             replay("proxy", pbase, spec["requests"], dict(spec["vars"]),
-                   drift, used)
+                   drift, used, fbase)
             for e in drift:
                 if e["id"] not in used:
                     print("note: known drift %r not seen this run" % e["id"])

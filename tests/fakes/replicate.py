@@ -691,6 +691,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.req_body = body
         st = self.st
+        self.rec = None
         if not self.upath.startswith("/_fake/"):
             scheme, ok = self.auth()
             hdrs = {}
@@ -705,6 +706,7 @@ class Handler(BaseHTTPRequestHandler):
                 rec["body_b64"] = base64.b64encode(b).decode()
             if len(body) > MAX_LOGGED_BODY:
                 rec["body_truncated"] = len(body)
+            self.rec = rec
             with st.lock:
                 st.requests.append(rec)
         self.fault = None
@@ -744,6 +746,11 @@ class Handler(BaseHTTPRequestHandler):
                     "application/problem+json")
             except OSError:
                 pass
+
+    def send_response(self, code, message=None):
+        if self.rec is not None:
+            self.rec["status"] = code
+        super().send_response(code, message)
 
     def pre_fault(self, f):
         """Faults that replace the answer. True when the request is done."""

@@ -808,8 +808,8 @@ def t_log_reset(base):
     api(base, "GET", "/v1/account?x=1", headers={"Authorization":
                                                  "Bearer nope"})
     r = requests_log(base)[-1]
-    check(r["query"] == "x=1" and r["auth_ok"] is False, "query and a "
-          "failed auth logged")
+    check(r["query"] == "x=1" and r["auth_ok"] is False and
+          r["status"] == 401, "query, a failed auth and the status logged")
     check(not any(r["path"].startswith("/_fake/") for r in requests_log(base)),
           "control requests are not logged")
     reset(base)
