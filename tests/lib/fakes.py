@@ -141,3 +141,33 @@ def set_faults(base_url, faults):
 def reset(base_url):
     """Forget requests, faults, predictions and uploads."""
     return _control("POST", base_url + "/_fake/reset", {})
+
+
+def start_cog(*args, predictor="image", timeout=10.0):
+    """The fake Cog prediction server (tests/fakes/cog.py, see
+    tests/fakes/README-cog.md): (proc, base_url). Extra args go to its CLI,
+    e.g. start_cog("--speed", "5", "--setup-seconds", "0.1",
+    predictor="text"). Wait for READY with wait_cog_health()."""
+    return start_fake("cog.py", "--predictor", predictor, *args,
+                      timeout=timeout)
+
+
+def start_webhook_sink(*args, timeout=10.0):
+    """The webhook/upload capture sink (tests/fakes/webhook_sink.py):
+    (proc, base_url); GET base_url + "/_requests" lists what it got."""
+    return start_fake("webhook_sink.py", *args, timeout=timeout)
+
+
+def wait_cog_health(base_url, want="READY", timeout=10.0):
+    """Poll GET /health-check until its status is want; True if seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _, _, data = http_request("GET", base_url + "/health-check",
+                                      timeout=2.0)
+            if json.loads(data).get("status") == want:
+                return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+    return False
