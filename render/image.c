@@ -243,6 +243,57 @@ header_size(const char *fmt, const unsigned char *p, size_t len, long *w,
 	return -1;
 }
 
+/*
+ * stb_image 2.27 (Debian 12) overflows its Huffman size list when a DHT
+ * table's 16 counts add up to more than 256 (fixed upstream in 2.28), and
+ * a DHT may come between progressive scans. Walk every marker segment,
+ * skipping entropy-coded data, and refuse such tables before stb sees them.
+ */
+static int
+jpeg_check(const unsigned char *p, size_t len)
+{
+	size_t i = 2;
+
+	while (i + 4 <= len) {
+		unsigned m;
+		size_t seg, j;
+
+		if (p[i] != 0xff) {
+			i++;	/* entropy-coded data */
+			continue;
+		}
+		m = p[i + 1];
+		if (m == 0x00 || m == 0xff || (m >= 0xd0 && m <= 0xd7) ||
+		    m == 0x01) {
+			i += m == 0xff ? 1 : 2;
+			continue;
+		}
+		if (m == 0xd9)
+			break;
+		seg = (size_t)(p[i + 2] << 8 | p[i + 3]);
+		if (seg < 2)
+			return -1;
+		if (m == 0xc4) {
+			/* as stb reads it: tables while the length lasts,
+			 * bytes past the end of the input read as 0 */
+			long left = (long)seg - 2;
+
+			for (j = i + 4; left > 0 && j < len; ) {
+				unsigned n = 0, k;
+
+				for (k = 0; k < 16; k++)
+					n += j + 1 + k < len ? p[j + 1 + k] : 0;
+				if (n > 256)
+					return -1;
+				j += 17 + n;
+				left -= 17 + (long)n;
+			}
+		}
+		i += 2 + seg;
+	}
+	return 0;
+}
+
 static struct image *
 decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
     char *err, size_t errsz)
@@ -255,6 +306,10 @@ decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
 	if (header_size(fmt, p, len, &hw, &hh) == 0 &&
 	    check_size(fmt, hw, hh, err, errsz) != 0)
 		return NULL;
+	if (strcmp(fmt, "jpeg") == 0 && jpeg_check(p, len) != 0) {
+		seterr(err, errsz, "jpeg: corrupt Huffman table");
+		return NULL;
+	}
 	if (stbi_info_from_memory(p, (int)len, &w, &h, &comp) == 0) {
 		seterr(err, errsz, "%s: truncated or corrupt header", fmt);
 		return NULL;

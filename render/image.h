@@ -13,7 +13,11 @@
 
 /* Limits: a side, the pixel budget (w*h), the encoded input size. */
 #define IMAGE_MAX_DIM		8192
+#ifdef R8PLAY_FUZZ
+#define IMAGE_MAX_PIXELS	(1024L * 1024L)	/* keeps fuzz runs fast */
+#else
 #define IMAGE_MAX_PIXELS	(4096L * 4096L)
+#endif
 #define IMAGE_MAX_INPUT		(64L * 1024 * 1024)
 /* Background that transparent pixels are composited on (0xRRGGBB). */
 #define IMAGE_DEFAULT_BG	0x000000u

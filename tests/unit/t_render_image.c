@@ -298,6 +298,19 @@ test_refused(void)
 		T_OK(strstr(err, "webp: ") == err);
 	}
 
+	/* a Huffman table whose counts add up past 256: stb 2.27 overflows
+	 * on it, so it must be refused before stb runs */
+	{
+		unsigned char j[64] = "\xff\xd8\xff\xc4\x00\x13\x00";
+		int k;
+
+		for (k = 0; k < 16; k++)
+			j[7 + k] = 19;
+		memcpy(j + 23, "\xff\xd9", 2);
+		T_OK(image_decode(j, 25, 0, err, sizeof err) == NULL);
+		T_STREQ(err, "jpeg: corrupt Huffman table");
+	}
+
 	/* random bytes, with and without a PNG signature in front */
 	for (i = 0; i < (int)sizeof rnd; i++) {
 		seed = seed * 1103515245u + 12345u;
