@@ -403,6 +403,7 @@ class Prediction:
         return any(x[1] == "output" for x in self.visible(e))
 
     def body(self):
+        self.check_deadline()
         e = self.elapsed()
         st = self.status_at(e)
         seen = self.visible(e)
@@ -470,6 +471,7 @@ class Prediction:
     # -- SSE events ------------------------------------------------------------
     def events(self):
         """(id, event, data) for everything visible now, terminal last."""
+        self.check_deadline()
         e = self.elapsed()
         st = self.status_at(e)
         ev = []

@@ -866,6 +866,12 @@ def main():
         procs.append(p1)
         p2, real = start_replicate("--quiet")
         procs.append(p2)
+        p3, slow = start_replicate("--quiet", "--speed", "0.1")
+        procs.append(p3)
+        # a 20 s run with Cancel-After: 5 (real seconds), checked at the end
+        st, _, late, _ = create(slow, {"prompt": "x"}, headers={
+            "Cancel-After": "5"})
+        t_late = time.monotonic()
         t_auth(fast)
         t_models(fast, real)
         t_search(fast)
@@ -879,6 +885,12 @@ def main():
         t_log_reset(fast)
         t_gzip(fast)
         t_lifetime()
+        time.sleep(max(0.0, 5.3 - (time.monotonic() - t_late)))
+        st, _, g, _ = api(slow, "GET", "/v1/predictions/" + late["id"])
+        check(st == 200 and g["status"] == "canceled" and "deadline" in g and
+              g["completed_at"] == g["deadline"],
+              "Cancel-After: canceled at the deadline", g and
+              (g.get("status"), g.get("deadline"), g.get("completed_at")))
     finally:
         for p in procs:
             stop(p)
