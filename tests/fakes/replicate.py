@@ -618,6 +618,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def version_string(self):
         return "r8play-fake-replicate/1"
+
     def log_message(self, fmt, *args):
         if not self.st.quiet:
             sys.stderr.write("fake-replicate: %s - %s\n" % (
@@ -658,6 +659,7 @@ class Handler(BaseHTTPRequestHandler):
                 data += self.rfile.read(size)
                 self.rfile.readline()
                 if len(data) > MAX_BODY:
+                    self.close_connection = True
                     raise Reply(413, problem(413, "Files must be less than "
                                              "100MB in size"))
             return data
@@ -681,6 +683,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self, method):
         self.method = method
+        self.fault = self.rec = None
         u = urlsplit(self.path)
         self.upath, self.qs = u.path, parse_qs(u.query)
         try:
@@ -693,7 +696,6 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.req_body = body
         st = self.st
-        self.rec = None
         if not self.upath.startswith("/_fake/"):
             scheme, ok = self.auth()
             hdrs = {}
@@ -711,7 +713,6 @@ class Handler(BaseHTTPRequestHandler):
             self.rec = rec
             with st.lock:
                 st.requests.append(rec)
-        self.fault = None
         sse = self.upath.startswith("/v1/streams/")
         if not self.upath.startswith("/_fake/"):
             h = self.headers.get("X-Fake-Fault")

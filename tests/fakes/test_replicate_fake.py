@@ -665,6 +665,22 @@ def t_files(base):
     st, _, b, _ = api(base, "POST", "/v1/files", body,
                       {"Content-Type": ctype})
     check(st == 422, "upload without content: 422")
+    u = urlsplit(base)
+    s = socket.create_connection((u.hostname, u.port), timeout=5)
+    s.sendall(b"POST /v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: "
+              b"Bearer " + REPLICATE_TOKEN.encode() + b"\r\nContent-Type: "
+              b"multipart/form-data; boundary=b\r\nContent-Length: "
+              b"200000000\r\n\r\n")
+    data = b""
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        data += c
+    s.close()
+    check(data.startswith(b"HTTP/1.1 413") and
+          b"Files must be less than 100MB in size" in data,
+          "upload over 100 MB: 413 before reading it", data[:80])
     log = requests_log(base)
     ups = [r for r in log if r["path"] == "/v1/files" and
            r["method"] == "POST"]
