@@ -178,6 +178,20 @@ parse_sweep(const char *v, uint64_t *runs)
 	return 0;
 }
 
+static bool
+takes_value(const char *name)
+{
+	static const char *const names[] = { "--seconds", "--hardware",
+	    "--runs", "--sweep", "--concurrency", "--billing", "--boot",
+	    "--idle", "--measured", "--deployment" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -224,6 +238,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->mode = COST_BILL_PRIVATE;
 			continue;
 		}
+		if (!takes_value(name))
+			return usage_error("unknown option", a);
 		if (eq)
 			v = eq + 1;
 		else if (i + 1 < argc)
