@@ -28,7 +28,8 @@
 	    "show FILE... [--cols N --rows M | --width PX] [--graphics MODE]",\
 	    "print images to the terminal (sixel, kitty or blocks)")	\
 	X("cost", cmd_cost,						\
-	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] [--json]",\
+	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] "	\
+	    "[--concurrency C] [--private] [--deployment SPEC] [--json]",	\
 	    "estimate what a run costs on every hardware tier")
 
 #define X(name, fn, usage, summary) int fn(int argc, char **argv);
