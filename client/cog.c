@@ -1030,6 +1030,13 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		ev.kind = CLIENT_EV_ERROR;
 		ev.id = p->op;
 		ev.http_status = res->status;
+		/* error bodies come buffered in res (the stream sink hands on
+		 * 2xx bodies only) */
+		if (p->rbuf == NULL && res->body != NULL) {
+			p->rbuf = res->body;
+			p->rlen = res->len;
+			res->body = NULL;
+		}
 		ev.rc = cog_problem(what, res->status, p->rbuf, p->rlen, err,
 		    sizeof err);
 		ev.err = err;
@@ -1301,8 +1308,9 @@ simple_start(struct cog *g, int kind, const char *path, const char *method,
 	o.method = method;
 	o.url = url;
 	o.sink = HTTP_SINK_JSON;
-	o.idempotent = kind != SIMPLE_CANCEL;
-	o.no_retry = kind == SIMPLE_CANCEL;
+	/* no retries: the caller polls, and a refused connection must say
+	 * "cannot reach the server" at once */
+	o.no_retry = true;
 	o.timeout_ms = 30000;
 	if (kind == SIMPLE_CANCEL) {
 		o.body = "{}";

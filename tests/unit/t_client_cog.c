@@ -98,7 +98,8 @@ test_health(void)
 	cog_health_done(&h);
 	T_EQ(health_of("image/03-health-ready", 200, &h), COG_HEALTH_READY);
 	T_STREQ(h.setup_status, "succeeded");
-	T_STREQ(h.setup_logs, "loading fake weights (3.0s)...\nweights loaded\n");
+	T_STREQ(h.setup_logs,
+	    "loading fake weights (3.0s)...\nweights loaded\n");
 	T_OK(cog_health_can_predict(&h));
 	cog_health_done(&h);
 	T_EQ(health_of("image/31-health-busy", 200, &h), COG_HEALTH_BUSY);
@@ -332,8 +333,8 @@ test_merge(void)
 	{
 		struct prediction upd;
 		char err[128];
-		const char *b = "{\"status\":\"succeeded\",\"error\":\"upload\","
-		    "\"output\":null}";
+		const char *b = "{\"status\":\"succeeded\","
+		    "\"error\":\"upload\",\"output\":null}";
 
 		memset(&cur, 0, sizeof cur);
 		T_EQ(prediction_parse(b, strlen(b), &upd, err, sizeof err),
