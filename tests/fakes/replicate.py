@@ -504,6 +504,13 @@ class Fault:
     def is_sse(self):
         return self.kind in ("stall_sse", "drop_sse")
 
+    def applies(self, sse):
+        """SSE kinds act on streams only; drop and truncate cut a counted
+        body, so never on streams; the rest on any request."""
+        if self.is_sse():
+            return sse
+        return not sse or self.kind not in ("drop", "truncate")
+
     def describe(self):
         d = {"kind": self.kind, "count": self.count}
         if self.path:
@@ -576,7 +583,7 @@ class FakeState:
     def take_fault(self, method, path, sse):
         with self.lock:
             for f in self.faults:
-                if f.is_sse() != sse:
+                if not f.applies(sse):
                     continue
                 if f.method and f.method != method:
                     continue
@@ -717,7 +724,12 @@ class Handler(BaseHTTPRequestHandler):
         if not self.upath.startswith("/_fake/"):
             h = self.headers.get("X-Fake-Fault")
             f = parse_fault_header(h) if h else None
-            if f and f.is_sse() != sse:
+            if f and f.kind not in FAULT_KINDS:
+                self.send_json(400, problem(400, "X-Fake-Fault: unknown kind "
+                                            "%r" % f.kind),
+                               ctype="application/problem+json")
+                return
+            if f and not f.applies(sse):
                 f = None
             if f is None:
                 f = st.take_fault(method, self.upath, sse)

@@ -808,6 +808,20 @@ def t_faults(base):
     st, _, b = http_request("POST", base + "/_fake/faults",
                             b'[{"kind": "teapot"}]')
     check(st == 400, "unknown fault kind: 400")
+    st, _, b = fault("teapot")
+    check(st == 400 and b"teapot" in b, "unknown fault kind in the header: "
+          "400")
+    st, _, p, _ = create(base, {"prompt": "x"})
+    st, hd, b = http_request("GET", p["urls"]["stream"],
+                             headers={"X-Fake-Fault": "503"})
+    check(st == 503, "status faults apply to stream requests too")
+    set_faults(base, [{"kind": "truncate", "path": "^/v1/"}])
+    evs, _, how = sse(p["urls"]["stream"])
+    st, hd, b = http_request("GET", base + "/v1/hardware", headers=AUTH)
+    check(how == "done" and st == 200 and
+          len(b) < len(json.dumps(rec("hardware.list.2023-11-02.json"))) and
+          not b.rstrip().endswith(b"]"),
+        "a queued truncate skips the stream and cuts the next body")
 
 
 def t_log_reset(base):
