@@ -713,7 +713,7 @@ cmd_run_local(int argc, char **argv)
 		fputs("); inputs are sent as strings\n", stderr);
 	}
 	if (!use_schema)
-		s = NULL;	/* as `cog predict`: strings, the server types */
+		s = NULL;	/* as `cog predict` does */
 	if (build_input(&st, s, pairs, npairs, &input) != 0) {
 		status = EXIT_USAGE;
 		goto out;
