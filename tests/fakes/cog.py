@@ -971,7 +971,7 @@ def validate_request(body, fields):
                     "type_error.enum", {"enum_values": WEBHOOK_EVENTS}))
         return out
     opt("webhook_events_filter", events)
-    if req["webhook_events_filter"] is None:
+    if not req["webhook_events_filter"]:      # None or []: the default
         req["webhook_events_filter"] = list(WEBHOOK_EVENTS)
     return req, errors
 
@@ -1385,7 +1385,7 @@ class CogServer(http.server.ThreadingHTTPServer):
             self.running.append(pred)
         self.log("starting prediction %s" % pred.id)
         sender = None
-        if is_async and pred.webhook:
+        if pred.webhook:   # sync predictions send webhooks too (runner.py)
             sender = WebhookSender(self, pred.webhook, pred.filter,
                                    traceparent)
         t = threading.Thread(target=self.run_prediction, args=(pred, sender),
@@ -1430,7 +1430,7 @@ class CogServer(http.server.ThreadingHTTPServer):
         except WorkerCrash:
             outcome = "crash"
         except Exception as e:          # predict() raised
-            outcome = self.predict_failed(pred, e)
+            outcome = self.predict_failed(pred, e, sender)
         finally:
             for p in tmpfiles:
                 try:
@@ -1455,17 +1455,27 @@ class CogServer(http.server.ThreadingHTTPServer):
             kwargs[f.name] = v
         return kwargs
 
-    def predict_failed(self, pred, e):
+    def predict_failed(self, pred, e, sender=None):
         tb = format_predict_error(self, e, self.iterator)
         with pred.lock:
             pred.logs += tb
             pred.error = str(e)
+        if sender is not None:
+            sender.send("logs", pred)
         return "failed"
 
     def complete(self, pred, sender, outcome):
         ctx_end = Ctx(self, pred, None)
         ctx_end.end_prefix()
+        if outcome == "crash":
+            # the runner appends its traceback as logs (a throttled event)
+            with pred.lock:
+                pred.logs += CRASH_TB
+            if sender is not None:
+                sender.send("logs", pred)
         with pred.lock:
+            if outcome != "succeeded" and pred.user_metrics:
+                pred.metrics = dict(pred.user_metrics)
             pred.completed_at = now_iso()
             secs = round(time.monotonic() - pred.t0, 6)
             if outcome == "succeeded":
@@ -1479,7 +1489,6 @@ class CogServer(http.server.ThreadingHTTPServer):
             elif outcome == "crash":
                 pred.status = "failed"
                 pred.error = CRASH_MSG
-                pred.logs += CRASH_TB
                 pred.crashed = True
             elif outcome == "upload_failed":
                 pred.status = "failed"

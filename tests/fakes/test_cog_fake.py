@@ -33,6 +33,7 @@ ROOT = os.environ.get("ROOT") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 FIX = os.path.join(ROOT, "tests", "fixtures", "cog")
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
+sys.dont_write_bytecode = True
 import cog as cogfake  # noqa: E402
 
 SINK = None      # base URL of the webhook sink
@@ -869,6 +870,32 @@ def test_faults_and_control():
                             {"Content-Type": "application/json",
                              "Prefer": "respond-async"})
     check(st == 202, "async without webhook: 202")
+    check(wait_health(base, "READY"), "faults: READY")
+    # a sync prediction with a webhook sends webhooks too (cog's runner)
+    st, _, b = http_request("POST", base + "/predictions", json.dumps(
+        {"id": "sync-hook", "webhook": SINK + "/hook/sync-hook",
+         "webhook_events_filter": ["completed"],
+         "input": {"count": 2, "delay": 0}}),
+        {"Content-Type": "application/json", "traceparent": "00-ab-cd-01"})
+    hooks = wait_hooks("sync-hook")
+    check(st == 200 and len(hooks) == 1 and
+          hooks[0]["json"]["output"] == ["item-0", "item-1"] and
+          hooks[0]["headers"].get("traceparent") == "00-ab-cd-01",
+          "sync + webhook: one completed webhook, traceparent copied",
+          hooks)
+    st, _, b = http_request("POST", base + "/predictions", json.dumps(
+        {"input": {"count": 1}, "webhook": "http://"}),
+        {"Content-Type": "application/json"})
+    check(st == 422 and json.loads(b)["detail"][0]["type"] ==
+          "value_error.url.host", "webhook without host: URL host invalid",
+          b)
+    st, _, b = http_request("POST", base + "/predictions", json.dumps(
+        {"input": {"count": 1, "delay": 0},
+         "created_at": "2024-05-06T07:08:09.5+02:00"}),
+        {"Content-Type": "application/json"})
+    check(st == 200 and json.loads(b)["created_at"] ==
+          "2024-05-06T07:08:09.500000+02:00", "created_at normalised",
+          b[:200])
     stop(proc)
 
 
