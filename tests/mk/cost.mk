@@ -12,3 +12,17 @@ $(COST_PRICES_INC): client/prices.tsv client/prices.awk
 
 $(O)/client/cost.o: $(COST_PRICES_INC)
 $(O)/client/cost.o: CPPFLAGS += -I$(O)/gen
+
+BENCH_COST := $(O)/bench/bench_cost
+$(BENCH_COST): tests/bench/bench_cost.c $(LINK_client)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(ALL_LIBS)
+TEST_BIN += $(BENCH_COST)
+
+COST_BENCH_O := build/bench-cost
+bench-cost:
+	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(COST_BENCH_O) \
+	    $(COST_BENCH_O)/bench/bench_cost
+	$(Q)$(COST_BENCH_O)/bench/bench_cost
+bench: bench-cost
+.PHONY: bench-cost
