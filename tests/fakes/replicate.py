@@ -1605,7 +1605,7 @@ def main(argv=None):
                     pass
             except OSError:
                 pass
-            if not stopping.is_set():
+            if not stopping.is_set() and not args.quiet:
                 sys.stderr.write("fake-replicate: stdin closed, exiting "
                                  "(--no-stdin-watch keeps it running)\n")
             stop()

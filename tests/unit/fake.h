@@ -17,7 +17,8 @@
  * base URL the fake prints as its first line, waiting at most
  * FAKE_START_TIMEOUT_MS. Returns 0, or -1 with a reason on stderr.
  * fake_stop() closes that pipe, sends SIGTERM, waits FAKE_STOP_TIMEOUT_MS,
- * then SIGKILLs; returns the exit status, or -1.
+ * then SIGKILLs; returns the exit status, or -1 (also for a pid that
+ * fake_start() did not return, or one already stopped).
  * At most FAKE_MAX children at once.
  */
 #ifndef R8_TESTS_FAKE_H
@@ -70,7 +71,7 @@ fake_cloexec(int fd)
 static inline int
 fake_stop(pid_t pid)
 {
-	int status = 0, i;
+	int status = 0, i, mine = 0;
 	long end;
 
 	if (pid <= 0)
@@ -81,7 +82,10 @@ fake_stop(pid_t pid)
 		close(fake_children[i].stdin_fd);
 		close(fake_children[i].stdout_fd);
 		fake_children[i].pid = 0;
+		mine = 1;
 	}
+	if (!mine)		/* never signal a pid we did not start */
+		return -1;
 	(void)kill(pid, SIGTERM);
 	end = fake_now_ms() + FAKE_STOP_TIMEOUT_MS;
 	for (;;) {
