@@ -403,7 +403,7 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	bool cog = fmt == SHARE_COG;
 	cJSON *m, *el;
 	char var[128];
-	bool warned = false;
+	unsigned warned = 0;
 
 	if (cog)
 		buf_add(b, "cog predict");
@@ -460,10 +460,11 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 			break;
 		}
 		if (cog && cJSON_IsString(m) && text[0] == '@' &&
-		    mk != MARK_FILE && !warned) {
-			/* cog reads any value starting with @ as a file */
-			warned = true;
-		}
+		    mk != MARK_FILE)
+			warned |= 1;	/* cog reads any @value as a file */
+		if (cog && fd != NULL && fd->kind == SCHEMA_KIND_ENUM &&
+		    fd->value_type != SCHEMA_KIND_STRING)
+			warned |= 2;	/* "50" is not the enum member 50 */
 		kv_word(b, m->string, text, cog);
 		free(text);
 	}
@@ -471,8 +472,13 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	if (warned) {
 		struct buf nb = { NULL, 0, 0, false };
 
-		buf_add(&nb, "# note: cog predict reads a value starting with "
-		    "@ as a file name\n");
+		if (warned & 1)
+			buf_add(&nb, "# note: cog predict reads a value "
+			    "starting with @ as a file name\n");
+		if (warned & 2)
+			buf_add(&nb, "# note: cog predict before 0.16 sends "
+			    "every value as a string, and Cog\n# refuses a "
+			    "string for integer choices: use the curl export\n");
 		buf_addn(&nb, b->p, b->n);
 		if (nb.oom) {
 			free(nb.p);
