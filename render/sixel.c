@@ -280,7 +280,7 @@ pct(unsigned v)
 static char *
 emit_span(char *o, int ci, const uint8_t *bits, int x0, int x1)
 {
-	int x = x0;
+	int x = 0;
 
 	*o++ = '#';
 	o += rbuf_fmtu(o, (unsigned)ci);
