@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""tests/integration/test_cog_local.py: `r8play run --local URL` end to end
+against the fake Cog server (tests/fakes/cog.py): waiting for setup, typed
+inputs, @file as a data: URI, saved files byte-identical to the data: URIs
+served, text streamed and joined, --json, --async through webhooks, 422 and
+client-side validation, a failed prediction, a crash, SETUP_FAILED, Ctrl-C
+canceling on the server, and the API token never reaching the server or
+the output.
+"""
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from t import check, summary, R8PLAY  # noqa: E402
+from fakes import start_cog, stop, requests_log  # noqa: E402
+
+TOKEN = "r8_localtokenMUSTNOTLEAK0123456789"
+
+
+def env():
+    e = dict(os.environ)
+    e["REPLICATE_API_TOKEN"] = TOKEN
+    e["LC_ALL"] = "C.UTF-8"
+    return e
+
+
+def run(args, cwd=None, timeout=60):
+    p = subprocess.run([R8PLAY, "run"] + args, capture_output=True,
+                       env=env(), cwd=cwd, timeout=timeout)
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def no_token(base, out, err, what):
+    log = json.dumps(requests_log(base))
+    check(TOKEN not in log and "uthorization" not in log,
+          what + ": the token never reaches the server")
+    check(TOKEN not in out and TOKEN not in err,
+          what + ": the token is never printed")
+
+
+def body_of(rec):
+    """The JSON body of a request the fake logged."""
+    if "json" in rec:
+        return rec["json"]
+    return json.loads(base64.b64decode(rec.get("body_b64", "")) or "{}")
+
+
+def data_uri_bytes(uri):
+    head, b64 = uri.split(",", 1)
+    check(head.endswith(";base64"), "output is a base64 data: URI")
+    return base64.b64decode(b64)
+
+
+def test_image(tmp):
+    proc, base = start_cog("--setup-seconds", "1", predictor="image")
+    try:
+        out_dir = os.path.join(tmp, "img")
+        rc, out, err = run(["--local", base, "-i", "prompt=a red cat",
+                            "-i", "width=64", "-i", "height=80",
+                            "-i", "num_outputs=2", "-i", "seed=7",
+                            "--output-dir", out_dir, "--json"])
+        check(rc == 0, "image: exit 0", err)
+        check("waiting for the server (STARTING)" in err,
+              "image: waits while setup runs", err)
+        res = json.loads(out)
+        check(res["status"] == "succeeded", "image: succeeded")
+        check(len(res["files"]) == 2, "image: two files saved", out[:300])
+        for i, path in enumerate(res["files"]):
+            check(os.path.dirname(path) == out_dir,
+                  "image: file %d in --output-dir" % i, path)
+            with open(path, "rb") as f:
+                got = f.read()
+            check(got == data_uri_bytes(res["output"][i]),
+                  "image: file %d byte-identical to the data: URI" % i)
+            check(got[:4] == b"\x89PNG", "image: file %d is a PNG" % i)
+        reqs = [r for r in requests_log(base)
+                if r["path"].startswith("/predictions")]
+        put = reqs[-1]
+        check(put["method"] == "PUT" and
+              put["path"] == "/predictions/" + res["id"],
+              "image: PUT /predictions/{client-chosen id}", put)
+        body = body_of(put)
+        check(body.get("id") == res["id"], "image: the body carries the id")
+        check(body.get("input", {}).get("width") == 64 and
+              body["input"].get("seed") == 7,
+              "image: integers typed per the schema", body)
+        check(body.get("webhook", "").startswith("http://127.0.0.1:"),
+              "image: webhook on the loopback listener", body)
+        no_token(base, out, err, "image")
+
+        # the default folder is ./<prediction id>, paths printed on stdout
+        rc, out, err = run(["--local", base, "-i", "prompt=dog",
+                            "-i", "width=64", "-i", "height=64"], cwd=tmp)
+        check(rc == 0, "image: default output dir exit 0", err)
+        lines = out.strip().splitlines()
+        check(len(lines) == 1 and lines[0].startswith("./r8p-") and
+              os.path.isfile(os.path.join(tmp, lines[0])),
+              "image: saved under ./<prediction id>/", out)
+        check("step 5/5" in err, "image: logs go to stderr", err)
+
+        # validated before sending, one line per field
+        n_before = len(requests_log(base))
+        rc, out, err = run(["--local", base, "-i", "prompt=x",
+                            "-i", "width=6400", "-i", "scheduler=NOPE"])
+        check(rc == 2, "image: invalid inputs exit 2", (rc, err))
+        check("width" in err and "scheduler" in err,
+              "image: each bad field named", err)
+        check(not any(r["path"].startswith("/predictions")
+                      for r in requests_log(base)[n_before:]),
+              "image: nothing sent when the form says no")
+        rc, out, err = run(["--local", base, "-i", "nope=1"])
+        check(rc == 2 and "no input named 'nope'" in err,
+              "image: unknown input refused", err)
+
+        # the server's own 422 (schema skipped), one line per field
+        rc, out, err = run(["--local", base, "--no-schema", "-i", "prompt=x",
+                            "-i", "width=6400", "-i", "guidance_scale=0.5"])
+        check(rc == 2, "image: server 422 exit 2", (rc, err))
+        check("  - width: ensure this value is less than or equal to 1024"
+              in err and "  - guidance_scale: ensure this value is greater"
+              in err, "image: the 422 as one line per field", err)
+        no_token(base, out, err, "image 422")
+    finally:
+        stop(proc)
+
+
+def test_text(tmp):
+    proc, base = start_cog("--setup-seconds", "0.1", predictor="text")
+    try:
+        for mode in ([], ["--async"]):
+            rc, out, err = run(["--local", base, "-i", "prompt=hello",
+                                "-i", "max_tokens=9",
+                                "-i", "token_delay=0.05"] + mode)
+            what = "text%s" % (" async" if mode else "")
+            check(rc == 0, what + ": exit 0", err)
+            text = out.rstrip("\n")
+            check(len(text.split(" ")) == 9 and "\n" not in text,
+                  what + ": 9 chunks joined with \"\" (concatenate)", out)
+            check("generating up to 9 tokens" in err,
+                  what + ": logs streamed", err)
+            if mode:
+                check("processing" in err,
+                      what + ": status from the webhooks", err)
+        # --async: webhooks arrived at our listener
+        reqs = requests_log(base)
+        put = [r for r in reqs if r["method"] == "PUT"][-1]
+        hdr = {k.lower(): v for k, v in put["headers"].items()}
+        check(hdr.get("prefer") == "respond-async",
+              "text async: Prefer: respond-async, exactly", hdr)
+        no_token(base, out, err, "text")
+
+        # Ctrl-C cancels the prediction on the server, then exits 130
+        p = subprocess.Popen([R8PLAY, "run", "--local", base,
+                              "-i", "prompt=long", "-i", "max_tokens=400",
+                              "-i", "token_delay=0.05"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env())
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        err = err.decode("utf-8", "replace")
+        check(p.returncode == 130, "ctrl-c: exit 130", (p.returncode, err))
+        check("canceling" in err and "canceled" in err,
+              "ctrl-c: says it canceled", err)
+        reqs = requests_log(base)
+        puts = [r for r in reqs if r["method"] == "PUT"]
+        pid = puts[-1]["path"].rsplit("/", 1)[1]
+        check(any(r["method"] == "POST" and
+                  r["path"] == "/predictions/%s/cancel" % pid for r in reqs),
+              "ctrl-c: POST /predictions/{id}/cancel sent", pid)
+    finally:
+        stop(proc)
+
+
+def test_file(tmp):
+    proc, base = start_cog("--setup-seconds", "0.1", predictor="file")
+    try:
+        src = os.path.join(tmp, "in.txt")
+        with open(src, "w") as f:
+            f.write("hello local cog\n")
+        out_dir = os.path.join(tmp, "file")
+        rc, out, err = run(["--local", base, "-i", "file=@" + src,
+                            "-i", "operation=upper", "--output-dir", out_dir])
+        check(rc == 0, "file: exit 0", err)
+        path = out.strip()
+        check(os.path.isfile(path), "file: the output path printed", out)
+        with open(path, "rb") as f:
+            check(f.read() == b"HELLO LOCAL COG\n",
+                  "file: output saved byte for byte")
+        put = [r for r in requests_log(base) if r["method"] == "PUT"][-1]
+        body = body_of(put)
+        check(body["input"]["file"] ==
+              "data:text/plain;base64," +
+              base64.b64encode(b"hello local cog\n").decode(),
+              "file: @file sent as a data: URI", body["input"])
+        rc, out, err = run(["--local", base, "-i", "file=@/nonexistent"])
+        check(rc == 2 and "nonexistent" in err,
+              "file: a missing @file is an error naming it", err)
+    finally:
+        stop(proc)
+
+
+def test_failures(tmp):
+    proc, base = start_cog("--setup-seconds", "0.1",
+                           predictor="predict-error")
+    try:
+        rc, out, err = run(["--local", base, "-i", "prompt=boom",
+                            "-i", "fail=true"])
+        check(rc == 1, "failed: exit 1", (rc, err))
+        check("prediction failed: something went wrong" in err,
+              "failed: the server's error", err)
+        check("Traceback" in err, "failed: the traceback in the logs", err)
+        rc, out, err = run(["--local", base, "-i", "prompt=ok",
+                            "-i", "fail=false"])
+        check(rc == 0 and out == "OK\n", "ok: a string output printed",
+              (rc, out))
+    finally:
+        stop(proc)
+    proc, base = start_cog("--setup-seconds", "0.1",
+                           "--await-explicit-shutdown", predictor="crash")
+    try:
+        rc, out, err = run(["--local", base, "-i", "delay=0.1"])
+        check(rc == 1 and "HTTP 500" in err, "crash: 500 exit 1", (rc, err))
+        rc, out, err = run(["--local", base])
+        check(rc == 1 and "DEFUNCT" in err, "crash: DEFUNCT after", err)
+    finally:
+        stop(proc)
+    proc, base = start_cog("--setup-seconds", "0.2",
+                           "--await-explicit-shutdown",
+                           predictor="setup-fails")
+    try:
+        rc, out, err = run(["--local", base, "-i", "prompt=x"])
+        check(rc == 1 and "setup failed" in err and "Traceback" in err,
+              "setup-fails: exit 1 with the setup logs", (rc, err[-300:]))
+    finally:
+        stop(proc)
+    rc, out, err = run(["--local", "http://127.0.0.1:9", "-i", "a=b"])
+    check(rc == 1 and "127.0.0.1" in err and "\n" == err[-1] and
+          err.count("\n") == 1, "no server: one line, exit 1", err)
+    rc, out, err = run(["--local"])
+    check(rc == 2, "usage: --local without URL exits 2", err)
+    rc, out, err = run(["--local", "ftp://x"])
+    check(rc == 2, "usage: not an http URL exits 2", err)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        test_image(tmp)
+        test_text(tmp)
+        test_file(tmp)
+        test_failures(tmp)
+    summary()
+
+
+main()
