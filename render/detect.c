@@ -326,18 +326,14 @@ exchange(int fd, const char *q, size_t qlen, int want, int timeout_ms,
 	return len;
 }
 
+static void cell_from(struct detect_result *r);
+
 static void
 decide(struct detect_result *r, const struct detect_env *env)
 {
-	struct fit_geom g = {
-		.cols = r->cols, .rows = r->rows,
-		.xpixel = r->xpixel, .ypixel = r->ypixel,
-		.cell16_w = r->cell16_w, .cell16_h = r->cell16_h,
-		.win14_w = r->win14_w, .win14_h = r->win14_h,
-	};
 	int m = detect_mode_parse(env->graphics);
 
-	fit_cell_size(&g, &r->cell_w, &r->cell_h);
+	cell_from(r);
 	r->depth = blocks_depth_from_env(env->colorterm, env->term);
 	if (m >= 0) {
 		r->mode = (enum render_mode)m;
@@ -357,6 +353,37 @@ decide(struct detect_result *r, const struct detect_env *env)
 		    "tmux passthrough is off (set -g allow-passthrough on): "
 		    "images as blocks" : "screen passthrough got no answer: "
 		    "images as blocks");
+}
+
+static void
+cell_from(struct detect_result *r)
+{
+	struct fit_geom g = {
+		.cols = r->cols, .rows = r->rows,
+		.xpixel = r->xpixel, .ypixel = r->ypixel,
+		.cell16_w = r->cell16_w, .cell16_h = r->cell16_h,
+		.win14_w = r->win14_w, .win14_h = r->win14_h,
+	};
+
+	fit_cell_size(&g, &r->cell_w, &r->cell_h);
+}
+
+int
+detect_winsize(int fd, struct detect_result *r)
+{
+	struct winsize ws;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) != 0)
+		return -1;
+	/* the 14 t text area was for the old size: drop it */
+	if (ws.ws_col != r->cols || ws.ws_row != r->rows)
+		r->win14_w = r->win14_h = 0;
+	r->cols = ws.ws_col;
+	r->rows = ws.ws_row;
+	r->xpixel = ws.ws_xpixel;
+	r->ypixel = ws.ws_ypixel;
+	cell_from(r);
+	return 0;
 }
 
 int

@@ -82,6 +82,14 @@ int detect_run(int fd, const struct detect_env *env, int timeout_ms,
     struct detect_result *out, char *err, size_t errsz);
 
 /*
+ * After a resize (SIGWINCH), with ncurses running: no queries, just
+ * TIOCGWINSZ on fd; updates r's grid and pixel sizes and recomputes
+ * cell_w/cell_h from them and the replies kept in r. 0, or -1 if the ioctl
+ * fails (r unchanged).
+ */
+int detect_winsize(int fd, struct detect_result *r);
+
+/*
  * The query batch for env (wrapped for tmux/screen as needed) into buf;
  * returns its length (0 if bufsz is too small). *sentinels: how many DA1
  * replies end the exchange.

@@ -276,6 +276,39 @@ test_not_a_tty(void)
 }
 
 static void
+test_winsize(void)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	struct detect_result r;
+	int master, slave;
+
+	T_EQ(openpty(&master, &slave, NULL, NULL, &ws), 0);
+	memset(&r, 0, sizeof r);
+	r.cell16_w = 7;
+	r.cell16_h = 15;
+	r.win14_w = 560;
+	r.win14_h = 360;
+	T_EQ(detect_winsize(slave, &r), 0);
+	T_EQ(r.cols, 80);
+	T_EQ(r.cell_w, 7);	/* no pixels: the 16 t reply still holds */
+	ws.ws_col = 120;
+	ws.ws_row = 40;
+	ws.ws_xpixel = 1080;
+	ws.ws_ypixel = 720;
+	T_EQ(ioctl(master, TIOCSWINSZ, &ws), 0);
+	T_EQ(detect_winsize(slave, &r), 0);
+	T_EQ(r.cols, 120);
+	T_EQ(r.rows, 40);
+	T_EQ(r.cell_w, 9);
+	T_EQ(r.cell_h, 18);
+	T_EQ(r.win14_w, 0);	/* stale after the resize */
+	close(master);
+	close(slave);
+	T_EQ(detect_winsize(-1, &r), -1);
+	T_EQ(r.cols, 120);
+}
+
+static void
 test_parse_and_queries(void)
 {
 	static const char replies[] = "junk\033[?62;4;22c\033[6;20;10t"
@@ -326,5 +359,6 @@ main(void)
 	test_kitty_partial_silent();
 	test_tmux();
 	test_not_a_tty();
+	test_winsize();
 	return T_SUMMARY();
 }
