@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/client.h"
 #include "client/config.h"
@@ -49,6 +50,7 @@ static const char help_text[] =
 "Options:\n"
 "  --hardware LIST    only these SKUs; one the table lacks shows \"price\n"
 "                     unknown\" (exit 1 when none is known)\n"
+"  --available        only the SKUs GET /v1/hardware lists (needs a token)\n"
 "  --runs N           batch total and wall time of N runs\n"
 "  --sweep AxBxC      a sweep: runs = A x B x C (value counts of the inputs)\n"
 "  --concurrency C    runs at once in a batch (default 1)\n"
@@ -92,12 +94,12 @@ struct opts {
 	char		 measured_gpu[64];
 	double		 measured_s;
 	const char	*deployment;
-	bool		 json, gpus;
+	bool		 json, gpus, available;
 };
 
 /* What the model lookup found. */
 struct model_info {
-	bool		 done, ok;
+	bool		 ok;
 	bool		 is_official, is_private;
 	double		 example_s;	/* < 0: no default_example metrics */
 	char		 err[CLIENT_ERR_MAX];
@@ -106,6 +108,7 @@ struct model_info {
 struct tier_row {
 	const char	*sku;		/* as asked (or the table's) */
 	const struct cost_price *p;	/* NULL: price unknown */
+	const char	*api_name;	/* --available: the API's name */
 	struct cost_seconds secs;
 	struct cost_run run;
 	bool		 have_run;
@@ -234,6 +237,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->gpus = true;
 			continue;
 		}
+		if (strcmp(name, "--available") == 0) {
+			o->available = true;
+			continue;
+		}
 		if (strcmp(name, "--private") == 0) {
 			o->mode = COST_BILL_PRIVATE;
 			continue;
@@ -315,93 +322,158 @@ parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* ---- the model lookup --------------------------------------------------- */
+/* ---- the model lookup and GET /v1/hardware ---------------------------- */
+
+struct lookup {
+	bool		 done;
+	struct model_info *mi;		/* MODEL */
+	struct hardware_list *hw;	/* HARDWARE, taken from the event */
+	char		 err[CLIENT_ERR_MAX];
+};
 
 static void
-on_model_event(struct client_event *ev, void *arg)
+on_event(struct client_event *ev, void *arg)
 {
-	struct model_info *mi = arg;
+	struct lookup *lk = arg;
 	struct model *m;
 
-	if (ev->req != CLIENT_REQ_MODEL)
+	if (ev->kind == CLIENT_EV_PROGRESS)
 		return;
-	mi->done = true;
+	lk->done = true;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(mi->err, sizeof mi->err, "%s",
-		    ev->err ? ev->err : "model get failed");
+		snprintf(lk->err, sizeof lk->err, "%s",
+		    ev->err ? ev->err : "request failed");
 		return;
 	}
-	if (ev->kind != CLIENT_EV_DONE || (m = ev->model) == NULL)
+	if (ev->req == CLIENT_REQ_HARDWARE && ev->hardware != NULL) {
+		lk->hw = ev->hardware;
+		ev->hardware = NULL;	/* ours now */
 		return;
-	mi->ok = true;
-	mi->is_official = m->is_official;
-	mi->is_private = m->visibility != NULL &&
+	}
+	if (ev->req != CLIENT_REQ_MODEL || (m = ev->model) == NULL ||
+	    lk->mi == NULL)
+		return;
+	lk->mi->ok = true;
+	lk->mi->is_official = m->is_official;
+	lk->mi->is_private = m->visibility != NULL &&
 	    strcmp(m->visibility, "private") == 0;
-	mi->example_s = -1;
+	lk->mi->example_s = -1;
 	if (m->default_example != NULL &&
 	    m->default_example->metrics.predict_time > 0)
-		mi->example_s = m->default_example->metrics.predict_time;
+		lk->mi->example_s = m->default_example->metrics.predict_time;
 }
 
-static int
-fetch_model(const char *ref, struct model_info *mi)
+static double
+mono_s(void)
 {
-	char owner[128], name[128], version[128], err[CLIENT_ERR_MAX];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A client for the configured API with its token; NULL with err. */
+static struct client *
+open_client(const char *what, char *err, size_t errsz)
+{
+	char e[CLIENT_ERR_MAX];
 	struct client_config cc;
 	struct config cfg;
 	struct client *c;
 	const char *token;
-	unsigned id;
-	int waited = 0;
 
-	memset(mi, 0, sizeof *mi);
-	mi->example_s = -1;
-	if (replicate_ref_split(ref, owner, sizeof owner, name, sizeof name,
-	    version, sizeof version) != 0) {
-		snprintf(mi->err, sizeof mi->err, "expected OWNER/NAME");
-		return -1;
-	}
-	if (config_load(&cfg, true, err, sizeof err) != CLIENT_OK) {
-		snprintf(mi->err, sizeof mi->err, "%s", err);
-		return -1;
+	if (config_load(&cfg, true, e, sizeof e) != CLIENT_OK) {
+		snprintf(err, errsz, "%s", e);
+		return NULL;
 	}
 	token = config_token(&cfg);
 	if (token == NULL || *token == '\0') {
 		config_done(&cfg);
-		snprintf(mi->err, sizeof mi->err, "looking up the model's "
-		    "default example needs REPLICATE_API_TOKEN; or give "
-		    "--seconds S");
-		return -1;
+		snprintf(err, errsz, "%s needs REPLICATE_API_TOKEN", what);
+		return NULL;
 	}
 	client_config_defaults(&cc);
 	cc.api_base = config_api_base(&cfg);
 	cc.token = token;
 	cc.request_timeout_ms = COST_CMD_TIMEOUT_MS;
-	c = client_new(&cc, err, sizeof err);
+	c = client_new(&cc, e, sizeof e);
 	config_done(&cfg);
-	if (c == NULL) {
-		snprintf(mi->err, sizeof mi->err, "%s", err);
-		return -1;
-	}
-	id = replicate_model_get(c, owner, name, err, sizeof err);
-	if (id == 0) {
-		snprintf(mi->err, sizeof mi->err, "%s", err);
-		client_free(c);
-		return -1;
-	}
-	while (!mi->done && waited < COST_CMD_TIMEOUT_MS + 5000) {
+	if (c == NULL)
+		snprintf(err, errsz, "%s", e);
+	return c;
+}
+
+/* Drive c until the one request started on it has answered. */
+static void
+wait_done(struct client *c, struct lookup *lk)
+{
+	double deadline = mono_s() + COST_CMD_TIMEOUT_MS / 1000.0 + 5;
+	char err[CLIENT_ERR_MAX];
+
+	while (!lk->done && mono_s() < deadline) {
 		if (client_wait(c, NULL, 0, client_timeout_ms(c, 250), err,
 		    sizeof err) != 0) {
-			snprintf(mi->err, sizeof mi->err, "%s", err);
-			break;
+			snprintf(lk->err, sizeof lk->err, "%s", err);
+			return;
 		}
-		client_pump(c, on_model_event, mi);
-		waited += 250;	/* an upper bound on wall time spent */
+		client_pump(c, on_event, lk);
 	}
+	if (!lk->done)
+		snprintf(lk->err, sizeof lk->err, "no answer in %d s",
+		    COST_CMD_TIMEOUT_MS / 1000 + 5);
+}
+
+static int
+fetch_model(const char *ref, struct model_info *mi)
+{
+	char owner[128], name[128], version[128];
+	struct lookup lk;
+	struct client *c;
+
+	memset(mi, 0, sizeof *mi);
+	memset(&lk, 0, sizeof lk);
+	mi->example_s = -1;
+	lk.mi = mi;
+	if (replicate_ref_split(ref, owner, sizeof owner, name, sizeof name,
+	    version, sizeof version) != 0) {
+		snprintf(mi->err, sizeof mi->err, "expected OWNER/NAME");
+		return -1;
+	}
+	c = open_client("looking up the model's default example", mi->err,
+	    sizeof mi->err);
+	if (c == NULL) {
+		if (strstr(mi->err, "REPLICATE_API_TOKEN") != NULL)
+			strncat(mi->err, "; or give --seconds S",
+			    sizeof mi->err - strlen(mi->err) - 1);
+		return -1;
+	}
+	if (replicate_model_get(c, owner, name, lk.err, sizeof lk.err) != 0)
+		wait_done(c, &lk);
 	client_free(c);
-	if (!mi->done && mi->err[0] == '\0')
-		snprintf(mi->err, sizeof mi->err, "model get: no answer");
+	if (!mi->ok)
+		snprintf(mi->err, sizeof mi->err, "%s", lk.err[0] ? lk.err :
+		    "model get failed");
 	return mi->ok ? 0 : -1;
+}
+
+/* GET /v1/hardware: the SKUs the account may select. Caller frees. */
+static struct hardware_list *
+fetch_hardware(char *err, size_t errsz)
+{
+	struct lookup lk;
+	struct client *c;
+
+	memset(&lk, 0, sizeof lk);
+	c = open_client("--available (GET /v1/hardware)", err, errsz);
+	if (c == NULL)
+		return NULL;
+	if (replicate_hardware_list(c, lk.err, sizeof lk.err) != 0)
+		wait_done(c, &lk);
+	client_free(c);
+	if (lk.hw == NULL)
+		snprintf(err, errsz, "%s", lk.err[0] ? lk.err :
+		    "hardware list failed");
+	return lk.hw;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -524,6 +596,8 @@ print_json(const struct opts *o, const struct cost_table *t,
 		printf("%s{", i ? "," : "");
 		json_kv_str("sku", r->sku, true);
 		if (r->p == NULL) {
+			if (r->api_name)
+				json_kv_str("name", r->api_name, true);
 			printf("\"known\":false,\"price\":\"unknown\"}");
 			continue;
 		}
@@ -673,7 +747,11 @@ print_table(const struct opts *o, const struct cost_table *t,
 
 		safe(r->sku, sk, sizeof sk);
 		if (r->p == NULL) {
-			printf("%-18s %-26s %12s\n", sk, "?", "price unknown");
+			char nm[COST_NAME_MAX];
+
+			printf("%-18s %-26s %12s\n", sk, r->api_name ?
+			    safe(r->api_name, nm, sizeof nm) : "?",
+			    "price unknown");
 			continue;
 		}
 		any_user |= r->p->origin == COST_ORIGIN_USER;
@@ -824,6 +902,7 @@ cmd_cost(int argc, char **argv)
 	struct cost_deploy_in dep, *depp = NULL;
 	struct cost_timing tm;
 	struct model_info mi, *mip = NULL;
+	struct hardware_list *hw = NULL;
 	static struct opts o;
 	char err[512];
 	size_t n = 0, i, known = 0;
@@ -910,7 +989,30 @@ cmd_cost(int argc, char **argv)
 	    tm.example_seconds == 0 && o.measured == NULL)
 		tm.typed_seconds = dep.seconds;
 
-	if (o.have_hardware) {
+	if (o.available) {
+		if (o.have_hardware)
+			return usage_error("--available and --hardware are "
+			    "exclusive", NULL);
+		hw = fetch_hardware(err, sizeof err);
+		if (hw == NULL) {
+			fprintf(stderr, "r8play cost: %s\n", err);
+			return 1;
+		}
+		for (i = 0; i < hw->n && n < COST_CMD_MAX_SKUS; i++) {
+			if (hw->items[i].sku == NULL)
+				continue;
+			rows[n].sku = hw->items[i].sku;
+			rows[n].api_name = hw->items[i].name;
+			rows[n].p = cost_table_find(&table, rows[n].sku);
+			n++;
+		}
+		if (n == 0) {
+			replicate_hardware_free(hw);
+			fprintf(stderr, "r8play cost: GET /v1/hardware listed "
+			    "no SKU\n");
+			return 1;
+		}
+	} else if (o.have_hardware) {
 		char *p, *tok;
 
 		for (p = o.hardware; (tok = strtok(p, ",")) != NULL; p = NULL) {
@@ -939,6 +1041,7 @@ cmd_cost(int argc, char **argv)
 		fprintf(stderr, "r8play cost: %s: price unknown (not in the "
 		    "price table; add it to your prices file, see --help)\n",
 		    safe(rows[0].sku, s, sizeof s));
+		replicate_hardware_free(hw);
 		return 1;
 	}
 	if (o.json)
@@ -948,5 +1051,6 @@ cmd_cost(int argc, char **argv)
 		if (n == 1 && rows[0].have_run && o.boot_s > 0)
 			print_cold_start(&o, &rows[0]);
 	}
+	replicate_hardware_free(hw);
 	return 0;
 }

@@ -297,7 +297,63 @@ try:
                             "--hardware", "gpu-t4", env=api)
     check(rc == 0 and tier(doc, "gpu-t4").get("seconds") == 3,
           "--seconds wins over the lookup", tier(doc, "gpu-t4"))
+    # --available: the SKUs of GET /v1/hardware, each priced
+    rc, doc, err = run_json("--available", "--seconds", "2", env=api)
+    check(rc == 0 and [t["sku"] for t in doc.get("tiers", [])] ==
+          [h["sku"] for h in HARDWARE] and
+          all(t.get("known") for t in doc["tiers"]),
+          "--available lists the recorded /v1/hardware SKUs, all priced",
+          doc or err)
+    rc, out, err = run("--available", "--hardware", "gpu-t4",
+                       "--seconds", "2", env=api)
+    check(rc == 2 and "exclusive" in err, "--available with --hardware", err)
 finally:
     fakes.stop(proc)
+
+# /v1/hardware listing a SKU the table lacks (a newer API than the
+# recording: same shape, one more entry, one hostile name)
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
+NEWER = HARDWARE + [{"sku": "gpu-b200", "name": "Nvidia B200 GPU"},
+                    {"sku": "gpu-x", "name": "Evil\u001b[2J GPU"}]
+
+
+class Hw(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.path == "/v1/hardware" and self.headers.get(
+            "Authorization") == "Bearer " + fakes.REPLICATE_TOKEN
+        body = json.dumps(NEWER if ok else {"detail": "no"}).encode()
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hw)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+try:
+    api = {"REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
+           "R8PLAY_API_BASE": "http://127.0.0.1:%d/v1" % srv.server_port}
+    rc, out, err = run("--available", "--seconds", "2", env=api)
+    b200 = [l for l in out.splitlines() if l.startswith("gpu-b200")]
+    check(rc == 0 and b200 and "price unknown" in b200[0] and
+          "$" not in b200[0] and "Nvidia B200 GPU" in b200[0],
+          "a /v1/hardware SKU the table lacks: 'price unknown', no number",
+          out + err)
+    check("\x1b" not in out and "Evil?[2J" in out,
+          "an API name with an escape byte is shown escaped", out)
+    rc, doc, err = run_json("--available", "--seconds", "2", env=api)
+    t = tier(doc, "gpu-b200")
+    check(rc == 0 and t.get("known") is False and "per_run_usd" not in t
+          and tier(doc, "gpu-t4").get("per_run") == "$0.00045",
+          "--available --json: unknown SKU known=false; T4 2 s = $0.00045",
+          doc or err)
+finally:
+    srv.shutdown()
 
 summary()
