@@ -51,7 +51,16 @@ int
 render_blob_wrap_cup(const struct render_blob *blob, int row, int col,
     int screen_rows, struct render_blob *out, char *err, size_t errsz)
 {
-	struct rbuf b = { 0 };
+	return render_place(blob, row, col, screen_rows, RENDER_PASS_NONE, 0,
+	    0, out, err, errsz);
+}
+
+int
+render_place(const struct render_blob *blob, int row, int col,
+    int screen_rows, enum render_passthrough how, int off_row, int off_col,
+    struct render_blob *out, char *err, size_t errsz)
+{
+	struct rbuf b = { 0 }, w = { 0 };
 	char cup[32];
 
 	memset(out, 0, sizeof *out);
@@ -65,10 +74,21 @@ render_blob_wrap_cup(const struct render_blob *blob, int row, int col,
 		    "last line of %d", blob->rows, row, screen_rows);
 		return -1;
 	}
-	snprintf(cup, sizeof cup, "\0337\033[%d;%dH", row + 1, col + 1);
+	if (off_row < 0 || off_col < 0 || off_row > 10000 || off_col > 10000) {
+		snprintf(err, errsz, "place: bad pane offset %d,%d", off_row,
+		    off_col);
+		return -1;
+	}
+	snprintf(cup, sizeof cup, "\0337\033[%d;%dH", off_row + row + 1,
+	    off_col + col + 1);
 	rbuf_puts(&b, cup);
 	rbuf_put(&b, blob->data, blob->len);
 	rbuf_puts(&b, "\0338");
+	if (how != RENDER_PASS_NONE && !b.failed) {
+		rbuf_wrap(&w, (int)how, b.data, b.len, RENDER_SCREEN_CHUNK);
+		rbuf_done(&b);
+		b = w;
+	}
 	if (b.failed) {
 		rbuf_done(&b);
 		snprintf(err, errsz, "place: out of memory");

@@ -29,9 +29,14 @@
  *      re-emit the blob (cached bytes; see render_cache) after doupdate().
  *   6. Never let an image scroll the screen: row + blob.rows must stay above
  *      the last line (render_blob_wrap_cup() refuses otherwise).
- *   7. In tmux / GNU screen, blobs are already wrapped in passthrough when
- *      the caller asked for it (render_opts.passthrough); tmux does not
- *      track the image, so any tmux redraw wipes it: re-emit as in 5.
+ *   7. In tmux / GNU screen, render with opts.passthrough NONE and place
+ *      with render_place(how = detect_result.passthrough, the pane's
+ *      offset): the cursor save, CUP and image all go through passthrough
+ *      to the outer terminal, whose coordinates include the pane offset
+ *      (tmux display -p '#{pane_top} #{pane_left}'). tmux does not track
+ *      the image, so any tmux redraw wipes it: re-emit as in 5. (A blob
+ *      rendered with opts.passthrough set is wrapped already, for writing
+ *      at the outer cursor as `r8play show` does.)
  */
 #ifndef PG_RENDER_RENDER_H
 #define PG_RENDER_RENDER_H
@@ -102,6 +107,16 @@ int render_wrap(enum render_passthrough how, const struct render_blob *in,
  */
 int render_blob_wrap_cup(const struct render_blob *blob, int row, int col,
     int screen_rows, struct render_blob *out, char *err, size_t errsz);
+
+/*
+ * render_blob_wrap_cup() for a multiplexer: the same bytes with the CUP
+ * moved by (off_row, off_col) (the pane's place in the outer terminal) and
+ * the whole wrapped for how. row/col/screen_rows stay pane coordinates.
+ * blob must be unwrapped (rendered with passthrough NONE).
+ */
+int render_place(const struct render_blob *blob, int row, int col,
+    int screen_rows, enum render_passthrough how, int off_row, int off_col,
+    struct render_blob *out, char *err, size_t errsz);
 
 /*
  * Cache of encoded blobs per (image pixels, options), so a redraw is a

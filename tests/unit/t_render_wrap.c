@@ -94,6 +94,24 @@ test_cup(void)
 	T_OK(strstr(err, "last line") != NULL);
 	T_OK(out.data == NULL);
 	T_EQ(render_blob_wrap_cup(&in, -1, 0, 24, &out, err, sizeof err), -1);
+
+	/* in tmux: the save, CUP (pane offset added) and image all wrapped */
+	T_EQ(render_place(&in, 2, 4, 24, RENDER_PASS_TMUX, 10, 40, &out, err,
+	    sizeof err), 0);
+	{
+		static const char want[] = "\033Ptmux;\033\0337\033\033[13;45H"
+		    "\033\033Pq#0;2;0;0;0#0~~\033\033\\\033\0338\033\\";
+
+		T_EQ(out.len, sizeof want - 1);
+		T_OK(out.len == sizeof want - 1 && memcmp(out.data, want,
+		    out.len) == 0);
+	}
+	render_blob_done(&out);
+	/* the last-line rule uses pane rows, not the offset */
+	T_EQ(render_place(&in, 22, 0, 24, RENDER_PASS_TMUX, 10, 0, &out, err,
+	    sizeof err), -1);
+	T_EQ(render_place(&in, 0, 0, 24, RENDER_PASS_TMUX, -1, 0, &out, err,
+	    sizeof err), -1);
 }
 
 static void
