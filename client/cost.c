@@ -1353,6 +1353,26 @@ cost_run_estimate(double p, double seconds, struct cost_run *out, char *err,
 	return 0;
 }
 
+void
+cost_estimate_tier(const struct cost_table *t, const struct cost_timing *in,
+    const struct cost_price *p, struct cost_tier_estimate *out)
+{
+	memset(out, 0, sizeof *out);
+	out->p = p;
+	if (p == NULL) {
+		copy_str(out->err, sizeof out->err, "price unknown");
+		return;
+	}
+	cost_seconds_pick(t, in, p, &out->secs);
+	if (out->secs.src == COST_SECONDS_NONE) {
+		copy_str(out->err, sizeof out->err, "no time for this tier "
+		    "(no speed figure to carry it)");
+		return;
+	}
+	out->ok = cost_run_estimate(p->usd_per_second, out->secs.seconds,
+	    &out->run, out->err, sizeof out->err) == 0;
+}
+
 /* ---- billing ------------------------------------------------------------ */
 
 static const char *const billing_keys[] = {

@@ -267,6 +267,25 @@ int		cost_run_estimate(double usd_per_second, double seconds,
 		    struct cost_run *out, char *err, size_t errsz);
 
 /*
+ * Everything a tier's row shows, in one call (the TUI's Cost tab and the
+ * CLI): the seconds picked for tier p from *in, then the run estimate.
+ * ok is false when no time applies to the tier or the numbers are out of
+ * range (err says why; a "price unknown" row is simply p == NULL, which
+ * gives ok = false and err "price unknown").
+ */
+struct cost_tier_estimate {
+	const struct cost_price *p;	/* borrowed from the table */
+	struct cost_seconds secs;
+	struct cost_run	 run;
+	bool		 ok;
+	char		 err[128];
+};
+
+void		cost_estimate_tier(const struct cost_table *t,
+		    const struct cost_timing *in, const struct cost_price *p,
+		    struct cost_tier_estimate *out);
+
+/*
  * Formatting (locale-independent). Each writes a NUL-terminated string into
  * buf (bufsz >= COST_FMT_MAX always suffices) and returns buf. Non-finite or
  * negative input gives "?".

@@ -860,16 +860,15 @@ fill_row(const struct opts *o, const struct cost_table *t,
 {
 	struct cost_batch_in bi;
 
+	struct cost_tier_estimate te;
+
 	if (r->p == NULL)
 		return;
-	cost_seconds_pick(t, tm, r->p, &r->secs);
-	if (r->secs.src == COST_SECONDS_NONE) {
-		snprintf(r->err, sizeof r->err, "no time for this tier (no "
-		    "speed figure to carry it)");
-		return;
-	}
-	if (cost_run_estimate(r->p->usd_per_second, r->secs.seconds, &r->run,
-	    r->err, sizeof r->err) != 0)
+	cost_estimate_tier(t, tm, r->p, &te);
+	r->secs = te.secs;
+	r->run = te.run;
+	snprintf(r->err, sizeof r->err, "%s", te.err);
+	if (!te.ok)
 		return;
 	r->have_run = true;
 	if (o->have_runs) {

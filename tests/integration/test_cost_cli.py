@@ -226,6 +226,12 @@ rc, doc, err = run_json("--seconds", "10", "--hardware", "gpu-l40s",
 check(rc == 0 and near(tier(doc, "gpu-l40s").get("usd_per_second"), 0.001),
       "XDG_CONFIG_HOME/r8play/prices is read (3.6/h = $0.001/s)",
       tier(doc, "gpu-l40s") or err)
+rc, doc, err = run_json("--seconds", "10", "--hardware", "gpu-l40s,gpu-t4",
+                        conf=user, env={"XDG_CONFIG_HOME": xdg})
+check(rc == 0 and near(tier(doc, "gpu-t4").get("usd_per_second"), 0.0003)
+      and near(tier(doc, "gpu-l40s").get("usd_per_second"), 0.000975),
+      "R8PLAY_CONFIG_DIR wins over XDG_CONFIG_HOME (one file, never both)",
+      doc or err)
 with open(os.path.join(user, "prices"), "w") as f:
     f.write("gpu-t4 = 0.0003\n\ngpu-l40s = cheap\n")
 rc, out, err = run("--seconds", "10", conf=user)

@@ -208,6 +208,22 @@ test_table(void)
 	T_OK(cost_table_find(&tab, "gpu-a100-40gb") == NULL);
 	T_OK(cost_table_find(&tab, "gpu-b200") == NULL);
 	T_OK(cost_table_find(&tab, "") == NULL);
+	/* the compiled-in table is exactly client/prices.tsv (run from the
+	 * repository root, as tests/run does) */
+	{
+		static struct cost_table fresh;
+		FILE *fp = fopen("client/prices.tsv", "rb");
+		static char text[COST_FILE_MAX];
+		size_t len = fp ? fread(text, 1, sizeof text, fp) : 0;
+
+		if (fp)
+			fclose(fp);
+		memset(&fresh, 0, sizeof fresh);
+		T_OK(len > 0 && cost_table_parse(&fresh, text, len,
+		    COST_ORIGIN_SHIPPED, "client/prices.tsv", err,
+		    sizeof err) == 0);
+		T_OK(memcmp(&fresh, &tab, sizeof tab) == 0);
+	}
 	T_STREQ(tab.date, "2024-08..2026-03-09");
 	T_OK(strstr(tab.source, "replicate.com/pricing") != NULL);
 	cost_table_describe(&tab, d, sizeof d);
@@ -584,6 +600,30 @@ test_seconds(void)
 	T_OK(s.src == COST_SECONDS_NONE && s.seconds == 0);
 	cost_seconds_pick(&tab, NULL, t4, &s);
 	T_OK(s.src == COST_SECONDS_NONE);
+
+	/* one call per row, as the Cost tab uses it */
+	{
+		struct cost_tier_estimate te;
+
+		memset(&in, 0, sizeof in);
+		in.typed_seconds = 2.9;
+		cost_estimate_tier(&tab, &in, l40s, &te);
+		T_OK(te.ok && te.p == l40s);
+		T_STREQ(te.run.usd_text, "$0.0028");
+		T_EQ(te.run.runs_per_dollar, 357);
+		T_OK(te.secs.src == COST_SECONDS_TYPED);
+		cost_estimate_tier(&tab, &in, NULL, &te);
+		T_OK(!te.ok);
+		T_STREQ(te.err, "price unknown");
+		memset(&in, 0, sizeof in);
+		in.local_seconds = 3;
+		in.local_gpu = "rtx4090";
+		cost_estimate_tier(&tab, &in, cpu, &te);
+		T_OK(!te.ok && strstr(te.err, "no time") != NULL);
+		in.typed_seconds = 1e9;	/* past 30 days, from a typo */
+		cost_estimate_tier(&tab, &in, cpu, &te);
+		T_OK(!te.ok && te.secs.src == COST_SECONDS_NONE);
+	}
 }
 
 static void
