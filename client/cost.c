@@ -542,12 +542,18 @@ struct parse_ctx {
 	bool		 have_source;
 };
 
+/* "LABEL:LINE: what"; bytes from the file are quoted with control
+ * characters made visible, so the message is safe on a terminal. */
 static int
 perr(struct parse_ctx *c, const char *fmt, const char *arg)
 {
 	char msg[160];
+	size_t i;
 
 	snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+	for (i = 0; msg[i]; i++)
+		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+			msg[i] = '?';
 	seterr(c->err, c->errsz, "%s:%u: %s", c->label, c->line, msg);
 	return -1;
 }
@@ -890,7 +896,7 @@ cost_table_load_file(struct cost_table *t, const char *path, char *err,
 	}
 	len = fread(buf, 1, COST_FILE_MAX + 1, fp);
 	if (ferror(fp)) {
-		seterr(err, errsz, "%s: read error", path);
+		seterr(err, errsz, "%s: %s", path, strerror(errno));
 		rc = -1;
 	} else if (len > COST_FILE_MAX) {
 		seterr(err, errsz, "%s: larger than %d bytes", path,

@@ -903,7 +903,7 @@ cmd_cost(int argc, char **argv)
 	struct model_info mi, *mip = NULL;
 	struct hardware_list *hw = NULL;
 	static struct opts o;
-	char err[512];
+	char err[512], ms[512];
 	size_t n = 0, i, known = 0;
 	int rc;
 
@@ -915,8 +915,9 @@ cmd_cost(int argc, char **argv)
 		print_gpus(o.json);
 		return 0;
 	}
+	safe(o.model ? o.model : "", ms, 160);
 	if (cost_table_load(&table, err, sizeof err) != 0) {
-		fprintf(stderr, "r8play cost: %s\n", err);
+		fprintf(stderr, "r8play cost: %s\n", safe(err, ms, sizeof ms));
 		return 1;
 	}
 	memset(&dep, 0, sizeof dep);
@@ -947,7 +948,7 @@ cmd_cost(int argc, char **argv)
 		if (fetch_model(o.model, &mi) != 0) {
 			if (o.measured == NULL) {
 				fprintf(stderr, "r8play cost: %s: %s\n",
-				    o.model, mi.err);
+				    ms, safe(mi.err, err, sizeof err));
 				return 1;
 			}
 		} else {
@@ -965,7 +966,7 @@ cmd_cost(int argc, char **argv)
 					printf("%s is an official model: "
 					    "priced per output or per token, "
 					    "not per second (see its model "
-					    "page)\n", o.model);
+					    "page)\n", ms);
 				return 0;
 			}
 			if (mi.is_private && o.mode == COST_BILL_PUBLIC)
@@ -975,7 +976,7 @@ cmd_cost(int argc, char **argv)
 			else if (o.measured == NULL) {
 				fprintf(stderr, "r8play cost: %s has no "
 				    "default example timing; give --seconds "
-				    "S\n", o.model);
+				    "S\n", ms);
 				return 1;
 			}
 		}
@@ -994,7 +995,8 @@ cmd_cost(int argc, char **argv)
 			    "exclusive", NULL);
 		hw = fetch_hardware(err, sizeof err);
 		if (hw == NULL) {
-			fprintf(stderr, "r8play cost: %s\n", err);
+			fprintf(stderr, "r8play cost: %s\n",
+			    safe(err, ms, sizeof ms));
 			return 1;
 		}
 		for (i = 0; i < hw->n && n < COST_CMD_MAX_SKUS; i++) {

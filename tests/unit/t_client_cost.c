@@ -398,6 +398,7 @@ test_user_file(void)
 	BAD("a\tb\x1b[2J\t0.1\t1\t1\td\ts\n", ":1: control character");
 	BAD("a\t\xff\xfe\t0.1\t1\t1\td\ts\n", ":1: control character or bad UTF-8");
 	BAD("@colour = red\n", ":1: unknown directive @colour");
+	BAD("@co\x1b[2Jl = red\n", ":1: unknown directive @co?[2Jl");
 	{
 		static const char nul[] = "ok = 0.1\nx = 1\0\n";
 		struct cost_table u = tab;
