@@ -447,8 +447,13 @@ client_emit(struct client *c, struct client_event *ev)
 	char scrubbed[CLIENT_ERR_MAX];
 
 	if (ev->err != NULL) {
+		char *p;
+
 		snprintf(scrubbed, sizeof scrubbed, "%s", ev->err);
 		client_scrub(c, scrubbed);
+		for (p = scrubbed; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
 		ev->err = scrubbed;
 	}
 	if (!c->in_curl) {

@@ -716,4 +716,18 @@ http_problem(const char *what, long status, const char *body, size_t len,
 	else
 		snprintf(err, errsz, "%s: %s", what, code);
 	cJSON_Delete(root);
+	/* one line: server text may hold newlines ("- width: ...\n") */
+	{
+		char *p, *q;
+
+		for (p = q = err; *p != '\0'; p++) {
+			char ch = *p == '\n' || *p == '\r' || *p == '\t' ?
+			    ' ' : *p;
+
+			if (ch == ' ' && (q == err || q[-1] == ' '))
+				continue;
+			*q++ = ch;
+		}
+		*q = '\0';
+	}
 }
