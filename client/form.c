@@ -1239,6 +1239,15 @@ field_json(struct form *f, size_t i, struct conv *cv, bool *skip,
 		}
 		return NULL;
 	}
+	if (fd->kind == SCHEMA_KIND_SECRET && cv->build &&
+	    (cv->flags & FORM_REQ_MASK_SECRETS)) {
+		cJSON *j = conv_scalar(cv, fd, fd->kind, v->text, msg, msgsz);
+
+		if (j == NULL)
+			return NULL;
+		cJSON_Delete(j);
+		return str_or_oom("**********", msg, msgsz);
+	}
 	switch (fd->kind) {
 	case SCHEMA_KIND_ENUM:
 		return conv_enum(fd, v->text, msg, msgsz);

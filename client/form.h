@@ -49,6 +49,8 @@
 					   FORM_FILE_MAX (a local Cog server) */
 #define FORM_REQ_NO_FILES	0x4u	/* do not read files: local paths are
 					   left as "@path" (for exports) */
+#define FORM_REQ_MASK_SECRETS	0x8u	/* secrets as "**********" (Cog's own
+					   echo), for showing a request */
 
 struct form_value {
 	char		*text;		/* as typed; NULL when never set */

@@ -48,6 +48,8 @@ static const char usage_long[] =
 "  --defaults      with --request: send unset inputs' defaults too\n"
 "  --inline        with --request: local files as data: URIs of any size\n"
 "                  (a Cog server; implied by --local)\n"
+"  --reveal-secrets  with --request: print secret inputs as typed (they\n"
+"                  show as ********** otherwise; exports never hold them)\n"
 "  --export FORMAT print the request as FORMAT:\n"
 "%s"
 "  --model O/N     model name for exports (default: from the source)\n"
@@ -64,6 +66,7 @@ struct opts {
 	const char	*args[SCHEMA_CMD_MAX_ARGS];
 	size_t		nargs;
 	bool		json, example, request, defaults, inline_all;
+	bool		reveal;
 };
 
 static void
@@ -85,6 +88,33 @@ print_usage(FILE *fp)
 /* ---- output helpers ---- */
 
 static bool out_tty;
+
+/* One line on stderr, control characters made visible (messages can
+ * quote names and text from the network). */
+static void
+put_ctrl(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			fprintf(fp, "^%c", ch == 0x7f ? '?' : ch + '@');
+		else
+			fputc(ch, fp);
+	}
+}
+
+static void
+errline(const char *what, const char *msg)
+{
+	fputs("r8play schema: ", stderr);
+	if (what != NULL) {
+		put_ctrl(stderr, what);
+		fputs(": ", stderr);
+	}
+	put_ctrl(stderr, msg);
+	fputc('\n', stderr);
+}
 
 /* Untrusted text to stdout: control characters made visible on a tty. */
 static void
@@ -565,6 +595,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->defaults = true;
 		else if (strcmp(a, "--inline") == 0)
 			o->inline_all = true;
+		else if (strcmp(a, "--reveal-secrets") == 0)
+			o->reveal = true;
 		else if (strcmp(a, "--local") == 0 && more)
 			o->local = argv[++i];
 		else if (strcmp(a, "--file") == 0 && more)
@@ -617,14 +649,14 @@ do_diff(const struct schema *s, const struct opts *o)
 
 	text = read_file(o->diff, &len, err, sizeof err);
 	if (text == NULL || schema_parse(text, len, &b, err, sizeof err) != 0) {
-		fprintf(stderr, "r8play schema: %s: %s\n", o->diff, err);
+		errline(o->diff, err);
 		free(text);
 		return 1;
 	}
 	free(text);
 	n = schema_diff(s, &b, &d, err, sizeof err);
 	if (n < 0) {
-		fprintf(stderr, "r8play schema: %s\n", err);
+		errline(NULL, err);
 		schema_done(&b);
 		return 1;
 	}
@@ -679,13 +711,12 @@ cmd_schema(int argc, char **argv)
 		len = strlen(text);
 	}
 	if (text == NULL) {
-		fprintf(stderr, "r8play schema: %s\n", err);
+		errline(NULL, err);
 		rc = 1;
 		goto out;
 	}
 	if (schema_parse(text, len, &s, err, sizeof err) != 0) {
-		fprintf(stderr, "r8play schema: %s: %s\n", o.file ? o.file :
-		    o.local ? o.local : o.ref, err);
+		errline(o.file ? o.file : o.local ? o.local : o.ref, err);
 		rc = 1;
 		goto out;
 	}
@@ -730,16 +761,16 @@ cmd_schema(int argc, char **argv)
 		}
 		if (form_load_example(form, s.example_json,
 		    strlen(s.example_json), err, sizeof err) < 0) {
-			fprintf(stderr, "r8play schema: %s\n", err);
+			errline(NULL, err);
 			rc = 1;
 			goto done;
 		}
 		if (err[0] != '\0')
-			fprintf(stderr, "r8play schema: example: %s\n", err);
+			errline("example", err);
 	}
 	for (i = 0; i < o.nargs; i++)
 		if (form_set_arg(form, o.args[i], err, sizeof err) != 0) {
-			fprintf(stderr, "r8play schema: -i %s\n", err);
+			errline("-i", err);
 			rc = 1;
 			goto done;
 		}
@@ -754,7 +785,7 @@ cmd_schema(int argc, char **argv)
 		t.cog_url = o.cog_url ? o.cog_url : o.local;
 		if (share_export(form, (enum share_format)share_format_from_name(
 		    o.export_fmt), &t, &out, err, sizeof err) != 0) {
-			fprintf(stderr, "r8play schema: %s\n", err);
+			errline(NULL, err);
 			rc = 1;
 			goto done;
 		}
@@ -764,18 +795,16 @@ cmd_schema(int argc, char **argv)
 	}
 	if (o.request || !o.json) {
 		unsigned fl = (o.defaults ? FORM_REQ_DEFAULTS : 0) |
-		    (o.inline_all || o.local ? FORM_REQ_INLINE_ALL : 0);
+		    (o.inline_all || o.local ? FORM_REQ_INLINE_ALL : 0) |
+		    (o.reveal ? 0 : FORM_REQ_MASK_SECRETS);
 
 		if (form_request(form, fl, NULL, NULL, &out, err,
 		    sizeof err) != 0) {
-			fprintf(stderr, "r8play schema: %s\n", err);
+			errline(NULL, err);
 			for (i = 0; i < form->nfields; i++)
-				if (form_error(form, i) != NULL) {
-					fprintf(stderr, "  %s: ",
-					    s.fields[i].name);
-					fprintf(stderr, "%s\n",
+				if (form_error(form, i) != NULL)
+					errline(s.fields[i].name,
 					    form_error(form, i));
-				}
 			rc = 1;
 			goto done;
 		}

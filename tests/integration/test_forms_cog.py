@@ -96,7 +96,7 @@ def run_case(name, args):
         # defaults + required inputs: accepted, never 422
         for extra in ([], ["--defaults"]):
             rc, req, err = fl.r8play("schema", "--local", base, "--request",
-                                     *extra, *iargs(args))
+                                     "--reveal-secrets", *extra, *iargs(args))
             check(rc == 0, "%s: request %s builds" % (name, extra), err)
             if rc != 0:
                 return
@@ -114,7 +114,13 @@ def run_case(name, args):
                       "%s: prediction succeeded %s" % (name, extra),
                       pred.get("error"))
         req_inp = json.loads(fl.r8play("schema", "--local", base, "--request",
-                                       *iargs(args))[1])
+                                       "--reveal-secrets", *iargs(args))[1])
+        if "api_key" in req_inp:
+            shown = json.loads(fl.r8play("schema", "--local", base,
+                                         "--request", *iargs(args))[1])
+            check(shown["api_key"] == "**********" and
+                  req_inp["api_key"] == "sekrit",
+                  "%s: --request masks the secret unless revealed" % name)
 
         # curl for the Cog server, run for real
         rc, line, err = fl.r8play("schema", "--local", base, "--export",

@@ -220,6 +220,8 @@ test_zoo(void)
 	T_STREQ(req(f, 0), "{\"steps\":50,\"name\":\"zoo\",\"api_key\":"
 	    "\"s3cr\xc3\xa9t\",\"files\":[\"https://x.test/a.txt\","
 	    "\"https://x.test/b.txt\"],\"ratio\":0.25}");
+	T_OK(strstr(req(f, FORM_REQ_MASK_SECRETS), "\"api_key\":\"**********\"")
+	    != NULL);
 	form_set(f, "files", "[\"https://x.test/a.txt\"]", err, sizeof err);
 	T_OK(strstr(req(f, 0), "\"files\":[\"https://x.test/a.txt\"]") != NULL);
 	T_STREQ(check(f, "files", "[\"https://x.test/a.txt\", 3"),
