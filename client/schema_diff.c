@@ -104,10 +104,11 @@ bounds_text(const struct schema_field *f, char *buf, size_t n)
 		snprintf(buf + u, n - u, " step %s", schema_num_text(
 		    f->multiple_of, lo, sizeof lo));
 	}
-	if (f->min_length >= 0 || f->max_length >= 0)
+	if (f->max_length >= 0)
 		snprintf(ml, sizeof ml, " length %lld..%lld",
-		    f->min_length >= 0 ? f->min_length : 0,
-		    f->max_length >= 0 ? f->max_length : -1);
+		    f->min_length >= 0 ? f->min_length : 0, f->max_length);
+	else if (f->min_length >= 0)
+		snprintf(ml, sizeof ml, " length %lld..", f->min_length);
 	if (f->pattern != NULL)
 		snprintf(pat, sizeof pat, " pattern %.180s", f->pattern);
 	if (ml[0] != '\0' || pat[0] != '\0') {

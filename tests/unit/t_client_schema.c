@@ -738,7 +738,8 @@ test_diff(void)
 	    "\"w\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":1024,"
 	    "\"default\":512},"
 	    "\"s\":{\"enum\":[\"a\",\"b\"],\"type\":\"string\"},"
-	    "\"g\":{\"type\":\"integer\"}}},"
+	    "\"g\":{\"type\":\"integer\"},"
+	    "\"n\":{\"type\":\"string\",\"maxLength\":8}}},"
 	    "\"Output\":{\"type\":\"string\"}}}}", &x, err, sizeof err), 0);
 	T_EQ(parse_str("{\"components\":{\"schemas\":{\"Input\":{"
 	    "\"properties\":{"
@@ -746,10 +747,15 @@ test_diff(void)
 	    "\"w\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":2048,"
 	    "\"default\":1024},"
 	    "\"s\":{\"enum\":[\"b\",\"c\"],\"type\":\"string\"},"
-	    "\"g\":{\"type\":\"number\"}}},"
+	    "\"g\":{\"type\":\"number\"},"
+	    "\"n\":{\"type\":\"string\",\"minLength\":1,"
+	    "\"pattern\":\"^x\"}}},"
 	    "\"Output\":{\"type\":\"array\",\"items\":{\"type\":\"string\","
 	    "\"format\":\"uri\"}}}}}", &y, err, sizeof err), 0);
-	T_EQ(schema_diff(&x, &y, &d, err, sizeof err), 6);
+	T_EQ(schema_diff(&x, &y, &d, err, sizeof err), 7);
+	c = change(&d, SCHEMA_CHANGE_BOUNDS, "n");
+	T_STREQ(c ? c->text : NULL, "n: bounds unbounded length 0..8 -> "
+	    "unbounded length 1.. pattern ^x");
 	c = change(&d, SCHEMA_CHANGE_DEFAULT, "w");
 	T_STREQ(c ? c->text : NULL, "w: default 512 -> 1024");
 	c = change(&d, SCHEMA_CHANGE_BOUNDS, "w");
