@@ -44,7 +44,9 @@ static const char help_text[] =
 "  --measured GPU=S   a run timed on your GPU (e.g. rtx4090=3.2), carried\n"
 "                     to each tier by spec-sheet speed ratios: an estimate\n"
 "  OWNER/NAME         the model's default_example predict_time (\"from one\n"
-"                     example\"; needs REPLICATE_API_TOKEN)\n"
+"                     example\"): GET /v1/models/OWNER/NAME with\n"
+"                     REPLICATE_API_TOKEN, else the offline catalogue\n"
+"                     snapshot compiled in\n"
 "  --seconds S        a number you give (used as is; skips the lookup)\n"
 "\n"
 "Options:\n"
@@ -99,6 +101,7 @@ struct opts {
 
 /* What the model lookup found. */
 struct model_info {
+	char		 from[320];	/* where the model object came from */
 	bool		 ok;
 	bool		 is_official, is_private;
 	double		 example_s;	/* < 0: no default_example metrics */
@@ -423,6 +426,52 @@ wait_done(struct client *c, struct lookup *lk)
 		    COST_CMD_TIMEOUT_MS / 1000 + 5);
 }
 
+/*
+ * No token: the catalogue snapshot compiled into the binary. 0 when the
+ * model is in it (mi filled, from says where the figure came from), else
+ * -1 with mi->err.
+ */
+static int
+snapshot_model(const char *owner, const char *name, struct model_info *mi)
+{
+	struct model_page pg;
+	char err[CLIENT_ERR_MAX], src[256], date[32];
+	size_t i;
+	int rc = -1;
+
+	memset(&pg, 0, sizeof pg);
+	if (replicate_snapshot_models(&pg, err, sizeof err) != CLIENT_OK) {
+		snprintf(mi->err, sizeof mi->err, "%s", err);
+		return -1;
+	}
+	if (replicate_snapshot_info(src, sizeof src, date, sizeof date) != 0)
+		snprintf(date, sizeof date, "?");
+	for (i = 0; i < pg.n; i++) {
+		const struct model *m = &pg.items[i];
+
+		if (m->owner == NULL || m->name == NULL ||
+		    strcmp(m->owner, owner) != 0 || strcmp(m->name, name) != 0)
+			continue;
+		mi->ok = true;
+		mi->is_official = m->is_official;
+		mi->is_private = m->visibility != NULL &&
+		    strcmp(m->visibility, "private") == 0;
+		mi->example_s = m->default_example != NULL &&
+		    m->default_example->metrics.predict_time > 0 ?
+		    m->default_example->metrics.predict_time : -1;
+		snprintf(mi->from, sizeof mi->from, "the offline catalogue "
+		    "snapshot of %s", date);
+		rc = 0;
+		break;
+	}
+	if (rc != 0)
+		snprintf(mi->err, sizeof mi->err, "not in the offline catalogue "
+		    "snapshot; set REPLICATE_API_TOKEN to look it up, or give "
+		    "--seconds S");
+	replicate_model_page_done(&pg);
+	return rc;
+}
+
 static int
 fetch_model(const char *ref, struct model_info *mi)
 {
@@ -442,11 +491,14 @@ fetch_model(const char *ref, struct model_info *mi)
 	c = open_client("looking up the model's default example", mi->err,
 	    sizeof mi->err);
 	if (c == NULL) {
-		if (strstr(mi->err, "REPLICATE_API_TOKEN") != NULL)
-			strncat(mi->err, "; or give --seconds S",
-			    sizeof mi->err - strlen(mi->err) - 1);
+		if (strstr(mi->err, "REPLICATE_API_TOKEN") != NULL) {
+			mi->err[0] = '\0';
+			return snapshot_model(owner, name, mi);
+		}
 		return -1;
 	}
+	snprintf(mi->from, sizeof mi->from, "GET /v1/models/%s/%s", owner,
+	    name);
 	if (replicate_model_get(c, owner, name, lk.err, sizeof lk.err) != 0)
 		wait_done(c, &lk);
 	client_free(c);
@@ -581,9 +633,12 @@ print_json(const struct opts *o, const struct cost_table *t,
 	json_kv_str("user_date", t->user_date[0] ? t->user_date : NULL, false);
 	printf("},");
 	json_kv_str("model", o->model, true);
-	if (mi != NULL && mi->ok)
-		printf("\"example_seconds\":"), json_num(mi->example_s),
-		    putchar(',');
+	if (mi != NULL && mi->ok) {
+		printf("\"example_seconds\":");
+		json_num(mi->example_s > 0 ? mi->example_s : NAN);
+		printf(",");
+		json_kv_str("model_from", mi->from, true);
+	}
 	json_kv_str("billing", cost_billing_key(o->mode), true);
 	json_kv_str("billed", cost_billing_what(o->mode), true);
 	if (o->have_runs)
@@ -723,8 +778,9 @@ print_table(const struct opts *o, const struct cost_table *t,
 
 		printf("model: %s", safe(o->model, m, sizeof m));
 		if (mi != NULL && mi->ok && mi->example_s > 0)
-			printf(" (default example: %s)",
-			    cost_fmt_seconds(mi->example_s, b1, sizeof b1));
+			printf(" (default example: %s, from %s)",
+			    cost_fmt_seconds(mi->example_s, b1, sizeof b1),
+			    mi->from);
 		putchar('\n');
 	}
 	printf("billing: %s: %s\n", cost_billing_key(o->mode),

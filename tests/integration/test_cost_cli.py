@@ -268,9 +268,17 @@ rc, out, err = run("--help")
 check(rc == 0 and "--deployment" in out and "min=1,max=3" in out and
       "prices" in out, "--help documents --deployment and the prices file",
       out)
-rc, out, err = run("stability-ai/sdxl")
+# no token: the offline catalogue snapshot compiled into the binary
+rc, doc, err = run_json("stability-ai/sdxl", "--hardware", "gpu-l40s")
+t = tier(doc, "gpu-l40s")
+check(rc == 0 and near(t.get("seconds"), 4.981337) and
+      t.get("seconds_source") == "example" and
+      "snapshot" in doc.get("model_from", ""),
+      "no token: sdxl's default example from the offline snapshot",
+      doc or err)
+rc, out, err = run("nobody/nothing")
 check(rc == 1 and "REPLICATE_API_TOKEN" in err and "--seconds" in err,
-      "OWNER/NAME without a token says to give --seconds", err)
+      "no token, model not in the snapshot: says to give --seconds", err)
 
 # ---- OWNER/NAME: default_example metrics from the fake API ----------------
 proc, base = fakes.start_replicate("--quiet")
