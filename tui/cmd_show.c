@@ -171,10 +171,14 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 		return 1;
 	}
 	rc = write_all(blob.data, blob.len);
-	/* sixel leaves the cursor on its last row, kitty (C=1) on its first */
-	if (rc == 0 && o->mode == RENDER_MODE_SIXEL)
+	/*
+	 * sixel leaves the cursor on its last row, kitty (C=1) on its first;
+	 * a multiplexer never saw the image, so its cursor has not moved
+	 */
+	if (rc == 0 && o->mode == RENDER_MODE_SIXEL &&
+	    o->passthrough == RENDER_PASS_NONE)
 		rc = write_all((const unsigned char *)"\n", 1);
-	else if (rc == 0 && o->mode == RENDER_MODE_KITTY) {
+	else if (rc == 0 && o->mode != RENDER_MODE_BLOCKS) {
 		int i;
 
 		for (i = 0; i < blob.rows && rc == 0; i++)
