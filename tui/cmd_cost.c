@@ -304,9 +304,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			const char *e = strrchr(v, '=');
 			size_t gl = e ? (size_t)(e - v) : 0;
 
-			if (e == NULL || gl == 0 || gl >= sizeof o->measured_gpu)
-				return usage_error("--measured wants GPU=SECONDS"
-				    ", e.g. rtx4090=3.2", v);
+			if (e == NULL || gl == 0 ||
+			    gl >= sizeof o->measured_gpu)
+				return usage_error("--measured wants "
+				    "GPU=SECONDS, e.g. rtx4090=3.2", v);
 			memcpy(o->measured_gpu, v, gl);
 			o->measured_gpu[gl] = '\0';
 			if (cost_gpu_find(o->measured_gpu) == NULL)
@@ -465,8 +466,8 @@ snapshot_model(const char *owner, const char *name, struct model_info *mi)
 		break;
 	}
 	if (rc != 0)
-		snprintf(mi->err, sizeof mi->err, "not in the offline catalogue "
-		    "snapshot; set REPLICATE_API_TOKEN to look it up, or give "
+		snprintf(mi->err, sizeof mi->err, "not in the offline "
+		    "catalogue snapshot; set REPLICATE_API_TOKEN to look it up, or give "
 		    "--seconds S");
 	replicate_model_page_done(&pg);
 	return rc;
@@ -742,7 +743,9 @@ print_seconds_note(const struct opts *o, const struct tier_row *rows,
 		first = false;
 		switch (s) {
 		case COST_SECONDS_LOCAL: {
-			const struct cost_gpu *g = cost_gpu_find(o->measured_gpu);
+			const struct cost_gpu *g;
+
+			g = cost_gpu_find(o->measured_gpu);
 
 			printf("%s: %s on %s, carried to each tier\n",
 			    cost_seconds_label(s),
@@ -787,8 +790,8 @@ print_table(const struct opts *o, const struct cost_table *t,
 	    cost_billing_what(o->mode));
 	printf("%s\n", desc);
 	if (o->have_runs)
-		printf("batch: %" PRIu64 " run%s at concurrency %u%s\n", o->runs,
-		    o->runs == 1 ? "" : "s", o->concurrency,
+		printf("batch: %" PRIu64 " run%s at concurrency %u%s\n",
+		    o->runs, o->runs == 1 ? "" : "s", o->concurrency,
 		    cost_billing_is_timed(o->mode) && o->mode !=
 		    COST_BILL_PUBLIC && o->mode != COST_BILL_FAST_BOOT ?
 		    (o->have_idle ? "" : " (idle 300 s assumed)") : "");
@@ -860,7 +863,8 @@ print_table(const struct opts *o, const struct cost_table *t,
 			printf("%-18s %8u%s %12s %6s %13s %11s %13s\n",
 			    safe(r->sku, sk, sizeof sk), r->dep.instances,
 			    r->dep.overloaded ? "!" : r->dep.sparse ? "z" : " ",
-			    cost_fmt_seconds(r->dep.online_s_day, on, sizeof on),
+			    cost_fmt_seconds(r->dep.online_s_day, on,
+			    sizeof on),
 			    busy,
 			    cost_fmt_usd(r->dep.monthly_usd, b1, sizeof b1),
 			    cost_fmt_usd(r->dep.per_request_usd, b2, sizeof b2),

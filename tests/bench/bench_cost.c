@@ -50,8 +50,8 @@ main(void)
 	file = malloc(COST_FILE_MAX);
 	for (i = 0; len + 64 < COST_FILE_MAX; i++) {
 		if (rows < 100 && i % 8 == 0) {
-			len += (size_t)sprintf(file + len, "sku-%zu = 0.00%zu\n",
-			    rows, rows % 9 + 1);
+			len += (size_t)sprintf(file + len,
+			    "sku-%zu = 0.00%zu\n", rows, rows % 9 + 1);
 			rows++;
 		} else if (i % 8 == 1)
 			len += (size_t)sprintf(file + len,

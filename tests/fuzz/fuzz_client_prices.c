@@ -85,7 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct cost_deploy_in in;
 		struct cost_deploy_out out;
 		char spec[300];
-		size_t n = size - 1 < sizeof spec - 1 ? size - 1 : sizeof spec - 1;
+		size_t n = size - 1 < sizeof spec - 1 ? size - 1 :
+		    sizeof spec - 1;
 
 		memcpy(spec, data + 1, n);
 		spec[n] = '\0';

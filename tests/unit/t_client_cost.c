@@ -331,7 +331,8 @@ test_user_file(void)
 	T_OK(cost_prices_path(path, sizeof path, NULL, "/x", "/h") == 0);
 	T_STREQ(path, "/x/r8play/prices");
 	T_OK(cost_prices_path(path, sizeof path, "", "rel", "/h") == 0);
-	T_STREQ(path, "/h/.config/r8play/prices");	/* relative XDG ignored */
+	/* a relative XDG_CONFIG_HOME is ignored */
+	T_STREQ(path, "/h/.config/r8play/prices");
 	T_OK(cost_prices_path(path, sizeof path, NULL, NULL, NULL) == -1);
 	T_OK(cost_prices_path(path, 8, "/long/dir", NULL, NULL) == -1);
 
@@ -396,7 +397,8 @@ test_user_file(void)
 	BAD("a\tb\t0.1\t1\t-5\td\ts\n", ":1: gpu_memory_gb must be");
 	BAD("a\tb\t0.1\t1\t1\td\ts\tb9000\n", ":1: unknown gpu \"b9000\"");
 	BAD("a\tb\x1b[2J\t0.1\t1\t1\td\ts\n", ":1: control character");
-	BAD("a\t\xff\xfe\t0.1\t1\t1\td\ts\n", ":1: control character or bad UTF-8");
+	BAD("a\t\xff\xfe\t0.1\t1\t1\td\ts\n",
+	    ":1: control character or bad UTF-8");
 	BAD("@colour = red\n", ":1: unknown directive @colour");
 	BAD("@co\x1b[2Jl = red\n", ":1: unknown directive @co?[2Jl");
 	{
