@@ -100,16 +100,48 @@ drain_signals(struct app *app)
 		handle_resize(app);
 }
 
+/*
+ * A terminal reply that arrives late (DA1, CSI 16 t, DCS answers to the
+ * graphics queries, after detection gave up) reaches us as keys: ESC then
+ * '[' / 'P' / ']' / '_' in the same burst. Swallow it up to its final
+ * byte so it never acts as keys. A lone ESC (the Esc key) reads as ESC
+ * then nothing; Alt-[ is the one chord lost.
+ */
+static void
+swallow_reply(int intro)
+{
+	int k, n = 0, prev = 0;
+
+	while (n++ < 4096 && (k = kb_read()) >= 0) {
+		if (intro == '[' && k >= 0x40 && k <= 0x7e)
+			return;
+		if (intro != '[' && (k == 7 || (prev == 033 && k == '\\')))
+			return;
+		prev = k;
+	}
+}
+
 static void
 drain_keys(struct app *app)
 {
-	int k, n = 0;
+	int k, n = 0, next;
 
 	/* bounded so a paste cannot starve the network */
 	while (n++ < 4096 && (k = kb_read()) >= 0) {
+		/* resizeterm() queues KEY_RESIZE: the size is already
+		 * applied (SIGWINCH came through the self-pipe) */
 		if (k == (KB_FN | KEY_RESIZE)) {
-			handle_resize(app);
+			app->dirty |= DIRTY_ALL;
 			continue;
+		}
+		if (k == 033 && (next = kb_read()) >= 0) {
+			if (next == '[' || next == 'P' || next == ']' ||
+			    next == '_') {
+				swallow_reply(next);
+				continue;
+			}
+			app_key(app, k);
+			k = next;
 		}
 		app_key(app, k);
 	}

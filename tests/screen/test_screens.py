@@ -1,0 +1,158 @@
+"""tests/screen/test_screens.py: screen-dump tests (tig style).
+
+Each tests/screen/<case>.keys is a key script for r8play's hidden
+`--script FILE --dump-dir DIR --size WxH` mode. Header comments choose what
+the case needs:
+
+    # fakes: replicate cog          start these (tests/lib/fakes.py)
+    # cog-args: --predictor text    arguments for the Cog fake
+    # args: --api-base {replicate}/v1 stability-ai/sdxl
+    # env: REPLICATE_API_TOKEN={token}
+    # sizes: 80x24 200x60 40x12     (the default)
+
+For every size the case runs once in a fresh process (fresh fakes, clean
+environment: LC_ALL=C.UTF-8, TZ=UTC, TERM=xterm-256color, R8PLAY_CLOCK=0)
+and each `dump NAME` is compared with
+tests/screen/expected/<case>/<NAME>.<W>x<H>.screen. What the fakes invent
+at random (prediction ids, ports, run times) is normalised first.
+GOLDEN_UPDATE=1 (make golden-update) rewrites the expected files.
+"""
+import difflib
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from t import check, summary, ROOT, R8PLAY  # noqa: E402
+import fakes  # noqa: E402
+
+HERE = os.path.join(ROOT, "tests", "screen")
+EXPECTED = os.path.join(HERE, "expected")
+UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
+ONLY = os.environ.get("SCREEN_CASE")
+DEFAULT_SIZES = ["80x24", "200x60", "40x12"]
+
+# What differs from run to run for reasons outside r8play.
+NORMALISE = [
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+    (re.compile(r"r8p-[0-9a-f]{6,}"), "r8p-ID"),
+    (re.compile(r"\b[a-z0-9]{26}\b"), "PREDICTION_ID"),
+    (re.compile(r"predict \d+\.\d+s"), "predict N.NNs"),
+    (re.compile(r"about \$[0-9.,]+"), "about $N"),
+    (re.compile(r"Using seed: \d+"), "Using seed: N"),
+]
+
+
+def normalise(text):
+    for rx, rep in NORMALISE:
+        text = rx.sub(rep, text)
+    return text
+
+
+def headers(path):
+    h = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"#\s*([a-z-]+):\s*(.*)$", line.strip())
+            if m:
+                h[m.group(1)] = m.group(2).strip()
+            elif line.strip() and not line.startswith("#"):
+                break
+    return h
+
+
+def run_case(path, size):
+    name = os.path.splitext(os.path.basename(path))[0]
+    h = headers(path)
+    want = h.get("fakes", "").split()
+    procs = []
+    subst = {"token": fakes.REPLICATE_TOKEN}
+    work = tempfile.mkdtemp(prefix="r8play-screen-")
+    try:
+        if "replicate" in want:
+            p, base = fakes.start_replicate("--quiet", "--speed", "8")
+            procs.append(p)
+            subst["replicate"] = base
+        if "cog" in want:
+            extra = h.get("cog-args", "").split()
+            p, base = fakes.start_fake("cog.py", "--quiet",
+                                       "--setup-seconds", "0.1",
+                                       "--speed", "8", *extra)
+            procs.append(p)
+            subst["cog"] = base
+        args = [a.format(**subst) for a in h.get("args", "").split()]
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": work,
+            "LC_ALL": "C.UTF-8",
+            "TZ": "UTC",
+            "TERM": "xterm-256color",
+            "R8PLAY_CLOCK": "0",
+            "R8PLAY_CONFIG_DIR": os.path.join(work, "config"),
+            "EDITOR": os.path.join(HERE, "fake-editor.sh"),
+        }
+        for kv in h.get("env", "").split():
+            k, _, v = kv.partition("=")
+            env[k] = v.format(**subst)
+        dumps = os.path.join(work, "dumps")
+        os.makedirs(dumps)
+        os.makedirs(env["R8PLAY_CONFIG_DIR"])
+        cmd = [R8PLAY, "--script", path, "--dump-dir", dumps,
+               "--size", size] + args
+        r = subprocess.run(cmd, env=env, cwd=work, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=120)
+        out = {}
+        for f in sorted(glob.glob(os.path.join(dumps, "*.screen"))):
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                out[os.path.basename(f)[:-7]] = normalise(fh.read())
+        errs = r.stderr.decode("utf-8", "replace")
+        return r.returncode, out, errs, name
+    finally:
+        for p in procs:
+            fakes.stop(p)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    cases = sorted(glob.glob(os.path.join(HERE, "*.keys")))
+    check(len(cases) > 0, "screen cases exist")
+    for path in cases:
+        name = os.path.splitext(os.path.basename(path))[0]
+        if ONLY and not re.search(ONLY, name):
+            continue
+        sizes = headers(path).get("sizes", " ".join(DEFAULT_SIZES)).split()
+        for size in sizes:
+            rc, dumps, errs, _ = run_case(path, size)
+            check(rc == 0, "%s@%s: r8play exits 0" % (name, size),
+                  "exit %d: %s" % (rc, errs[-1500:]))
+            check(len(dumps) > 0, "%s@%s: dumps written" % (name, size))
+            exp_dir = os.path.join(EXPECTED, name)
+            for dump, text in dumps.items():
+                exp = os.path.join(exp_dir, "%s.%s.screen" % (dump, size))
+                if UPDATE:
+                    os.makedirs(exp_dir, exist_ok=True)
+                    with open(exp, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    continue
+                if not os.path.exists(exp):
+                    check(False, "%s@%s %s: golden exists" % (name, size,
+                                                             dump),
+                          "missing %s (make golden-update)" % exp)
+                    continue
+                with open(exp, encoding="utf-8") as f:
+                    want = f.read()
+                diff = "".join(difflib.unified_diff(
+                    want.splitlines(True), text.splitlines(True),
+                    "expected", "got"))
+                check(text == want, "%s@%s %s matches" % (name, size, dump),
+                      diff[-3000:])
+    summary()
+
+
+if __name__ == "__main__":
+    main()
