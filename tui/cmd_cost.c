@@ -467,8 +467,8 @@ snapshot_model(const char *owner, const char *name, struct model_info *mi)
 	}
 	if (rc != 0)
 		snprintf(mi->err, sizeof mi->err, "not in the offline "
-		    "catalogue snapshot; set REPLICATE_API_TOKEN to look it up, or give "
-		    "--seconds S");
+		    "catalogue snapshot; set REPLICATE_API_TOKEN to look it "
+		    "up, or give --seconds S");
 	replicate_model_page_done(&pg);
 	return rc;
 }
