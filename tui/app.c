@@ -21,7 +21,10 @@ vmsg(struct app *app, bool error, const char *fmt, va_list ap)
 {
 	vsnprintf(app->msg, sizeof app->msg, fmt, ap);
 	app->msg_error = error;
-	app->msg_until_ms = error ? 0 : clock_mono_ms() + 4000;
+	/* with a frozen clock (tests) a message stays until the next key */
+	app->msg_until_ms = error || clock_frozen() ? 0 :
+	    clock_mono_ms() + 4000;
+	app->msg_sticky = clock_frozen() && !error;
 	app->dirty |= DIRTY_STATUS;
 }
 
@@ -342,9 +345,10 @@ app_key(struct app *app, int key)
 
 	if (key == (KB_FN | KEY_RESIZE) || key < 0)
 		return;
-	if (app->msg_error) {
+	if (app->msg_error || app->msg_sticky) {
 		app->msg[0] = '\0';
 		app->msg_error = false;
+		app->msg_sticky = false;
 		app->dirty |= DIRTY_STATUS;
 	}
 	if (app->overlay == OV_PROMPT) {

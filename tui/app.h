@@ -225,6 +225,7 @@ struct app {
 	/* status line */
 	char		 msg[APP_MSG_MAX];
 	bool		 msg_error;
+	bool		 msg_sticky;	/* cleared by the next key */
 	long long	 msg_until_ms;
 
 	/* clipboard: bytes to write after the next frame (OSC 52) */

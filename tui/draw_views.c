@@ -46,6 +46,72 @@ scroll_to(size_t sel, size_t *top, int h)
 		*top = sel - (size_t)h + 1;
 }
 
+/*
+ * A JSON object's top-level members as "key: value" lines (strings shown
+ * unquoted) into a new string; anything else is returned as is. The text
+ * is still sanitised when painted.
+ */
+static char *
+json_lines(const char *j)
+{
+	size_t n = strlen(j), o = 0, i = 0;
+	char *out = xcalloc(1, n * 2 + 8);
+	int depth = 0;
+	bool in_str = false, key = true;
+
+	while (i < n && (j[i] == ' ' || j[i] == '\n'))
+		i++;
+	if (i >= n || j[i] != '{') {
+		memcpy(out, j, n);
+		return out;
+	}
+	for (i++; i < n; i++) {
+		char c = j[i];
+
+		if (in_str) {
+			if (c == '\\' && i + 1 < n) {
+				char e = j[++i];
+
+				out[o++] = e == 'n' ? ' ' : e == 't' ? ' ' : e;
+				continue;
+			}
+			if (c == '"') {
+				in_str = false;
+				if (depth > 0)
+					out[o++] = c;
+				continue;
+			}
+			out[o++] = c;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+			if (depth > 0)
+				out[o++] = c;
+			continue;
+		}
+		if (depth == 0 && c == ':' && key) {
+			out[o++] = ':';
+			out[o++] = ' ';
+			key = false;
+			continue;
+		}
+		if (depth == 0 && (c == ',' || c == '}')) {
+			out[o++] = '\n';
+			key = true;
+			continue;
+		}
+		if (c == '{' || c == '[')
+			depth++;
+		else if (c == '}' || c == ']')
+			depth--;
+		if (c != ' ' || depth > 0)
+			out[o++] = c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* ---- explorer */
 
 static void
@@ -199,8 +265,8 @@ draw_explorer(struct app *app, int y, int h)
 		    "REPLICATE_API_TOKEN for the live catalogue and runs, or "
 		    "use --local http://localhost:5000 for a Cog server.",
 		    ex->n, ex->snap_date[0] ? ", " : "", ex->snap_date);
-		used = paint_wrap(y, 1, app->cols - 2, app->cols < 80 ? 3 : 2,
-		    note, A(NOTICE));
+		used = paint_wrap(y, 1, app->cols - 2, h < 16 ? 1 :
+		    app->cols < 80 ? 3 : 2, note, A(NOTICE));
 		y += used;
 		h -= used;
 	}
@@ -527,9 +593,13 @@ draw_examples(struct app *app, int y, int h)
 		return;
 	paint_text(y + r++, 1, app->cols - 2, "input (Enter loads it into "
 	    "the form)", A(HEADER));
-	if (p->input_json != NULL && r < h)
-		r += paint_wrap(y + r, 2, app->cols - 4, (h - r) / 2 > 0 ?
-		    (h - r) / 2 : 1, p->input_json, A(FIELD));
+	if (p->input_json != NULL && r < h) {
+		char *lines = json_lines(p->input_json);
+
+		r += paint_wrap(y + r, 2, app->cols - 4, (h - r) * 2 / 3 > 0 ?
+		    (h - r) * 2 / 3 : 1, lines, A(FIELD));
+		free(lines);
+	}
 	if (r + 1 < h && p->n_outputs > 0) {
 		r++;
 		paint_text(y + r++, 1, app->cols - 2, "output", A(HEADER));

@@ -67,17 +67,18 @@ paint_box(int y, int x, int rows, int cols, attr_t a, const char *title,
 
 	if (rows < 2 || cols < 2)
 		return;
+	/* wide-character lines: real box drawing in a UTF-8 locale */
 	attrset(a);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvhline(y, x + 1, ACS_HLINE, cols - 2);
-	mvaddch(y, x + cols - 1, ACS_URCORNER);
+	mvadd_wch(y, x, WACS_ULCORNER);
+	mvhline_set(y, x + 1, WACS_HLINE, cols - 2);
+	mvadd_wch(y, x + cols - 1, WACS_URCORNER);
 	for (i = 1; i < rows - 1; i++) {
-		mvaddch(y + i, x, ACS_VLINE);
-		mvaddch(y + i, x + cols - 1, ACS_VLINE);
+		mvadd_wch(y + i, x, WACS_VLINE);
+		mvadd_wch(y + i, x + cols - 1, WACS_VLINE);
 	}
-	mvaddch(y + rows - 1, x, ACS_LLCORNER);
-	mvhline(y + rows - 1, x + 1, ACS_HLINE, cols - 2);
-	mvaddch(y + rows - 1, x + cols - 1, ACS_LRCORNER);
+	mvadd_wch(y + rows - 1, x, WACS_LLCORNER);
+	mvhline_set(y + rows - 1, x + 1, WACS_HLINE, cols - 2);
+	mvadd_wch(y + rows - 1, x + cols - 1, WACS_LRCORNER);
 	attrset(A_NORMAL);
 	if (title != NULL && title[0] != '\0' && cols > 6) {
 		char t[PAINT_LINE_MAX];
