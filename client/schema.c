@@ -355,10 +355,23 @@ copy_choices(struct ctx *c, struct schema_field *f, const cJSON *en,
 			f->choices[n].json = dup(c, el->valuestring);
 		} else
 			f->choices[n].json = print_json(c, el);
-		n++;
+		f->nchoices = ++n;
 	}
-	f->nchoices = n;
 	return 0;
+}
+
+static void
+drop_choices(struct schema_field *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->nchoices; k++) {
+		free(f->choices[k].text);
+		free(f->choices[k].json);
+	}
+	free(f->choices);
+	f->choices = NULL;
+	f->nchoices = 0;
 }
 
 static enum schema_kind
@@ -586,6 +599,7 @@ classify(struct ctx *c, struct schema_field *f, struct view *v, int depth)
 		rc = copy_choices(c, f, en, f->value_type);
 		cJSON_Delete(one);
 		if (rc != 0) {
+			drop_choices(f);
 			f->kind = f->value_type = SCHEMA_KIND_JSON;
 			set_note(c, f, "enum of non-scalar values: edit as "
 			    "JSON%s", NULL);
@@ -646,6 +660,7 @@ classify(struct ctx *c, struct schema_field *f, struct view *v, int depth)
 		if (cJSON_IsArray(iv.enum_) && cJSON_GetArraySize(iv.enum_) > 0
 		    && copy_choices(c, f, iv.enum_, ik = enum_type(&iv,
 		    iv.enum_)) != 0) {
+			drop_choices(f);
 			ik = SCHEMA_KIND_JSON;
 		}
 		if (ik == SCHEMA_KIND_STRING && (is_true(iv.secret) ||

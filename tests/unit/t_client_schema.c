@@ -620,6 +620,16 @@ test_synthetic(void)
 	    s.fields[0].note && strstr(s.fields[0].note, "deep") != NULL);
 	schema_done(&s);
 
+	/* an enum that turns non-scalar half way: JSON, nothing leaked */
+	T_EQ(parse_str("{\"components\":{\"schemas\":{\"Input\":{"
+	    "\"properties\":{\"e\":{\"enum\":[\"a\",1,{\"x\":1}]},"
+	    "\"ae\":{\"type\":\"array\",\"items\":{\"enum\":[\"a\",[1]]}}}}}}}",
+	    &s, err, sizeof err), 0);
+	T_OK(s.nfields == 2 && s.fields[0].kind == SCHEMA_KIND_JSON &&
+	    s.fields[0].nchoices == 0 && s.fields[1].kind == SCHEMA_KIND_JSON &&
+	    s.fields[1].nchoices == 0);
+	schema_done(&s);
+
 	/* Input itself behind a $ref; Output absent */
 	T_EQ(parse_str("{\"components\":{\"schemas\":{\"Input\":{\"$ref\":"
 	    "\"#/components/schemas/R\"},\"R\":{\"required\":[\"p\"],"
