@@ -49,6 +49,8 @@
 #include "render/fit.h"
 #include "render/blocks.h"
 #include "render/detect.h"
+#include "render/kitty.h"
+#include "render/sixel.h"
 
 /* Largest blob any encoder produces (bytes). */
 #define RENDER_MAX_BLOB	(64u * 1024 * 1024)
