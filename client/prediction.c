@@ -62,10 +62,15 @@ outputs_push(struct prediction *p, const char *value, size_t len,
 
 	if (p->n_outputs >= PREDICTION_MAX_OUTPUTS)
 		return 0;
-	o = realloc(p->outputs, (p->n_outputs + 1) * sizeof *o);
-	if (o == NULL)
-		return -1;
-	p->outputs = o;
+	if (p->n_outputs == p->outputs_cap) {
+		size_t nc = p->outputs_cap ? p->outputs_cap * 2 : 8;
+
+		o = realloc(p->outputs, nc * sizeof *o);
+		if (o == NULL)
+			return -1;
+		p->outputs = o;
+		p->outputs_cap = nc;
+	}
 	v = malloc(len + 1);
 	if (v == NULL)
 		return -1;

@@ -66,6 +66,7 @@ struct prediction {
 	char	*output_json;	/* compact JSON of "output"; NULL when null */
 	struct prediction_output *outputs;	/* every string in output, */
 	size_t	 n_outputs;			/* in document order */
+	size_t	 outputs_cap;		/* allocated items (internal) */
 	char	*logs;		/* NUL-terminated, tail-bounded, or NULL */
 	size_t	 logs_len;
 	bool	 logs_truncated;	/* the head was cut to the limit */

@@ -12,3 +12,17 @@ $(CLIENT_SNAPSHOT_INC): client/snapshot.json tests/mk/client.mk
 GEN += $(CLIENT_SNAPSHOT_INC)
 $(O)/client/snapshot.o: $(CLIENT_SNAPSHOT_INC)
 $(O)/client/snapshot.o: CPPFLAGS += -I$(O)/gen
+
+# The bench: a release build of its own, run from the repo root.
+BENCH_CLIENT := $(O)/bench/bench_client
+$(BENCH_CLIENT): tests/bench/bench_client.c $(LINK_client)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(NET_CFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(ALL_LIBS)
+TEST_BIN += $(BENCH_CLIENT)
+
+CLIENT_BENCH_O := build/bench-client
+bench-client:
+	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(CLIENT_BENCH_O) \
+	    $(CLIENT_BENCH_O)/bench/bench_client
+	$(Q)ROOT=$(CURDIR) $(CLIENT_BENCH_O)/bench/bench_client
+.PHONY: bench-client

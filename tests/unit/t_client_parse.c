@@ -601,6 +601,12 @@ test_problem(void)
 	    "equal to 1024; guidance_scale: ensure this value is greater than "
 	    "or equal to 1.0 (HTTP 422)");
 	free(b);
+	/* the fake's 422 detail has newlines: the message stays one line */
+	b = strdup("{\"title\":\"Input validation failed\",\"detail\":\"- a: x\\n"
+	    "- b: y\\n\",\"status\":422}");
+	http_problem("z", 422, b, strlen(b), err, sizeof err);
+	T_STREQ(err, "z: Input validation failed: - a: x - b: y (HTTP 422)");
+	free(b);
 	http_problem("y", 502, "<html>bad gateway</html>", 24, err, sizeof err);
 	T_STREQ(err, "y: HTTP 502");
 	http_problem("y", 500, "Internal Server Error", 21, err, sizeof err);
