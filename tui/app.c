@@ -506,6 +506,11 @@ app_idle(const struct app *app)
 	for (i = 0; i < app->nruns; i++)
 		if (!app->runs[i].done)
 			return false;
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].req_health != 0 ||
+		    (app->locals[i].health != NULL &&
+		    app->locals[i].health->state == COG_HEALTH_STARTING))
+			return false;
 	return true;
 }
 

@@ -216,6 +216,16 @@ net_run(struct app *app, const char *input_json)
 		    "Cog server: r8play --local http://localhost:5000)");
 		return -1;
 	}
+	if (mp->local) {
+		const struct local_target *lt = &app->locals[mp->local_idx];
+
+		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
+		    lt->health->state != COG_HEALTH_BUSY) {
+			app_error(app, "the Cog server is %s: it cannot run "
+			    "predictions yet", cog_health_name(lt->health->state));
+			return -1;
+		}
+	}
 	r = runs_new(app);
 	r->local = mp->local;
 	r->local_idx = mp->local_idx;
@@ -239,6 +249,10 @@ net_run(struct app *app, const char *input_json)
 		if (r->req != 0) {
 			r->pred.id = xstrdup(id);
 			r->pred.status = PREDICTION_STARTING;
+			r->pred.metrics.predict_time = -1;
+			r->pred.metrics.total_time = -1;
+			r->pred.metrics.input_token_count = -1;
+			r->pred.metrics.output_token_count = -1;
 			r->have_pred = true;
 		}
 	} else {
@@ -434,11 +448,12 @@ on_health(struct app *app, size_t i, struct client_event *ev)
 		    lt->health->state == COG_HEALTH_BUSY ||
 		    lt->health->state == COG_HEALTH_UNKNOWN;
 	}
-	if (poll && !app->script_mode)
-		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS;
-	else if (poll && lt->health != NULL &&
+	/* STARTING is polled quickly (and counts as busy for tests) */
+	if (poll && lt->health != NULL &&
 	    lt->health->state == COG_HEALTH_STARTING)
 		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS / 4;
+	else if (poll && !app->script_mode)
+		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS;
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -511,8 +526,18 @@ run_event(struct app *app, struct client_event *ev)
 	/* terminal: save the file outputs, then finish */
 	if (r->have_pred && ev->kind == CLIENT_EV_DONE &&
 	    r->pred.status == PREDICTION_SUCCEEDED) {
-		r->req_save = outputs_save(app->client, &r->pred,
-		    NULL, err, sizeof err);
+		char dir[1400];
+
+		/* one directory per run: <output dir>/<prediction id> */
+		if (r->pred.id != NULL && strchr(r->pred.id, '/') == NULL &&
+		    r->pred.id[0] != '.')
+			xsnprintf(dir, sizeof dir, "%s/%s", app->output_dir,
+			    r->pred.id);
+		else
+			xsnprintf(dir, sizeof dir, "%s/run-%u", app->output_dir,
+			    r->seq);
+		r->req_save = outputs_save(app->client, &r->pred, dir, err,
+		    sizeof err);
 		if (r->req_save == 0) {
 			snprintf(r->save_error, sizeof r->save_error, "%s",
 			    err);

@@ -45,6 +45,11 @@ NORMALISE = [
     (re.compile(r"predict \d+\.\d+s"), "predict N.NNs"),
     (re.compile(r"about \$[0-9.,]+"), "about $N"),
     (re.compile(r"Using seed: \d+"), "Using seed: N"),
+    # ids cut by a narrow screen
+    (re.compile(r"r8play-outputs/(PREDICTION_ID|r8p-ID|[a-z0-9-]+…)"),
+     "r8play-outputs/ID"),
+    (re.compile(r"(run #\d+ · .* · )(r8p-[0-9a-f]*|[a-z0-9]{1,25})…$",
+                re.M), r"\1ID…"),
 ]
 
 
