@@ -1368,7 +1368,7 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 {
 	struct cog_pred *p;
 	struct http_opts ho;
-	char url[HTTP_MAX_URL], hook[LISTENER_MAX_HOST + 128];
+	char url[HTTP_MAX_URL], hook[LISTENER_MAX_HOST + 128], events[96];
 	char *body = NULL;
 	size_t blen;
 	const char *input = o->input_json ? o->input_json : "{}";
@@ -1413,13 +1413,28 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	hook[0] = '\0';
 	if (g->l != NULL && listener_url(g->l, p->token, hook, sizeof hook))
 		goto nomem;
-	blen = strlen(input) + strlen(p->id) + strlen(hook) + 64;
+	events[0] = '\0';
+	if (o->events != 0) {
+		size_t at = 0;
+
+		at += (size_t)snprintf(events, sizeof events,
+		    ",\"webhook_events_filter\":[");
+#define X(id, bit, name)						\
+		if (o->events & bit)					\
+			at += (size_t)snprintf(events + at, sizeof events - at,\
+			    "%s\"%s\"", events[at - 1] == '[' ? "" : ",", name);
+		COG_EVENT_LIST(X)
+#undef X
+		snprintf(events + at, sizeof events - at, "]");
+	}
+	blen = strlen(input) + strlen(p->id) + strlen(hook) + strlen(events) +
+	    64;
 	body = malloc(blen);
 	if (body == NULL)
 		goto nomem;
 	if (g->l != NULL)
 		snprintf(body, blen, "{\"id\":\"%s\",\"input\":%s,"
-		    "\"webhook\":\"%s\"}", p->id, input, hook);
+		    "\"webhook\":\"%s\"%s}", p->id, input, hook, events);
 	else
 		snprintf(body, blen, "{\"id\":\"%s\",\"input\":%s}", p->id,
 		    input);

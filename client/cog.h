@@ -171,10 +171,24 @@ unsigned cog_health_get(struct cog *g, char *err, size_t errsz);
 /* GET /openapi.json. DONE: ev->body/body_len is the document text. */
 unsigned cog_openapi_get(struct cog *g, char *err, size_t errsz);
 
+/* webhook_events_filter bits (cog_predict_opts.events); 0 means all */
+#define COG_EVENT_LIST(X)						\
+	X(START,	0x1u,	"start")				\
+	X(OUTPUT,	0x2u,	"output")				\
+	X(LOGS,		0x4u,	"logs")					\
+	X(COMPLETED,	0x8u,	"completed")
+
+enum cog_event {
+#define X(id, bit, name) COG_EVENT_##id = bit,
+	COG_EVENT_LIST(X)
+#undef X
+};
+
 struct cog_predict_opts {
 	const char *id;		/* NULL: a fresh "r8p-<random hex>" */
 	const char *input_json;	/* the "input" object text; NULL: {} */
 	bool	async;		/* Prefer: respond-async, follow webhooks */
+	unsigned events;	/* COG_EVENT_* bits; 0: all four */
 };
 
 /*

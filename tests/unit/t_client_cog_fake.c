@@ -188,7 +188,7 @@ wait_state(struct cog *g, enum cog_health_state want, int ms)
 static unsigned
 predict(struct cog *g, const char *input, bool async, char *id_out)
 {
-	struct cog_predict_opts o = { NULL, input, async };
+	struct cog_predict_opts o = { NULL, input, async, 0 };
 	char err[256];
 	unsigned id = cog_predict(g, &o, id_out, err, sizeof err);
 
@@ -369,7 +369,7 @@ test_image(void)
 
 	/* bad inputs are refused before any request */
 	{
-		struct cog_predict_opts o = { "has space", "{}", false };
+		struct cog_predict_opts o = { "has space", "{}", false, 0 };
 
 		T_EQ(cog_predict(g, &o, NULL, err, sizeof err), 0);
 		o.id = NULL;
@@ -496,7 +496,9 @@ test_failures(void)
 		T_EQ(wait_id(predict(g, "{\"prompt\":\"boom\",\"fail\":true}",
 		    true, id), 10000), CLIENT_EFAILED);
 		T_OK(strstr(cx.err, "something went wrong") != NULL);
-		T_EQ(health(g), COG_HEALTH_READY);
+		/* errors leave the server READY (its terminal webhook may
+		 * come a moment before it is done) */
+		T_OK(wait_state(g, COG_HEALTH_READY, 3000));
 		T_EQ(wait_id(predict(g, "{\"prompt\":\"fine\",\"fail\":false}",
 		    false, id), 10000), CLIENT_OK);
 		{
@@ -629,6 +631,36 @@ test_unreachable_webhook(void)
 	T_EQ(wait_id(predict(g, "{\"prompt\":\"x\",\"max_tokens\":40,"
 	    "\"token_delay\":0.1}", true, id), 10000), CLIENT_ENET);
 	T_OK(strstr(cx.err, "no webhook reached 127.0.0.3") != NULL);
+	cog_free(g);
+	fake_stop(fp);
+
+	/* a filter without "completed": progress, then no terminal webhook;
+	 * once the server is idle again that is an error, not a hang */
+	if (!T_EQ(fake_start("cog.py", extra, &fp, url, sizeof url), 0))
+		return;
+	gc.base = url;
+	gc.listener.advertise_host = NULL;
+	g = cog_new(cl, &gc, err, sizeof err);
+	T_OK(wait_state(g, COG_HEALTH_READY, 5000));
+	{
+		struct cog_predict_opts o = { NULL, "{\"prompt\":\"x\","
+		    "\"max_tokens\":6,\"token_delay\":0.1}", true,
+		    COG_EVENT_START | COG_EVENT_OUTPUT | COG_EVENT_LOGS };
+		unsigned pid;
+		char *log;
+
+		cx.progress_output = 0;
+		pid = cog_predict(g, &o, id, err, sizeof err);
+		T_EQ(wait_id(pid, 10000), CLIENT_ENET);
+		T_OK(strstr(cx.err, "final webhook never arrived") != NULL);
+		T_OK(cx.progress_output >= 1);
+		log = fetch(url, "/_fake/requests", NULL);
+		T_OK(strstr(log, "\"webhook_events_filter\": [\"start\", "
+		    "\"output\", \"logs\"]") != NULL ||
+		    strstr(log, "\"webhook_events_filter\":[\"start\","
+		    "\"output\",\"logs\"]") != NULL);
+		free(log);
+	}
 	cog_free(g);
 	fake_stop(fp);
 }
