@@ -130,6 +130,13 @@ elapsed_ms(const struct timespec *t0)
 }
 
 /* Run detection against a played terminal; returns the child's status. */
+/*
+ * The detection timeout used by run(). Tests that must end on DA1 use a long
+ * one and assert they finished far before it, so that a loaded machine
+ * cannot make them flake; tests of the silent terminal use the real 100 ms.
+ */
+static int detect_timeout_ms = 3000;
+
 static int
 run(enum play play, const struct detect_env *env, int xpixel,
     struct detect_result *r, double *ms)
@@ -150,7 +157,7 @@ run(enum play play, const struct detect_env *env, int xpixel,
 	}
 	close(master);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	detect_run(slave, env, 100, r, err, sizeof err);
+	detect_run(slave, env, detect_timeout_ms, r, err, sizeof err);
 	*ms = elapsed_ms(&t0);
 	close(slave);
 	waitpid(pid, &status, 0);
@@ -183,7 +190,7 @@ test_xterm(void)
 	T_EQ(r.depth, BLOCKS_256);
 	T_EQ(r.passthrough, RENDER_PASS_NONE);
 	T_STREQ(r.note, "");
-	T_OK(ms < 90);	/* DA1 ended it, not the timeout */
+	T_OK(ms < 1500);	/* DA1 ended it, not the 3 s timeout */
 
 	/* with TIOCGWINSZ pixels, they win: 1000x700 / 100x35 */
 	T_EQ(run(XTERM, &env, 1000, &r, &ms), 0);
@@ -210,12 +217,13 @@ test_kitty_partial_silent(void)
 	T_OK(r.answered && !r.sixel);
 	T_STREQ(r.term_name, "");
 	T_EQ(r.color_registers, 0);
-	T_OK(ms < 90);
+	T_OK(ms < 1500);
 
+	detect_timeout_ms = 100;
 	T_EQ(run(SILENT, &env, 0, &r, &ms), 0);
 	T_EQ(r.mode, RENDER_MODE_BLOCKS);
 	T_OK(!r.answered);
-	T_OK(ms >= 95 && ms < 150);
+	T_OK(ms >= 95 && ms < 1500);	/* the timeout ended it */
 
 	/* forced: a silent terminal still costs only the timeout ... */
 	env.graphics = "sixel";
@@ -224,9 +232,10 @@ test_kitty_partial_silent(void)
 	T_OK(r.forced);
 	/* ... and blocks asks nothing at all */
 	env.graphics = "blocks";
+	detect_timeout_ms = 3000;
 	T_EQ(run(NOTHING, &env, 0, &r, &ms), 0);
 	T_EQ(r.mode, RENDER_MODE_BLOCKS);
-	T_OK(r.forced && ms < 20);
+	T_OK(r.forced && ms < 1500);	/* no query, so no 3 s wait */
 	env.graphics = "bogus";
 	T_EQ(run(DA1_ONLY, &env, 0, &r, &ms), 0);
 	T_EQ(r.mode, RENDER_MODE_BLOCKS);
@@ -241,6 +250,8 @@ test_tmux(void)
 	struct detect_result r;
 	double ms;
 
+	detect_timeout_ms = 3000;
+
 	T_EQ(run(TMUX_ON, &env, 0, &r, &ms), 0);
 	T_OK(r.in_tmux && r.passthrough_ok);
 	T_EQ(r.passthrough, RENDER_PASS_TMUX);
@@ -248,14 +259,13 @@ test_tmux(void)
 	T_STREQ(r.term_name, "XTerm(379)");
 	T_EQ(r.cell_w, 6);
 	T_STREQ(r.note, "");
-	T_OK(ms < 90);
+	T_OK(ms < 1500);
 
 	T_EQ(run(TMUX_OFF, &env, 0, &r, &ms), 0);
 	T_OK(r.in_tmux && !r.passthrough_ok);
 	T_EQ(r.passthrough, RENDER_PASS_NONE);
 	T_EQ(r.mode, RENDER_MODE_BLOCKS);
 	T_OK(strstr(r.note, "allow-passthrough") != NULL);
-	T_OK(ms < 150);
 }
 
 static void
