@@ -565,6 +565,40 @@ out:
 
 /* ---- the server, on the transport ---- */
 
+/* X(id, method, path, what): every endpoint used; %s is a prediction id. */
+#define COG_ENDPOINT_LIST(X)						\
+	X(HEALTH,  "GET",  "/health-check",	     "cog health-check")	\
+	X(OPENAPI, "GET",  "/openapi.json",	     "cog openapi.json")	\
+	X(PREDICT, "PUT",  "/predictions/%s",	     "cog prediction")	\
+	X(CANCEL,  "POST", "/predictions/%s/cancel", "cog cancel")
+
+enum cog_endpoint {
+#define X(id, method, path, what) EP_##id,
+	COG_ENDPOINT_LIST(X)
+#undef X
+};
+
+static const struct {
+	const char *method, *path, *what;
+} endpoints[] = {
+#define X(id, method, path, what) { method, path, what },
+	COG_ENDPOINT_LIST(X)
+#undef X
+};
+
+/* base + the endpoint's path (with id) into buf; -1 when too long. */
+static int
+endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
+    char *buf, size_t n)
+{
+	char path[COG_MAX_ID + 64];
+	int w;
+
+	snprintf(path, sizeof path, endpoints[ep].path, id ? id : "");
+	w = snprintf(buf, n, "%s%s", base, path);
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
 /* The listener may hold at most this many connections when run inside
  * client_wait(), whose descriptor table is small. */
 #define COG_LISTENER_CONNS	8u
@@ -589,7 +623,7 @@ struct cog_simple {
 	struct cog_simple *next;
 	struct cog *g;
 	unsigned op, http;
-	enum { SIMPLE_HEALTH, SIMPLE_OPENAPI, SIMPLE_CANCEL } kind;
+	enum cog_endpoint kind;
 };
 
 /* A prediction being followed. */
@@ -942,7 +976,7 @@ on_pred_timer(struct client *c, unsigned timer, void *arg)
 	if (p->health != 0)
 		return;
 	memset(&o, 0, sizeof o);
-	snprintf(url, sizeof url, "%s/health-check", p->g->base);
+	endpoint_url(p->g->base, EP_HEALTH, NULL, url, sizeof url);
 	o.url = url;
 	o.sink = HTTP_SINK_JSON;
 	o.no_retry = true;
@@ -1220,8 +1254,7 @@ on_simple_done(struct client *c, unsigned id, struct http_response *res,
 	struct cog *g = s->g;
 	struct client_event ev;
 	char err[CLIENT_ERR_MAX];
-	static const char *const what[] = { "cog health-check",
-	    "cog openapi.json", "cog cancel" };
+	const char *what = endpoints[s->kind].what;
 
 	(void)c;
 	(void)id;
@@ -1230,11 +1263,11 @@ on_simple_done(struct client *c, unsigned id, struct http_response *res,
 	ev.http_status = res->status;
 	ev.kind = CLIENT_EV_ERROR;
 	if (res->rc != CLIENT_OK) {
-		snprintf(err, sizeof err, "%s: %s", what[s->kind],
+		snprintf(err, sizeof err, "%s: %s", what,
 		    res->err ? res->err : client_strerror(res->rc));
 		ev.rc = res->rc;
 		ev.err = err;
-	} else if (s->kind == SIMPLE_HEALTH) {
+	} else if (s->kind == EP_HEALTH) {
 		struct cog_health *h = calloc(1, sizeof *h);
 
 		ev.rc = h == NULL ? CLIENT_ENOMEM :
@@ -1248,7 +1281,7 @@ on_simple_done(struct client *c, unsigned id, struct http_response *res,
 			free(h);
 			if (h == NULL)
 				snprintf(err, sizeof err, "%s: out of memory",
-				    what[s->kind]);
+				    what);
 			ev.err = err;
 		}
 	} else if (res->status == 200) {
@@ -1257,9 +1290,9 @@ on_simple_done(struct client *c, unsigned id, struct http_response *res,
 		ev.body_len = res->len;
 		res->body = NULL;
 	} else {
-		ev.rc = cog_problem(what[s->kind], res->status, res->body,
+		ev.rc = cog_problem(what, res->status, res->body,
 		    res->len, err, sizeof err);
-		if (s->kind == SIMPLE_CANCEL && res->status == 404) {
+		if (s->kind == EP_CANCEL && res->status == 404) {
 			snprintf(err, sizeof err, "cog cancel: no such "
 			    "prediction running (unknown or already finished)");
 			ev.rc = CLIENT_ENOTFOUND;
@@ -1284,7 +1317,7 @@ on_simple_cancel(struct client *c, unsigned op, void *arg)
 }
 
 static unsigned
-simple_start(struct cog *g, int kind, const char *path, const char *method,
+simple_start(struct cog *g, enum cog_endpoint kind, const char *id,
     char *err, size_t errsz)
 {
 	struct cog_simple *s = calloc(1, sizeof *s);
@@ -1298,21 +1331,20 @@ simple_start(struct cog *g, int kind, const char *path, const char *method,
 	s->g = g;
 	s->kind = kind;
 	s->op = client_next_id(g->c);
-	if (snprintf(url, sizeof url, "%s%s", g->base, path) >=
-	    (int)sizeof url) {
-		snprintf(err, errsz, "cog: URL too long");
+	if (endpoint_url(g->base, kind, id, url, sizeof url) != 0) {
+		snprintf(err, errsz, "%s: URL too long", endpoints[kind].what);
 		free(s);
 		return 0;
 	}
 	memset(&o, 0, sizeof o);
-	o.method = method;
+	o.method = endpoints[kind].method;
 	o.url = url;
 	o.sink = HTTP_SINK_JSON;
 	/* no retries: the caller polls, and a refused connection must say
 	 * "cannot reach the server" at once */
 	o.no_retry = true;
 	o.timeout_ms = 30000;
-	if (kind == SIMPLE_CANCEL) {
+	if (kind == EP_CANCEL) {
 		o.body = "{}";
 		o.body_len = 2;
 	}
@@ -1336,28 +1368,23 @@ simple_start(struct cog *g, int kind, const char *path, const char *method,
 unsigned
 cog_health_get(struct cog *g, char *err, size_t errsz)
 {
-	return simple_start(g, SIMPLE_HEALTH, "/health-check", NULL, err,
-	    errsz);
+	return simple_start(g, EP_HEALTH, NULL, err, errsz);
 }
 
 unsigned
 cog_openapi_get(struct cog *g, char *err, size_t errsz)
 {
-	return simple_start(g, SIMPLE_OPENAPI, "/openapi.json", NULL, err,
-	    errsz);
+	return simple_start(g, EP_OPENAPI, NULL, err, errsz);
 }
 
 unsigned
 cog_cancel(struct cog *g, const char *pred_id, char *err, size_t errsz)
 {
-	char path[COG_MAX_ID + 32];
-
 	if (!id_ok(pred_id)) {
 		snprintf(err, errsz, "cog cancel: bad prediction id");
 		return 0;
 	}
-	snprintf(path, sizeof path, "/predictions/%s/cancel", pred_id);
-	return simple_start(g, SIMPLE_CANCEL, path, "POST", err, errsz);
+	return simple_start(g, EP_CANCEL, pred_id, err, errsz);
 }
 
 /* ---- predictions ---- */
@@ -1439,9 +1466,12 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 		snprintf(body, blen, "{\"id\":\"%s\",\"input\":%s}", p->id,
 		    input);
 	blen = strlen(body);
-	snprintf(url, sizeof url, "%s/predictions/%s", g->base, p->id);
+	if (endpoint_url(g->base, EP_PREDICT, p->id, url, sizeof url) != 0) {
+		snprintf(err, errsz, "cog prediction: URL too long");
+		goto fail;
+	}
 	memset(&ho, 0, sizeof ho);
-	ho.method = "PUT";
+	ho.method = endpoints[EP_PREDICT].method;
 	ho.url = url;
 	if (o->async)
 		ho.headers[0] = "Prefer: respond-async";
