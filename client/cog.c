@@ -567,10 +567,10 @@ out:
 
 /* X(id, method, path, what): every endpoint used; %s is a prediction id. */
 #define COG_ENDPOINT_LIST(X)						\
-	X(HEALTH,  "GET",  "/health-check",	     "cog health-check")	\
-	X(OPENAPI, "GET",  "/openapi.json",	     "cog openapi.json")	\
-	X(PREDICT, "PUT",  "/predictions/%s",	     "cog prediction")	\
-	X(CANCEL,  "POST", "/predictions/%s/cancel", "cog cancel")
+	X(HEALTH, "GET", "/health-check", "cog health-check")		\
+	X(OPENAPI, "GET", "/openapi.json", "cog openapi.json")		\
+	X(PREDICT, "PUT", "/predictions/%s", "cog prediction")		\
+	X(CANCEL, "POST", "/predictions/%s/cancel", "cog cancel")
 
 enum cog_endpoint {
 #define X(id, method, path, what) EP_##id,
