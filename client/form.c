@@ -572,7 +572,7 @@ static int
 pattern_to_ere(const char *py, char *out, size_t outsz)
 {
 	size_t o = 0;
-	bool in_br = false;
+	bool in_br = false, after_quant = false;
 	const char *p;
 
 #define PUT(s) do {							\
@@ -584,7 +584,9 @@ pattern_to_ere(const char *py, char *out, size_t outsz)
 	} while (0)
 	for (p = py; *p != '\0'; p++) {
 		char one[2] = { *p, '\0' };
+		bool quant = after_quant;
 
+		after_quant = false;
 		if (*p == '\\') {
 			char e = p[1];
 
@@ -653,13 +655,13 @@ pattern_to_ere(const char *py, char *out, size_t outsz)
 		}
 		if (*p == '(' && p[1] == '?')
 			return -1;
-		if (*p == '?' && o > 0 && strchr("*+?}", p[-1]) != NULL &&
-		    p > py && p[-1] != '\\')
+		if (*p == '?' && quant)
 			continue;	/* lazy: same match set */
 		if (*p == '{' && p[1] == ',') {
 			PUT("{0");
 			continue;
 		}
+		after_quant = strchr("*+?}", *p) != NULL;
 		PUT(one);
 	}
 #undef PUT

@@ -262,7 +262,9 @@ synthetic(void)
 	    "\"file\":{\"type\":\"string\",\"format\":\"uri\",\"x-order\":12},"
 	    "\"both\":{\"type\":\"integer\",\"default\":3,\"x-order\":13},"
 	    "\"lazy\":{\"type\":\"string\",\"pattern\":\"^a.*?b$\","
-	    "\"x-order\":14}},"
+	    "\"x-order\":14},"
+	    "\"q\":{\"type\":\"string\",\"pattern\":\"^a\\\\??$\","
+	    "\"x-order\":15}},"
 	    "\"required\":[\"both\"]}}}}";
 	char err[256];
 
@@ -306,6 +308,9 @@ test_bounds(void)
 	T_STREQ(check(f, "digits", "a12"), "does not match the pattern [0-9]+");
 	T_STREQ(check(f, "lazy", "axxb"), "");
 	T_STREQ(check(f, "lazy", "axxc"), "does not match the pattern ^a.*?b$");
+	T_STREQ(check(f, "q", "a?"), "");	/* \?? is an optional '?' */
+	T_STREQ(check(f, "q", "a"), "");
+	T_STREQ(check(f, "q", "a??"), "does not match the pattern ^a\\??$");
 	T_STREQ(check(f, "obj", "{\"a\": [1, 2]}"), "");
 	T_STREQ(check(f, "obj", "{\"a\": "), "not valid JSON (at byte 5)");
 	T_STREQ(check(f, "obj", "{} {}"), "not valid JSON: extra text at "
