@@ -488,7 +488,8 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 			    backoff_ms(c, r->attempts);
 		else if (r->idempotent && (transport || (status >= 500 &&
 		    status != 501 && status != 505)))
-			delay = backoff_ms(c, r->attempts);
+			delay = !transport && r->retry_after_ms >= 0 ?
+			    r->retry_after_ms : backoff_ms(c, r->attempts);
 	}
 	curl_multi_remove_handle(c->multi, r->easy);
 	if (delay >= 0) {

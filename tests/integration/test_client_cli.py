@@ -216,6 +216,22 @@ def test_run(base):
           .startswith("data:image/png;base64,"), "run: -i image=@file sent "
           "as a data: URI", err)
 
+    # a big file input goes through POST /v1/files, its URL into the input
+    big = os.path.join(d, "big.png")
+    with open(SDXL_PNG, "rb") as f, open(big, "wb") as g:
+        g.write(f.read())
+    fakes.reset(base)
+    rc, out, err = run(["run", "stability-ai/sdxl", "-i", "prompt=x", "-i",
+                        "image=@" + big] + api(base), cwd=d)
+    log = fakes.requests_log(base)
+    ups = [r for r in log if r["method"] == "POST" and r["path"] == "/v1/files"]
+    body = [r for r in log
+            if r["method"] == "POST" and r["path"] == "/v1/predictions"]
+    image = json.loads(body[0]["body"])["input"]["image"] if body else ""
+    check(rc == 0 and len(ups) == 1 and
+          image.startswith(base + "/v1/files/"),
+          "run: -i image=@big.png uploaded, its urls.get sent", err + image)
+
 
 def test_cancel(base):
     st, _, b = fakes.http_request(

@@ -16,6 +16,7 @@
 
 #include "client/client.h"
 #include "client/http.h"
+#include "client/internal.h"
 #include "client/outputs.h"
 #include "client/prediction.h"
 #include "client/replicate.h"
@@ -398,6 +399,15 @@ test_faults(struct client *c)
 	T_EQ(w.ev.kind, CLIENT_EV_DONE);
 	T_OK(w.ev.hardware != NULL && w.ev.hardware->n == 4);
 	T_EQ(count_requests(c, "GET", "/v1/hardware"), 4);
+
+	/* a 503 with Retry-After: 1 waits that long */
+	fake_reset(c);
+	fault(c, "{\"kind\":\"503\",\"path\":\"/v1/hardware\","
+	    "\"retry_after\":\"1\"}");
+	t0 = client_now_ms();
+	T_OK(wait_id(c, &w, replicate_hardware_list(c, err, sizeof err), 8000));
+	T_EQ(w.ev.kind, CLIENT_EV_DONE);
+	T_OK(client_now_ms() - t0 >= 950);
 
 	/* 500 forever: the retries end, with the server's message */
 	fake_reset(c);
@@ -803,6 +813,20 @@ slow_fake_test(void)
 }
 
 static void
+test_scrub(void)
+{
+	struct client *c = new_client("r8_abc_secret_77", NULL);
+	char msg[128];
+
+	/* a server echoing the token back never gets it into a message */
+	snprintf(msg, sizeof msg, "bad token r8_abc_secret_77, again "
+	    "r8_abc_secret_77.");
+	client_scrub(c, msg);
+	T_STREQ(msg, "bad token [token], again [token].");
+	client_free(c);
+}
+
+static void
 test_wait_fds(struct client *c)
 {
 	struct pollfd pfd;
@@ -852,6 +876,7 @@ main(void)
 		test_stall(c);
 		test_statuses_outputs(c);
 		test_wait_fds(c);
+		test_scrub();
 	}
 	client_free(c);
 	fake_stop(pid);
