@@ -477,8 +477,8 @@ lengths(struct schema_field *f, const struct view *v, struct ctx *c)
 	if (cJSON_IsNumber(v->minlen) && v->minlen->valuedouble >= 0)
 		f->min_length = (long long)v->minlen->valuedouble;
 	if (cJSON_IsNumber(v->maxlen) && v->maxlen->valuedouble >= 0)
-		f->max_length = v->maxlen->valuedouble > 9e15 ? (long long)9e15 :
-		    (long long)v->maxlen->valuedouble;
+		f->max_length = v->maxlen->valuedouble > 9e15 ?
+		    (long long)9e15 : (long long)v->maxlen->valuedouble;
 	if (cJSON_IsString(v->pattern))
 		f->pattern = dup(c, v->pattern->valuestring);
 }

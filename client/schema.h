@@ -6,7 +6,7 @@
  * out and deletes the tree in the same call. Never includes ncurses.
  *
  * Accepted documents (detected, in this order):
- *   an OpenAPI document      {"openapi":…, "components":{"schemas":{"Input":…}}}
+ *   an OpenAPI document      {"components":{"schemas":{"Input":…}}, …}
  *   a version object         {"id":…, "openapi_schema":{…}}
  *   a model object           {"owner":…, "latest_version":{"openapi_schema":…}}
  *
@@ -44,9 +44,9 @@
 #define SCHEMA_MAX_DOC_BYTES	(32u << 20)	/* document accepted */
 #define SCHEMA_MAX_DEPTH	32	/* nesting walked inside one property */
 #define SCHEMA_MAX_REF_HOPS	16	/* $ref chain followed */
-#define SCHEMA_MAX_FIELDS	1024	/* inputs; more is an error, never a drop */
+#define SCHEMA_MAX_FIELDS	1024	/* inputs; more: an error, not a drop */
 #define SCHEMA_MAX_CHOICES	4096	/* enum members per field */
-#define SCHEMA_MAX_BRANCHES	8	/* anyOf/oneOf branches kept per field */
+#define SCHEMA_MAX_BRANCHES	8	/* anyOf/oneOf branches per field */
 #define SCHEMA_MAX_OUT_FIELDS	256	/* properties of an object output */
 
 /* X(id, name) */
@@ -138,7 +138,7 @@ struct schema_field {
 	struct schema_branch branches[SCHEMA_MAX_BRANCHES];
 	size_t		nbranches;
 
-	char		*note;		/* why JSON, unresolved $ref, …; or NULL */
+	char		*note;		/* why it is JSON, or NULL */
 };
 
 struct schema_out_field {

@@ -34,7 +34,7 @@ struct schema_change {
 	char		*field;		/* input name; NULL for OUTPUT */
 	char		*before;	/* old value as text, or NULL */
 	char		*after;		/* new value as text, or NULL */
-	char		*text;		/* one line: "width: default 512 -> 1024" */
+	char		*text;		/* "width: default 512 -> 1024" */
 };
 
 struct schema_diff {

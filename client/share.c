@@ -478,7 +478,8 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 		if (warned & 2)
 			buf_add(&nb, "# note: cog predict before 0.16 sends "
 			    "every value as a string, and Cog\n# refuses a "
-			    "string for integer choices: use the curl export\n");
+			    "string for integer choices: use the curl "
+			    "export\n");
 		buf_addn(&nb, b->p, b->n);
 		if (nb.oom) {
 			free(nb.p);

@@ -28,7 +28,7 @@
 /* X(id, name, what) */
 #define SHARE_FORMAT_LIST(X)						\
 	X(CURL,		"curl",		"curl, Replicate API (by version)") \
-	X(CURL_MODEL,	"curl-model",	"curl, Replicate official-model endpoint") \
+	X(CURL_MODEL,	"curl-model",	"curl, Replicate official endpoint") \
 	X(CURL_COG,	"curl-cog",	"curl, a local Cog server")	\
 	X(COG,		"cog",		"cog predict -i key=value")	\
 	X(PYTHON,	"python",	"Python, replicate.run()")	\

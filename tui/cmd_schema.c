@@ -36,8 +36,9 @@ static const char usage_long[] =
 "\n"
 "Show a model's inputs (name, kind, required, default, bounds, choices)\n"
 "and output kind. PATH holds a model object, a version object or an\n"
-"OpenAPI document; OWNER/NAME asks Replicate (REPLICATE_API_TOKEN,\n"
-"R8PLAY_API_BASE); --local asks a Cog server for /openapi.json.\n"
+"OpenAPI document (\"-\" reads stdin); OWNER/NAME asks Replicate\n"
+"(REPLICATE_API_TOKEN, R8PLAY_API_BASE); --local asks a Cog server for\n"
+"/openapi.json.\n"
 "\n"
 "  --json          print {\"fields\":[...],\"output\":{...}}\n"
 "  --example       fill the form with the model's default_example first\n"
@@ -224,7 +225,8 @@ print_json(const struct schema *s)
 		else {
 			putchar('[');
 			for (k = 0; k < f->nchoices; k++)
-				printf("%s%s", k ? "," : "", f->choices[k].json);
+				printf("%s%s", k ? "," : "",
+				    f->choices[k].json);
 			putchar(']');
 		}
 		if (f->kind == SCHEMA_KIND_UNION) {
@@ -312,8 +314,9 @@ constraint_text(const struct schema_field *f, char *buf, size_t n)
 	if (f->has_min || f->has_max)
 		u += (size_t)snprintf(buf, n, "%s%s..%s%s",
 		    f->has_min ? (f->min_exclusive ? "(" : "[") : "",
-		    f->has_min ? schema_num_text(f->minimum, lo, sizeof lo) : "",
-		    f->has_max ? schema_num_text(f->maximum, hi, sizeof hi) : "",
+		    f->has_min ? schema_num_text(f->minimum, lo, sizeof lo) :
+		    "", f->has_max ? schema_num_text(f->maximum, hi,
+		    sizeof hi) : "",
 		    f->has_max ? (f->max_exclusive ? ")" : "]") : "");
 	if (f->min_length >= 0 || f->max_length >= 0)
 		u += (size_t)snprintf(buf + u, n > u ? n - u : 0,
@@ -408,7 +411,8 @@ print_table(const struct schema *s)
 static char *
 read_file(const char *path, size_t *len, char *err, size_t errsz)
 {
-	FILE *fp = fopen(path, "rb");
+	bool std_in = strcmp(path, "-") == 0;
+	FILE *fp = std_in ? stdin : fopen(path, "rb");
 	char *buf = NULL, *nb;
 	size_t cap = 0, n = 0, got;
 
@@ -440,12 +444,14 @@ read_file(const char *path, size_t *len, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: read error", path);
 		goto fail;
 	}
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
 fail:
-	fclose(fp);
+	if (!std_in)
+		fclose(fp);
 	free(buf);
 	return NULL;
 }
@@ -537,8 +543,8 @@ fetch_net(const struct opts *o, struct fetch *f, char *err, size_t errsz)
 	} else {
 		if (replicate_ref_split(o->ref, owner, sizeof owner, name,
 		    sizeof name, ver, sizeof ver) != 0) {
-			snprintf(err, errsz, "'%s': expected OWNER/NAME[:VERSION]",
-			    o->ref);
+			snprintf(err, errsz, "'%s': expected "
+			    "OWNER/NAME[:VERSION]", o->ref);
 			goto out;
 		}
 		if (ver[0] != '\0')
@@ -783,8 +789,10 @@ cmd_schema(int argc, char **argv)
 		if (t.api_base != NULL && t.api_base[0] == '\0')
 			t.api_base = NULL;
 		t.cog_url = o.cog_url ? o.cog_url : o.local;
-		if (share_export(form, (enum share_format)share_format_from_name(
-		    o.export_fmt), &t, &out, err, sizeof err) != 0) {
+		enum share_format fmt = (enum share_format)
+		    share_format_from_name(o.export_fmt);
+
+		if (share_export(form, fmt, &t, &out, err, sizeof err) != 0) {
 			errline(NULL, err);
 			rc = 1;
 			goto done;

@@ -77,8 +77,8 @@ time_doc(const char *doc, size_t len, struct cost *c)
 		{
 			struct form *f = form_new_from_schema(&s);
 
-			if (form_request(f, FORM_REQ_DEFAULTS, NULL, NULL, &json,
-			    err, sizeof err) == 0)
+			if (form_request(f, FORM_REQ_DEFAULTS, NULL, NULL,
+			    &json, err, sizeof err) == 0)
 				free(json);
 			if (share_export(f, SHARE_CURL_COG, &t, &out, err,
 			    sizeof err) == 0) {

@@ -84,7 +84,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < s.nfields; i++) {
 		const struct schema_field *f = &s.fields[i];
 
-		if (f->name == NULL || (unsigned)f->kind >= SCHEMA_KIND__COUNT ||
+		if (f->name == NULL ||
+		    (unsigned)f->kind >= SCHEMA_KIND__COUNT ||
 		    f->nchoices > SCHEMA_MAX_CHOICES ||
 		    f->nbranches > SCHEMA_MAX_BRANCHES ||
 		    (f->has_default && (f->default_json == NULL ||

@@ -112,8 +112,8 @@ test_cog_image(void)
 	T_STREQ(f && f->nchoices ? f->choices[0].text : NULL, "DDIM");
 	T_STREQ(f && f->nchoices ? f->choices[0].json : NULL, "\"DDIM\"");
 	T_STREQ(f ? f->default_text : NULL, "K_EULER");
-	T_STREQ(f ? f->description : NULL, "Scheduler");	/* not "An
-								   enumeration." */
+	/* the property's description, not the component's */
+	T_STREQ(f ? f->description : NULL, "Scheduler");
 	f = field(&s, "guidance_scale");
 	T_OK(f && f->kind == SCHEMA_KIND_NUMBER && f->minimum == 1 &&
 	    f->maximum == 20 && f->default_number == 7.5);
@@ -610,8 +610,10 @@ test_synthetic(void)
 	u = (size_t)snprintf(deep, sizeof deep, "{\"components\":{\"schemas\":"
 	    "{\"Input\":{\"properties\":{\"d\":");
 	for (i = 0; i < 60; i++)
-		u += (size_t)snprintf(deep + u, sizeof deep - u, "{\"allOf\":[");
-	u += (size_t)snprintf(deep + u, sizeof deep - u, "{\"type\":\"integer\"}");
+		u += (size_t)snprintf(deep + u, sizeof deep - u,
+		    "{\"allOf\":[");
+	u += (size_t)snprintf(deep + u, sizeof deep - u,
+	    "{\"type\":\"integer\"}");
 	for (i = 0; i < 60; i++)
 		u += (size_t)snprintf(deep + u, sizeof deep - u, "]}");
 	snprintf(deep + u, sizeof deep - u, "}}}}}");
