@@ -808,11 +808,7 @@ cmd_schema(int argc, char **argv)
 
 		if (form_request(form, fl, NULL, NULL, &out, err,
 		    sizeof err) != 0) {
-			errline(NULL, err);
-			for (i = 0; i < form->nfields; i++)
-				if (form_error(form, i) != NULL)
-					errline(s.fields[i].name,
-					    form_error(form, i));
+			errline(NULL, err);	/* names every field */
 			rc = 1;
 			goto done;
 		}
