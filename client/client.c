@@ -517,7 +517,7 @@ client_wait(struct client *c, struct pollfd *extra, unsigned n,
     int timeout_ms, char *err, size_t errsz)
 {
 	struct curl_waitfd wfd[CLIENT_MAX_FDS * 2];
-	unsigned i, nw = 0;
+	unsigned i, nw = 0, ne;
 	int t, numfds = 0;
 	CURLMcode mc;
 
@@ -532,6 +532,7 @@ client_wait(struct client *c, struct pollfd *extra, unsigned n,
 		extra[i].revents = 0;
 		nw++;
 	}
+	ne = nw;
 	for (i = 0; i < c->n_watch; i++) {
 		wfd[nw].fd = c->watch[i].fd;
 		wfd[nw].events = (short)(((c->watch[i].events & POLLIN) ?
@@ -558,10 +559,10 @@ client_wait(struct client *c, struct pollfd *extra, unsigned n,
 			rev |= POLLPRI;
 		if (wfd[i].revents & CURL_WAIT_POLLOUT)
 			rev |= POLLOUT;
-		if (i < n)
+		if (i < ne)
 			extra[i].revents = rev;
 		else
-			c->watch[i - n].revents = rev;
+			c->watch[i - ne].revents = rev;
 	}
 	return 0;
 }

@@ -48,7 +48,7 @@ struct ctx {
 	char	 logs_tail[128];
 	size_t	 tail_len;
 	enum prediction_status shown;
-	bool	 show_progress;
+	bool	 sigint;	/* a signal came while it could not act */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -260,6 +260,8 @@ wait_for(struct ctx *x, unsigned id, bool interruptible)
 	x->waiting = id;
 	x->done = false;
 	x->err[0] = '\0';
+	if (interruptible && x->sigint)
+		return 1;
 	for (;;) {
 		rc = client_run_until(x->c, is_done, x, on_event, x,
 		    sig_pipe[0] >= 0 ? &pfd : NULL, sig_pipe[0] >= 0 ? 1 : 0,
@@ -275,6 +277,7 @@ wait_for(struct ctx *x, unsigned id, bool interruptible)
 				;
 			if (interruptible)
 				return 1;
+			x->sigint = true;	/* acted on at the next chance */
 		}
 	}
 }
@@ -583,6 +586,16 @@ cmd_models(int argc, char **argv)
 /* ---- model */
 
 static void
+print_field(const char *label, const char *s)
+{
+	if (s == NULL)
+		return;
+	fputs(label, stdout);
+	put_flat(stdout, s);
+	fputc('\n', stdout);
+}
+
+static void
 model_print(const struct model *m)
 {
 	const struct version *v = m->latest_version;
@@ -597,18 +610,11 @@ model_print(const struct model *m)
 		put_flat(stdout, m->description);
 		fputc('\n', stdout);
 	}
-#define LINE(label, s)							\
-	if ((s) != NULL) {						\
-		fputs(label, stdout);					\
-		put_flat(stdout, s);					\
-		fputc('\n', stdout);					\
-	}
-	LINE("visibility:   ", m->visibility);
-	LINE("url:          ", m->url);
-	LINE("github:       ", m->github_url);
-	LINE("paper:        ", m->paper_url);
-	LINE("license:      ", m->license_url);
-#undef LINE
+	print_field("visibility:   ", m->visibility);
+	print_field("url:          ", m->url);
+	print_field("github:       ", m->github_url);
+	print_field("paper:        ", m->paper_url);
+	print_field("license:      ", m->license_url);
 	if (m->run_count >= 0)
 		printf("runs:         %lld\n", m->run_count);
 	if (m->is_official)
@@ -1210,6 +1216,12 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	rc = run_inputs(x, ro, schema_text, &s, &input);
 	if (rc != EXIT_OK)
 		goto out;
+	if (x->sigint) {
+		/* Ctrl-C during an upload: nothing was created yet */
+		fputs("r8play: interrupted\n", stderr);
+		rc = EXIT_INTERRUPT;
+		goto out;
+	}
 	memset(&rq, 0, sizeof rq);
 	rq.owner = owner;
 	rq.name = name;

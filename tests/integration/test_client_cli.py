@@ -351,6 +351,10 @@ def test_config_and_token(base):
     rc, out, err = run(["models"] + api(base), token="r8_badbadbad_77")
     check(rc == 1 and "Unauthenticated" in err and "r8_badbadbad_77" not in
           err, "bad token: the 401's message, not the token", err)
+    rc, out, err = run(["model", "stability-ai/sdxl"],
+                       env_extra={"R8PLAY_API_BASE": base + "/v1"})
+    check(rc == 0 and "stability-ai/sdxl" in out, "R8PLAY_API_BASE is used",
+          err)
     rc, out, err = run(["models", "--api-base", "ftp://x"])
     check(rc == 1 and "http(s)" in err, "a bad API base is refused", err)
 
