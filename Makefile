@@ -85,9 +85,14 @@ all: $(O)/$(PROG)
 $(O)/$(PROG): $(call obj,tui/main.c) $(LINK_tui)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-# Generated sources (compiled-in data files) are declared by module fragments
-# in GEN_SRC, so that objects depend on them.
-GEN :=
+# Module fragments (tests/mk/*.mk) add helper programs (TEST_BIN), fuzz
+# targets, benches and generated headers (GEN: compiled-in data files every
+# object waits for). Included before the pattern rule below, whose
+# prerequisites are expanded as it is read.
+GEN      :=
+TEST_BIN :=
+include $(sort $(wildcard tests/mk/*.mk))
+
 $(O)/%.o: %.c | $(GEN)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -103,8 +108,6 @@ $(O)/tests/$(basename $(notdir $(1))): $(1) $$(LINK_$(call unit_mod,$(1)))
 endef
 $(foreach t,$(UNIT_SRC),$(eval $(call unit_rule,$(t))))
 
-# Module fragments add helper programs, fuzz targets, benches and data.
-include $(sort $(wildcard tests/mk/*.mk))
 
 build-tests: $(O)/$(PROG) $(UNIT_BIN) $(TEST_BIN)
 
