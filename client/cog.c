@@ -609,7 +609,7 @@ struct cog {
 	struct client *c;
 	char	*base;
 	struct listener *l;
-	long	 grace_ms, health_ms, predict_timeout_ms;
+	long	 grace_ms, health_ms, idle_ms, predict_timeout_ms;
 	int	 watched[COG_LISTENER_CONNS + 1];
 	short	 watched_ev[COG_LISTENER_CONNS + 1];
 	unsigned nwatched;
@@ -637,6 +637,7 @@ struct cog_pred {
 	char	 id[COG_MAX_ID + 1];
 	char	 token[33];
 	bool	 async, accepted, got_webhook;
+	int	 ready_polls;	/* async: READY health answers in a row */
 	long long accepted_ms, last_hook_ms;
 	struct prediction cur;
 	/* the PUT's answer, collected here: a sync PUT is silent for as
@@ -951,7 +952,10 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		pred_free(p);
 		return;
 	}
-	if (h.state == COG_HEALTH_READY && quiet >= p->g->grace_ms) {
+	/* READY twice in a row and nothing heard for long: with one slot
+	 * ours is over, and its last webhook is not coming */
+	p->ready_polls = h.state == COG_HEALTH_READY ? p->ready_polls + 1 : 0;
+	if (p->ready_polls >= 2 && quiet >= p->g->idle_ms) {
 		snprintf(err, sizeof err, "cog prediction %s: the server is "
 		    "idle but the final webhook never arrived", p->id);
 		cog_health_done(&h);
@@ -1168,6 +1172,7 @@ cog_new(struct client *c, const struct cog_config *cfg, char *err,
 	}
 	g->grace_ms = cfg->webhook_grace_ms > 0 ? cfg->webhook_grace_ms :
 	    COG_WEBHOOK_GRACE_MS;
+	g->idle_ms = cfg->idle_ms > 0 ? cfg->idle_ms : COG_IDLE_MS;
 	g->health_ms = cfg->health_poll_ms > 0 ? cfg->health_poll_ms :
 	    COG_HEALTH_POLL_MS;
 	g->predict_timeout_ms = cfg->predict_timeout_ms;

@@ -28,6 +28,8 @@
 #define COG_WEBHOOK_GRACE_MS	5000	/* async: no webhook this long after
 					   the 202 means none will come */
 #define COG_HEALTH_POLL_MS	2000	/* async: health checks while waiting */
+#define COG_IDLE_MS		30000	/* async: READY and no webhook this
+					   long: the last webhook was lost */
 
 struct client;
 struct prediction;
@@ -139,6 +141,7 @@ struct cog_config {
 	struct listener_config listener;	/* when webhooks */
 	long	 webhook_grace_ms;	/* 0: COG_WEBHOOK_GRACE_MS */
 	long	 health_poll_ms;	/* 0: COG_HEALTH_POLL_MS */
+	long	 idle_ms;		/* 0: COG_IDLE_MS */
 	long	 predict_timeout_ms;	/* 0: none */
 };
 
@@ -197,9 +200,10 @@ struct cog_predict_opts {
  * <token> (a random token per prediction). Sync: the PUT returns the
  * result, webhooks only add live PROGRESS on the way (so nothing is lost
  * when none arrives). Async: 202 then webhooks; the terminal webhook ends
- * it; when none arrives within the grace time or the server goes back to
- * READY without one, it fails with a message saying the webhook did not
- * reach us.
+ * it. There is no GET for a prediction, so when no webhook arrives within
+ * the grace time, or the server answers READY twice with nothing heard for
+ * idle_ms (a filter without "completed", a lost webhook), it fails (ENET)
+ * with a message saying so; the server is not told (cog_cancel it).
  *   PROGRESS  ev->prediction lent (status, logs, output so far)
  *   DONE      succeeded: ev->prediction (may be taken)
  *   ERROR     rc EFAILED/ECANCEL with ev->prediction set and err

@@ -757,10 +757,22 @@ cmd_run_local(int argc, char **argv)
 		/* the cancel's own answer is not waited for: the
 		 * prediction's end says it all */
 	}
-	if (st.rc == CLIENT_OK && st.pred != NULL)
+	if (st.rc == CLIENT_OK && st.pred != NULL) {
 		status = report_success(&st, s, outdir);
-	else
+	} else {
+		bool lost = async && st.rc == CLIENT_ENET;
+
 		status = report_failure(&st, interrupted);
+		if (lost) {
+			/* its result cannot reach us: free the server */
+			fprintf(stderr, "r8play: canceling %s on the server\n",
+			    st.id);
+			result_reset(&st);
+			id = cog_cancel(st.g, st.id, err, sizeof err);
+			if (id != 0)
+				wait_for(&st, id, 5000);
+		}
+	}
 	if (interrupted && status == EXIT_OK)
 		status = EXIT_INTERRUPT;
 out:

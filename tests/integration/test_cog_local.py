@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from t import check, summary, R8PLAY  # noqa: E402
-from fakes import start_cog, stop, requests_log  # noqa: E402
+from fakes import start_cog, stop, requests_log, wait_cog_health  # noqa
 
 TOKEN = "r8_localtokenMUSTNOTLEAK0123456789"
 
@@ -180,6 +180,24 @@ def test_text(tmp):
         check(any(r["method"] == "POST" and
                   r["path"] == "/predictions/%s/cancel" % pid for r in reqs),
               "ctrl-c: POST /predictions/{id}/cancel sent", pid)
+    finally:
+        stop(proc)
+    proc, base = start_cog("--setup-seconds", "0.1", predictor="text")
+    try:
+        # --async when the server cannot reach our listener (told a
+        # loopback address where nothing listens): an error naming it,
+        # and the orphaned prediction is canceled on the server
+        rc, out, err = run(["--local", base, "-i", "prompt=x",
+                            "-i", "max_tokens=200", "-i", "token_delay=0.05",
+                            "--async", "--advertise", "127.0.0.3"])
+        check(rc == 1 and "no webhook reached 127.0.0.3" in err,
+              "async unreachable: exit 1 naming the host", (rc, err))
+        reqs = requests_log(base)
+        pid = [r for r in reqs if r["method"] == "PUT"][-1]["path"]
+        pid = pid.rsplit("/", 1)[1]
+        check(any(r["path"] == "/predictions/%s/cancel" % pid for r in reqs),
+              "async unreachable: canceled on the server", pid)
+
     finally:
         stop(proc)
 

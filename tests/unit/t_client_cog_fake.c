@@ -640,6 +640,7 @@ test_unreachable_webhook(void)
 		return;
 	gc.base = url;
 	gc.listener.advertise_host = NULL;
+	gc.idle_ms = 800;
 	g = cog_new(cl, &gc, err, sizeof err);
 	T_OK(wait_state(g, COG_HEALTH_READY, 5000));
 	{
