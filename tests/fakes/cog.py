@@ -1358,10 +1358,12 @@ class CogServer(http.server.ThreadingHTTPServer):
 
     def user_unhealthy(self):
         """The healthcheck predictor's healthcheck(): False while
-        /tmp/UNHEALTHY exists (like the original) or /_fake/health says."""
+        --unhealthy-file exists (the original uses /tmp/UNHEALTHY) or
+        /_fake/health says so."""
         if self.name != "healthcheck":
             return False
-        return self.unhealthy or os.path.exists("/tmp/UNHEALTHY")
+        f = self.args.unhealthy_file
+        return self.unhealthy or bool(f and os.path.exists(f))
 
     # -- predictions --
     def find_running(self, pid):
@@ -2066,12 +2068,18 @@ def main(argv=None):
                     help="model time runs this many times faster")
     ap.add_argument("--await-explicit-shutdown", action="store_true")
     ap.add_argument("--upload-url", default=None)
+    ap.add_argument("--unhealthy-file", default=None,
+                    help="healthcheck predictor: unhealthy while this exists")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--no-stdin-watch", action="store_true")
     args = ap.parse_args(argv)
     if args.speed <= 0:
         ap.error("--speed must be > 0")
-    srv = CogServer(args)
+    try:
+        srv = CogServer(args)
+    except OSError as e:
+        sys.stderr.write("Port %d is already in use (%s)\n" % (args.port, e))
+        return 1
     sys.stdout.write("http://127.0.0.1:%d\n" % srv.server_address[1])
     sys.stdout.flush()
 

@@ -817,6 +817,26 @@ def test_cog_016():
     http_request("POST", base + "/_fake/health", b'{"unhealthy": false}')
     run(base, f, ["05-health-ready-again", "06-openapi"])
     stop(proc)
+    marker = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                          "cog-fake-unhealthy-%d" % os.getpid())
+    proc, base = start_cog("--predictor", "healthcheck", "--setup-seconds",
+                           "0.1", "--cog-version", "0.16.12",
+                           "--unhealthy-file", marker)
+    check(wait_health(base, "READY"), "0.16.12: READY without the file")
+    open(marker, "w").close()
+    try:
+        st, b = get_json(base + "/health-check")
+        check(st == 200 and b["status"] == "UNHEALTHY",
+              "0.16.12: UNHEALTHY while --unhealthy-file exists", b)
+    finally:
+        os.unlink(marker)
+    check(health(base) == "READY", "0.16.12: READY again once it is gone")
+    stop(proc)
+    proc, base = start_cog("--predictor", "healthcheck", "--setup-seconds",
+                           "0.1")
+    http_request("POST", base + "/_fake/health", b'{"unhealthy": true}')
+    check(wait_health(base, "READY"), "0.15.5: no user healthcheck (READY)")
+    stop(proc)
     proc, base = start_cog("--predictor", "image", "--setup-seconds", "0.1",
                            "--cog-version", "0.16.12")
     st, _, b = http_request("GET", base + "/openapi.json")
