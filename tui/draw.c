@@ -163,7 +163,7 @@ draw_hints(struct app *app, int y, int x, int w)
 		nw = tw_width(short_name(a));
 		if (used + kw + nw + 3 > w)
 			break;
-		paint_text(y, x + used, kw, keys, A(KEY) | A(STATUS));
+		paint_text(y, x + used, kw, keys, A(STATUS) | A_BOLD);
 		paint_text(y, x + used + kw + 1, nw, short_name(a), A(STATUS));
 		used += kw + nw + 3;
 	}
@@ -177,7 +177,7 @@ draw_status(struct app *app)
 	paint_fill(y, 0, app->cols, A(STATUS));
 	if (app->overlay == OV_PROMPT) {
 		int cx = prompt_draw(&app->prompt, y, 0, app->cols,
-		    app->prompt_label, A(KEY) | A(STATUS), A(STATUS));
+		    app->prompt_label, A(STATUS) | A_BOLD, A(STATUS));
 
 		if (!app->script_mode) {
 			move(y, cx < app->cols ? cx : app->cols - 1);

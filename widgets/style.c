@@ -91,17 +91,21 @@ enum style_depth
 style_detect(void)
 {
 	const char *nc = getenv("NO_COLOR"), *ct = getenv("COLORTERM");
+	/* COLORS is only set by start_color(): ask terminfo */
+	int colors = tigetnum("colors");
 
 	if (nc != NULL && nc[0] != '\0')
 		return STYLE_MONO;
-	if (!has_colors())
+	if (!has_colors() || colors < 0)
 		return STYLE_MONO;
-	if (COLORS >= 256 && ct != NULL && (strcmp(ct, "truecolor") == 0 ||
-	    strcmp(ct, "24bit") == 0) && can_change_color())
+	/* direct colour (xterm-direct and the like): RGB values are colour
+	 * numbers; the 256 palette is never redefined */
+	if (colors >= 0x1000000 || (colors > 256 && ct != NULL &&
+	    (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0)))
 		return STYLE_TRUE;
-	if (COLORS >= 256)
+	if (colors >= 256)
 		return STYLE_256;
-	if (COLORS >= 8)
+	if (colors >= 8)
 		return STYLE_8;
 	return STYLE_MONO;
 }
@@ -150,8 +154,8 @@ mono_fallback(enum theme_role r)
 }
 
 /* Map one theme colour to a curses colour number at depth; -1 default. */
-static short
-map_color(struct theme_color c, enum style_depth d, int *next_custom)
+static int
+map_color(struct theme_color c, enum style_depth d)
 {
 	int i;
 
@@ -162,20 +166,13 @@ map_color(struct theme_color c, enum style_depth d, int *next_custom)
 		i = (int)c.value;
 		if (d == STYLE_8)
 			i = style_index_to_8(i);
-		return (short)i;
+		return i;
 	case THEME_COLOR_RGB:
-		if (d == STYLE_TRUE && *next_custom < COLORS &&
-		    *next_custom < 32767) {
-			i = (*next_custom)++;
-			init_color((short)i,
-			    (short)((c.value >> 16 & 255) * 1000 / 255),
-			    (short)((c.value >> 8 & 255) * 1000 / 255),
-			    (short)((c.value & 255) * 1000 / 255));
-			return (short)i;
-		}
+		if (d == STYLE_TRUE)
+			return (int)(c.value & 0xffffff);
 		if (d == STYLE_8)
-			return (short)style_rgb_to_8(c.value);
-		return (short)style_rgb_to_256(c.value);
+			return style_rgb_to_8(c.value);
+		return style_rgb_to_256(c.value);
 	}
 	return -1;
 }
@@ -184,13 +181,11 @@ enum style_depth
 style_init(const struct theme *th, enum style_depth depth)
 {
 	enum style_depth have = style_detect();
-	int r, custom = 16 + 240;	/* leave the 256 palette alone */
 	unsigned a;
+	int r;
 
 	if (depth > have)
 		depth = have;
-	if (depth == STYLE_TRUE && custom + THEME__COUNT * 2 > COLORS)
-		depth = STYLE_256;
 	if (depth != STYLE_MONO) {
 		start_color();
 		use_default_colors();
@@ -210,10 +205,10 @@ style_init(const struct theme *th, enum style_depth depth)
 		}
 		role_attr[r] = curses_attrs(a);
 		if (colour && r + 1 < COLOR_PAIRS) {
-			short fg = map_color(s->fg, depth, &custom);
-			short bg = map_color(s->bg, depth, &custom);
+			int fg = map_color(s->fg, depth);
+			int bg = map_color(s->bg, depth);
 
-			init_pair((short)(r + 1), fg, bg);
+			init_extended_pair(r + 1, fg, bg);
 			role_attr[r] |= COLOR_PAIR(r + 1);
 		}
 	}

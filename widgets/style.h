@@ -1,8 +1,10 @@
 /*
  * widgets/style.h: theme roles -> ncurses attributes. Degrades step by
- * step: truecolor (COLORTERM=truecolor|24bit and can_change_color()) ->
- * 256 colours -> 8 colours -> monochrome with attributes; NO_COLOR (any
- * non-empty value) forces monochrome. Call after initscr()/newterm().
+ * step: direct colour (a terminfo with 2^24 colours such as xterm-direct,
+ * or more than 256 with COLORTERM=truecolor|24bit) -> 256 colours -> 8
+ * colours -> monochrome with attributes; NO_COLOR (any non-empty value)
+ * forces monochrome. The terminal's palette is never redefined. Call
+ * after initscr()/newterm().
  */
 #ifndef PG_WIDGETS_STYLE_H
 #define PG_WIDGETS_STYLE_H

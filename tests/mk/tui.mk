@@ -31,7 +31,7 @@ golden-update: $(O)/$(PROG)
 	$(Q)GOLDEN_UPDATE=1 O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/screen/test_screens.py
 
 screenshots: $(O)/$(PROG)
-	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) tests/screen/screenshots.sh
+	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/screen/screenshots.py
 
 bench-tui: $(O)/$(PROG)
 	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/bench/bench_tui.py
