@@ -875,8 +875,8 @@ URL_RE = re.compile(
     r"(?:(?P<ipv4>(?:\d{1,3}\.){3}\d{1,3})(?=$|[/:#?])|"
     r"(?P<ipv6>\[[A-F0-9]*:[A-F0-9:]+\])(?=$|[/:#?])|"
     r"(?P<domain>[^\s/:?#]+))?(?::(?P<port>\d+))?)?"
-    r"(?P<path>/[^\s?#]*)?(?:\?(?P<query>[^\s#]*))?(?:#(?P<fragment>[^\s#]*))?",
-    re.IGNORECASE)
+    r"(?P<path>/[^\s?#]*)?(?:\?(?P<query>[^\s#]*))?"
+    r"(?:#(?P<fragment>[^\s#]*))?", re.IGNORECASE)
 
 
 def v_anyurl(v):
@@ -885,7 +885,8 @@ def v_anyurl(v):
     length_check(v, 1, 65536)
     m = URL_RE.match(v)
     if m is None or m.group("scheme") is None:
-        raise Invalid("invalid or missing URL scheme", "value_error.url.scheme")
+        raise Invalid("invalid or missing URL scheme",
+                      "value_error.url.scheme")
     if not (m.group("ipv4") or m.group("ipv6") or m.group("domain")):
         raise Invalid("URL host invalid", "value_error.url.host")
     port = m.group("port")
@@ -1623,10 +1624,6 @@ class Reply(Exception):
         super().__init__(status)
         self.status, self.body, self.ctype, self.headers = (
             status, body, ctype, list(headers))
-
-
-def plain500():
-    return Reply(500, b"Internal Server Error", "text/plain; charset=utf-8")
 
 
 REDOC = """
