@@ -1,0 +1,178 @@
+"""tests/bench/bench_tui.py (make bench-tui): how responsive the TUI is.
+Prints a table; asserts nothing (no timed assertions in tests).
+
+  1. time to first frame, time until the 2.4 MB first models page (25
+     recorded models with their schemas) is on screen, and peak RSS
+     (VmHWM) with it loaded: r8play on a pty against the fake Replicate;
+  2. key-to-update latency while two runs stream and the fake stalls:
+     both runs' SSE streams stall (stall_sse) and the model page's
+     requests are slowed; keys that change the screen are sent one at a
+     time and the gap from the write to the first byte of the redraw is
+     measured (median, p95, max over the presses).
+
+Environment: R8PLAY (binary), ROOT. BENCH_KEYS (presses, default 60).
+"""
+import os
+import pty
+import select
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import fakes  # noqa: E402
+
+ROOT = fakes.ROOT
+R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/debug/r8play"))
+PRESSES = int(os.environ.get("BENCH_KEYS", "60"))
+
+
+def spawn(args, cwd):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": cwd, "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
+        "TZ": "UTC", "R8PLAY_CONFIG_DIR": cwd,
+        "REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
+        "R8PLAY_GRAPHICS": "blocks",
+    }
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execve(R8PLAY, [R8PLAY] + args, env)
+    return pid, fd
+
+
+class Reader:
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = b""
+
+    def read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return b""
+        try:
+            data = os.read(self.fd, 1 << 20)
+        except OSError:
+            return b""
+        self.buf += data
+        return data
+
+    def until(self, marker, timeout):
+        t0 = time.monotonic()
+        while marker not in self.buf:
+            if time.monotonic() - t0 > timeout:
+                return None
+            self.read(0.05)
+        return time.monotonic()
+
+    def drain(self, quiet=0.2, limit=5.0):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < limit and self.read(quiet):
+            pass
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
+def stop(pid, fd):
+    try:
+        os.write(fd, b"q")
+        time.sleep(0.3)
+        os.write(fd, b"y")
+    except OSError:
+        pass
+    for _ in range(30):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+
+
+def first_frame(base, work):
+    t0 = time.monotonic()
+    pid, fd = spawn(["--api-base", base + "/v1"], work)
+    rd = Reader(fd)
+    t_frame = rd.until(b"explorer", 20)
+    t_page = rd.until(b"controlnet-interior", 20)
+    rd.drain()
+    rss = rss_kb(pid)
+    stop(pid, fd)
+    return ((t_frame - t0) * 1000 if t_frame else -1,
+            (t_page - t0) * 1000 if t_page else -1, rss)
+
+
+def latency(base, work):
+    # every stream stalls after its first events; model GETs are slow
+    fakes.set_faults(base, [
+        {"path": "^/v1/streams/", "kind": "stall_sse", "events": 3,
+         "count": -1},
+        {"path": "^/v1/models/", "method": "GET", "kind": "slow",
+         "delay": 3, "count": -1},
+    ])
+    pid, fd = spawn(["--api-base", base + "/v1", "stability-ai/sdxl"], work)
+    rd = Reader(fd)
+    rd.until(b"Playground", 20)
+    rd.drain(0.3)
+    os.write(fd, b"\x12")		# Ctrl-R: run 1
+    rd.until(b"run #1", 10)
+    rd.drain(0.3)
+    os.write(fd, b"r")		# run again: run 2
+    rd.until(b"#2", 10)
+    rd.drain(0.5)
+    gaps = []
+    keys = [b"]", b"["]
+    for i in range(PRESSES):
+        rd.drain(0.02, 1.0)
+        t = time.monotonic()
+        os.write(fd, keys[i % 2])
+        got = b""
+        while not got and time.monotonic() - t < 5:
+            got = rd.read(5)
+        gaps.append((time.monotonic() - t) * 1000)
+    stop(pid, fd)
+    fakes.reset(base)
+    return gaps
+
+
+def main():
+    proc, base = fakes.start_replicate("--quiet", "--speed", "0.2")
+    work = tempfile.mkdtemp(prefix="r8play-bench-")
+    try:
+        rows = []
+        ff = [first_frame(base, work) for _ in range(3)]
+        frame = statistics.median(x[0] for x in ff)
+        page = statistics.median(x[1] for x in ff)
+        rss = max(x[2] for x in ff)
+        gaps = sorted(latency(base, work))
+        p95 = gaps[int(len(gaps) * 0.95) - 1] if gaps else -1
+        rows.append(("time to first frame", "%.0f ms" % frame))
+        rows.append(("time to 2.4 MB models page on screen", "%.0f ms" % page))
+        rows.append(("peak RSS with the page loaded", "%.1f MiB" %
+                     (rss / 1024.0)))
+        rows.append(("key-to-update, 2 stalled streams: median",
+                     "%.1f ms" % statistics.median(gaps)))
+        rows.append(("key-to-update, 2 stalled streams: p95", "%.1f ms" % p95))
+        rows.append(("key-to-update, 2 stalled streams: max (%d keys)" %
+                     len(gaps), "%.1f ms" % gaps[-1]))
+        w = max(len(r[0]) for r in rows)
+        print("| %-*s | %10s |" % (w, "r8play TUI (%s)" %
+                                   os.path.basename(os.path.dirname(R8PLAY)),
+                                   "value"))
+        print("|%s|%s|" % ("-" * (w + 2), "-" * 12))
+        for k, v in rows:
+            print("| %-*s | %10s |" % (w, k, v))
+    finally:
+        fakes.stop(proc)
+
+
+if __name__ == "__main__":
+    main()
