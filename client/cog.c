@@ -888,6 +888,8 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 
 	if (p == NULL)
 		return;	/* a late webhook of something finished: answered 200 */
+	if (wh->pred->id != NULL && strcmp(wh->pred->id, p->id) != 0)
+		return;	/* not about this prediction: ignored */
 	p->got_webhook = true;
 	p->last_hook_ms = client_now_ms();
 	if (pred_apply(p, wh->pred) != 0) {
