@@ -1133,6 +1133,18 @@ replicate_prediction_follow(struct client *c, const struct prediction *p,
 		o.arg = f;
 		f->http = http_start(c, &o, sub, sizeof sub);
 		if (f->http != 0) {
+			size_t i;
+
+			/* the stream replays from the start: what a Prefer:
+			 * wait create already returned would come twice */
+			for (i = 0; i < f->live.n_outputs; i++) {
+				free(f->live.outputs[i].value);
+				free(f->live.outputs[i].key);
+			}
+			f->live.n_outputs = 0;
+			free(f->live.logs);
+			f->live.logs = NULL;
+			f->live.logs_len = 0;
 			f->streaming = true;
 			return f->id;
 		}

@@ -34,6 +34,7 @@ struct waiter {
 	struct client_event ev;		/* payload taken */
 	char	 err[CLIENT_ERR_MAX];
 	int	 progress, mode_changes, output_changes, log_changes;
+	size_t	 max_outputs;	/* most output items seen in PROGRESS */
 	bool	 saw_streaming;
 };
 
@@ -54,6 +55,9 @@ on_event(struct client_event *ev, void *arg)
 			w->log_changes++;
 		if (ev->streaming)
 			w->saw_streaming = true;
+		if (ev->prediction != NULL &&
+		    ev->prediction->n_outputs > w->max_outputs)
+			w->max_outputs = ev->prediction->n_outputs;
 		return;
 	}
 	w->ev = *ev;
@@ -774,6 +778,43 @@ test_statuses_outputs(struct client *c)
 	w_free(&w);
 }
 
+/* Prefer: wait returned some tokens; the stream replays them all from
+ * the start: no token may be counted twice, even for a moment. */
+static void
+replay_test(void)
+{
+	const char *const extra[] = { "--speed", "0.5", "--quiet", NULL };
+	char url[128], saved[128], err[CLIENT_ERR_MAX];
+	struct client *c;
+	struct waiter w = { 0 };
+	struct prediction *p;
+	pid_t pid;
+
+	if (!T_OK(fake_start("replicate.py", extra, &pid, url, sizeof url) ==
+	    0))
+		return;
+	snprintf(saved, sizeof saved, "%s", base);
+	snprintf(base, sizeof base, "%s", url);
+	c = new_client(TOKEN, NULL);
+	p = create(c, "meta", "meta-llama-3-8b-instruct", NULL,
+	    "{\"prompt\":\"haiku\",\"max_tokens\":40}", 1);
+	T_OK(p != NULL && p->status == PREDICTION_PROCESSING &&
+	    p->n_outputs > 0 && p->n_outputs < 40);
+	if (p != NULL) {
+		T_OK(wait_id(c, &w, replicate_prediction_follow(c, p, err,
+		    sizeof err), 15000));
+		T_OK(w.ev.prediction != NULL &&
+		    w.ev.prediction->n_outputs == 40);
+		T_OK(w.saw_streaming);
+		T_OK(w.max_outputs <= 40);
+	}
+	prediction_free(p);
+	w_free(&w);
+	client_free(c);
+	fake_stop(pid);
+	snprintf(base, sizeof base, "%s", saved);
+}
+
 static void
 slow_fake_test(void)
 {
@@ -880,6 +921,7 @@ main(void)
 	}
 	client_free(c);
 	fake_stop(pid);
+	replay_test();
 	slow_fake_test();
 	return T_SUMMARY();
 }
