@@ -946,6 +946,8 @@ print_logs(struct ctx *x, const struct prediction *p)
 	    x->logs_tail, x->tail_len)) != NULL)
 		/* the head was cut (long logs) or replaced: find our place */
 		from = (size_t)(hit - p->logs) + x->tail_len;
+	else if (p->logs_len < x->logs_printed)
+		return;		/* a stream replaying from the start: wait */
 	if (from < p->logs_len) {
 		put_safe(stderr, p->logs + from, p->logs_len - from);
 		fflush(stderr);
