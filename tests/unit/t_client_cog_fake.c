@@ -5,12 +5,15 @@
  * async runs followed through webhooks into our listener, cancel of a
  * running sync and async prediction, 422, a failed prediction (HTTP 200),
  * a worker crash then DEFUNCT, SETUP_FAILED, UNHEALTHY, concurrent async
- * predictions, a webhook that cannot reach us, and the API token never
- * reaching the local server.
+ * predictions, a webhook that cannot reach us, a listener flooded while
+ * it follows a prediction, and the API token never reaching the server.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -666,6 +669,68 @@ test_unreachable_webhook(void)
 	fake_stop(fp);
 }
 
+/* A connected, idle TCP socket to port on loopback, or -1. */
+static int
+idle_conn(unsigned port)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+test_flood(void)
+{
+	const char *const extra[] = { "--predictor", "text",
+	    "--setup-seconds", "0.1", "--quiet", NULL };
+	struct cog_config gc;
+	struct listener_stats st;
+	char url[128], id[COG_MAX_ID + 1], err[256];
+	struct cog *g;
+	int fds[20], i;
+	unsigned pid;
+	pid_t fp;
+
+	if (!T_EQ(fake_start("cog.py", extra, &fp, url, sizeof url), 0))
+		return;
+	memset(&gc, 0, sizeof gc);
+	gc.base = url;
+	gc.webhooks = true;
+	gc.listener.timeout_ms = 1500;
+	g = cog_new(cl, &gc, err, sizeof err);
+	T_OK(wait_state(g, COG_HEALTH_READY, 5000));
+	/* every slot taken by idle peers, junk on top, while it runs: the
+	 * idle ones are dropped at their deadline, the junk answered, and
+	 * Cog's retried terminal webhook still gets through */
+	pid = predict(g, "{\"prompt\":\"x\",\"max_tokens\":8,"
+	    "\"token_delay\":0.1}", true, id);
+	for (i = 0; i < 20; i++) {
+		fds[i] = idle_conn(listener_port(cog_listener(g)));
+		if (i % 2 == 1 && fds[i] >= 0 &&
+		    write(fds[i], "\x16\x03\x01junk\r\n\r\n", 11) < 0)
+			T_OK(0);
+	}
+	T_EQ(wait_id(pid, 30000), CLIENT_OK);
+	T_OK(cx.pred && cx.pred->n_outputs == 8);
+	listener_get_stats(cog_listener(g), &st);
+	T_OK(st.refused + st.bad + st.timeouts >= 12);
+	T_OK(st.delivered >= 1);
+	for (i = 0; i < 20; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cog_free(g);
+	fake_stop(fp);
+}
+
 static void
 test_token_never_sent(void)
 {
@@ -720,6 +785,7 @@ main(void)
 	test_failures();
 	test_concurrent();
 	test_unreachable_webhook();
+	test_flood();
 	test_token_never_sent();
 	ctx_reset();
 	client_free(cl);
