@@ -516,13 +516,18 @@ int
 client_wait(struct client *c, struct pollfd *extra, unsigned n,
     int timeout_ms, char *err, size_t errsz)
 {
-	struct curl_waitfd wfd[CLIENT_MAX_FDS * 2];
+	struct curl_waitfd wfd[CLIENT_MAX_WAIT_FDS + CLIENT_MAX_FDS];
 	unsigned i, nw = 0, ne;
 	int t, numfds = 0;
 	CURLMcode mc;
 
+	if (n > CLIENT_MAX_WAIT_FDS) {
+		snprintf(err, errsz, "client: at most %u descriptors to wait on",
+		    CLIENT_MAX_WAIT_FDS);
+		return -1;
+	}
 	t = client_timeout_ms(c, timeout_ms < 0 ? 3600000 : timeout_ms);
-	for (i = 0; i < n && nw < CLIENT_MAX_FDS; i++) {
+	for (i = 0; i < n; i++) {
 		wfd[nw].fd = extra[i].fd;
 		wfd[nw].events = (short)(((extra[i].events & POLLIN) ?
 		    CURL_WAIT_POLLIN : 0) | ((extra[i].events & POLLPRI) ?

@@ -31,6 +31,7 @@
 #define CLIENT_MAX_REQUESTS	256u	/* requests alive at once */
 #define CLIENT_MAX_RETRIES	10u
 #define CLIENT_ERR_MAX		256u	/* size of err buffers in events */
+#define CLIENT_MAX_WAIT_FDS	16u	/* extra descriptors client_wait polls */
 
 struct client_config {
 	const char *api_base;	/* NULL: CLIENT_DEFAULT_API_BASE */
@@ -171,8 +172,9 @@ const char *client_output_dir(const struct client *c);
 /*
  * Block until the network, one of the n extra descriptors or a client timer
  * is ready, or timeout_ms passes (-1: no limit other than client timers).
- * Fills extra[i].revents. Returns 0, or -1 with err set (poll failed);
- * EINTR is not an error (returns 0).
+ * Fills extra[i].revents. Returns 0, or -1 with err set (poll failed, or
+ * more than CLIENT_MAX_WAIT_FDS extra descriptors); EINTR is not an error
+ * (returns 0).
  */
 int client_wait(struct client *c, struct pollfd *extra, unsigned n,
     int timeout_ms, char *err, size_t errsz);

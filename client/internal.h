@@ -15,7 +15,7 @@
 #include "client/client.h"
 #include "client/http.h"
 
-#define CLIENT_MAX_FDS	16u
+#define CLIENT_MAX_FDS	16u	/* watched by client/ modules */
 
 enum req_state {
 	REQ_RUNNING,	/* on the multi handle */

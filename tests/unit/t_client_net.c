@@ -894,6 +894,27 @@ test_wait_fds(struct client *c)
 	T_OK(client_now_ms() - t0 >= 140);
 	close(fds[0]);
 	close(fds[1]);
+	/* the last of the 16 it takes is seen too; 17 is refused */
+	{
+		struct pollfd many[CLIENT_MAX_WAIT_FDS + 1];
+		int p[2];
+		unsigned i;
+
+		T_OK(pipe(p) == 0);
+		for (i = 0; i <= CLIENT_MAX_WAIT_FDS; i++) {
+			many[i].fd = i == CLIENT_MAX_WAIT_FDS - 1 ? p[0] : -1;
+			many[i].events = POLLIN;
+		}
+		T_OK(write(p[1], "y", 1) == 1);
+		T_EQ(client_wait(c, many, CLIENT_MAX_WAIT_FDS, 1000, err,
+		    sizeof err), 0);
+		T_OK(many[CLIENT_MAX_WAIT_FDS - 1].revents & POLLIN);
+		T_EQ(client_wait(c, many, CLIENT_MAX_WAIT_FDS + 1, 10, err,
+		    sizeof err), -1);
+		T_OK(strstr(err, "at most 16") != NULL);
+		close(p[0]);
+		close(p[1]);
+	}
 }
 
 int
