@@ -294,8 +294,10 @@ test_parse(void)
 	    "\r\n", 1000), LISTENER_PARSE_BAD);
 	T_EQ(PARSE("POST /x HTTP/1.1\r\nContent-Length: "
 	    "99999999999999999999\r\n\r\n", 1000), LISTENER_PARSE_BAD);
-	T_EQ(PARSE("POST /x HTTP/1.1\r\nNo colon\r\n\r\n", 1000), LISTENER_PARSE_BAD);
-	T_EQ(PARSE("POST /x HTTP/1.1\r\nA: b\x01\r\n\r\n", 1000), LISTENER_PARSE_BAD);
+	T_EQ(PARSE("POST /x HTTP/1.1\r\nNo colon\r\n\r\n", 1000),
+	    LISTENER_PARSE_BAD);
+	T_EQ(PARSE("POST /x HTTP/1.1\r\nA: b\x01\r\n\r\n", 1000),
+	    LISTENER_PARSE_BAD);
 	T_EQ(PARSE("POST /x HTTP/1.1\r\nExpect: 100-continue"
 	    "\r\nContent-Length: 5\r\n\r\n", 1000),
 	    LISTENER_PARSE_MORE);
@@ -369,6 +371,16 @@ test_open(void)
 	cfg.bind_addr = "not-an-ip";
 	T_EQ(listener_open(&l, &cfg, NULL, NULL, err, sizeof err), -1);
 	T_OK(strstr(err, "not-an-ip") != NULL);
+	/* IPv6 loopback, where the machine has it */
+	cfg.bind_addr = "::1";
+	if (listener_open(&l, &cfg, NULL, NULL, err, sizeof err) == 0) {
+		T_STREQ(listener_advertise_host(l), "::1");
+		T_EQ(listener_url(l, "t", url, sizeof url), 0);
+		T_OK(strncmp(url, "http://[::1]:", 13) == 0);
+		listener_free(l);
+	} else {
+		T_OK(strstr(err, "::1") != NULL);
+	}
 	cfg.bind_addr = "0.0.0.0";
 	T_EQ(listener_open(&l, &cfg, NULL, NULL, err, sizeof err), 0);
 	T_STREQ(listener_advertise_host(l), "127.0.0.1");
