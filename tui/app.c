@@ -265,6 +265,8 @@ key_help(struct app *app, enum action a)
 	default:
 		break;
 	}
+	if (app->help_top < 0)
+		app->help_top = 0;
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -381,7 +383,7 @@ app_key(struct app *app, int key)
 		return;
 	case ACT_HELP:
 		app->overlay = OV_HELP;
-		app->help_top = 0;
+		app->help_top = -1;	/* at the section of this context */
 		app->help_ctx = ctx;
 		app->dirty |= DIRTY_ALL;
 		return;

@@ -18,6 +18,7 @@
 #include "client/prediction.h"
 #include "client/replicate.h"
 #include "client/schema.h"
+#include "client/schema_diff.h"
 #include "render/render.h"
 #include "themes/theme.h"
 #include "tui/actions.h"
@@ -127,6 +128,8 @@ struct mpage {
 	bool		 have_schema;
 	char		 schema_error[APP_MSG_MAX];
 	struct form	*form;
+	struct schema_diff diff;	/* since the version first shown */
+	char		 diff_from[80];	/* that version's id */
 	size_t		 focus, top;
 	enum mtab	 tab;
 	struct prediction_page *examples;	/* owned */

@@ -247,11 +247,44 @@ help_count(enum key_ctx ctx, const char *keys, enum action act, void *arg)
 		(*n)++;
 }
 
+/* Line of the help text where ctx's section starts (-1: none). */
+struct help_find {
+	enum key_ctx	 want, last;
+	int		 line, found;
+};
+
+static void
+help_find_row(enum key_ctx ctx, const char *keys, enum action act, void *arg)
+{
+	struct help_find *f = arg;
+
+	(void)keys;
+	(void)act;
+	if (ctx == CTX_HELP)
+		return;
+	if (ctx != f->last) {
+		if (f->last != CTX__COUNT)
+			f->line++;
+		if (ctx == f->want && f->found < 0)
+			f->found = f->line;
+		f->line++;
+		f->last = ctx;
+	}
+	f->line++;
+}
+
 static void
 draw_help(struct app *app, int y, int h)
 {
 	struct help_acc acc;
 	int total = 0;
+
+	if (app->help_top < 0) {
+		struct help_find f = { app->help_ctx, CTX__COUNT, 0, -1 };
+
+		keys_each(help_find_row, &f);
+		app->help_top = f.found > 0 ? f.found : 0;
+	}
 
 	paint_clear(y, 0, h, app->cols, A(NORMAL));
 	paint_text(y, 1, app->cols - 2, "Keys (generated from the binding "

@@ -804,6 +804,16 @@ draw_info(struct app *app, int y, int h)
 		snprintf(t, sizeof t, "model created %s", m->created_at);
 		LINE(t, A(DIM));
 	}
+	if (mp->diff.n > 0) {
+		size_t k;
+
+		LINE("", A(NORMAL));
+		xsnprintf(t, sizeof t, "changed since version %.12s:",
+		    mp->diff_from);
+		LINE(t, A(WARN));
+		for (k = 0; k < mp->diff.n; k++)
+			LINE(nz(mp->diff.changes[k].text), A(FIELD));
+	}
 	LINE("", A(NORMAL));
 	if (m->url) {
 		snprintf(t, sizeof t, "web      %s", m->url);

@@ -33,6 +33,7 @@ model_close(struct app *app)
 	if (mp->req_openapi)
 		client_cancel(app->client, mp->req_openapi);
 	form_free(mp->form);
+	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);
 	replicate_model_free(mp->model);
 	replicate_prediction_page_free(mp->examples);
@@ -101,8 +102,23 @@ model_set_schema_text(struct app *app, const char *json, size_t len)
 				    old->values[i].text, err, sizeof err);
 		form_free(old);
 	}
-	if (had)
+	if (had) {
+		/* a new version: say what changed (Info tab) */
+		struct schema_diff d;
+		char e[APP_MSG_MAX];
+
+		memset(&d, 0, sizeof d);
+		if (schema_diff(&old_schema, &mp->schema, &d, e, sizeof e) > 0) {
+			schema_diff_done(&mp->diff);
+			mp->diff = d;
+			xsnprintf(mp->diff_from, sizeof mp->diff_from, "%s",
+			    old_schema.version ? old_schema.version : "?");
+			app_msg(app, "the model has a new version: %zu input "
+			    "change%s (5 Info)", d.n, d.n == 1 ? "" : "s");
+		} else
+			schema_diff_done(&d);
 		schema_done(&old_schema);
+	}
 	if (mp->focus >= mp->form->nfields)
 		mp->focus = 0;
 	app->dirty |= DIRTY_ALL;
