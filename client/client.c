@@ -92,6 +92,7 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	}
 	c = calloc(1, sizeof *c);
 	if (c == NULL) {
+		curl_global_cleanup();
 		snprintf(err, errsz, "client: out of memory");
 		return NULL;
 	}
@@ -217,6 +218,7 @@ client_free(struct client *c)
 	free(c->user_agent);
 	free(c->output_dir);
 	free(c);
+	curl_global_cleanup();	/* balances client_new's init */
 }
 
 const char *
