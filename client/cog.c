@@ -899,7 +899,7 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 		return;
 	}
 	/* a sync PUT's answer is the result; async ends at its last webhook */
-	if (p->async && p->accepted &&
+	if (p->accepted &&
 	    prediction_status_terminal(p->cur.status))
 		pred_finish(p);
 }
@@ -1113,7 +1113,17 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		pred_finish(p);
 		return;
 	}
-	/* 202: running; webhooks carry the rest */
+	/* 202: running; webhooks carry the rest (a sync PUT gets 202 too
+	 * when its id is already running) */
+	if (p->g->l == NULL) {
+		prediction_done(&upd);
+		snprintf(err, sizeof err, "cog prediction %s: already running "
+		    "on the server (HTTP 202) and no webhooks to follow it",
+		    p->id);
+		emit_error(p->g, p->op, CLIENT_EHTTP, res->status, err);
+		pred_free(p);
+		return;
+	}
 	p->accepted = true;
 	p->accepted_ms = client_now_ms();
 	if (pred_apply(p, &upd) != 0) {

@@ -31,6 +31,7 @@
 enum conn_state { CONN_READ, CONN_WRITE, CONN_DRAIN };
 
 #define LISTENER_DRAIN_MS	1000
+#define LISTENER_PAUSE_MS	100	/* accept failed for lack of fds */
 
 struct conn {
 	int fd;
@@ -55,6 +56,7 @@ struct listener {
 	void *arg;
 	struct conn *conns;	/* max_conns slots; fd -1 when free */
 	unsigned nconns;
+	long long accept_pause;	/* out of descriptors: retry accept then */
 	struct listener_stats st;
 };
 
@@ -479,7 +481,7 @@ listener_fds(const struct listener *l, struct pollfd *fds, unsigned max)
 	unsigned i, n = 0;
 
 	/* polled even when full: extra peers get 503 rather than a queue */
-	if (n < max) {
+	if (n < max && (l->accept_pause == 0 || now_ms() >= l->accept_pause)) {
 		fds[n].fd = l->fd;
 		fds[n].events = POLLIN;
 		fds[n++].revents = 0;
@@ -502,6 +504,8 @@ listener_timeout_ms(const struct listener *l)
 	long long now = now_ms(), best = -1;
 	unsigned i;
 
+	if (l->accept_pause != 0 && l->accept_pause > now)
+		best = l->accept_pause - now;
 	for (i = 0; i < l->max_conns; i++) {
 		const struct conn *c = &l->conns[i];
 		long long left;
@@ -525,8 +529,14 @@ do_accept(struct listener *l)
 		unsigned i;
 		int fd = accept(l->fd, NULL, NULL);
 
-		if (fd < 0)
+		if (fd < 0) {
+			/* out of descriptors: the socket stays readable, so
+			 * stop polling it a moment instead of spinning */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				l->accept_pause = now_ms() + LISTENER_PAUSE_MS;
 			return;	/* EAGAIN, or a peer that already left */
+		}
 		if (set_nonblock(fd) < 0) {
 			close(fd);
 			continue;
@@ -538,7 +548,7 @@ do_accept(struct listener *l)
 				break;
 			}
 		if (c == NULL) {
-			/* best effort, never waits: the socket buffer is empty */
+			/* best effort: a fresh socket's buffer is empty */
 			if (write(fd, ans_503, sizeof ans_503 - 1) < 0)
 				l->st.dropped++;
 			close(fd);

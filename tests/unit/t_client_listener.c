@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -623,6 +624,41 @@ test_junk(void)
 	listener_free(l);
 }
 
+/* Out of descriptors: accept fails, the listener pauses instead of
+ * spinning on a readable socket, then takes the peer once fds are back. */
+static void
+test_emfile(void)
+{
+	struct listener *l;
+	struct listener_stats st;
+	struct pollfd fds[LISTENER_MAX_CONNS + 1];
+	struct rlimit old, low;
+	char err[256];
+	int fd, t;
+	unsigned n;
+
+	T_EQ(listener_open(&l, NULL, on_webhook, NULL, err, sizeof err), 0);
+	fd = connect_to(listener_port(l));
+	T_OK(fd >= 0);
+	getrlimit(RLIMIT_NOFILE, &old);
+	low = old;
+	low.rlim_cur = (rlim_t)fd + 1;	/* no room for the accepted one */
+	T_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+	n = listener_fds(l, fds, LISTENER_MAX_CONNS + 1);
+	poll(fds, n, 200);
+	listener_process(l, fds, n);
+	T_EQ(listener_fds(l, fds, LISTENER_MAX_CONNS + 1), 0);
+	t = listener_timeout_ms(l);
+	T_OK(t >= 0 && t <= 100);
+	setrlimit(RLIMIT_NOFILE, &old);
+	pump(l, 200);
+	listener_get_stats(l, &st);
+	T_EQ(st.accepted, 1);
+	close(fd);
+	pump(l, 50);
+	listener_free(l);
+}
+
 int
 main(void)
 {
@@ -630,6 +666,7 @@ main(void)
 	test_open();
 	test_sequences();
 	test_junk();
+	test_emfile();
 	got_reset();
 	return T_SUMMARY();
 }
