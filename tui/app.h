@@ -116,6 +116,13 @@ struct cost_state {
 					   3 rph, 4 min instances */
 };
 
+/* A local file uploaded (POST /v1/files) before a Replicate run. */
+struct upload {
+	char		*path;
+	char		*url;		/* urls.get once done */
+	unsigned	 req;		/* in flight, or 0 */
+};
+
 struct mpage {
 	bool		 active;
 	bool		 local;		/* a Cog server, not Replicate */
@@ -137,6 +144,9 @@ struct mpage {
 	int		 info_top, api_top;
 	int		 api_fmt;	/* 0 curl, 1 python, 2 cog, 3 http */
 	struct cost_state cost;
+	struct upload	*uploads;
+	size_t		 nuploads;
+	bool		 run_waiting;	/* Ctrl-R waits for uploads */
 };
 
 /* One run (prediction) started from a form. */
@@ -327,6 +337,13 @@ void runs_set_prediction(struct app *app, struct run *r,
     const struct prediction *p);
 /* Put text on the clipboard with OSC 52 after the next frame. */
 void app_copy(struct app *app, const char *text);
+
+/* ---- upload.c: big local files go to /v1/files before the run */
+size_t upload_start_needed(struct app *app);	/* started; (size_t)-1 err */
+bool upload_event(struct app *app, struct client_event *ev);
+void upload_clear(struct app *app);
+int upload_hook(void *ctx, const char *field, const char *path, size_t size,
+    char **url, char *err, size_t errsz);
 
 /* ---- clock.c */
 long long clock_mono_ms(void);

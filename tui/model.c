@@ -26,6 +26,7 @@ model_close(struct app *app)
 	struct mpage *mp = &app->mp;
 	struct cost_state keep = mp->cost;
 
+	upload_clear(app);
 	if (mp->req_model)
 		client_cancel(app->client, mp->req_model);
 	if (mp->req_examples)
@@ -419,6 +420,12 @@ model_editor_done(struct app *app, bool ok)
 
 /* ---- path completion */
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void
 model_prompt_complete(struct app *app)
 {
@@ -426,7 +433,8 @@ model_prompt_complete(struct app *app)
 	char dir[PROMPT_MAX + 1], base[PROMPT_MAX + 1], common[256];
 	char hint[APP_MSG_MAX];
 	const char *slash = strrchr(p->buf, '/');
-	size_t blen, nmatch = 0, ho = 0;
+	size_t blen, nmatch = 0, ho = 0, i;
+	char **names = NULL;
 	struct dirent *de;
 	bool common_dir = false;
 	DIR *d;
@@ -451,37 +459,42 @@ model_prompt_complete(struct app *app)
 	}
 	common[0] = '\0';
 	hint[0] = '\0';
-	while ((de = readdir(d)) != NULL) {
-		size_t k;
-
+	/* the candidates, sorted (readdir order is the filesystem's) */
+	while ((de = readdir(d)) != NULL && nmatch < 4096) {
 		if (strncmp(de->d_name, base, blen) != 0 ||
 		    strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (de->d_name[0] == '.' && blen == 0)
 			continue;
-		if (nmatch == 0) {
-			snprintf(common, sizeof common, "%s", de->d_name);
-		} else {
-			for (k = 0; common[k] && common[k] == de->d_name[k];
-			    k++)
-				;
-			common[k] = '\0';
-		}
-		if (nmatch == 0) {
+		names = xrealloc(names, (nmatch + 1) * sizeof *names);
+		names[nmatch++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, nmatch, sizeof *names, cmp_name);
+	for (i = 0; i < nmatch; i++) {
+		size_t k;
+
+		if (i == 0) {
 			char full[PROMPT_MAX + 300];
 			struct stat st;
 
-			snprintf(full, sizeof full, "%s%s", dir, de->d_name);
+			xsnprintf(common, sizeof common, "%s", names[0]);
+			xsnprintf(full, sizeof full, "%s%s", dir, names[0]);
 			common_dir = stat(full, &st) == 0 &&
 			    S_ISDIR(st.st_mode);
+		} else {
+			for (k = 0; common[k] && common[k] == names[i][k]; k++)
+				;
+			common[k] = '\0';
 		}
-		if (ho + strlen(de->d_name) + 2 < sizeof hint)
+		if (ho + strlen(names[i]) + 2 < sizeof hint)
 			ho += (size_t)snprintf(hint + ho, sizeof hint - ho,
-			    "%s%s", ho ? "  " : "", de->d_name);
-		nmatch++;
+			    "%s%s", ho ? "  " : "", names[i]);
 	}
-	closedir(d);
+	for (i = 0; i < nmatch; i++)
+		free(names[i]);
+	free(names);
 	if (nmatch == 0) {
 		xsnprintf(app->prompt_hint, sizeof app->prompt_hint,
 		    "no file starts with '%s'", base);
@@ -648,8 +661,21 @@ run_form(struct app *app)
 		    "no form yet: the schema is loading");
 		return;
 	}
-	if (form_request(mp->form, mp->local ? FORM_REQ_INLINE_ALL : 0, NULL,
-	    NULL, &json, err, sizeof err) != 0) {
+	if (!mp->local) {
+		size_t n = upload_start_needed(app);
+
+		if (n == (size_t)-1)
+			return;
+		if (n > 0) {
+			mp->run_waiting = true;
+			app_msg(app, "uploading %zu file%s first (over %u KiB)",
+			    n, n == 1 ? "" : "s", FORM_DATA_URI_MAX / 1024);
+			return;
+		}
+	}
+	if (form_request(mp->form, mp->local ? FORM_REQ_INLINE_ALL : 0,
+	    mp->local ? NULL : upload_hook, app, &json, err,
+	    sizeof err) != 0) {
 		/* show the first invalid field */
 		for (i = 0; i < mp->form->nfields; i++)
 			if (form_error(mp->form, i) != NULL) {

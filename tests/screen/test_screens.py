@@ -8,6 +8,10 @@ the case needs:
     # cog-args: --predictor text    arguments for the Cog fake
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
+    # files: tests/fixtures/images/x.png   copied into the working directory
+    # requests: POST:^/v1/files$ POST:^/v1/predictions$=BODY_REGEX
+    #                               the Replicate fake must have seen these
+    # saved: r8play-outputs/*/out-0.png   files the run must have written
     # sizes: 80x24 200x60 40x12     (the default)
 
 For every size the case runs once in a fresh process (fresh fakes, clean
@@ -104,6 +108,8 @@ def run_case(path, size):
         for kv in h.get("env", "").split():
             k, _, v = kv.partition("=")
             env[k] = v.format(**subst)
+        for f in h.get("files", "").split():
+            shutil.copy(os.path.join(ROOT, f), work)
         dumps = os.path.join(work, "dumps")
         os.makedirs(dumps)
         os.makedirs(env["R8PLAY_CONFIG_DIR"])
@@ -111,12 +117,31 @@ def run_case(path, size):
                "--size", size] + args
         r = subprocess.run(cmd, env=env, cwd=work, stdin=subprocess.DEVNULL,
                            capture_output=True, timeout=120)
+        # what the fakes saw and what landed on disk, for end-to-end cases
+        extra = []
+        if "replicate" in subst:
+            log = fakes.requests_log(subst["replicate"])
+            for want_req in h.get("requests", "").split():
+                method, _, rest = want_req.partition(":")
+                path_rx, _, body_rx = rest.partition("=")
+                hit = [q for q in log if q.get("method") == method and
+                       re.search(path_rx, q.get("path", "")) and
+                       (not body_rx or re.search(body_rx,
+                                                 q.get("body") or ""))]
+                extra.append((bool(hit), "request %s" % want_req))
+        for pattern in h.get("saved", "").split():
+            files = glob.glob(os.path.join(work, pattern))
+            ok = bool(files) and all(os.path.getsize(f) > 0 for f in files)
+            if ok and pattern.endswith(".png"):
+                with open(files[0], "rb") as fh:
+                    ok = fh.read(8) == b"\x89PNG\r\n\x1a\n"
+            extra.append((ok, "saved %s" % pattern))
         out = {}
         for f in sorted(glob.glob(os.path.join(dumps, "*.screen"))):
             with open(f, encoding="utf-8", errors="replace") as fh:
                 out[os.path.basename(f)[:-7]] = normalise(fh.read())
         errs = r.stderr.decode("utf-8", "replace")
-        return r.returncode, out, errs, name
+        return r.returncode, out, errs, extra
     finally:
         for p in procs:
             fakes.stop(p)
@@ -132,7 +157,9 @@ def main():
             continue
         sizes = headers(path).get("sizes", " ".join(DEFAULT_SIZES)).split()
         for size in sizes:
-            rc, dumps, errs, _ = run_case(path, size)
+            rc, dumps, errs, extra = run_case(path, size)
+            for ok, what in extra:
+                check(ok, "%s@%s: %s" % (name, size, what))
             check(rc == 0, "%s@%s: r8play exits 0" % (name, size),
                   "exit %d: %s" % (rc, errs[-1500:]))
             check(len(dumps) > 0, "%s@%s: dumps written" % (name, size))
