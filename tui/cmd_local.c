@@ -113,16 +113,25 @@ signals_drain(void)
 		;
 }
 
-/* Untrusted text to fp, line by line, control characters made visible. */
+/*
+ * Untrusted text to fp with control characters made visible; newlines and
+ * tabs are kept. To a file or pipe (not a terminal) when raw is set, the
+ * bytes go as they are.
+ */
 static void
-put_text(FILE *fp, const char *s, size_t len)
+put_text_raw(FILE *fp, const char *s, size_t len, bool raw)
 {
 	char buf[4096 * TW_EXPAND + 1];
 
+	if (raw && !isatty(fileno(fp))) {
+		fwrite(s, 1, len, fp);
+		return;
+	}
 	while (len > 0) {
-		const char *nl = memchr(s, '\n', len);
-		size_t n = nl ? (size_t)(nl - s) : len, off = 0;
+		size_t n = 0, off = 0;
 
+		while (n < len && s[n] != '\n' && s[n] != '\t')
+			n++;
 		while (off < n) {
 			size_t k = n - off > 4096 ? 4096 : n - off;
 
@@ -136,13 +145,19 @@ put_text(FILE *fp, const char *s, size_t len)
 			fputs(buf, fp);
 			off += k;
 		}
-		if (nl != NULL) {
-			fputc('\n', fp);
+		if (n < len) {
+			fputc(s[n], fp);	/* the newline or tab */
 			n++;
 		}
 		s += n;
 		len -= n;
 	}
+}
+
+static void
+put_text(FILE *fp, const char *s, size_t len)
+{
+	put_text_raw(fp, s, len, false);
 }
 
 static void
@@ -553,10 +568,13 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		status = EXIT_FAIL;
 	} else {
 		result_reset(st);
-		wait_for(st, id, -1);
+		if (wait_for(st, id, -1) != 0) {
+			fputs("r8play: interrupted while saving\n", stderr);
+			status = EXIT_INTERRUPT;
+		}
 		sv = st->saved;
 		st->saved = NULL;
-		if (st->rc != CLIENT_OK) {
+		if (status == EXIT_OK && st->rc != CLIENT_OK) {
 			fputs("r8play: ", stderr);
 			put_text(stderr, st->err, strlen(st->err));
 			fputc('\n', stderr);
@@ -568,7 +586,7 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 	} else {
 		text = cog_output_text(p, s);
 		if (text != NULL) {
-			put_text(stdout, text, strlen(text));
+			put_text_raw(stdout, text, strlen(text), true);
 			if (text[0] != '\0' && text[strlen(text) - 1] != '\n')
 				fputc('\n', stdout);
 		}
