@@ -455,6 +455,7 @@ app_tick(struct app *app)
 			app->locals[i].next_health_ms = 0;
 			net_health(app, i);
 		}
+	cover_tick(app);
 	if (app->msg_until_ms != 0 && now >= app->msg_until_ms) {
 		app->msg_until_ms = 0;
 		app->msg[0] = '\0';
@@ -488,6 +489,7 @@ app_timeout_ms(const struct app *app, int max_ms)
 	size_t i;
 
 	t = min_due(t, app->ex.search_due_ms, now);
+	t = min_due(t, app->ex.cover_due_ms, now);
 	for (i = 0; i < app->nlocals; i++)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
@@ -503,6 +505,8 @@ app_idle(const struct app *app)
 	size_t i;
 
 	if (client_pending(app->client) > 0 || app->ex.search_due_ms != 0 ||
+	    (app->ex.cover_due_ms != 0 && app->view == VIEW_EXPLORER &&
+	    app->cols >= 100) ||
 	    app->editor_pid != 0)
 		return false;
 	for (i = 0; i < app->nruns; i++)

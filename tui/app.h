@@ -101,6 +101,12 @@ struct explorer {
 	char		 title[128];	/* collection name */
 	char		 snap_date[64];	/* of the bundled snapshot */
 	size_t		 saved_sel;	/* selection before search/collection */
+	/* cover image of the selected model (cover.c) */
+	struct image	*cover;
+	char		 cover_for[260];
+	char		 cover_error[APP_MSG_MAX];
+	unsigned	 cover_req;
+	long long	 cover_due_ms;
 };
 
 struct cost_state {
@@ -344,6 +350,11 @@ bool upload_event(struct app *app, struct client_event *ev);
 void upload_clear(struct app *app);
 int upload_hook(void *ctx, const char *field, const char *path, size_t size,
     char **url, char *err, size_t errsz);
+
+/* ---- cover.c: the selected model's cover image in the explorer */
+void cover_selection_changed(struct app *app);
+void cover_tick(struct app *app);
+bool cover_event(struct app *app, struct client_event *ev);
 
 /* ---- clock.c */
 long long clock_mono_ms(void);

@@ -162,6 +162,24 @@ detail_pane(struct app *app, int y, int x, int h, int w)
 	}
 	if (m == NULL)
 		return;
+	/* the cover takes the lower part of the pane */
+	if (ex->cover != NULL && h >= 16 && w >= 16) {
+		int ih = (h - 2) / 2, iw = w;
+
+		if (iw > ih * app->cell_h / (app->cell_w > 0 ? app->cell_w : 10))
+			iw = ih * app->cell_h / (app->cell_w > 0 ?
+			    app->cell_w : 10);
+		draw_slot.img = ex->cover;
+		draw_slot.key = ex->cover;
+		draw_slot.row = y + h - 1 - ih;
+		draw_slot.col = x;
+		draw_slot.rows = ih;
+		draw_slot.cols = iw;
+		bottom = draw_slot.row - 1;
+	} else if (ex->cover_error[0] != '\0' && h > 6) {
+		paint_text(bottom - 1, x, w, ex->cover_error, A(DIM));
+		bottom--;
+	}
 	/* the text scrolls with the details pane focused */
 #define LINE(txt, attr) do {						\
 		if (skip > 0)						\

@@ -73,6 +73,15 @@ explorer_refilter(struct app *app)
 	n = explorer_count(app);
 	if (ex->sel >= n)
 		ex->sel = n ? n - 1 : 0;
+	{
+		const struct model *m = explorer_model_at(app, ex->sel);
+		char key[260];
+
+		xsnprintf(key, sizeof key, "%s/%s", m && m->owner ? m->owner :
+		    "", m && m->name ? m->name : "");
+		if (m == NULL || strcmp(key, ex->cover_for) != 0)
+			cover_selection_changed(app);
+	}
 	app->dirty |= DIRTY_LIST | DIRTY_STATUS;
 }
 
@@ -99,6 +108,13 @@ explorer_clear(struct app *app)
 	ex->nvis = 0;
 	ex->sel = ex->top = 0;
 	ex->error[0] = '\0';
+	if (ex->cover_req != 0)
+		client_cancel(app->client, ex->cover_req);
+	ex->cover_req = 0;
+	ex->cover_due_ms = 0;
+	image_free(ex->cover);
+	ex->cover = NULL;
+	ex->cover_for[0] = '\0';
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -151,9 +167,11 @@ move_sel(struct app *app, long delta)
 		s = 0;
 	if (s >= (long)n)
 		s = (long)n - 1;
-	if ((size_t)s != ex->sel)
+	if ((size_t)s != ex->sel) {
 		ex->detail_top = 0;
-	ex->sel = (size_t)s;
+		ex->sel = (size_t)s;
+		cover_selection_changed(app);
+	}
 	app->dirty |= DIRTY_LIST | DIRTY_IMAGE;
 	/* page on demand: near the end of what is loaded, fetch the next */
 	if (ex->mode == EXM_ALL && ex->next != NULL && ex->req == 0 &&

@@ -576,7 +576,7 @@ net_on_event(struct client_event *ev, void *arg)
 			on_health(app, i, ev);
 			return;
 		}
-	if (upload_event(app, ev))
+	if (upload_event(app, ev) || cover_event(app, ev))
 		return;
 	run_event(app, ev);
 }
