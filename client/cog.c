@@ -601,7 +601,7 @@ endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
 
 /* The listener may hold at most this many connections when run inside
  * client_wait(), whose descriptor table is small. */
-#define COG_LISTENER_CONNS	8u
+#define COG_LISTENER_CONNS	6u
 
 struct cog_pred;
 
@@ -1198,6 +1198,12 @@ cog_new(struct client *c, const struct cog_config *cfg, char *err,
 			return NULL;
 		}
 		cog_sync_fds(g);
+		if (g->nwatched == 0) {
+			snprintf(err, errsz, "cog: the client watches too many "
+			    "descriptors to add the webhook listener");
+			cog_free(g);
+			return NULL;
+		}
 	}
 	return g;
 }
