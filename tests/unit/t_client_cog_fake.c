@@ -571,6 +571,26 @@ test_failures(void)
 		T_OK(cog_new(cl, &gc, err, sizeof err) == NULL);
 		T_OK(strstr(err, "not an http(s) URL") != NULL);
 	}
+	/* more listeners than the client can watch: a clear refusal */
+	{
+		struct cog_config gc = { 0 };
+		struct cog *many[64];
+		char err[256] = "";
+		int n = 0, i;
+
+		gc.base = "http://127.0.0.1:9";
+		gc.webhooks = true;
+		while (n < 64 && (many[n] = cog_new(cl, &gc, err,
+		    sizeof err)) != NULL)
+			n++;
+		T_OK(n > 0 && n < 64);
+		T_OK(strstr(err, "too many descriptors") != NULL);
+		for (i = 0; i < n; i++)
+			cog_free(many[i]);
+		g = cog_new(cl, &gc, err, sizeof err);
+		T_OK(g != NULL);
+		cog_free(g);
+	}
 }
 
 static void
