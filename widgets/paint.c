@@ -108,7 +108,7 @@ paint_wrap(int y, int x, int cols, int max_rows, const char *s, attr_t a)
 		w = 0;
 		best = 0;
 		bw = 0;
-		lb = 0;
+		lb = i;		/* an empty line ends where it starts */
 		while (j < len && (n = tw_decode(s + j, len - j, &cp)) > 0) {
 			int cw;
 
