@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "widgets/kb.h"
+#include "widgets/paint.h"
 #include "widgets/style.h"
 #include "tests/unit/t.h"
 
@@ -78,6 +79,18 @@ main(void)
 	big[PROMPT_MAX + 2] = '\0';
 	prompt_set(&p, big, false);
 	T_EQ(p.len, PROMPT_MAX - 1);
+
+	/* wrapping, measured (y < 0 draws nothing) */
+	T_EQ(paint_wrap(-1, 0, 10, 10, NULL, 0), 0);
+	T_EQ(paint_wrap(-1, 0, 10, 10, "", 0), 0);
+	T_EQ(paint_wrap(-1, 0, 10, 10, "short", 0), 1);
+	T_EQ(paint_wrap(-1, 0, 10, 10, "one two three four", 0), 2);
+	T_EQ(paint_wrap(-1, 0, 10, 10, "a\n\nb", 0), 3);	/* empty line */
+	T_EQ(paint_wrap(-1, 0, 10, 10, "a\n\n\nb\n", 0), 4);
+	T_EQ(paint_wrap(-1, 0, 10, 2, "a\nb\nc\nd", 0), 2);	/* bounded */
+	T_EQ(paint_wrap(-1, 0, 4, 10, "abcdefghij", 0), 3);	/* no space */
+	T_EQ(paint_wrap(-1, 0, 4, 10, "\xe4\xbd\x9c\xe8\x80\x85\xe4\xbd\x9c", 0),
+	    2);						/* CJK 2+2 | 2 */
 
 	/* colours: nearest palette entries */
 	T_EQ(style_rgb_to_256(0x000000), 16);
