@@ -716,6 +716,9 @@ struct follow {
 	char	 last_id[128];
 	bool	 sse_overflow;
 	unsigned changed;	/* since the last PROGRESS */
+	unsigned ptimer;	/* PROGRESS due (from inside curl) */
+	int	 in_emit;	/* a PROGRESS callback is running */
+	bool	 cancelled;	/* ... and it cancelled us */
 	char	 what[160];
 };
 
@@ -724,6 +727,10 @@ static void follow_poll_now(struct follow *f);
 static void
 follow_free(struct follow *f)
 {
+	if (f->timer != 0)
+		client_timer_stop(f->c, f->timer);
+	if (f->ptimer != 0)
+		client_timer_stop(f->c, f->ptimer);
 	prediction_done(&f->live);
 	free(f->line);
 	free(f->data);
@@ -738,18 +745,26 @@ follow_cancel(struct client *c, unsigned id, void *arg)
 	(void)id;
 	if (f->http != 0)
 		http_cancel(c, f->http);
-	if (f->timer != 0)
-		client_timer_stop(c, f->timer);
+	f->http = 0;
+	if (f->in_emit > 0) {
+		/* inside our own PROGRESS callback: free when it returns */
+		f->cancelled = true;
+		return;
+	}
 	follow_free(f);
 }
 
-static void
+/*
+ * Deliver a PROGRESS event for what changed. Returns false when the
+ * receiver cancelled the follow: f is freed then and must not be touched.
+ */
+static bool
 follow_progress(struct follow *f)
 {
 	struct client_event ev;
 
 	if (f->changed == 0)
-		return;
+		return true;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = CLIENT_EV_PROGRESS;
 	ev.req = CLIENT_REQ_FOLLOW;
@@ -758,7 +773,34 @@ follow_progress(struct follow *f)
 	ev.streaming = f->streaming;
 	ev.prediction = &f->live;	/* lent */
 	f->changed = 0;
+	f->in_emit++;
 	client_emit(f->c, &ev);
+	f->in_emit--;
+	if (f->cancelled) {
+		follow_free(f);
+		return false;
+	}
+	return true;
+}
+
+static void
+progress_timer(struct client *c, unsigned timer, void *arg)
+{
+	struct follow *f = arg;
+
+	(void)c;
+	(void)timer;
+	f->ptimer = 0;
+	follow_progress(f);
+}
+
+/* From inside curl's write callback: deliver from the next timer pass,
+ * where the receiver may start or cancel requests. */
+static void
+follow_schedule(struct follow *f)
+{
+	if (f->changed != 0 && f->ptimer == 0)
+		f->ptimer = client_timer_start(f->c, 0, progress_timer, f);
 }
 
 static void
@@ -767,7 +809,8 @@ follow_finish(struct follow *f)
 	struct client_event ev;
 	struct prediction *p;
 
-	follow_progress(f);
+	if (!follow_progress(f))
+		return;
 	memset(&ev, 0, sizeof ev);
 	p = malloc(sizeof *p);
 	client_op_remove(f->c, f->id);
@@ -791,7 +834,8 @@ static void
 follow_fail(struct follow *f, enum client_rc rc, long status, const char *msg)
 {
 	client_op_remove(f->c, f->id);
-	follow_progress(f);
+	if (!follow_progress(f))
+		return;
 	emit_error(f->c, CLIENT_REQ_FOLLOW, f->id, rc, status, msg);
 	follow_free(f);
 }
@@ -876,7 +920,8 @@ poll_done(struct client *c, unsigned hid, struct http_response *res,
 		follow_finish(f);
 		return;
 	}
-	follow_progress(f);
+	if (!follow_progress(f))
+		return;
 	/* backoff: back to the minimum on news, doubling while quiet */
 	{
 		const struct client_config *cf = client_config_get(c);
@@ -988,7 +1033,7 @@ sse_dispatch(struct follow *f)
 	}
 	f->data_len = 0;
 	f->event[0] = '\0';
-	follow_progress(f);
+	follow_schedule(f);
 }
 
 static void
@@ -1084,7 +1129,8 @@ sse_done(struct client *c, unsigned hid, struct http_response *res,
 	if (!f->got_done) {
 		/* dropped, stalled, refused or never a stream: poll */
 		f->changed |= CLIENT_CHANGED_MODE;
-		follow_progress(f);
+		if (!follow_progress(f))
+			return;
 	}
 	f->poll_ms = client_config_get(c)->poll_min_ms;
 	/* after done, one GET brings the final prediction; else poll */

@@ -607,6 +607,51 @@ test_follow(struct client *c)
 	w_free(&w);
 }
 
+struct stopper {
+	struct client *c;
+	unsigned id;
+	int	 progress, after;
+};
+
+/* Cancels the follow from inside its first PROGRESS callback. */
+static void
+on_stop(struct client_event *ev, void *arg)
+{
+	struct stopper *st = arg;
+
+	if (ev->id != st->id)
+		return;
+	if (st->progress++ == 0) {
+		client_cancel(st->c, st->id);
+		return;
+	}
+	st->after++;
+}
+
+static void
+test_cancel_inside(struct client *c)
+{
+	struct stopper st = { c, 0, 0, 0 };
+	struct prediction *p;
+	char err[CLIENT_ERR_MAX];
+	long long end;
+
+	fake_reset(c);
+	p = create(c, "meta", "meta-llama-3-8b-instruct", NULL,
+	    "{\"prompt\":\"haiku\",\"max_tokens\":20}", 0);
+	st.id = replicate_prediction_follow(c, p, err, sizeof err);
+	T_OK(st.id != 0);
+	end = client_now_ms() + 1500;
+	while (client_now_ms() < end) {
+		client_wait(c, NULL, 0, 50, err, sizeof err);
+		client_pump(c, on_stop, &st);
+	}
+	T_EQ(st.progress, 1);
+	T_EQ(st.after, 0);
+	T_EQ(client_pending(c), 0);
+	prediction_free(p);
+}
+
 static void
 short_stall(struct client_config *cc)
 {
@@ -936,6 +981,7 @@ main(void)
 		test_limits(c);
 		test_follow(c);
 		test_stall(c);
+		test_cancel_inside(c);
 		test_statuses_outputs(c);
 		test_wait_fds(c);
 		test_scrub();
