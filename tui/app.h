@@ -170,6 +170,7 @@ struct run {
 	bool		 have_pred;
 	bool		 done;		/* terminal, nothing more coming */
 	bool		 cancel_asked;
+	bool		 cancel_pending;	/* asked before the id was known */
 	bool		 streaming;
 	long long	 started_ms, ended_ms;	/* display clock */
 	long long	 starting_since_ms;	/* monotonic, while "starting" */

@@ -1029,8 +1029,8 @@ draw_run(struct app *app, int y, int h)
 	    r->have_pred && r->pred.id ? r->pred.id : "");
 	paint_text(row++, 1, app->cols - 2, t, A(HEADER));
 	snprintf(t, sizeof t, "%s%s%s%s", r->done ? "" : spin(),
-	    r->done ? "" : " ", run_status(r), r->cancel_asked && !r->done ?
-	    " (cancel asked)" : r->streaming && !r->done ? " (streaming)" : "");
+	    r->done ? "" : " ", run_status(r), (r->cancel_asked || r->cancel_pending) &&
+	    !r->done ? " (cancel asked)" : r->streaming && !r->done ? " (streaming)" : "");
 	paint_text(row++, 1, app->cols - 2, t, status_attr(r));
 	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
 	    r->starting_since_ms != 0 &&

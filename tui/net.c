@@ -298,7 +298,11 @@ net_cancel(struct app *app, struct run *r)
 		    r->pred.id;
 
 		if (id == NULL) {
-			app_error(app, "cancel: the prediction has no id yet");
+			/* sent as soon as the create answers with an id */
+			r->cancel_pending = true;
+			app_msg(app, "run #%u will be canceled once it is "
+			    "created", r->seq);
+			app->dirty |= DIRTY_ALL;
 			return;
 		}
 		r->req_cancel = replicate_prediction_cancel(app->client, id,
@@ -510,6 +514,10 @@ run_event(struct app *app, struct client_event *ev)
 	    r->have_pred && !prediction_status_terminal(r->pred.status)) {
 		/* created: follow it (SSE, else polling) */
 		r->req = 0;
+		if (r->cancel_pending) {
+			r->cancel_pending = false;
+			net_cancel(app, r);
+		}
 		r->req_follow = replicate_prediction_follow(app->client,
 		    &r->pred, err, sizeof err);
 		if (r->req_follow == 0) {

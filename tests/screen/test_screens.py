@@ -12,6 +12,7 @@ the case needs:
     # requests: POST:^/v1/files$ POST:^/v1/predictions$=BODY_REGEX
     #                               the Replicate fake must have seen these
     # saved: r8play-outputs/*/out-0.png   files the run must have written
+    # normalise: REGEX              (repeatable) masked in this case's dumps
     # sizes: 80x24 200x60 40x12     (the default)
 
 For every size the case runs once in a fresh process (fresh fakes, clean
@@ -68,7 +69,9 @@ def headers(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             m = re.match(r"#\s*([a-z-]+):\s*(.*)$", line.strip())
-            if m:
+            if m and m.group(1) == "normalise":
+                h.setdefault("normalise", []).append(m.group(2).strip())
+            elif m:
                 h[m.group(1)] = m.group(2).strip()
             elif line.strip() and not line.startswith("#"):
                 break
@@ -139,7 +142,10 @@ def run_case(path, size):
         out = {}
         for f in sorted(glob.glob(os.path.join(dumps, "*.screen"))):
             with open(f, encoding="utf-8", errors="replace") as fh:
-                out[os.path.basename(f)[:-7]] = normalise(fh.read())
+                text = normalise(fh.read())
+            for rx in h.get("normalise", []):
+                text = re.sub(rx, "<timing-dependent>", text, flags=re.M)
+            out[os.path.basename(f)[:-7]] = text
         errs = r.stderr.decode("utf-8", "replace")
         return r.returncode, out, errs, extra
     finally:
