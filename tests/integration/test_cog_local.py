@@ -19,7 +19,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from t import check, summary, R8PLAY  # noqa: E402
-from fakes import start_cog, stop, requests_log, wait_cog_health  # noqa
+from fakes import (start_cog, stop, requests_log,  # noqa: E402
+                   wait_cog_health)
 
 TOKEN = "r8_localtokenMUSTNOTLEAK0123456789"
 
@@ -155,6 +156,13 @@ def test_text(tmp):
         hdr = {k.lower(): v for k, v in put["headers"].items()}
         check(hdr.get("prefer") == "respond-async",
               "text async: Prefer: respond-async, exactly", hdr)
+        rc, out, err = run(["--local", base, "-i", "prompt=j",
+                            "-i", "max_tokens=3", "-i", "token_delay=0",
+                            "--json"])
+        res = json.loads(out) if rc == 0 else {}
+        check(rc == 0 and len(res.get("output", [])) == 3 and
+              res.get("files") == [] and res.get("status") == "succeeded",
+              "text --json: the chunk array, no files", out)
         no_token(base, out, err, "text")
 
         # Ctrl-C cancels the prediction on the server, then exits 130
@@ -180,6 +188,24 @@ def test_text(tmp):
         check(any(r["method"] == "POST" and
                   r["path"] == "/predictions/%s/cancel" % pid for r in reqs),
               "ctrl-c: POST /predictions/{id}/cancel sent", pid)
+
+        # the same with --async: the canceled webhook ends it
+        check(wait_cog_health(base, "READY", 10), "text: READY again")
+        p = subprocess.Popen([R8PLAY, "run", "--local", base, "--async",
+                              "-i", "prompt=long", "-i", "max_tokens=400",
+                              "-i", "token_delay=0.05"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env())
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        err = err.decode("utf-8", "replace")
+        check(p.returncode == 130 and "prediction canceled" in err,
+              "ctrl-c --async: canceled, exit 130", (p.returncode, err))
     finally:
         stop(proc)
     proc, base = start_cog("--setup-seconds", "0.1", predictor="text")
@@ -269,6 +295,11 @@ def test_failures(tmp):
           err.count("\n") == 1, "no server: one line, exit 1", err)
     rc, out, err = run(["--local"])
     check(rc == 2, "usage: --local without URL exits 2", err)
+    rc, out, err = run(["--local", "http://127.0.0.1:9", "--help"])
+    check(rc == 0 and "--advertise" in err, "usage: --help exits 0", err)
+    rc, out, err = run(["--local", "http://127.0.0.1:9", "--bogus"])
+    check(rc == 2 and "--bogus" in err, "usage: an unknown flag exits 2",
+          err)
     rc, out, err = run(["--local", "ftp://x"])
     check(rc == 2, "usage: not an http URL exits 2", err)
 
