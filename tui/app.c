@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "render/render.h"
+#include "tui/draw.h"
 #include "tui/term.h"
 #include "widgets/kb.h"
 
@@ -422,6 +423,77 @@ app_key(struct app *app, int key)
 		}
 		runs_action(app, a);
 		return;
+	}
+}
+
+void
+app_mouse(struct app *app, int y, int x, int wheel)
+{
+	enum action step = wheel < 0 ? ACT_PREV : ACT_NEXT;
+	int i;
+
+	if (app->overlay != OV_NONE)
+		return;
+	if (wheel != 0) {
+		for (i = 0; i < 3; i++)
+			app_key(app, step == ACT_PREV ? 'k' : 'j');
+		return;
+	}
+	if (app->view == VIEW_EXPLORER && y >= draw_layout.list_y &&
+	    y < draw_layout.list_y + draw_layout.list_rows &&
+	    x < draw_layout.list_w) {
+		size_t want = app->ex.top + (size_t)(y - draw_layout.list_y);
+
+		if (want < explorer_count(app)) {
+			if (want == app->ex.sel)
+				explorer_action(app, ACT_OPEN);	/* 2nd click */
+			else {
+				app->ex.sel = want;
+				app->ex.pane = 0;
+				cover_selection_changed(app);
+			}
+			app->dirty |= DIRTY_ALL;
+		}
+		return;
+	}
+	if (app->view == VIEW_MODEL && y == draw_layout.tabs_y) {
+		/* tabs are " N Title " cells from column 1 */
+		static const char *const titles[] = {
+#define X(id, title) title,
+			MTAB_LIST(X)
+#undef X
+		};
+		int cx = 1, w;
+
+		for (i = 0; i < MTAB__COUNT; i++) {
+			w = (int)strlen(titles[i]) + 4;
+			if (app->cols < 60)
+				w = (int)(strlen(titles[i]) < 4 ?
+				    strlen(titles[i]) : 4) + 4;
+			if (x >= cx && x < cx + w) {
+				app->mp.tab = (enum mtab)i;
+				app->dirty |= DIRTY_ALL;
+				return;
+			}
+			cx += w + 1;
+		}
+		return;
+	}
+	if (app->view == VIEW_MODEL && app->mp.tab == MTAB_PLAY &&
+	    app->mp.form != NULL && y >= draw_layout.form_y &&
+	    y < draw_layout.form_y + draw_layout.form_rows) {
+		/* rows below the focused field hold its description */
+		size_t f = app->mp.top + (size_t)(y - draw_layout.form_y);
+
+		if (f > app->mp.focus)
+			return;
+		if (f < app->mp.form->nfields) {
+			if (f == app->mp.focus)
+				model_action(app, ACT_EDIT);
+			else
+				app->mp.focus = f;
+			app->dirty |= DIRTY_ALL;
+		}
 	}
 }
 

@@ -283,6 +283,9 @@ int app_timeout_ms(const struct app *app, int max_ms);
 bool app_idle(const struct app *app);
 /* Runs not finished. */
 size_t app_runs_in_flight(const struct app *app);
+/* A mouse event at screen cell (y, x): button 1 click, or the wheel
+ * (wheel -1 up, +1 down). Only with --mouse (or from test scripts). */
+void app_mouse(struct app *app, int y, int x, int wheel);
 /* The editor child exited (from SIGCHLD). */
 void app_child(struct app *app);
 

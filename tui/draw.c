@@ -445,6 +445,8 @@ draw_frame(struct app *app)
 	app->cols = COLS;
 	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
 	memset(&draw_slot, 0, sizeof draw_slot);
+	memset(&draw_layout, 0, sizeof draw_layout);
+	draw_layout.tabs_y = -1;
 	curs_set(0);
 	erase();
 	if (app->too_small) {

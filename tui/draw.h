@@ -29,6 +29,15 @@ struct image_slot {
 };
 extern struct image_slot draw_slot;
 
+/* Where the last frame put its lists (for mouse clicks): the screen row
+ * of the first visible item and how many rows; list_w the width. */
+struct draw_layout {
+	int	list_y, list_rows, list_w;
+	int	form_y, form_rows;
+	int	tabs_y;
+};
+extern struct draw_layout draw_layout;
+
 /* Draw img into the cells of the slot with half blocks (no graphics). */
 void draw_blocks(const struct app *app, const struct image_slot *s);
 

@@ -18,6 +18,8 @@
 
 #define A(r) style_attr(THEME_##r)
 
+struct draw_layout draw_layout;
+
 static const char *const spinner[] = { "\xe2\xa0\x8b", "\xe2\xa0\x99",
 	"\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc", "\xe2\xa0\xb4",
 	"\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f" };
@@ -344,6 +346,9 @@ draw_explorer(struct app *app, int y, int h)
 	y++;
 	h--;
 	rows = h;
+	draw_layout.list_y = y;
+	draw_layout.list_rows = rows;
+	draw_layout.list_w = list_w;
 	if (n == 0) {
 		const char *what = ex->req != 0 ? "loading\xe2\x80\xa6" :
 		    ex->error[0] ? ex->error : ex->filter[0] ?
@@ -878,8 +883,11 @@ draw_model(struct app *app, int y, int h)
 	if (h < 3)
 		return;
 	draw_tabs(app, y + 1);
+	draw_layout.tabs_y = y + 1;
 	y += 3;
 	h -= 3;
+	draw_layout.form_y = y;
+	draw_layout.form_rows = h;
 	switch (mp->tab) {
 	case MTAB_PLAY:
 		draw_form(app, y, h);

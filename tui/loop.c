@@ -134,6 +134,19 @@ drain_keys(struct app *app)
 			app->dirty |= DIRTY_ALL;
 			continue;
 		}
+		if (k == (KB_FN | KEY_MOUSE)) {
+			MEVENT me;
+
+			if (getmouse(&me) != OK)
+				continue;
+			if (me.bstate & BUTTON4_PRESSED)
+				app_mouse(app, me.y, me.x, -1);
+			else if (me.bstate & BUTTON5_PRESSED)
+				app_mouse(app, me.y, me.x, 1);
+			else if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+				app_mouse(app, me.y, me.x, 0);
+			continue;
+		}
 		if (k == 033 && (next = kb_read()) >= 0) {
 			if (next == '[' || next == 'P' || next == ']' ||
 			    next == '_') {

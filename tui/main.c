@@ -40,6 +40,7 @@ print_help(FILE *fp)
 	    CLIENT_DEFAULT_API_BASE ")\n"
 	    "  --output-dir DIR where run outputs are saved (default "
 	    "./r8play-outputs)\n"
+	    "  --mouse          clicks select and open, the wheel scrolls\n"
 	    "  --list-keys      print the key bindings as a Markdown table\n"
 	    "\nenvironment: REPLICATE_API_TOKEN, R8PLAY_API_BASE, "
 	    "R8PLAY_GRAPHICS, R8PLAY_THEME, NO_COLOR\n", fp);
@@ -48,6 +49,7 @@ print_help(FILE *fp)
 struct ui_args {
 	struct app_options o;
 	const char	*script, *dump_dir;
+	bool		 mouse;
 	int		 cols, rows;
 };
 
@@ -81,6 +83,8 @@ parse_args(int argc, char **argv, struct ui_args *a)
 		} else if (strcmp(s, "--api-base") == 0) {
 			NEED();
 			a->o.api_base = v;
+		} else if (strcmp(s, "--mouse") == 0) {
+			a->mouse = true;
 		} else if (strcmp(s, "--output-dir") == 0) {
 			NEED();
 			a->o.output_dir = v;
@@ -198,6 +202,11 @@ run_ui(int argc, char **argv)
 	}
 	config_done(&cfg);
 	style_init(&app.theme, STYLE_TRUE);
+	if (a.mouse && a.script == NULL) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+		    BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	if (a.script != NULL) {
 		app.script = script_load(a.script, a.dump_dir, err, sizeof err);
 		if (app.script == NULL) {

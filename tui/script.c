@@ -15,7 +15,7 @@
 #include "widgets/kb.h"
 
 enum step_kind { ST_KEY, ST_TYPE, ST_WAIT_IDLE, ST_WAIT_TEXT, ST_RESIZE,
-	ST_DUMP, ST_SLEEP };
+	ST_DUMP, ST_SLEEP, ST_CLICK, ST_WHEEL };
 
 struct step {
 	enum step_kind	 kind;
@@ -136,6 +136,13 @@ script_load(const char *path, const char *dump_dir, char *err, size_t errsz)
 		    strchr(arg, '/') == NULL) {
 			st->kind = ST_DUMP;
 			st->arg = xstrdup(arg);
+		} else if (strcmp(p, "click") == 0 &&
+		    sscanf(arg, "%d %d", &st->a, &st->b) == 2) {
+			st->kind = ST_CLICK;
+		} else if (strcmp(p, "wheel") == 0 &&
+		    (strcmp(arg, "up") == 0 || strcmp(arg, "down") == 0)) {
+			st->kind = ST_WHEEL;
+			st->a = arg[0] == 'u' ? -1 : 1;
 		} else if (strcmp(p, "sleep-ms") == 0 &&
 		    sscanf(arg, "%d", &st->a) == 1 && st->a >= 0) {
 			st->kind = ST_SLEEP;
@@ -321,6 +328,16 @@ script_step(struct script *s, struct app *app)
 			break;
 		case ST_DUMP:
 			dump(s, app, st->arg);
+			break;
+		case ST_CLICK:
+			if (app->dirty)
+				draw_frame(app);	/* hits need the layout */
+			app_mouse(app, st->b, st->a, 0);
+			break;
+		case ST_WHEEL:
+			if (app->dirty)
+				draw_frame(app);
+			app_mouse(app, 0, 0, st->a);
 			break;
 		case ST_SLEEP:
 			if (s->sleep_until == 0) {

@@ -11,6 +11,8 @@
  *	resize W H         the terminal becomes W x H
  *	dump NAME          write the screen to DIR/NAME.screen
  *	sleep-ms N         let N ms pass (events still run)
+ *	click X Y          a mouse click at column X, row Y (0-based)
+ *	wheel up|down      the mouse wheel
  * A wait gives up after SCRIPT_WAIT_MS: the dump NAME.screen is written
  * anyway (for the diff) and the exit status is 3.
  */
