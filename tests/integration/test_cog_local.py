@@ -249,6 +249,13 @@ def test_file(tmp):
               "data:text/plain;base64," +
               base64.b64encode(b"hello local cog\n").decode(),
               "file: @file sent as a data: URI", body["input"])
+        # async without cog's --upload-url: the output is a path inside
+        # the server, said so rather than taken for a file of ours
+        rc, out, err = run(["--local", base, "-i", "file=@" + src,
+                            "--async", "--output-dir", out_dir + "-a"])
+        check(rc == 0 and "is a path inside the server" in err and
+              not os.path.exists(out_dir + "-a"),
+              "file async: the server-local path is flagged", (rc, err))
         rc, out, err = run(["--local", base, "-i", "file=@/nonexistent"])
         check(rc == 2 and "nonexistent" in err,
               "file: a missing @file is an error naming it", err)
