@@ -185,8 +185,8 @@ open_prompt(struct app *app, enum prompt_kind k, const char *label,
 {
 	app->overlay = OV_PROMPT;
 	app->prompt_kind = k;
-	snprintf(app->prompt_label, sizeof app->prompt_label, "%s", label);
-	snprintf(app->prompt_hint, sizeof app->prompt_hint, "%s",
+	xsnprintf(app->prompt_label, sizeof app->prompt_label, "%s", label);
+	xsnprintf(app->prompt_hint, sizeof app->prompt_hint, "%s",
 	    hint ? hint : "");
 	prompt_set(&app->prompt, text, false);
 	app->dirty |= DIRTY_STATUS | DIRTY_LIST;
