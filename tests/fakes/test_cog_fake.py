@@ -918,6 +918,27 @@ def test_faults_and_control():
           "2024-05-06T07:08:09.500000+02:00", "created_at normalised",
           b[:200])
     stop(proc)
+    # terminal webhooks are retried on 5xx; WEBHOOK_AUTH_TOKEN is sent
+    os.environ["WEBHOOK_AUTH_TOKEN"] = "whk_fake"
+    try:
+        proc, base = start_cog("--predictor", "tokens", "--setup-seconds",
+                               "0.1", "--speed", "4")
+    finally:
+        del os.environ["WEBHOOK_AUTH_TOKEN"]
+    check(wait_health(base, "READY"), "retries: READY")
+    http_request("POST", SINK + "/_status", b'{"status": 503, "count": 2}')
+    st, _, b = http_request("POST", base + "/predictions", json.dumps(
+        {"id": "retry-1", "webhook": SINK + "/hook/retry-1",
+         "webhook_events_filter": ["completed"],
+         "input": {"count": 1, "delay": 0}}),
+        {"Content-Type": "application/json", "Prefer": "respond-async"})
+    hooks = wait_hooks("retry-1", terminals=3)
+    check(st == 202 and len(hooks) == 3 and
+          all(h["json"]["status"] == "succeeded" for h in hooks),
+          "completed webhook retried after two 503s", len(hooks))
+    check(hooks and hooks[0]["headers"].get("authorization") ==
+          "Bearer whk_fake", "authorization: Bearer $WEBHOOK_AUTH_TOKEN")
+    stop(proc)
 
 
 def test_png():
