@@ -181,8 +181,9 @@ int client_wait(struct client *c, struct pollfd *extra, unsigned n,
 
 /*
  * Drive transfers and timers without blocking and deliver every finished
- * or changed request to fn (which may start or cancel requests). Returns
- * the number of events delivered.
+ * or changed request to fn. fn may start requests and cancel any request,
+ * the one whose event it is included; it must not call client_free() or
+ * client_pump(). Returns the number of events delivered.
  */
 int client_pump(struct client *c, client_event_fn fn, void *arg);
 

@@ -19,7 +19,6 @@
 
 #define REPLICATE_MAX_PAGE_ITEMS	1000u	/* results kept from one page */
 #define REPLICATE_WAIT_MAX		60	/* Prefer: wait=N, 1..60 */
-#define REPLICATE_DATA_URI_MAX		(256u * 1024u)	/* inline file inputs */
 
 struct version {
 	char	*id;
