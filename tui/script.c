@@ -15,7 +15,7 @@
 #include "widgets/kb.h"
 
 enum step_kind { ST_KEY, ST_TYPE, ST_WAIT_IDLE, ST_WAIT_TEXT, ST_RESIZE,
-	ST_DUMP, ST_SLEEP, ST_CLICK, ST_WHEEL };
+	ST_DUMP, ST_SLEEP, ST_CLICK, ST_WHEEL, ST_DUMP_STYLE };
 
 struct step {
 	enum step_kind	 kind;
@@ -136,6 +136,10 @@ script_load(const char *path, const char *dump_dir, char *err, size_t errsz)
 		    strchr(arg, '/') == NULL) {
 			st->kind = ST_DUMP;
 			st->arg = xstrdup(arg);
+		} else if (strcmp(p, "dump-style") == 0 && arg[0] != '\0' &&
+		    strchr(arg, '/') == NULL) {
+			st->kind = ST_DUMP_STYLE;
+			st->arg = xstrdup(arg);
 		} else if (strcmp(p, "click") == 0 &&
 		    sscanf(arg, "%d %d", &st->a, &st->b) == 2) {
 			st->kind = ST_CLICK;
@@ -229,6 +233,77 @@ script_dump(const char *path)
 		fprintf(fp, "%s\n", line);
 	}
 	return fclose(fp) == 0 ? 0 : -1;
+}
+
+/*
+ * The style of every cell: the theme role's letter ('a' + role, from the
+ * colour pair, which is role + 1), else R/B/U/D for reverse, bold,
+ * underline, dim without colour, '.' for plain. A key line maps letters
+ * to role names. Wide characters count once, as in the text dump.
+ */
+int
+script_dump_style(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+	int x, y, r, used[THEME__COUNT] = { 0 };
+	char line[1024];
+
+	if (fp == NULL)
+		return -1;
+	for (y = 0; y < LINES; y++) {
+		size_t o = 0, last = 0;
+
+		for (x = 0; x < COLS && o + 1 < sizeof line; x++) {
+			cchar_t cc;
+			wchar_t wch[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			char c = '.';
+			int w;
+
+			if (mvwin_wch(stdscr, y, x, &cc) == ERR ||
+			    getcchar(&cc, wch, &at, &pair, NULL) == ERR)
+				break;
+			if (pair > 0 && pair <= THEME__COUNT) {
+				c = (char)('a' + pair - 1);
+				used[pair - 1] = 1;
+			} else if (at & A_REVERSE)
+				c = 'R';
+			else if (at & A_BOLD)
+				c = 'B';
+			else if (at & A_UNDERLINE)
+				c = 'U';
+			else if (at & A_DIM)
+				c = 'D';
+			line[o++] = c;
+			if (c != '.')
+				last = o;
+			w = wcwidth(wch[0]);
+			if (w > 1)
+				x += w - 1;
+		}
+		line[last] = '\0';
+		fprintf(fp, "%s\n", line);
+	}
+	fputs("--", fp);
+	for (r = 0; r < THEME__COUNT; r++)
+		if (used[r])
+			fprintf(fp, " %c=%s", 'a' + r,
+			    theme_role_name((enum theme_role)r));
+	fputc('\n', fp);
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+static void
+dump_style(struct script *s, struct app *app, const char *name)
+{
+	char path[2048];
+
+	if (app->dirty)
+		draw_frame(app);
+	snprintf(path, sizeof path, "%s/%s.style", s->dir, name);
+	if (script_dump_style(path) != 0)
+		die("dump %s: %s", path, strerror(errno));
 }
 
 static bool
@@ -328,6 +403,9 @@ script_step(struct script *s, struct app *app)
 			break;
 		case ST_DUMP:
 			dump(s, app, st->arg);
+			break;
+		case ST_DUMP_STYLE:
+			dump_style(s, app, st->arg);
 			break;
 		case ST_CLICK:
 			if (app->dirty)

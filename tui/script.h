@@ -10,6 +10,7 @@
  *	wait text TEXT     until TEXT is on the screen
  *	resize W H         the terminal becomes W x H
  *	dump NAME          write the screen to DIR/NAME.screen
+ *	dump-style NAME    write each cell's theme role to DIR/NAME.style
  *	sleep-ms N         let N ms pass (events still run)
  *	click X Y          a mouse click at column X, row Y (0-based)
  *	wheel up|down      the mouse wheel
@@ -44,5 +45,6 @@ int script_timeout_ms(const struct script *s, const struct app *app,
 /* Write the virtual screen (stdscr) to path, one line per row, trailing
  * blanks cut, wide characters once. 0 or -1. */
 int script_dump(const char *path);
+int script_dump_style(const char *path);
 
 #endif

@@ -18,7 +18,8 @@ the case needs:
 For every size the case runs once in a fresh process (fresh fakes, clean
 environment: LC_ALL=C.UTF-8, TZ=UTC, TERM=xterm-256color, R8PLAY_CLOCK=0)
 and each `dump NAME` is compared with
-tests/screen/expected/<case>/<NAME>.<W>x<H>.screen. What the fakes invent
+tests/screen/expected/<case>/<NAME>.<W>x<H>.screen (`dump-style NAME`: the
+theme role of every cell, <NAME>.<W>x<H>.style). What the fakes invent
 at random (prediction ids, ports, run times) is normalised first.
 GOLDEN_UPDATE=1 (make golden-update) rewrites the expected files.
 """
@@ -140,12 +141,17 @@ def run_case(path, size):
                     ok = fh.read(8) == b"\x89PNG\r\n\x1a\n"
             extra.append((ok, "saved %s" % pattern))
         out = {}
-        for f in sorted(glob.glob(os.path.join(dumps, "*.screen"))):
+        for f in sorted(glob.glob(os.path.join(dumps, "*.screen")) +
+                        glob.glob(os.path.join(dumps, "*.style"))):
             with open(f, encoding="utf-8", errors="replace") as fh:
-                text = normalise(fh.read())
-            for rx in h.get("normalise", []):
-                text = re.sub(rx, "<timing-dependent>", text, flags=re.M)
-            out[os.path.basename(f)[:-7]] = text
+                text = fh.read()
+            if f.endswith(".screen"):
+                text = normalise(text)
+                for rx in h.get("normalise", []):
+                    text = re.sub(rx, "<timing-dependent>", text,
+                                  flags=re.M)
+            base, ext = os.path.splitext(os.path.basename(f))
+            out[(base, ext)] = text
         errs = r.stderr.decode("utf-8", "replace")
         return r.returncode, out, errs, extra
     finally:
@@ -170,8 +176,8 @@ def main():
                   "exit %d: %s" % (rc, errs[-1500:]))
             check(len(dumps) > 0, "%s@%s: dumps written" % (name, size))
             exp_dir = os.path.join(EXPECTED, name)
-            for dump, text in dumps.items():
-                exp = os.path.join(exp_dir, "%s.%s.screen" % (dump, size))
+            for (dump, ext), text in dumps.items():
+                exp = os.path.join(exp_dir, "%s.%s%s" % (dump, size, ext))
                 if UPDATE:
                     os.makedirs(exp_dir, exist_ok=True)
                     with open(exp, "w", encoding="utf-8") as f:
