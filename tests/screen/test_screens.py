@@ -13,6 +13,7 @@ the case needs:
     #                               the Replicate fake must have seen these
     # saved: r8play-outputs/*/out-0.png   files the run must have written
     # normalise: REGEX              (repeatable) masked in this case's dumps
+    # config: theme = mono; local = URL   the config file (';' ends a line)
     # sizes: 80x24 200x60 40x12     (the default)
 
 For every size the case runs once in a fresh process (fresh fakes, clean
@@ -117,6 +118,11 @@ def run_case(path, size):
         dumps = os.path.join(work, "dumps")
         os.makedirs(dumps)
         os.makedirs(env["R8PLAY_CONFIG_DIR"])
+        if "config" in h:
+            cfg = os.path.join(env["R8PLAY_CONFIG_DIR"], "config")
+            with open(cfg, "w") as f:
+                f.write(h["config"].replace(";", "\n") + "\n")
+            os.chmod(cfg, 0o600)
         cmd = [R8PLAY, "--script", path, "--dump-dir", dumps,
                "--size", size] + args
         r = subprocess.run(cmd, env=env, cwd=work, stdin=subprocess.DEVNULL,
