@@ -661,6 +661,20 @@ run_form(struct app *app)
 		    "no form yet: the schema is loading");
 		return;
 	}
+	if (mp->local) {
+		const struct local_target *lt = &app->locals[mp->local_idx];
+
+		if (lt->health == NULL && lt->error[0] != '\0') {
+			app_error(app, "%s", lt->error);
+			return;
+		}
+		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
+		    lt->health->state != COG_HEALTH_BUSY) {
+			app_error(app, "the Cog server is %s: it cannot run "
+			    "predictions", cog_health_name(lt->health->state));
+			return;
+		}
+	}
 	if (!mp->local) {
 		size_t n = upload_start_needed(app);
 
