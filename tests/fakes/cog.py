@@ -34,6 +34,7 @@ import linecache
 import math
 import mimetypes
 import os
+import queue
 import random
 import re
 import shutil
@@ -1113,10 +1114,13 @@ class Prediction:
 class WebhookSender:
     """cog's webhook caller: filtered, then throttled (a non-terminal event
     goes out only when >= interval passed since the previous send
-    finished), terminal ones retried on 429/5xx. `start` is posted before
-    the predictor runs; as in the recordings, the first event the predictor
-    emits before it first sleeps still gets through (in cog it races the
-    start POST), later ones wait for the interval."""
+    finished), terminal ones retried on 429/5xx. A per-prediction thread
+    posts them in order, so a slow receiver never slows the model (as in
+    cog, whose model runs in another process); `start` and terminal events
+    are waited for. `start` is posted before the predictor runs; as in the
+    recordings, the first event the predictor emits before it first sleeps
+    still gets through (in cog it races the start POST), later ones wait
+    for the interval."""
 
     def __init__(self, server, url, events, traceparent):
         self.srv, self.url, self.events = server, url, set(events)
@@ -1125,7 +1129,11 @@ class WebhookSender:
         self.start_done = None
         self.in_prefix = True
         self.trace = traceparent
-        self.lock = threading.Lock()
+        self.q = queue.Queue()
+        self.start_ev = threading.Event()   # the start POST returned
+        if "start" not in self.events or server.throttle_raw < 0.1:
+            self.start_ev.set()
+        threading.Thread(target=self.loop, daemon=True).start()
 
     def headers(self, body):
         h = [("user-agent", "cog-worker/%s %s" % (self.srv.cog_version,
@@ -1155,27 +1163,60 @@ class WebhookSender:
                 if not terminal:
                     return
 
+    def loop(self):
+        while True:
+            item = self.q.get()
+            kind = item[0]
+            if kind == "stop":
+                return
+            if kind == "prefix":
+                if self.in_prefix:
+                    self.in_prefix = False
+                    if self.last is None and self.start_done is not None:
+                        self.last = self.start_done
+                continue
+            _, event, body, terminal, done = item
+            try:
+                self.deliver(event, body, terminal)
+            finally:
+                if done is not None:
+                    done.set()
+
+    def throttled(self, event, terminal):
+        return not terminal and event != "start" and self.last is not None \
+            and time.monotonic() - self.last < self.interval
+
+    def deliver(self, event, body, terminal):
+        if self.throttled(event, terminal):
+            return
+        self.post(body, terminal)
+        if event == "start":
+            self.start_done = time.monotonic()
+            self.start_ev.set()
+        else:
+            self.last = time.monotonic()
+
     def send(self, event, pred, terminal=False):
+        """Queue one event; terminal ones: wait until sent."""
         if event not in self.events:
             return
         if event == "start" and self.srv.throttle_raw < 0.1:
             return
-        with self.lock:
-            if not terminal and event != "start" and self.last is not None \
-                    and time.monotonic() - self.last < self.interval:
-                return
-            self.post(pred.payload(), terminal)
-            if event == "start":
-                self.start_done = time.monotonic()
-            else:
-                self.last = time.monotonic()
+        wait = terminal
+        if not wait and event != "start" and not self.in_prefix and \
+                self.throttled(event, False):
+            return    # would be dropped anyway: spare the snapshot
+        done = threading.Event() if wait else None
+        # the payload is the state right after this event, as in cog
+        self.q.put(("event", event, pred.payload(), terminal, done))
+        if done is not None:
+            done.wait()
 
     def end_prefix(self):
-        with self.lock:
-            if self.in_prefix:
-                self.in_prefix = False
-                if self.last is None and self.start_done is not None:
-                    self.last = self.start_done
+        self.q.put(("prefix",))
+
+    def close(self):
+        self.q.put(("stop",))
 
 
 class Ctx:
@@ -1395,6 +1436,10 @@ class CogServer(http.server.ThreadingHTTPServer):
                              daemon=True)
         t.start()
         if is_async:
+            # cog posts `start` from the request thread: the 202 waits for
+            # it (the model runs meanwhile)
+            if sender is not None:
+                sender.start_ev.wait(30.0)
             pred.prefix_ev.wait(5.0)
             return 202, pred.snapshot or pred.response()
         pred.done_ev.wait()
@@ -1511,6 +1556,8 @@ class CogServer(http.server.ThreadingHTTPServer):
                     time.monotonic() - pred.t0, 6)
             if sender is not None:
                 sender.send("completed", pred, terminal=True)
+        if sender is not None:
+            sender.close()
         with self.lock:
             if pred in self.running:
                 self.running.remove(pred)

@@ -939,6 +939,23 @@ def test_faults_and_control():
     check(hooks and hooks[0]["headers"].get("authorization") ==
           "Bearer whk_fake", "authorization: Bearer $WEBHOOK_AUTH_TOKEN")
     stop(proc)
+    # a slow webhook receiver does not slow the model down
+    proc, base = start_cog("--predictor", "tokens", "--setup-seconds", "0.1")
+    check(wait_health(base, "READY"), "slow receiver: READY")
+    http_request("POST", SINK + "/_status", b'{"delay": 0.4, "count": 20}')
+    t0 = time.monotonic()
+    st, _, b = http_request("POST", base + "/predictions", json.dumps(
+        {"id": "slow-1", "webhook": SINK + "/hook/slow-1",
+         "input": {"count": 6, "delay": 0.1}}),
+        {"Content-Type": "application/json"})
+    took = time.monotonic() - t0
+    body = json.loads(b)
+    check(st == 200 and body["output"] == ["item-%d" % i for i in range(6)]
+          and body["metrics"]["predict_time"] < 1.6 and took < 3.0,
+          "slow receiver: the model is not slowed by webhook POSTs",
+          (took, body.get("metrics")))
+    http_request("POST", SINK + "/_status", b'{"status": 200}')
+    stop(proc)
 
 
 def test_png():

@@ -5,7 +5,7 @@ dt_from_first, method, path, headers, body_len, and json or body_b64).
 Python 3 standard library only, 127.0.0.1 only.
 
     python3 tests/fakes/webhook_sink.py [--port 0] [--out FILE.jsonl]
-        [--files DIR] [--status N] [--quiet] [--no-stdin-watch]
+        [--files DIR] [--status N] [--delay S] [--quiet] [--no-stdin-watch]
 
 Prints its base URL as the first stdout line; exits on SIGTERM/SIGINT or
 EOF on stdin (when stdin is a pipe).
@@ -13,8 +13,9 @@ EOF on stdin (when stdin is a pipe).
     GET  /_requests         every recorded request, as a JSON list
     GET  /_requests?path=RX only those whose path matches the regex RX
     POST /_reset            forget them
-    POST /_status           {"status": N, "count": K}: answer the next K
-                            recorded requests with N (default: forever)
+    POST /_status           {"status": N, "count": K, "delay": S}: answer
+                            the next K recorded requests with N (default:
+                            forever), each after S seconds
     GET  /files/NAME        serve NAME from --files DIR (input downloads)
     GET  /uploads/NAME      what was PUT to any path ending in /NAME
     anything else           recorded; answered 200 {} (a PUT also gets
@@ -50,6 +51,7 @@ class Sink(http.server.ThreadingHTTPServer):
         self.first = None
         self.status = args.status
         self.status_count = -1
+        self.delay = args.delay
         self.out = open(args.out, "a", encoding="utf-8") if args.out else None
 
 
@@ -106,6 +108,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with srv.lock:
                 srv.status = int(spec.get("status", 200))
                 srv.status_count = int(spec.get("count", -1))
+                srv.delay = float(spec.get("delay", 0))
             return self.reply(200, "{}")
         if self.command in ("GET", "HEAD") and u.path.startswith("/files/"):
             name = os.path.basename(urllib.parse.unquote(u.path))
@@ -139,14 +142,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.command == "PUT" and name:
                 srv.uploads[name] = (self.headers.get(
                     "Content-Type", "application/octet-stream"), data)
-            status = srv.status
+            status, delay = srv.status, srv.delay
             if srv.status_count > 0:
                 srv.status_count -= 1
                 if srv.status_count == 0:
-                    srv.status, srv.status_count = 200, -1
+                    srv.status, srv.status_count, srv.delay = 200, -1, 0.0
             if srv.out:
                 srv.out.write(json.dumps(rec) + "\n")
                 srv.out.flush()
+        if delay > 0:
+            time.sleep(delay)
         hdr = []
         if self.command == "PUT" and name and status < 300:
             host = "http://%s:%d" % srv.server_address[:2]
@@ -164,6 +169,8 @@ def main():
     ap.add_argument("--files", help="serve this directory at /files/")
     ap.add_argument("--status", type=int, default=200,
                     help="HTTP status for recorded requests")
+    ap.add_argument("--delay", type=float, default=0.0,
+                    help="seconds before answering a recorded request")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--no-stdin-watch", action="store_true")
     args = ap.parse_args()
