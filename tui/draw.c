@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/kitty.h"
 #include "tui/app.h"
 #include "tui/term.h"
 #include "widgets/kb.h"
@@ -376,9 +377,17 @@ clear_shown(struct app *app)
 {
 	if (!app->shown.on)
 		return;
-	/* make ncurses rewrite the cells the image covered */
-	if (!app->script_mode)
+	/* make ncurses rewrite the cells the image covered; kitty keeps
+	 * images apart from the text, so delete it by id as well */
+	if (!app->script_mode) {
 		wredrawln(stdscr, app->shown.row, app->shown.rows);
+		if (app->det.mode == RENDER_MODE_KITTY) {
+			char del[64];
+			size_t n = kitty_delete(1, del, sizeof del);
+
+			term_write(del, n);
+		}
+	}
 	app->shown.on = false;
 }
 
@@ -417,6 +426,7 @@ emit_image(struct app *app)
 	ro.colors = app->det.color_registers > 0 &&
 	    app->det.color_registers < 256 ? app->det.color_registers : 256;
 	ro.passthrough = app->det.passthrough;
+	ro.kitty_id = 1;
 	ro.depth = app->det.depth;
 	b = render_cache_get(app->rcache, s->img, &ro, err, sizeof err);
 	if (b == NULL) {
