@@ -131,9 +131,9 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			return -1;
 		}
 		net_open_model(app, owner, name);
-	} else if (app->nlocals > 0 && o->open_model == NULL &&
-	    app->ex.snapshot) {
-		/* r8play --local URL: straight to that server's playground */
+	} else if (app->nlocals > 0) {
+		/* r8play --local URL: straight to that server's playground
+		 * (Esc shows the explorer, the server listed first) */
 		net_open_local(app, 0);
 	}
 	return 0;
