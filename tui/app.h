@@ -115,6 +115,7 @@ struct cost_state {
 	char		 error[APP_MSG_MAX];
 	size_t		 sel;		/* row: tier / calculator input */
 	double		 seconds;	/* predict seconds per run */
+	char		 seconds_src[64];	/* where they come from */
 	double		 runs;		/* batch runs */
 	double		 rph;		/* deployment: requests per hour */
 	unsigned	 min_instances;

@@ -655,9 +655,15 @@ draw_cost(struct app *app, int y, int h)
 
 		switch (i) {
 		case 0:
-			if (cs->seconds > 0)
-				cost_fmt_seconds(cs->seconds, a, sizeof a);
-			else
+			if (cs->seconds > 0) {
+				char f[COST_FMT_MAX];
+
+				xsnprintf(a, sizeof a, "%s%s%s%s",
+				    cost_fmt_seconds(cs->seconds, f, sizeof f),
+				    cs->seconds_src[0] ? " (" : "",
+				    cs->seconds_src, cs->seconds_src[0] ? ")" :
+				    "");
+			} else
 				snprintf(a, sizeof a, "unknown (Enter sets it)");
 			break;
 		case 1:

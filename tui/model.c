@@ -62,8 +62,11 @@ cost_defaults(struct app *app)
 		cs->loaded = true;
 	}
 	if (cs->seconds <= 0 && m != NULL && m->default_example != NULL &&
-	    m->default_example->metrics.predict_time > 0)
+	    m->default_example->metrics.predict_time > 0) {
 		cs->seconds = m->default_example->metrics.predict_time;
+		xsnprintf(cs->seconds_src, sizeof cs->seconds_src, "%s",
+		    cost_seconds_label(COST_SECONDS_EXAMPLE));
+	}
 	if (cs->runs <= 0)
 		cs->runs = 100;
 	if (cs->rph <= 0)
@@ -527,6 +530,8 @@ cost_step(struct app *app, int dir)
 	case 0:
 		cs->seconds = cs->seconds <= 0 ? 1 : cs->seconds *
 		    (dir > 0 ? 1.25 : 0.8);
+		xsnprintf(cs->seconds_src, sizeof cs->seconds_src, "%s",
+		    cost_seconds_label(COST_SECONDS_TYPED));
 		cs->seconds = round(cs->seconds * 100) / 100;
 		if (cs->seconds < 0.01)
 			cs->seconds = 0.01;
@@ -603,6 +608,8 @@ cost_prompt_done(struct app *app)
 			return;
 		}
 		cs->seconds = v;
+		xsnprintf(cs->seconds_src, sizeof cs->seconds_src, "%s",
+		    cost_seconds_label(COST_SECONDS_TYPED));
 		break;
 	case 1:
 		if (v < 1 || v > 1e12) {

@@ -189,6 +189,32 @@ runs_finish(struct app *app, struct run *r)
 		    r->img_error, sizeof r->img_error);
 		free(data);
 	}
+	/* the cost tab's seconds: the median of this model's own runs */
+	if (r->have_pred && r->pred.status == PREDICTION_SUCCEEDED &&
+	    app->mp.active && app->mp.local == r->local &&
+	    strcmp(app->mp.owner, r->owner) == 0 &&
+	    strcmp(app->mp.name, r->name) == 0) {
+		double t[APP_MAX_RUNS], med;
+		size_t n = 0, k;
+		char e[64];
+
+		for (k = 0; k < app->nruns; k++) {
+			const struct run *o = &app->runs[k];
+
+			if ((o->done || o == r) && o->have_pred &&
+			    o->pred.status == PREDICTION_SUCCEEDED &&
+			    o->pred.metrics.predict_time > 0 &&
+			    strcmp(o->owner, r->owner) == 0 &&
+			    strcmp(o->name, r->name) == 0)
+				t[n++] = o->pred.metrics.predict_time;
+		}
+		if (n > 0 && cost_median(t, n, &med, e, sizeof e) == 0) {
+			app->mp.cost.seconds = med;
+			xsnprintf(app->mp.cost.seconds_src,
+			    sizeof app->mp.cost.seconds_src, "median of your "
+			    "%zu run%s", n, n == 1 ? "" : "s");
+		}
+	}
 	/* what this run cost, on the tier chosen in the cost tab */
 	if (r->have_pred && r->pred.metrics.predict_time > 0 &&
 	    app->mp.cost.loaded && app->mp.cost.table.n > 0) {
