@@ -333,7 +333,7 @@ class FieldInfo:
     def __init__(self, kw):
         self.kw = kw
 
-    def __repr__(self):
+    def parts(self):
         parts = []
         for k in self.SLOTS:
             if self.kw.get(k) is not None:
@@ -342,9 +342,13 @@ class FieldInfo:
         if self.kw.get("deprecated") is not None:
             extra["deprecated"] = self.kw["deprecated"]
         parts.append("extra=%r" % (extra,))
-        return "FieldInfo(%s)" % ", ".join(parts)
+        return parts
 
-    __str__ = __repr__
+    def __repr__(self):
+        return "FieldInfo(%s)" % ", ".join(self.parts())
+
+    def __str__(self):      # pydantic's Representation.__str__
+        return " ".join(self.parts())
 
 
 WORDS = ("the quick brown fox jumps over a lazy dog while seven tiny robots "
