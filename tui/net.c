@@ -329,6 +329,12 @@ on_explorer(struct app *app, struct client_event *ev)
 		snprintf(ex->error, sizeof ex->error, "%s", ev->err ? ev->err :
 		    client_strerror(ev->rc));
 		app_error(app, "%s", ex->error);
+		/* the rows shown are still the catalogue's: say so */
+		if (ev->req == CLIENT_REQ_SEARCH && ex->n > 0) {
+			ex->mode = EXM_ALL;
+			ex->error[0] = '\0';
+		}
+		app->dirty |= DIRTY_ALL;
 		return;
 	}
 	ex->error[0] = '\0';

@@ -14,6 +14,7 @@ the case needs:
     # saved: r8play-outputs/*/out-0.png   files the run must have written
     # normalise: REGEX              (repeatable) masked in this case's dumps
     # config: theme = mono; local = URL   the config file (';' ends a line)
+    # faults: [{"path": "^/v1/models$", "kind": "truncate"}]   queued first
     # sizes: 80x24 200x60 40x12     (the default)
 
 For every size the case runs once in a fresh process (fresh fakes, clean
@@ -25,6 +26,7 @@ at random (prediction ids, ports, run times) is normalised first.
 GOLDEN_UPDATE=1 (make golden-update) rewrites the expected files.
 """
 import difflib
+import json
 import glob
 import os
 import re
@@ -92,6 +94,8 @@ def run_case(path, size):
             p, base = fakes.start_replicate("--quiet", "--speed", "8")
             procs.append(p)
             subst["replicate"] = base
+            if "faults" in h:
+                fakes.set_faults(base, json.loads(h["faults"]))
         if "cog" in want:
             extra = h.get("cog-args", "").split()
             p, base = fakes.start_fake("cog.py", "--quiet",
