@@ -30,10 +30,23 @@ TEST_BIN += $(if $(wildcard tests/pty/pty_harness.c),$(PTY_HARNESS))
 golden-update: $(O)/$(PROG)
 	$(Q)GOLDEN_UPDATE=1 O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/screen/test_screens.py
 
-screenshots: $(O)/$(PROG)
+# Only `make screenshots` needs these (a real xterm under Xvfb).
+SCREENSHOT_PKGS := xterm xvfb xdotool imagemagick x11-utils fonts-dejavu-core
+screenshot-deps:
+	$(Q)missing=$$(for p in $(SCREENSHOT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "screenshot-deps: installing" $$missing; \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing) >/dev/null || exit 1; \
+	  else \
+	    echo "screenshot-deps: missing packages; run: sudo apt-get install -y" $$missing; exit 1; \
+	  fi; \
+	fi
+
+screenshots: screenshot-deps $(O)/$(PROG)
 	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/screen/screenshots.py
 
 bench-tui: $(O)/$(PROG)
 	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) python3 tests/bench/bench_tui.py
 
-.PHONY: golden-update bench-tui
+.PHONY: golden-update bench-tui screenshot-deps
