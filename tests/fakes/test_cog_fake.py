@@ -916,6 +916,9 @@ def test_faults_and_control():
     st, _, b = http_request("GET", base + "/predictions/x")
     check(st == 405 and json.loads(b) == {"detail": "Method Not Allowed"},
           "GET /predictions/{id}: 405 (there is no GET)", (st, b))
+    st, h, b = http_request("HEAD", base + "/health-check")
+    check(st == 405 and h.get("allow") == "GET",
+          "HEAD /health-check: 405, allow GET (FastAPI adds no HEAD)", st)
     st, _, b = http_request("GET", base + "/nope")
     check(st == 404 and json.loads(b) == {"detail": "Not Found"},
           "unknown path: 404 Not Found")
