@@ -18,6 +18,7 @@
 #include "client/prediction.h"
 #include "client/replicate.h"
 #include "tests/unit/fake.h"
+#include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/replicate/"
 #define TOKEN "r8_fake_0123456789abcdef"
@@ -31,25 +32,6 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *b;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (fread(b, 1, (size_t)n, fp) != (size_t)n)
-		n = 0;
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
-}
 
 static int
 cmp_d(const void *a, const void *b)
@@ -143,7 +125,7 @@ bench_dir(const char *root, const char *sub, int runs)
 
 		snprintf(path, sizeof path, "%s/" FIX "%s/%s", root, sub,
 		    names[i]);
-		b = slurp(path, &len);
+		b = t_slurp(path, &len);
 		if (b == NULL)
 			continue;
 		/* model list items parse as models */

@@ -19,6 +19,7 @@
 #include "client/form.h"
 #include "client/schema.h"
 #include "client/share.h"
+#include "tests/unit/tfile.h"
 
 static double
 now_us(void)
@@ -29,29 +30,6 @@ now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static char *
-load(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
 
 struct cost {
 	double	parse_us, build_us;
@@ -141,7 +119,7 @@ main(int argc, char **argv)
 		for (i = 0; i < g.gl_pathc; i++) {
 			struct cost c = { 0, 0, 0, 0, 0 };
 			size_t len;
-			char *doc = load(g.gl_pathv[i], &len);
+			char *doc = t_slurp(g.gl_pathv[i], &len);
 			const char *name = g.gl_pathv[i] + strlen(dir) + 1;
 
 			if (doc == NULL || time_doc(doc, len, &c) != 0) {
@@ -166,7 +144,7 @@ main(int argc, char **argv)
 		cJSON *root, *m;
 
 		snprintf(pat, sizeof pat, "%s/%s", dir, pages[p][0]);
-		doc = load(pat, &len);
+		doc = t_slurp(pat, &len);
 		root = doc ? cJSON_Parse(doc) : NULL;
 		free(doc);
 		cJSON_ArrayForEach(m, cJSON_GetObjectItem(root, pages[p][1])) {

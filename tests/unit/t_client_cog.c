@@ -17,30 +17,10 @@
 #include "client/prediction.h"
 #include "client/schema.h"
 #include "tests/unit/t.h"
+#include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/cog/"
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
-		n = 0;
-	buf[n] = '\0';
-	fclose(fp);
-	if (len != NULL)
-		*len = (size_t)n;
-	return buf;
-}
 
 /* Decode base64 (test's own, so it checks the encoder independently). */
 static size_t
@@ -75,7 +55,7 @@ health_of(const char *name, long status, struct cog_health *h)
 	enum client_rc rc;
 
 	snprintf(path, sizeof path, FIX "%s.body", name);
-	body = slurp(path, &len);
+	body = t_slurp(path, &len);
 	if (!T_OK(body != NULL))
 		return COG_HEALTH__COUNT;
 	rc = cog_health_parse(status, body, len, h, err, sizeof err);
@@ -168,7 +148,7 @@ problem_of(const char *name, long status, char *err, size_t errsz)
 	enum client_rc rc;
 
 	snprintf(path, sizeof path, FIX "%s.body", name);
-	body = slurp(path, &len);
+	body = t_slurp(path, &len);
 	T_OK(body != NULL);
 	rc = cog_problem("cog prediction p1", status, body, len, err, errsz);
 	free(body);
@@ -227,7 +207,7 @@ test_problems(void)
 	T_STREQ(err, "x: HTTP 418");
 
 	/* one line per field, for the command line */
-	body = fbody = slurp(FIX "schema-zoo/20-422.body", &len);
+	body = fbody = t_slurp(FIX "schema-zoo/20-422.body", &len);
 	n = cog_validation_lines(body, len, buf, sizeof buf, lines, 16);
 	T_OK(n >= 3);
 	T_STREQ(lines[0], "mode: unexpected value; permitted: 'fast', "
@@ -237,7 +217,7 @@ test_problems(void)
 	T_OK(strncmp(lines[2], "name: string does not match regex", 33) == 0);
 	T_EQ(cog_validation_lines(body, len, buf, sizeof buf, lines, 1), 1);
 	free(fbody);
-	body = fbody = slurp(FIX "image/23-422-type.body", &len);
+	body = fbody = t_slurp(FIX "image/23-422-type.body", &len);
 	n = cog_validation_lines(body, len, buf, sizeof buf, lines, 16);
 	T_EQ(n, 2);
 	T_STREQ(lines[0], "width: value is not a valid integer");
@@ -261,7 +241,7 @@ merge_file(const char *name, struct prediction *cur, int *accepted)
 	int n = 0;
 
 	snprintf(path, sizeof path, FIX "webhooks/%s.jsonl", name);
-	text = slurp(path, NULL);
+	text = t_slurp(path, NULL);
 	if (!T_OK(text != NULL))
 		return 0;
 	*accepted = 0;
@@ -368,7 +348,7 @@ test_merge(void)
 
 		cur.status = PREDICTION_STARTING;
 		merge_file("tokens-1", &cur, &acc);
-		doc = slurp(FIX "tokens/01-openapi.body", &len);
+		doc = t_slurp(FIX "tokens/01-openapi.body", &len);
 		T_EQ(schema_parse(doc, len, &s, err, sizeof err), 0);
 		free(doc);
 		T_OK(s.output.iterator && !s.output.concatenate);
@@ -380,7 +360,7 @@ test_merge(void)
 
 		cur.status = PREDICTION_STARTING;
 		merge_file("text-stream-1", &cur, &acc);
-		doc = slurp(FIX "text/01-openapi.body", &len);
+		doc = t_slurp(FIX "text/01-openapi.body", &len);
 		T_EQ(schema_parse(doc, len, &s, err, sizeof err), 0);
 		free(doc);
 		T_OK(s.output.concatenate);
@@ -406,7 +386,7 @@ test_sync_bodies(void)
 	size_t len;
 
 	/* HTTP 200 with status failed: the error and traceback are kept */
-	body = slurp(FIX "predict-error/10-sync-error.body", &len);
+	body = t_slurp(FIX "predict-error/10-sync-error.body", &len);
 	T_EQ(prediction_parse(body, len, &p, err, sizeof err), CLIENT_OK);
 	T_EQ(p.status, PREDICTION_FAILED);
 	T_OK(p.error != NULL);
@@ -414,7 +394,7 @@ test_sync_bodies(void)
 	prediction_done(&p);
 	free(body);
 	/* a lone string output */
-	body = slurp(FIX "predict-error/11-sync-ok.body", &len);
+	body = t_slurp(FIX "predict-error/11-sync-ok.body", &len);
 	T_EQ(prediction_parse(body, len, &p, err, sizeof err), CLIENT_OK);
 	text = cog_output_text(&p, NULL);
 	T_STREQ(text, "FINE");
@@ -422,14 +402,14 @@ test_sync_bodies(void)
 	prediction_done(&p);
 	free(body);
 	/* canceled sync */
-	body = slurp(FIX "image/53-sync-for-cancel-bg.body", &len);
+	body = t_slurp(FIX "image/53-sync-for-cancel-bg.body", &len);
 	T_EQ(prediction_parse(body, len, &p, err, sizeof err), CLIENT_OK);
 	T_EQ(p.status, PREDICTION_CANCELED);
 	T_OK(p.output_json == NULL);
 	prediction_done(&p);
 	free(body);
 	/* List[Path] as data URIs: decoded bytes are what was sent */
-	body = slurp(FIX "image/10-sync-basic.body", &len);
+	body = t_slurp(FIX "image/10-sync-basic.body", &len);
 	T_EQ(prediction_parse(body, len, &p, err, sizeof err), CLIENT_OK);
 	T_EQ(p.n_outputs, 2);
 	T_EQ(p.outputs[0].kind, PREDICTION_OUTPUT_DATA);

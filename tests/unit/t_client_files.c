@@ -12,6 +12,7 @@
 #include "client/config.h"
 #include "client/outputs.h"
 #include "tests/unit/t.h"
+#include "tests/unit/tfile.h"
 
 static char *
 name_of(const char *value, const char *key)
@@ -104,25 +105,6 @@ test_data_uri(void)
 	    sizeof err), CLIENT_EPARSE);
 }
 
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *b;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (fread(b, 1, (size_t)n, fp) != (size_t)n)
-		n = -1;
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
-}
 
 static int
 count_entries(const char *dir, const char *prefix)
@@ -159,11 +141,11 @@ test_write(void)
 	T_OK(p1 != NULL && strstr(p1, "/sub/dir/output.png") != NULL);
 	T_OK(p2 != NULL && strstr(p2, "/sub/dir/output-1.png") != NULL);
 	T_OK(p3 != NULL && strstr(p3, "/sub/dir/README") != NULL);
-	got = read_all(p1, &len);
+	got = t_slurp(p1, &len);
 	T_EQ(len, sizeof bytes);
 	T_OK(got != NULL && memcmp(got, bytes, sizeof bytes) == 0);
 	free(got);
-	got = read_all(p2, &len);
+	got = t_slurp(p2, &len);
 	T_OK(got != NULL && len == 1 && got[0] == 'x');
 	free(got);
 	T_EQ(count_entries(dir, "."), 2);	/* "." and "..": no temp left */

@@ -12,41 +12,19 @@
 
 #include "client/form.h"
 #include "client/schema.h"
+#include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/"
 
 static char tmpdir[256];
 
-static char *
-load(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
 
 static int
 schema_file(const char *path, struct schema *s)
 {
 	char err[256];
 	size_t len = 0;
-	char *buf = load(path, &len);
+	char *buf = t_slurp(path, &len);
 	int rc = buf ? schema_parse(buf, len, s, err, sizeof err) : -1;
 
 	if (rc != 0)
@@ -478,7 +456,7 @@ test_examples(void)
 	schema_done(&s);
 
 	/* a whole model object; unknown keys reported, secrets skipped */
-	buf = load(FIX "replicate/models/model.list-item.lucataco__musubi-"
+	buf = t_slurp(FIX "replicate/models/model.list-item.lucataco__musubi-"
 	    "tuner.2025-01-15.json", &len);
 	if (buf == NULL || schema_parse(buf, len, &s, err, sizeof err) != 0) {
 		T_OK(0);

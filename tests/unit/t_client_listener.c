@@ -22,6 +22,7 @@
 #include "client/listener.h"
 #include "client/prediction.h"
 #include "tests/unit/t.h"
+#include "tests/unit/tfile.h"
 
 #define MAX_GOT 64
 
@@ -191,25 +192,6 @@ post(struct listener *l, const char *path, const char *body)
 	return code;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
-		n = 0;
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
 
 /*
  * Replay one recorded webhook file to /webhook/<name>, each line's JSON
@@ -223,7 +205,7 @@ replay(struct listener *l, const char *name)
 
 	snprintf(path, sizeof path, "tests/fixtures/cog/webhooks/%s.jsonl",
 	    name);
-	text = slurp(path);
+	text = t_slurp(path, NULL);
 	if (!T_OK(text != NULL))
 		return 0;
 	for (line = strtok_r(text, "\n", &save); line != NULL;

@@ -22,6 +22,7 @@
 #include "client/replicate.h"
 #include "tests/unit/fake.h"
 #include "tests/unit/t.h"
+#include "tests/unit/tfile.h"
 
 #define TOKEN	"r8_fake_0123456789abcdef"
 
@@ -254,28 +255,6 @@ sent_auth(struct client *c, const char *prefix)
 	return seen;
 }
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[512];
-	const char *root = getenv("ROOT");
-	FILE *fp;
-	char *b;
-	long n;
-
-	snprintf(path, sizeof path, "%s/%s", root ? root : ".", rel);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (fread(b, 1, (size_t)n, fp) != (size_t)n)
-		n = 0;
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
-}
 
 /* ---- tests */
 
@@ -686,25 +665,10 @@ test_stall(struct client *c)
 static bool
 same_file(const char *path, const char *fixture)
 {
-	size_t a, b;
-	char *x = slurp(fixture, &b), *y;
-	FILE *fp = fopen(path, "rb");
-	long n;
-	bool same;
+	size_t a = 0, b = 0;
+	char *x = t_slurp(fixture, &b), *y = t_slurp(path, &a);
+	bool same = x != NULL && y != NULL && a == b && memcmp(x, y, a) == 0;
 
-	if (fp == NULL || x == NULL) {
-		if (fp)
-			fclose(fp);
-		free(x);
-		return false;
-	}
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	y = malloc((size_t)n + 1);
-	a = fread(y, 1, (size_t)n, fp);
-	fclose(fp);
-	same = a == b && memcmp(x, y, a) == 0;
 	free(x);
 	free(y);
 	return same;

@@ -15,45 +15,17 @@
 #include "client/prediction.h"
 #include "client/replicate.h"
 #include "tests/unit/t.h"
+#include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/replicate/"
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	const char *root = getenv("ROOT");
-	FILE *fp;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof path, "%s/%s", root ? root : ".", rel);
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		printf("FAIL cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
 
 static int
 parse_pred(const char *rel, struct prediction *p)
 {
 	char err[256];
 	size_t len;
-	char *b = slurp(rel, &len);
+	char *b = t_slurp(rel, &len);
 	enum client_rc rc;
 
 	if (b == NULL)
@@ -244,7 +216,7 @@ parse_model(const char *rel, struct model *m)
 {
 	char err[256];
 	size_t len;
-	char *b = slurp(rel, &len);
+	char *b = t_slurp(rel, &len);
 	enum client_rc rc;
 
 	if (b == NULL)
@@ -354,7 +326,7 @@ test_pages(void)
 	char *b;
 	bool all_schemas = true;
 
-	b = slurp(FIX "responses/models.list.page1.2023-11-16.json", &len);
+	b = t_slurp(FIX "responses/models.list.page1.2023-11-16.json", &len);
 	T_EQ(replicate_model_page_parse(b, len, &mp, err, sizeof err),
 	    CLIENT_OK);
 	T_EQ(mp.n, 25);
@@ -368,7 +340,7 @@ test_pages(void)
 	replicate_model_page_done(&mp);
 	free(b);
 
-	b = slurp(FIX "responses/models.search.QUERY-llama.2024-07-19.json",
+	b = t_slurp(FIX "responses/models.search.QUERY-llama.2024-07-19.json",
 	    &len);
 	T_EQ(replicate_model_page_parse(b, len, &mp, err, sizeof err),
 	    CLIENT_OK);
@@ -377,7 +349,7 @@ test_pages(void)
 	replicate_model_page_done(&mp);
 	free(b);
 
-	b = slurp(FIX "responses/collections.list.2023-11-16.json", &len);
+	b = t_slurp(FIX "responses/collections.list.2023-11-16.json", &len);
 	T_EQ(replicate_collection_page_parse(b, len, &cp, err, sizeof err),
 	    CLIENT_OK);
 	T_EQ(cp.n, 19);
@@ -386,7 +358,7 @@ test_pages(void)
 	replicate_collection_page_done(&cp);
 	free(b);
 
-	b = slurp(FIX "responses/collections.get.text-to-image.2023-11-16.json",
+	b = t_slurp(FIX "responses/collections.get.text-to-image.2023-11-16.json",
 	    &len);
 	T_EQ(replicate_collection_parse(b, len, &col, err, sizeof err),
 	    CLIENT_OK);
@@ -395,26 +367,26 @@ test_pages(void)
 	replicate_collection_done(&col);
 	free(b);
 
-	b = slurp(FIX "responses/version.get.stability-ai__sdxl__39ed52f2."
+	b = t_slurp(FIX "responses/version.get.stability-ai__sdxl__39ed52f2."
 	    "2023-08-28.json", &len);
 	T_EQ(replicate_version_parse(b, len, &v, err, sizeof err), CLIENT_OK);
 	T_OK(strncmp(v.id, "39ed52f2", 8) == 0);
 	T_OK(v.openapi_schema != NULL && v.openapi_schema[0] == '{');
 	replicate_version_done(&v);
 	free(b);
-	b = slurp(FIX "responses/version.get.stability-ai__sdxl__7762fd07."
+	b = t_slurp(FIX "responses/version.get.stability-ai__sdxl__7762fd07."
 	    "2024-10-04.json", &len);
 	T_EQ(replicate_version_parse(b, len, &v, err, sizeof err), CLIENT_OK);
 	T_OK(v.cog_version != NULL);
 	replicate_version_done(&v);
 	free(b);
-	b = slurp(FIX "responses/version.get.meta__llama-2-70b-chat__02e509c7."
+	b = t_slurp(FIX "responses/version.get.meta__llama-2-70b-chat__02e509c7."
 	    "2023-10-29.json", &len);
 	T_EQ(replicate_version_parse(b, len, &v, err, sizeof err), CLIENT_OK);
 	replicate_version_done(&v);
 	free(b);
 
-	b = slurp(FIX "responses/hardware.list.2023-11-02.json", &len);
+	b = t_slurp(FIX "responses/hardware.list.2023-11-02.json", &len);
 	T_EQ(replicate_hardware_parse(b, len, &hw, err, sizeof err), CLIENT_OK);
 	T_EQ(hw.n, 4);
 	T_STREQ(hw.items[0].sku, "cpu");
@@ -422,20 +394,20 @@ test_pages(void)
 	replicate_hardware_done(&hw);
 	free(b);
 
-	b = slurp(FIX "responses/file.create.2024-08-22.json", &len);
+	b = t_slurp(FIX "responses/file.create.2024-08-22.json", &len);
 	T_EQ(replicate_file_parse(b, len, &f, err, sizeof err), CLIENT_OK);
 	T_STREQ(f.name, "test_fileo20o3wth.txt");
 	T_EQ(f.size, 0);
 	T_OK(f.url_get != NULL);
 	replicate_file_done(&f);
 	free(b);
-	b = slurp(FIX "responses/file.get.2024-08-22.json", &len);
+	b = t_slurp(FIX "responses/file.get.2024-08-22.json", &len);
 	T_EQ(replicate_file_parse(b, len, &f, err, sizeof err), CLIENT_OK);
 	replicate_file_done(&f);
 	free(b);
 
 	/* the wrong parser for a body says so, with the shape */
-	b = slurp(FIX "responses/hardware.list.2023-11-02.json", &len);
+	b = t_slurp(FIX "responses/hardware.list.2023-11-02.json", &len);
 	T_EQ(replicate_model_page_parse(b, len, &mp, err, sizeof err),
 	    CLIENT_ESHAPE);
 	T_OK(strstr(err, "models page") != NULL);
@@ -474,7 +446,7 @@ test_json_errors(void)
 	char *b;
 	int i;
 
-	b = slurp(FIX "responses/model.get.stability-ai__sdxl.2023-11-16.json",
+	b = t_slurp(FIX "responses/model.get.stability-ai__sdxl.2023-11-16.json",
 	    &len);
 	/* truncated anywhere: a parse error naming a byte offset */
 	for (cut = 1; cut < len; cut += len / 7) {
@@ -583,19 +555,19 @@ test_problem(void)
 	size_t len;
 	char *b;
 
-	b = slurp(FIX "responses/error.401.unauthenticated.2023-11-16.json",
+	b = t_slurp(FIX "responses/error.401.unauthenticated.2023-11-16.json",
 	    &len);
 	http_problem("model get a/b", 401, b, len, err, sizeof err);
 	T_STREQ(err, "model get a/b: Unauthenticated: You did not pass a valid "
 	    "authentication token (HTTP 401)");
 	free(b);
-	b = slurp(FIX "responses/error.404.training-invalid-destination."
+	b = t_slurp(FIX "responses/error.404.training-invalid-destination."
 	    "2023-08-16.json", &len);
 	http_problem("x", 404, b, len, err, sizeof err);
 	T_STREQ(err, "x: The specified training destination does not exist "
 	    "(HTTP 404)");
 	free(b);
-	b = slurp("tests/fixtures/cog/image/20-422-range.body", &len);
+	b = t_slurp("tests/fixtures/cog/image/20-422-range.body", &len);
 	http_problem("cog predict", 422, b, len, err, sizeof err);
 	T_STREQ(err, "cog predict: width: ensure this value is less than or "
 	    "equal to 1024; guidance_scale: ensure this value is greater than "

@@ -14,40 +14,16 @@
 
 #include "client/schema.h"
 #include "client/schema_diff.h"
+#include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/"
 
-static char *
-load(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL) {
-		printf("FAIL cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
 
 static int
 parse_file(const char *path, struct schema *s, char *err, size_t errsz)
 {
 	size_t len = 0;
-	char *buf = load(path, &len);
+	char *buf = t_slurp(path, &len);
 	int rc;
 
 	if (buf == NULL) {
@@ -409,7 +385,7 @@ each_model(const char *path, const char *key, int *nfields_total,
     struct schema *pick, const char *pick_name)
 {
 	size_t len = 0;
-	char *buf = load(path, &len), err[256];
+	char *buf = t_slurp(path, &len), err[256];
 	cJSON *root, *m;
 	int ok = 0;
 
