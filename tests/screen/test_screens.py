@@ -25,6 +25,7 @@ theme role of every cell, <NAME>.<W>x<H>.style). What the fakes invent
 at random (prediction ids, ports, run times) is normalised first.
 GOLDEN_UPDATE=1 (make golden-update) rewrites the expected files.
 """
+import concurrent.futures
 import difflib
 import json
 import glob
@@ -173,38 +174,43 @@ def run_case(path, size):
 def main():
     cases = sorted(glob.glob(os.path.join(HERE, "*.keys")))
     check(len(cases) > 0, "screen cases exist")
+    jobs = []
     for path in cases:
         name = os.path.splitext(os.path.basename(path))[0]
         if ONLY and not re.search(ONLY, name):
             continue
         sizes = headers(path).get("sizes", " ".join(DEFAULT_SIZES)).split()
-        for size in sizes:
-            rc, dumps, errs, extra = run_case(path, size)
-            for ok, what in extra:
-                check(ok, "%s@%s: %s" % (name, size, what))
-            check(rc == 0, "%s@%s: r8play exits 0" % (name, size),
-                  "exit %d: %s" % (rc, errs[-1500:]))
-            check(len(dumps) > 0, "%s@%s: dumps written" % (name, size))
-            exp_dir = os.path.join(EXPECTED, name)
-            for (dump, ext), text in dumps.items():
-                exp = os.path.join(exp_dir, "%s.%s%s" % (dump, size, ext))
-                if UPDATE:
-                    os.makedirs(exp_dir, exist_ok=True)
-                    with open(exp, "w", encoding="utf-8") as f:
-                        f.write(text)
-                    continue
-                if not os.path.exists(exp):
-                    check(False, "%s@%s %s: golden exists" % (name, size,
-                                                             dump),
-                          "missing %s (make golden-update)" % exp)
-                    continue
-                with open(exp, encoding="utf-8") as f:
-                    want = f.read()
-                diff = "".join(difflib.unified_diff(
-                    want.splitlines(True), text.splitlines(True),
-                    "expected", "got"))
-                check(text == want, "%s@%s %s matches" % (name, size, dump),
-                      diff[-3000:])
+        jobs += [(path, name, size) for size in sizes]
+    # one process per (case, size); they mostly wait, so run a few at once
+    workers = int(os.environ.get("SCREEN_JOBS", "4"))
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(lambda j: run_case(j[0], j[2]), jobs))
+    for (path, name, size), (rc, dumps, errs, extra) in zip(jobs, results):
+        check(rc == 0, "%s@%s: r8play exits 0" % (name, size),
+              "exit %d: %s" % (rc, errs[-1500:]))
+        check(len(dumps) > 0, "%s@%s: dumps written" % (name, size))
+        for ok, what in extra:
+            check(ok, "%s@%s: %s" % (name, size, what))
+        exp_dir = os.path.join(EXPECTED, name)
+        for (dump, ext), text in dumps.items():
+            exp = os.path.join(exp_dir, "%s.%s%s" % (dump, size, ext))
+            if UPDATE:
+                os.makedirs(exp_dir, exist_ok=True)
+                with open(exp, "w", encoding="utf-8") as f:
+                    f.write(text)
+                continue
+            if not os.path.exists(exp):
+                check(False, "%s@%s %s: golden exists" % (name, size, dump),
+                      "missing %s (make golden-update)" % exp)
+                continue
+            with open(exp, encoding="utf-8") as f:
+                want = f.read()
+            diff = "".join(difflib.unified_diff(
+                want.splitlines(True), text.splitlines(True),
+                "expected", "got"))
+            check(text == want, "%s@%s %s%s matches" % (
+                name, size, dump, "" if ext == ".screen" else ext),
+                diff[-3000:])
     summary()
 
 
