@@ -457,6 +457,12 @@ sixel(char **argv)
 	check(row + (h + 19) / 20 < rows, "ends above the last line (%dx%d "
 	    "px from row %d)", w, h, row);
 	check(w > 0 && h > 0 && w <= cols * 10, "raster %dx%d fits", w, h);
+	/* a resize repaints everything: the image must be sent again */
+	mark = outlen;
+	set_size(44, 130);
+	settle(300, 5000);
+	check(find_sixel(mark, &row, &col, &len, &w, &h),
+	    "re-sent after a resize (row %d col %d)", row, col);
 	mark = outlen;
 	put("\033");		/* back to the model page: image cleared */
 	usleep(100000);
