@@ -4,6 +4,7 @@
  */
 #include "client/prediction.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,8 @@ tqdm_line(const char *b, const char *e, int *done, int *total, double *pct)
 	if (num == bar)
 		return false;
 	pc = strtod(num, NULL);
+	if (!isfinite(pc))
+		return false;	/* "999…9%|": no percentage to show */
 	d = t = -1;
 	for (q = bar + 2; q < e && *q != '|'; q++)
 		;

@@ -546,6 +546,25 @@ test_status_logs(void)
 		T_OK(pc == 20);
 	}
 	prediction_done(&p);
+
+	/* fuzz: 400 digits before "%|" overflow strtod; that line is
+	 * skipped for the one before it, never an infinite percentage */
+	{
+		char logs[600];
+		int d, t;
+		double pc;
+
+		memset(&p, 0, sizeof p);
+		strcpy(logs, " 30%|### | 3/10\n");
+		memset(logs + strlen(logs), '7', 400);
+		strcpy(logs + 16 + 400, "%|| 1/2\n");
+		T_OK(prediction_append_logs(&p, logs, strlen(logs)) == 0);
+		T_OK(prediction_progress(&p, &d, &t, &pc));
+		T_OK(pc == 30);
+		T_EQ(d, 3);
+		T_EQ(t, 10);
+		prediction_done(&p);
+	}
 }
 
 static void
