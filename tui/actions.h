@@ -41,6 +41,8 @@
 	X(RESET_FIELD,	"reset-field",	"Reset the field to its default") \
 	X(RESET_FORM,	"reset-form",	"Reset the whole form")		\
 	X(COPY,		"copy",		"Copy to the clipboard (OSC 52)") \
+	X(FMT_NEXT,	"format-next",	"Next share-as format")		\
+	X(FMT_PREV,	"format-prev",	"Previous share-as format")	\
 	X(LOAD_EXAMPLE,	"load-example",	"Load the example into the form") \
 	X(RUNS,		"runs",		"Show the runs")		\
 	X(CANCEL_RUN,	"cancel-run",	"Cancel the run")		\

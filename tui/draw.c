@@ -90,7 +90,7 @@ static const struct {
 	    ACT_HELP, ACT_QUIT } },
 	{ CTX_FORM, { ACT_EDIT, ACT_RUN, ACT_TAB_NEXT, ACT_RESET_FORM,
 	    ACT_BACK, ACT_HELP } },
-	{ CTX_API, { ACT_INC, ACT_COPY, ACT_RUN, ACT_BACK, ACT_HELP } },
+	{ CTX_API, { ACT_FMT_NEXT, ACT_COPY, ACT_RUN, ACT_BACK, ACT_HELP } },
 	{ CTX_EXAMPLES, { ACT_LOAD_EXAMPLE, ACT_RUN, ACT_BACK, ACT_HELP } },
 	{ CTX_COST, { ACT_INC, ACT_DEC, ACT_EDIT, ACT_BACK, ACT_HELP } },
 	{ CTX_INFO, { ACT_TAB_NEXT, ACT_RUN, ACT_BACK, ACT_HELP } },
@@ -124,6 +124,8 @@ short_name(enum action a)
 		return "less";
 	case ACT_COLLECTIONS:
 		return "collections";
+	case ACT_FMT_NEXT:
+		return "format";
 	default:
 		return action_name(a);
 	}

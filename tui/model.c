@@ -873,12 +873,7 @@ model_action(struct app *app, enum action a)
 	case ACT_DEC:
 		if (mp->tab == MTAB_COST)
 			cost_step(app, a == ACT_INC ? 1 : -1);
-		else if (mp->tab == MTAB_API) {
-			mp->api_fmt = (mp->api_fmt + (a == ACT_INC ? 1 :
-			    API_FORMATS - 1)) % API_FORMATS;
-			mp->api_top = 0;
-			app->dirty |= DIRTY_ALL;
-		} else
+		else
 			step(app, a == ACT_INC ? 1 : -1);
 		return;
 	case ACT_RESET_FIELD:
@@ -897,6 +892,12 @@ model_action(struct app *app, enum action a)
 	case ACT_LOAD_EXAMPLE:
 		load_example(app);
 		return;
+	case ACT_FMT_NEXT:
+	case ACT_FMT_PREV:
+		mp->api_fmt = (mp->api_fmt + (a == ACT_FMT_NEXT ? 1 :
+		    API_FORMATS - 1)) % API_FORMATS;
+		mp->api_top = 0;
+		break;
 	case ACT_COPY:
 		model_copy_api(app);
 		return;
