@@ -22,6 +22,18 @@
 
 /* ---- small helpers ---- */
 
+/* A message stays one line: it may quote what was typed (a path, an
+ * argument), so line breaks become spaces, other control bytes '?'. */
+static void
+one_line(char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static void
 msgf(char *msg, size_t msgsz, const char *fmt, ...)
 {
@@ -32,6 +44,7 @@ msgf(char *msg, size_t msgsz, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, msgsz, fmt, ap);
 	va_end(ap);
+	one_line(msg);
 }
 
 static void
@@ -182,6 +195,8 @@ no_such(const struct form *f, const char *name, char *err, size_t errsz)
 	for (i = 0; i < f->nfields && used < errsz; i++)
 		used += (size_t)snprintf(err + used, errsz - used, "%s %s",
 		    i ? "," : "", f->schema->fields[i].name);
+	if (errsz > 0)
+		one_line(err);
 	return -1;
 }
 

@@ -416,6 +416,17 @@ test_args(void)
 	T_EQ(form_set_arg(f, "=x", err, sizeof err), -1);
 	T_EQ(form_set_arg(f, "bogus=1", err, sizeof err), -1);
 	T_OK(strstr(err, "inputs: mode, steps, name") != NULL);
+	/* fuzz: messages quoting what was typed stay one line */
+	T_EQ(form_set_arg(f, "no\nequals\x1b", err, sizeof err), -1);
+	T_STREQ(err, "'no equals?': expected key=value");
+	T_EQ(form_set_arg(f, "bo\ngus=1", err, sizeof err), -1);
+	T_OK(strncmp(err, "no input named 'bo gus'", 23) == 0);
+	T_EQ(form_set_arg(f, "files=@/nonexistent/a\nb.png", err, sizeof err),
+	    0);
+	T_OK(form_validate(f) >= 1);
+	T_OK(form_error(f, 4) != NULL && strchr(form_error(f, 4), '\n') == NULL);
+	T_OK(strstr(form_error(f, 4), "/nonexistent/a b.png") != NULL);
+	form_reset(f);
 	/* a value that is a JSON array is the whole list */
 	form_reset(f);
 	T_EQ(form_set_arg(f, "files=[\"https://x.test/a\"]", err, sizeof err),
