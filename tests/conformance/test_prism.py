@@ -92,21 +92,32 @@ def start_prism(args, log):
     return p, "http://127.0.0.1:%d" % port
 
 
-def wait_listening(p, url, log, what):
-    end = time.monotonic() + START_SECONDS
-    while time.monotonic() < end:
-        if p.poll() is not None:
+def wait_listening(p, url, args, log, what):
+    """Wait until the Prism started by start_prism(args, log) answers;
+    returns its URL, or None after a failed check. free_port() closes the
+    port before Prism binds it, so another process may take it meanwhile:
+    a Prism that exits with EADDRINUSE is started again on a new port."""
+    for attempt in range(3):
+        end = time.monotonic() + START_SECONDS
+        while time.monotonic() < end:
+            if p.poll() is not None:
+                break
+            try:
+                http_request("GET", url + "/v1/hardware", timeout=2)
+                return url
+            except OSError:
+                time.sleep(0.2)
+        log.seek(0)
+        out = log.read().decode("utf-8", "replace")
+        if p.poll() is None or "EADDRINUSE" not in out or attempt == 2:
             break
-        try:
-            http_request("GET", url + "/v1/hardware", timeout=2)
-            return True
-        except OSError:
-            time.sleep(0.2)
-    log.seek(0)
-    tail = log.read().decode("utf-8", "replace")[-1500:]
+        print("note: %s: port %s taken, starting it again" % (what, url))
+        log.seek(0)
+        log.truncate()
+        p, url = start_prism(args, log)
     check(False, "%s is listening" % what,
-          "exit %s; output:\n%s" % (p.poll(), tail))
-    return False
+          "exit %s; output:\n%s" % (p.poll(), out[-1500:]))
+    return None
 
 
 def subst(s, env):
@@ -269,12 +280,16 @@ def main():
     mlog, plog = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     try:
         fake, fbase = start_replicate("--speed", "4", "--quiet")
-        mock, mbase = start_prism(["mock", "--errors", SPEC], mlog)
-        proxy, pbase = start_prism(["proxy", "--errors", SPEC, fbase], plog)
-        if wait_listening(mock, mbase, mlog, "prism mock"):
+        margs = ["mock", "--errors", SPEC]
+        pargs = ["proxy", "--errors", SPEC, fbase]
+        mock, mbase = start_prism(margs, mlog)
+        proxy, pbase = start_prism(pargs, plog)
+        mbase = wait_listening(mock, mbase, margs, mlog, "prism mock")
+        if mbase:
             replay("mock", mbase, spec["requests"], dict(spec["vars"]),
                    drift, set())
-        if wait_listening(proxy, pbase, plog, "prism proxy"):
+        pbase = wait_listening(proxy, pbase, pargs, plog, "prism proxy")
+        if pbase:
             used = set()
             replay("proxy", pbase, spec["requests"], dict(spec["vars"]),
                    drift, used, fbase)
