@@ -18,14 +18,17 @@ t_slurp(const char *path, size_t *len)
 {
 	char full[1024];
 	const char *root = getenv("ROOT");
-	FILE *fp;
+	FILE *fp = NULL;
 	char *buf = NULL;
 	long n;
+	int w;
 
 	if (path[0] != '/' && root != NULL && root[0] != '\0')
-		snprintf(full, sizeof full, "%s/%s", root, path);
+		w = snprintf(full, sizeof full, "%s/%s", root, path);
 	else
-		snprintf(full, sizeof full, "%s", path);
+		w = snprintf(full, sizeof full, "%s", path);
+	if (w < 0 || (size_t)w >= sizeof full)
+		goto fail;
 	if ((fp = fopen(full, "rb")) == NULL)
 		goto fail;
 	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
