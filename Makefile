@@ -154,6 +154,13 @@ LINT_ROOT ?= .
 lint-deps:
 	$(Q)tests/lint/lint-deps $(LINT_ROOT)
 
+# The README's key table is generated from the key tables (tui/keys.c);
+# tests/lint/test_readme.sh fails when it is stale.
+readme-keys: $(O)/$(PROG)
+	$(Q)$(O)/$(PROG) --list-keys >$(O)/keys.md
+	$(Q)awk -v f=$(O)/keys.md '/<!-- keys:end -->/ { while ((getline l < f) > 0) print l; skip = 0 } !skip { print } /<!-- keys:begin -->/ { skip = 1 }' README.md >$(O)/README.md.new
+	$(Q)mv $(O)/README.md.new README.md
+
 install: $(O)/$(PROG)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(O)/$(PROG) $(DESTDIR)$(PREFIX)/bin/$(PROG)
@@ -165,5 +172,5 @@ clean:
 	rm -rf build
 
 Q := $(if $(V),,@)
-.PHONY: all build-tests test check run demo deps lint-deps install fmt clean fuzz screenshots bench
+.PHONY: all build-tests test check run demo deps lint-deps readme-keys install fmt clean fuzz screenshots bench
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
