@@ -489,7 +489,9 @@ def test_image():
     check(wait_health(base, "READY"), "image: READY after cancel")
     run(base, f, ["52-cancel-again-after-done"])
     th, box = bg(replay, base, f, "53-sync-for-cancel-bg")
-    time.sleep(0.08)
+    # cancel once the sync prediction runs (BUSY), not after a fixed sleep
+    # that a loaded machine can outlast before the POST is even sent
+    check(wait_health(base, "BUSY"), "image: BUSY with the sync prediction")
     run(base, f, ["54-cancel-sync"])
     th.join(10)
     compare(f, "53-sync-for-cancel-bg", box.get("r"), canceled_prefix=True)
