@@ -41,8 +41,12 @@ NET_LIBS      := $(call pc_libs,libcurl libcjson)
 # stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
 # render/ compiles the one implementation itself (with our limits).
 IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
-IMG_LIBS      := $(call pc_libs,libsixel libwebp) -lm
-ALL_LIBS       = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+# r8play encodes sixel itself (render/sixel.c says why); libsixel decodes
+# sixel in the tests, so only test, fuzz and bench programs link it.
+IMG_LIBS      := $(call pc_libs,libwebp) -lm
+SIXEL_LIBS    := $(call pc_libs,libsixel)
+PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
 THEMES_SRC  := $(wildcard themes/*.c)
@@ -83,7 +87,7 @@ LINK_themes  := $(LIB_themes)
 
 all: $(O)/$(PROG)
 $(O)/$(PROG): $(call obj,tui/main.c) $(LINK_tui)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PROG_LIBS)
 
 # Module fragments (tests/mk/*.mk) add helper programs (TEST_BIN), fuzz
 # targets, benches and generated headers (GEN: compiled-in data files every
