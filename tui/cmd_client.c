@@ -313,7 +313,10 @@ setup(struct ctx *x, bool need_token)
 		if (config_path(path, sizeof path, err, sizeof err) != 0)
 			snprintf(path, sizeof path, "the config file");
 		fprintf(stderr, "r8play: no API token: set REPLICATE_API_TOKEN "
-		    "or put `token = ...` in %s (mode 0600)\n", path);
+		    "or put `token = ...` in %s (mode 0600); without one, "
+		    "`r8play models --offline` lists the catalogue built into "
+		    "r8play and `r8play run --local URL` runs on a Cog server\n",
+		    path);
 		return -1;
 	}
 	x->c = client_new(&cc, err, sizeof err);
