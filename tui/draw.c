@@ -81,25 +81,6 @@ draw_title(struct app *app)
 		    A(TITLE) | A_REVERSE);
 }
 
-/* Actions worth a hint in the status line, per context. */
-static const struct {
-	enum key_ctx	ctx;
-	enum action	acts[7];
-} hints[] = {
-	{ CTX_EXPLORER, { ACT_OPEN, ACT_FILTER, ACT_SEARCH, ACT_COLLECTIONS,
-	    ACT_HELP, ACT_QUIT } },
-	{ CTX_FORM, { ACT_EDIT, ACT_RUN, ACT_TAB_NEXT, ACT_RESET_FORM,
-	    ACT_BACK, ACT_HELP } },
-	{ CTX_API, { ACT_FMT_NEXT, ACT_COPY, ACT_RUN, ACT_BACK, ACT_HELP } },
-	{ CTX_EXAMPLES, { ACT_LOAD_EXAMPLE, ACT_RUN, ACT_BACK, ACT_HELP } },
-	{ CTX_COST, { ACT_INC, ACT_DEC, ACT_EDIT, ACT_BACK, ACT_HELP } },
-	{ CTX_INFO, { ACT_TAB_NEXT, ACT_RUN, ACT_BACK, ACT_HELP } },
-	{ CTX_RUN, { ACT_CANCEL_RUN, ACT_RUN_AGAIN, ACT_TAB_NEXT, ACT_COPY,
-	    ACT_BACK, ACT_HELP } },
-	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
-	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
-};
-
 static const char *
 short_name(enum action a)
 {
@@ -135,39 +116,23 @@ static void
 draw_hints(struct app *app, int y, int x, int w)
 {
 	enum key_ctx ctx = app_ctx(app);
-	char keys[128], *sp;
-	size_t i, j;
+	const enum action *acts = keys_hints(ctx);
+	char keys[KB_NAME_MAX];
+	size_t j;
 	int used = 0;
 
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++)
-		if (hints[i].ctx == ctx)
-			break;
-	if (i == sizeof hints / sizeof hints[0])
-		return;
-	for (j = 0; j < 7 && hints[i].acts[j] != ACT_NONE; j++) {
-		enum action a = hints[i].acts[j];
-		enum key_ctx c;
+	for (j = 0; acts[j] != ACT_NONE; j++) {
 		int kw, nw;
 
-		keys[0] = '\0';
-		/* the key in the most specific context that binds it */
-		for (c = ctx;; c = (enum key_ctx)(c == CTX_FORM ||
-		    c == CTX_API || c == CTX_EXAMPLES || c == CTX_COST ||
-		    c == CTX_INFO || c == CTX_RUN ? CTX_MODEL : CTX_GLOBAL)) {
-			if (keys_for(c, a, keys, sizeof keys) > 0 ||
-			    c == CTX_GLOBAL)
-				break;
-		}
-		if (keys[0] == '\0')
+		if (keys_hint(ctx, acts[j], keys, sizeof keys) != 0)
 			continue;
-		if ((sp = strchr(keys, ' ')) != NULL)
-			*sp = '\0';
 		kw = tw_width(keys);
-		nw = tw_width(short_name(a));
+		nw = tw_width(short_name(acts[j]));
 		if (used + kw + nw + 3 > w)
 			break;
 		paint_text(y, x + used, kw, keys, A(STATUS) | A_BOLD);
-		paint_text(y, x + used + kw + 1, nw, short_name(a), A(STATUS));
+		paint_text(y, x + used + kw + 1, nw, short_name(acts[j]),
+		    A(STATUS));
 		used += kw + nw + 3;
 	}
 }

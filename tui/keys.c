@@ -86,14 +86,12 @@ static const struct binding {
 	{ CTX_FORM, 'l', ACT_INC },
 	{ CTX_FORM, '-', ACT_DEC },
 	{ CTX_FORM, FN(KEY_LEFT), ACT_DEC },
-	{ CTX_FORM, 'h', ACT_DEC },
 	{ CTX_FORM, 'x', ACT_RESET_FIELD },
 	{ CTX_FORM, 'X', ACT_RESET_FORM },
 
 	{ CTX_API, 'y', ACT_COPY },
 	{ CTX_API, 'l', ACT_FMT_NEXT },
 	{ CTX_API, FN(KEY_RIGHT), ACT_FMT_NEXT },
-	{ CTX_API, 'h', ACT_FMT_PREV },
 	{ CTX_API, FN(KEY_LEFT), ACT_FMT_PREV },
 	{ CTX_EXAMPLES, '\r', ACT_LOAD_EXAMPLE },
 	{ CTX_COST, '+', ACT_INC },
@@ -118,6 +116,29 @@ static const struct binding {
 
 	{ CTX_HELP, 'q', ACT_BACK },
 	{ CTX_HELP, '?', ACT_BACK },
+};
+
+/*
+ * Actions worth a hint in the status line, per context. The key shown for
+ * each is found by keys_hint() from the bindings above, so a hint cannot
+ * name a key that does something else (t_tui_keys checks every one).
+ */
+static const struct {
+	enum key_ctx	ctx;
+	enum action	acts[KEYS_HINTS_MAX + 1];	/* ACT_NONE ends */
+} hints[] = {
+	{ CTX_EXPLORER, { ACT_OPEN, ACT_FILTER, ACT_SEARCH, ACT_COLLECTIONS,
+	    ACT_HELP, ACT_QUIT } },
+	{ CTX_FORM, { ACT_EDIT, ACT_RUN, ACT_TAB_NEXT, ACT_RESET_FORM,
+	    ACT_BACK, ACT_HELP } },
+	{ CTX_API, { ACT_FMT_NEXT, ACT_COPY, ACT_RUN, ACT_BACK, ACT_HELP } },
+	{ CTX_EXAMPLES, { ACT_LOAD_EXAMPLE, ACT_RUN, ACT_BACK, ACT_HELP } },
+	{ CTX_COST, { ACT_INC, ACT_DEC, ACT_EDIT, ACT_BACK, ACT_HELP } },
+	{ CTX_INFO, { ACT_TAB_NEXT, ACT_RUN, ACT_BACK, ACT_HELP } },
+	{ CTX_RUN, { ACT_CANCEL_RUN, ACT_RUN_AGAIN, ACT_TAB_NEXT, ACT_COPY,
+	    ACT_BACK, ACT_HELP } },
+	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
+	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };
 
 _Static_assert(sizeof action_names / sizeof action_names[0] == ACT__COUNT,
@@ -168,6 +189,49 @@ keys_lookup(enum key_ctx ctx, int key)
 		ctx = ctxs[ctx].parent;
 	}
 	return ACT_NONE;
+}
+
+enum key_ctx
+keys_parent(enum key_ctx ctx)
+{
+	return (unsigned)ctx < CTX__COUNT ? ctxs[ctx].parent : CTX_GLOBAL;
+}
+
+const enum action *
+keys_hints(enum key_ctx ctx)
+{
+	static const enum action none[] = { ACT_NONE };
+	size_t i;
+
+	for (i = 0; i < sizeof hints / sizeof hints[0]; i++)
+		if (hints[i].ctx == ctx)
+			return hints[i].acts;
+	return none;
+}
+
+int
+keys_hint(enum key_ctx ctx, enum action act, char *out, size_t outsz)
+{
+	enum key_ctx c = ctx;
+	size_t i;
+	int hops;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	/* the first binding, most specific context first, that is not
+	 * shadowed by a nearer context's binding of the same key */
+	for (hops = 0; hops < CTX__COUNT; hops++) {
+		for (i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
+			if (bindings[i].ctx == c && bindings[i].act == act &&
+			    keys_lookup(ctx, bindings[i].key) == act) {
+				kb_name(bindings[i].key, out, outsz);
+				return 0;
+			}
+		if (ctxs[c].parent == c)
+			break;
+		c = ctxs[c].parent;
+	}
+	return -1;
 }
 
 int

@@ -35,6 +35,8 @@ enum key_ctx {
 /* The action bound to key in ctx or a parent; ACT_NONE when unbound. */
 enum action keys_lookup(enum key_ctx ctx, int key);
 
+#define KEYS_HINTS_MAX	7	/* actions in one status-line hint */
+
 /* Context name ("playground"); static. */
 const char *keys_ctx_name(enum key_ctx ctx);
 
@@ -51,6 +53,22 @@ int keys_for(enum key_ctx ctx, enum action act, char *out, size_t outsz);
  */
 void keys_each(void (*fn)(enum key_ctx, const char *, enum action, void *),
     void *arg);
+
+/* The context ctx falls back to (itself for a root such as CTX_PROMPT). */
+enum key_ctx keys_parent(enum key_ctx ctx);
+
+/*
+ * The status-line hint of ctx: up to KEYS_HINTS_MAX actions, ended by
+ * ACT_NONE (only ACT_NONE when ctx has no hint); static.
+ */
+const enum action *keys_hints(enum key_ctx ctx);
+
+/*
+ * The name of one key that does act when pressed in ctx (looked up from ctx
+ * through its parents, never a key a nearer context binds to something
+ * else) into out. 0, or -1 (out "") when no key does.
+ */
+int keys_hint(enum key_ctx ctx, enum action act, char *out, size_t outsz);
 
 /* Print the bindings as a Markdown table (r8play --list-keys). */
 void keys_print(FILE *fp);

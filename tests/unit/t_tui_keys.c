@@ -60,8 +60,20 @@ main(void)
 	T_EQ(keys_lookup(CTX_FORM, KB_CTRL('r')), ACT_RUN);	/* model */
 	T_EQ(keys_lookup(CTX_COST, KB_CTRL('r')), ACT_RUN);
 	T_EQ(keys_lookup(CTX_RUN, KB_CTRL('r')), ACT_RUN);
-	T_EQ(keys_lookup(CTX_FORM, 'h'), ACT_DEC);	/* form beats model */
-	T_EQ(keys_lookup(CTX_INFO, 'h'), ACT_BACK);
+	T_EQ(keys_lookup(CTX_FORM, 'l'), ACT_INC);	/* form beats model */
+	T_EQ(keys_lookup(CTX_FORM, '-'), ACT_DEC);
+	T_EQ(keys_lookup(CTX_FORM, KB_FN | KEY_LEFT), ACT_DEC);
+	T_EQ(keys_lookup(CTX_API, KB_FN | KEY_LEFT), ACT_FMT_PREV);
+	T_EQ(keys_lookup(CTX_API, 'l'), ACT_FMT_NEXT);
+	/* h backs out everywhere on the model page, as its hints say */
+	{
+		static const enum key_ctx mctx[] = { CTX_MODEL, CTX_FORM,
+			CTX_API, CTX_EXAMPLES, CTX_COST, CTX_INFO, CTX_RUN };
+		size_t i;
+
+		for (i = 0; i < sizeof mctx / sizeof mctx[0]; i++)
+			T_EQ(keys_lookup(mctx[i], 'h'), ACT_BACK);
+	}
 	T_EQ(keys_lookup(CTX_EXPLORER, 'j'), ACT_NEXT);
 	T_EQ(keys_lookup(CTX_EXPLORER, KB_FN | KEY_DOWN), ACT_NEXT);
 	T_EQ(keys_lookup(CTX_EXPLORER, '\n'), ACT_OPEN);	/* LF as CR */
@@ -93,6 +105,52 @@ main(void)
 	T_EQ(s.dup, 0);
 	T_OK(s.ctx_rows[CTX_FORM] > 5);
 	T_OK(s.acts[CTX_MODEL][ACT_RUN]);
+
+	/* every status-line hint names a key that does what it says there */
+	{
+		int c, nh = 0, bad = 0;
+
+		for (c = 0; c < CTX__COUNT; c++) {
+			const enum action *h = keys_hints((enum key_ctx)c);
+			int j, k;
+
+			for (j = 0; h[j] != ACT_NONE; j++) {
+				nh++;
+				if (keys_hint((enum key_ctx)c, h[j], buf,
+				    sizeof buf) != 0) {
+					printf("no key for hint %s in %s\n",
+					    action_name(h[j]),
+					    keys_ctx_name((enum key_ctx)c));
+					bad++;
+					continue;
+				}
+				k = kb_parse(buf, strlen(buf));
+				if (keys_lookup((enum key_ctx)c, k) != h[j]) {
+					printf("hint %s %s in %s does %s\n",
+					    buf, action_name(h[j]),
+					    keys_ctx_name((enum key_ctx)c),
+					    action_name(keys_lookup(
+					    (enum key_ctx)c, k)));
+					bad++;
+				}
+			}
+			T_OK(j <= KEYS_HINTS_MAX);
+		}
+		T_OK(nh > 30);
+		T_EQ(bad, 0);
+		T_EQ(keys_hints(CTX_PROMPT)[0], ACT_NONE);
+		T_EQ(keys_hint(CTX_FORM, ACT_BACK, buf, sizeof buf), 0);
+		T_STREQ(buf, "h");	/* the model page's, before <Esc> */
+		/* help binds q to back: quit there is the next global key */
+		T_EQ(keys_hint(CTX_HELP, ACT_QUIT, buf, sizeof buf), 0);
+		T_STREQ(buf, "<C-c>");
+		T_EQ(keys_hint(CTX_FORM, ACT_RUN, buf, sizeof buf), 0);
+		T_STREQ(buf, "<C-r>");
+		T_EQ(keys_hint(CTX_EXPLORER, ACT_RUN, buf, sizeof buf), -1);
+		T_STREQ(buf, "");
+		T_EQ(keys_parent(CTX_FORM), CTX_MODEL);
+		T_EQ(keys_parent(CTX_PROMPT), CTX_PROMPT);
+	}
 
 	/* --list-keys: a Markdown table, the pipe escaped */
 	fp = open_memstream(&text, &len);
