@@ -39,6 +39,23 @@ def run(args, cwd=None, timeout=60):
             p.stderr.decode("utf-8", "replace"))
 
 
+def put_paths(base):
+    return {r["path"] for r in requests_log(base) if r["method"] == "PUT"}
+
+
+def wait_running(base, p, before, timeout=30.0):
+    """Wait until r8play (process p) has PUT a prediction not among the
+    paths in `before` and the server runs it (BUSY): the moment to press
+    Ctrl-C, whatever the machine's load. True if it came."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and p.poll() is None:
+        if put_paths(base) - before:
+            return wait_cog_health(base, "BUSY",
+                                   max(0.1, deadline - time.monotonic()))
+        time.sleep(0.05)
+    return False
+
+
 def no_token(base, out, err, what):
     log = json.dumps(requests_log(base))
     check(TOKEN not in log and "uthorization" not in log,
@@ -166,12 +183,13 @@ def test_text(tmp):
         no_token(base, out, err, "text")
 
         # Ctrl-C cancels the prediction on the server, then exits 130
+        before = put_paths(base)
         p = subprocess.Popen([R8PLAY, "run", "--local", base,
                               "-i", "prompt=long", "-i", "max_tokens=400",
                               "-i", "token_delay=0.05"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=env())
-        time.sleep(1.5)
+        check(wait_running(base, p, before), "ctrl-c: the run started")
         p.send_signal(signal.SIGINT)
         try:
             out, err = p.communicate(timeout=20)
@@ -191,12 +209,14 @@ def test_text(tmp):
 
         # the same with --async: the canceled webhook ends it
         check(wait_cog_health(base, "READY", 10), "text: READY again")
+        before = put_paths(base)
         p = subprocess.Popen([R8PLAY, "run", "--local", base, "--async",
                               "-i", "prompt=long", "-i", "max_tokens=400",
                               "-i", "token_delay=0.05"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              env=env())
-        time.sleep(1.5)
+        check(wait_running(base, p, before), "ctrl-c --async: the run "
+              "started")
         p.send_signal(signal.SIGINT)
         try:
             out, err = p.communicate(timeout=20)
