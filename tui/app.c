@@ -6,6 +6,7 @@
 #include "tui/app.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,62 @@ app_error(struct app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A theme file's path rather than a shipped theme's name. */
+static bool
+theme_is_path(const char *spec)
+{
+	size_t n = strlen(spec);
+
+	return strchr(spec, '/') != NULL ||
+	    (n > 6 && strcmp(spec + n - 6, ".theme") == 0);
+}
+
+int
+app_theme_load(const char *spec, struct theme *th, char *err, size_t errsz)
+{
+	char msg[256], *text;
+	const char *base;
+	size_t len = 0;
+	FILE *fp;
+	int rc;
+
+	if (spec == NULL || spec[0] == '\0')
+		spec = "dark";
+	if (!theme_is_path(spec))
+		return theme_builtin(spec, th, err, errsz);
+	if ((fp = fopen(spec, "rb")) == NULL) {
+		snprintf(err, errsz, "%s: %s", spec, strerror(errno));
+		return -1;
+	}
+	/* one byte over the limit, so theme_parse() can say it is too big */
+	text = xcalloc(1, THEME_MAX_BYTES + 2);
+	len = fread(text, 1, THEME_MAX_BYTES + 1, fp);
+	if (ferror(fp)) {
+		snprintf(err, errsz, "%s: %s", spec, strerror(errno ? errno :
+		    EIO));
+		fclose(fp);
+		free(text);
+		return -1;
+	}
+	fclose(fp);
+	/* roles the file leaves out keep the dark theme's styles */
+	if (theme_builtin("dark", th, err, errsz) != 0) {
+		free(text);
+		return -1;
+	}
+	base = strrchr(spec, '/') ? strrchr(spec, '/') + 1 : spec;
+	xsnprintf(th->name, sizeof th->name, "%.*s", (int)(strcspn(base,
+	    ".") < THEME_NAME_MAX ? strcspn(base, ".") : THEME_NAME_MAX - 1),
+	    base);
+	rc = theme_parse(text, len, th, msg, sizeof msg);
+	free(text);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s:%s", spec, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 app_init(struct app *app, const struct app_options *o, char *err,
     size_t errsz)
@@ -65,8 +122,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	app->dirty = DIRTY_ALL;
 	snprintf(app->output_dir, sizeof app->output_dir, "%s",
 	    o->output_dir ? o->output_dir : "r8play-outputs");
-	if (theme_builtin(o->theme ? o->theme : "dark", &app->theme, err,
-	    errsz) != 0)
+	if (app_theme_load(o->theme, &app->theme, err, errsz) != 0)
 		return -1;
 	client_config_defaults(&cfg);
 	cfg.api_base = o->api_base;

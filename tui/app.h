@@ -258,7 +258,7 @@ struct app {
 struct app_options {
 	const char	*api_base;	/* NULL: config / default */
 	const char	*token;		/* NULL: none */
-	const char	*theme;		/* NULL: dark */
+	const char	*theme;		/* name or path; NULL: dark */
 	const char	*locals[APP_MAX_LOCALS];
 	size_t		 nlocals;
 	const char	*open_model;	/* OWNER/NAME or NULL */
@@ -266,6 +266,14 @@ struct app_options {
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
 };
+
+/*
+ * The theme spec names: a shipped theme ("dark"), or a theme file when it
+ * holds a '/' or ends in ".theme" (roles it leaves out stay dark's). NULL or
+ * "" is dark. 0, or -1 with "FILE:LINE:COL: what" (or "FILE: why") in err.
+ */
+int app_theme_load(const char *spec, struct theme *th, char *err,
+    size_t errsz);
 
 /* Set up state and start the first requests. 0, or -1 with err set. */
 int app_init(struct app *app, const struct app_options *o, char *err,

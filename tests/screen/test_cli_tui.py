@@ -2,8 +2,10 @@
 without a terminal: --help, --list-keys (the README's key table),
 --version, bad options and themes, and the refusal to run without a tty."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
@@ -45,6 +47,50 @@ check(rc == 2 and "unknown theme 'neon' (dark, light, mono)" in err,
       "an unknown theme is refused before the terminal is touched", err)
 rc, out, err = run(env={"R8PLAY_THEME": "neon"})
 check(rc == 2 and "unknown theme 'neon'" in err, "R8PLAY_THEME checked", err)
+# --theme FILE (a '/' or .theme): parsed before the screen is taken
+tmp = tempfile.mkdtemp(prefix="t_cli_tui.")
+bad = os.path.join(tmp, "bad.theme")
+with open(bad, "w") as f:
+    f.write("name bad\n\nrole title fg=nope\n")
+good = os.path.join(tmp, "sea.theme")
+with open(good, "w") as f:
+    f.write("role title fg=#102030 attrs=bold\n")
+rc, out, err = run("--theme", bad)
+check(rc == 2 and err.startswith("r8play: %s:3:" % bad) and "nope" in err
+      and err.count("\n") == 1 and out == "",
+      "a bad theme file: FILE:LINE:COL, exit 2, nothing drawn", err)
+rc, out, err = run("--theme", os.path.join(tmp, "none.theme"))
+check(rc == 2 and "none.theme: No such file or directory" in err,
+      "a missing theme file is named", err)
+rc, out, err = run("--theme", "gone.theme")
+check(rc == 2 and "r8play: gone.theme: No such file" in err,
+      "a name ending in .theme is a file, not a shipped theme", err)
+cfgdir = os.path.join(tmp, "cfg")
+os.mkdir(cfgdir)
+with open(os.path.join(cfgdir, "config"), "w") as f:
+    f.write("theme = %s\n" % bad)
+rc, out, err = run(env={"R8PLAY_CONFIG_DIR": cfgdir})
+check(rc == 2 and err.startswith("r8play: %s:3:" % bad),
+      "config key theme takes a file too", err)
+rc, out, err = run(env={"R8PLAY_THEME": bad})
+check(rc == 2 and err.startswith("r8play: %s:3:" % bad),
+      "R8PLAY_THEME takes a file too", err)
+keys = os.path.join(tmp, "one.keys")
+with open(keys, "w") as f:
+    f.write("wait idle\ndump first\n")
+dumps = os.path.join(tmp, "dumps")
+os.mkdir(dumps)
+rc, out, err = run("--theme", good, "--script", keys, "--dump-dir", dumps,
+                   "--size", "80x24")
+check(rc == 0 and os.path.exists(os.path.join(dumps, "first.screen")),
+      "a good theme file runs", err)
+with open(os.path.join(cfgdir, "config"), "w") as f:
+    f.write("theme = %s\n" % good)
+rc, out, err = run("--script", keys, "--dump-dir", dumps, "--size", "80x24",
+                   env={"R8PLAY_CONFIG_DIR": cfgdir})
+check(rc == 0, "a good theme file from the config runs", err)
+shutil.rmtree(tmp)
+
 rc, out, err = run("--frobnicate")
 check(rc == 2 and "unknown option --frobnicate" in err, "unknown option")
 rc, out, err = run("--local")
