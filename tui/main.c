@@ -22,8 +22,8 @@ print_help(FILE *fp)
 {
 	fputs("r8play " R8PLAY_VERSION
 	    ": a terminal playground for AI models (Replicate and Cog)\n\n"
-	    "usage: r8play [--local URL]... [--theme NAME] [--api-base URL] "
-	    "[OWNER/NAME]\n"
+	    "usage: r8play [--local URL]... [--theme NAME|FILE] [--api-base URL]\n"
+	    "              [OWNER/NAME]\n"
 	    "       r8play --list-keys\n"
 	    "       r8play COMMAND [ARGS]   (COMMAND --help for more)\n\n"
 	    "commands:\n", fp);
@@ -33,7 +33,9 @@ print_help(FILE *fp)
 	fputs("\noptions:\n"
 	    "  --local URL      a local Cog server (repeatable); alone, opens "
 	    "its playground\n"
-	    "  --theme NAME     dark (default), light or mono; also config key "
+	    "  --theme NAME     dark (default), light, mono, or a theme file "
+	    "(a path: it\n"
+	    "                   has a '/' or ends in .theme); also config key "
 	    "'theme',\n"
 	    "                   R8PLAY_THEME\n"
 	    "  --api-base URL   Replicate API base (default "
@@ -150,8 +152,7 @@ run_ui(int argc, char **argv)
 	{
 		struct theme th;
 
-		if (theme_builtin(a.o.theme ? a.o.theme : "dark", &th, err,
-		    sizeof err) != 0) {
+		if (app_theme_load(a.o.theme, &th, err, sizeof err) != 0) {
 			fprintf(stderr, "r8play: %s\n", err);
 			config_done(&cfg);
 			return 2;
