@@ -5,10 +5,12 @@ what the fake served; failures, faults, Ctrl-C cancelling on the server;
 the search fallback to GET /v1/search; the config file's 0600 rule; and the
 API token never appearing in anything r8play prints.
 """
+import atexit
 import http.server
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -372,6 +374,8 @@ def main():
     global WORK, CFG
     WORK = tempfile.mkdtemp(prefix="r8play-cli.")
     CFG = tempfile.mkdtemp(prefix="r8play-cfg.")
+    for d in (WORK, CFG):
+        atexit.register(shutil.rmtree, d, True)
     proc, base = fakes.start_replicate("--speed", "4", "--quiet")
     try:
         test_help()
