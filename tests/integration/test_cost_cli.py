@@ -4,9 +4,11 @@ table, --json (parsed), batch, sweep, deployment, the user's prices file,
 the model lookup against the fake Replicate API, and the error paths.
 Expected figures come from tests/fixtures/replicate/PRICING.md and
 hardware_prices.json, never from the binary."""
+import atexit
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,7 @@ NEWEST = {r["sku"]: r for r in PRICES["prices"] if r["source"] == "C"}
 HARDWARE = json.load(open(os.path.join(
     FIXTURES, "replicate", "responses", "hardware.list.2023-11-02.json")))
 CONF = tempfile.mkdtemp(prefix="r8play-cost-")
+atexit.register(shutil.rmtree, CONF, True)
 
 
 def run(*args, env=None, conf=CONF):
@@ -199,6 +202,7 @@ check(rc == 0 and len(doc.get("gpus", [])) >= 9 and doc.get("date"),
 
 # ---- the user's prices file -----------------------------------------------
 user = tempfile.mkdtemp(prefix="r8play-cost-user-")
+atexit.register(shutil.rmtree, user, True)
 with open(os.path.join(user, "prices"), "w") as f:
     f.write("# mine\n@date = 2026-11-30\ngpu-t4 = 0.0003\n"
             "gpu-b200\tNvidia B200 GPU\t0.0025\t1\t192\t2026-11\tinvoice\n")
@@ -217,6 +221,7 @@ rc, out, err = run("--seconds", "10", "--hardware", "gpu-t4", conf=user)
 check(rc == 0 and "gpu-t4*" in out and "your prices file" in out,
       "user rows are starred in the table", out)
 xdg = tempfile.mkdtemp(prefix="r8play-cost-xdg-")
+atexit.register(shutil.rmtree, xdg, True)
 os.makedirs(os.path.join(xdg, "r8play"))
 with open(os.path.join(xdg, "r8play", "prices"), "w") as f:
     f.write("gpu-l40s = 3.6/h\n")
