@@ -87,6 +87,7 @@ struct client_saved;
 	X(FOLLOW,		"prediction follow")			\
 	X(UPLOAD,		"file upload")				\
 	X(SAVE,			"outputs save")				\
+	X(FETCH,		"fetch")				\
 	X(COG,			"cog request")				\
 	X(WEBHOOK,		"webhook")
 
@@ -142,7 +143,8 @@ struct client_event {
 	struct account *account;		/* ACCOUNT */
 	struct replicate_file *file;		/* UPLOAD */
 	struct client_saved *saved;		/* SAVE */
-	char	*body;		/* RAW, COG: response body (NUL-terminated) */
+	char	*body;		/* RAW, COG, FETCH: response body
+				   (NUL-terminated) */
 	size_t	 body_len;
 	void	*data;		/* COG/WEBHOOK: module-defined payload, */
 	void	(*data_free)(void *);	/* freed with data_free */
