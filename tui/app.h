@@ -137,6 +137,8 @@ struct mpage {
 	char		 owner[128], name[128];
 	struct model	*model;		/* owned or NULL */
 	unsigned	 req_model, req_examples, req_openapi;
+	unsigned	 req_versions;	/* a 404 here: an official model */
+	bool		 official;	/* runs by model, not by version */
 	char		 error[APP_MSG_MAX];
 	struct schema	 schema;
 	bool		 have_schema;

@@ -33,6 +33,8 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_examples);
 	if (mp->req_openapi)
 		client_cancel(app->client, mp->req_openapi);
+	if (mp->req_versions)
+		client_cancel(app->client, mp->req_versions);
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);

@@ -160,6 +160,9 @@ net_open_model(struct app *app, const char *owner, const char *name)
 			start_failed(app, "model", err);
 		mp->req_examples = replicate_examples_list(app->client, owner,
 		    name, NULL, err, sizeof err);
+		/* official models answer their versions listing with 404 */
+		mp->req_versions = replicate_versions_list(app->client, owner,
+		    name, NULL, err, sizeof err);
 	} else if (mp->model == NULL) {
 		snprintf(mp->error, sizeof mp->error,
 		    "%s/%s is not in the offline snapshot: set "
@@ -261,8 +264,10 @@ net_run(struct app *app, const char *input_json)
 		memset(&rq, 0, sizeof rq);
 		rq.owner = mp->owner;
 		rq.name = mp->name;
+		/* API.md 14.3: official (is_official, or the versions
+		 * listing said 404) or versionless models run by model */
 		if (mp->model != NULL && !mp->model->is_official &&
-		    mp->model->latest_version != NULL)
+		    !mp->official && mp->model->latest_version != NULL)
 			rq.version = mp->model->latest_version->id;
 		r->version = xstrdup(rq.version);
 		rq.input_json = input_json;
@@ -401,6 +406,16 @@ on_model(struct app *app, struct client_event *ev)
 		model_set_model(app, m);
 	}
 	app->dirty |= DIRTY_ALL;
+}
+
+static void
+on_versions(struct app *app, struct client_event *ev)
+{
+	struct mpage *mp = &app->mp;
+
+	mp->req_versions = 0;
+	if (ev->kind == CLIENT_EV_ERROR && ev->rc == CLIENT_ENOTFOUND)
+		mp->official = true;
 }
 
 static void
@@ -579,6 +594,10 @@ net_on_event(struct client_event *ev, void *arg)
 	}
 	if (ev->id != 0 && ev->id == app->mp.req_examples) {
 		on_examples(app, ev);
+		return;
+	}
+	if (ev->id != 0 && ev->id == app->mp.req_versions) {
+		on_versions(app, ev);
 		return;
 	}
 	if (ev->id != 0 && ev->id == app->mp.req_openapi) {
