@@ -6,6 +6,9 @@ the local fakes (no token, no GPU, no network):
     screenshots/explorer.png     the explorer on the fake Replicate API
     screenshots/playground.png   stability-ai/sdxl's form
     screenshots/run-image.png    a finished local run, its image inline
+    screenshots/run-remote.png   a finished remote run (the fake Replicate
+                                 API, official model flux-schnell): the
+                                 corgi WebP output drawn inline as sixel
     screenshots/cost.png         the cost tab
     screenshots/help.png         the key help
 
@@ -164,6 +167,12 @@ def main():
                        ("keys", "4", "j", "j", "j", "j", "j", "j"),
                        ("shot", "cost.png"),
                        ("keys", "1", "question"), ("shot", "help.png")])
+        ok &= session([R8PLAY] + api + ["black-forest-labs/flux-schnell"],
+                      remote,
+                      [("wait", 1.5), ("keys", "Return",
+                                       "text:a corgi in a field",
+                                       "Return", "ctrl+r"),
+                       ("wait", 6), ("shot", "run-remote.png")])
         ok &= session([R8PLAY, "--local", cog_base], {},
                       [("wait", 1.5), ("keys", "Return",
                                        "text:a lighthouse at dusk",
