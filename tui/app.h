@@ -338,6 +338,9 @@ void model_set_model(struct app *app, struct model *m);
 void model_set_schema_text(struct app *app, const char *json, size_t len);
 void model_action(struct app *app, enum action a);
 void model_prompt_done(struct app *app, bool ok);
+/* Example i of the Examples tab (the listing, else the model's default
+ * example as 0), or NULL; borrowed from the page. */
+const struct prediction *model_example_at(const struct app *app, size_t i);
 void model_prompt_complete(struct app *app);
 void model_choose_done(struct app *app, bool ok);
 void model_editor_done(struct app *app, bool ok);

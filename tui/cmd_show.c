@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "render/render.h"
+#include "tui/term.h"
 
 static const char show_help[] =
     "usage: r8play show FILE... [--cols N --rows M | --width PX [--height PX]]\n"
@@ -128,22 +129,6 @@ fail:
 }
 
 static int
-write_all(const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 show_one(const char *path, const struct render_opts *o, unsigned bg)
 {
 	char err[256], name[256];
@@ -170,19 +155,19 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 		fprintf(stderr, "r8play: %s: %s\n", name, err);
 		return 1;
 	}
-	rc = write_all(blob.data, blob.len);
+	rc = term_write_all(STDOUT_FILENO, blob.data, blob.len);
 	/*
 	 * sixel leaves the cursor on its last row, kitty (C=1) on its first;
 	 * a multiplexer never saw the image, so its cursor has not moved
 	 */
 	if (rc == 0 && o->mode == RENDER_MODE_SIXEL &&
 	    o->passthrough == RENDER_PASS_NONE)
-		rc = write_all((const unsigned char *)"\n", 1);
+		rc = term_write_all(STDOUT_FILENO, "\n", 1);
 	else if (rc == 0 && o->mode != RENDER_MODE_BLOCKS) {
 		int i;
 
 		for (i = 0; i < blob.rows && rc == 0; i++)
-			rc = write_all((const unsigned char *)"\n", 1);
+			rc = term_write_all(STDOUT_FILENO, "\n", 1);
 	}
 	render_blob_done(&blob);
 	if (rc != 0) {

@@ -565,18 +565,6 @@ draw_api(struct app *app, int y, int h)
 	free(text);
 }
 
-static const struct prediction *
-example_at(const struct app *app, size_t i)
-{
-	const struct mpage *mp = &app->mp;
-
-	if (mp->examples != NULL && mp->examples->n > 0)
-		return i < mp->examples->n ? &mp->examples->items[i] : NULL;
-	if (i == 0 && mp->model != NULL)
-		return mp->model->default_example;
-	return NULL;
-}
-
 static void
 draw_examples(struct app *app, int y, int h)
 {
@@ -600,7 +588,7 @@ draw_examples(struct app *app, int y, int h)
 		bool sel = i == mp->ex_sel;
 		const char *txt;
 
-		p = example_at(app, i);
+		p = model_example_at(app, i);
 		if (p == NULL)
 			break;
 		txt = p->input_json ? p->input_json : "";
@@ -611,7 +599,7 @@ draw_examples(struct app *app, int y, int h)
 		r++;
 	}
 	r++;
-	p = example_at(app, mp->ex_sel);
+	p = model_example_at(app, mp->ex_sel);
 	if (p == NULL || r >= h)
 		return;
 	paint_text(y + r++, 1, app->cols - 2, "input (Enter loads it into "

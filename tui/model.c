@@ -768,8 +768,8 @@ move_focus(struct app *app, long d)
 	app->dirty |= DIRTY_FORM;
 }
 
-static const struct prediction *
-example_at(const struct app *app, size_t i)
+const struct prediction *
+model_example_at(const struct app *app, size_t i)
 {
 	const struct mpage *mp = &app->mp;
 
@@ -784,7 +784,7 @@ static void
 load_example(struct app *app)
 {
 	struct mpage *mp = &app->mp;
-	const struct prediction *p = example_at(app, mp->ex_sel);
+	const struct prediction *p = model_example_at(app, mp->ex_sel);
 	char err[APP_MSG_MAX];
 	int n;
 

@@ -295,7 +295,6 @@ runs_action(struct app *app, enum action a)
 	case ACT_TAB_NEXT:
 	case ACT_PANE:
 		app->cur_run = (app->cur_run + 1) % app->nruns;
-		app->shown.on = app->shown.on;
 		break;
 	case ACT_TAB_PREV:
 	case ACT_PANE_PREV:

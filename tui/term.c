@@ -25,8 +25,8 @@ static FILE *null_in, *null_out;
 static const char restore_seq[] =
     "\033[0m\033[?1000l\033[?1002l\033[?1006l\033[?2004l\033[?1049l\033[?25h";
 
-static void
-write_all(int fd, const void *buf, size_t len)
+int
+term_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	ssize_t n;
@@ -36,10 +36,11 @@ write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 void
@@ -51,7 +52,8 @@ term_restore(void)
 	endwin();
 	if (headless)
 		return;
-	write_all(STDOUT_FILENO, restore_seq, sizeof restore_seq - 1);
+	(void)term_write_all(STDOUT_FILENO, restore_seq,
+	    sizeof restore_seq - 1);
 	if (have_tio)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
 }
@@ -74,7 +76,8 @@ on_fatal(int sig)
 {
 	if (active && !headless) {
 		active = 0;
-		write_all(STDOUT_FILENO, restore_seq, sizeof restore_seq - 1);
+		(void)term_write_all(STDOUT_FILENO, restore_seq,
+	    sizeof restore_seq - 1);
 		if (have_tio)
 			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	}
@@ -224,7 +227,7 @@ term_write(const void *buf, size_t len)
 	sigdelset(&all, SIGILL);
 	sigdelset(&all, SIGABRT);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	write_all(STDOUT_FILENO, buf, len);
+	(void)term_write_all(STDOUT_FILENO, buf, len);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 

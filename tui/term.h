@@ -42,6 +42,10 @@ int term_size(int *rows, int *cols, int *xpixel, int *ypixel);
 /* Apply a new size to ncurses (resizeterm). */
 void term_resize(int rows, int cols);
 
+/* Write all len bytes to fd, again after EINTR and short writes (also
+ * safe from a signal handler). 0, or -1 when a write fails. */
+int term_write_all(int fd, const void *buf, size_t len);
+
 /* Write all bytes to the terminal with signals blocked (image blobs,
  * OSC 52). No-op when headless. */
 void term_write(const void *buf, size_t len);
