@@ -4,7 +4,9 @@ terminal restored after SIGTERM, SIGHUP, SIGINT, SIGSEGV and SIGABRT, and a
 sixel image written at its place and cleared (a local run on the Cog fake,
 with the harness answering DA1 like a VT340 xterm)."""
 import os
+import atexit
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,6 +17,9 @@ from t import check, summary, ROOT, R8PLAY, O  # noqa: E402
 import fakes  # noqa: E402
 
 HARNESS = os.path.join(ROOT, O, "tests", "pty_harness")
+# every scratch directory of this test lives here and goes with it
+SCRATCH = tempfile.mkdtemp(prefix="r8play-pty-")
+atexit.register(shutil.rmtree, SCRATCH, True)
 
 
 def env():
@@ -22,7 +27,7 @@ def env():
          if k not in ("REPLICATE_API_TOKEN", "TMUX", "STY",
                       "R8PLAY_GRAPHICS", "NO_COLOR")}
     e.update(LC_ALL="C.UTF-8", TERM="xterm-256color", TZ="UTC",
-             R8PLAY_CONFIG_DIR=tempfile.mkdtemp(prefix="r8play-pty-"))
+             R8PLAY_CONFIG_DIR=tempfile.mkdtemp(prefix="config-", dir=SCRATCH))
     return e
 
 
@@ -47,7 +52,7 @@ def main():
     proc, base = fakes.start_fake("cog.py", "--quiet", "--setup-seconds",
                                   "0.1", "--speed", "8")
     try:
-        work = tempfile.mkdtemp(prefix="r8play-pty-run-")
+        work = tempfile.mkdtemp(prefix="run-", dir=SCRATCH)
         scenario(["sixel", R8PLAY, "--local", base],
                  "sixel at its place, cleared on leaving", cwd=work)
     finally:
