@@ -55,8 +55,10 @@ kb_name(int key, char *out, size_t outsz)
 			snprintf(out, outsz, "<key%d>", k);
 		return;
 	}
-	if (key >= 1 && key < 0x20) {
-		snprintf(out, outsz, "<C-%c>", key + 0x60);
+	if (key >= 0 && key < 0x20) {
+		/* ^A..^Z as letters; ^@ ^[ ^\ ^] ^^ ^_ as their caret forms */
+		snprintf(out, outsz, "<C-%c>", key >= 1 && key <= 26 ?
+		    key + 0x60 : key + 0x40);
 		return;
 	}
 	if (key < 0x80) {
