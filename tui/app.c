@@ -116,6 +116,8 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	memset(app, 0, sizeof *app);
 	app->script_mode = o->script_mode;
 	app->det = o->det;
+	app->pane_row = o->pane_row;
+	app->pane_col = o->pane_col;
 	app->cell_w = o->det.cell_w > 0 ? o->det.cell_w : FIT_DEFAULT_CELL_W;
 	app->cell_h = o->det.cell_h > 0 ? o->det.cell_h : FIT_DEFAULT_CELL_H;
 	app->have_token = o->token != NULL && o->token[0] != '\0';

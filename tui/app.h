@@ -210,6 +210,7 @@ struct app {
 	struct theme	 theme;
 	struct detect_result det;	/* graphics: mode, cell size... */
 	int		 cell_w, cell_h;
+	int		 pane_row, pane_col;	/* tmux pane's place, 0-based */
 	struct render_cache *rcache;
 	struct shown_image shown;
 
@@ -267,6 +268,7 @@ struct app_options {
 	const char	*output_dir;	/* NULL: ./r8play-outputs */
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
+	int		 pane_row, pane_col;	/* inside tmux: the pane's offset */
 };
 
 /*

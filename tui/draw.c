@@ -392,7 +392,8 @@ emit_image(struct app *app)
 	ro.max_h = app->det.max_h;
 	ro.colors = app->det.color_registers > 0 &&
 	    app->det.color_registers < 256 ? app->det.color_registers : 256;
-	ro.passthrough = app->det.passthrough;
+	/* unwrapped: render_place() wraps cursor moves and image together */
+	ro.passthrough = RENDER_PASS_NONE;
 	ro.kitty_id = 1;
 	ro.depth = app->det.depth;
 	b = render_cache_get(app->rcache, s->img, &ro, err, sizeof err);
@@ -400,8 +401,10 @@ emit_image(struct app *app)
 		app_error(app, "image: %s", err);
 		return;
 	}
-	if (render_blob_wrap_cup(b, s->row, s->col, app->rows, &wrapped, err,
-	    sizeof err) != 0)
+	/* Inside tmux the save, CUP and image all pass through to the outer
+	 * terminal, whose coordinates include the pane's offset. */
+	if (render_place(b, s->row, s->col, app->rows, app->det.passthrough,
+	    app->pane_row, app->pane_col, &wrapped, err, sizeof err) != 0)
 		return;
 	term_write(wrapped.data, wrapped.len);
 	render_blob_done(&wrapped);

@@ -182,6 +182,8 @@ run_ui(int argc, char **argv)
 		}
 		detect_env_load(&env);
 		detect_run(STDOUT_FILENO, &env, 0, &a.o.det, err, sizeof err);
+		if (a.o.det.passthrough != RENDER_PASS_NONE)
+			term_pane_offset(&a.o.pane_row, &a.o.pane_col);
 		if (term_init(err, sizeof err) != 0) {
 			fprintf(stderr, "r8play: %s\n", err);
 			config_done(&cfg);

@@ -253,3 +253,24 @@ die(const char *fmt, ...)
 	fputc('\n', stderr);
 	exit(1);
 }
+
+void
+term_pane_offset(int *row, int *col)
+{
+	FILE *fp;
+	int r, c;
+
+	*row = *col = 0;
+	if (getenv("TMUX") == NULL)
+		return;
+	fp = popen("tmux display-message -p '#{pane_top} #{pane_left}' "
+	    "2>/dev/null", "r");
+	if (fp == NULL)
+		return;
+	if (fscanf(fp, "%d %d", &r, &c) == 2 && r >= 0 && c >= 0 &&
+	    r < 10000 && c < 10000) {
+		*row = r;
+		*col = c;
+	}
+	pclose(fp);
+}

@@ -53,6 +53,14 @@ void term_write(const void *buf, size_t len);
 /* Restore, then die of sig with the default action (SIGTERM, SIGHUP...). */
 void term_exit_signal(int sig) __attribute__((noreturn));
 
+/*
+ * Inside tmux ($TMUX set), where the current pane starts in the outer
+ * terminal (0-based rows and columns), asked of `tmux display`; 0,0 when
+ * that fails or outside tmux. Runs a short child process: call it before
+ * the loop starts, never from it.
+ */
+void term_pane_offset(int *row, int *col);
+
 /* Restore the terminal, print "r8play: MESSAGE" to stderr, exit 1. */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
