@@ -385,6 +385,36 @@ help(const char *name, const char *more)
 	    "overrides the folder)\n", stdout);
 }
 
+/*
+ * Arguments of a command that takes the common options and exactly one
+ * operand (model, cancel). Sets *arg and returns -1 to go on; otherwise
+ * returns the exit status (help printed, or usage).
+ */
+static int
+one_operand(struct ctx *x, int argc, char **argv, const char *name,
+    const char *more, const char **arg)
+{
+	int i;
+
+	*arg = NULL;
+	for (i = 1; i < argc; i++) {
+		int r = common_opt(x, argc, argv, &i);
+
+		if (r < 0)
+			return cli_usage(name);
+		if (r > 0)
+			continue;
+		if (is_help(argv[i])) {
+			help(name, more);
+			return EXIT_OK;
+		}
+		if (argv[i][0] == '-' || *arg != NULL)
+			return cli_usage(name);
+		*arg = argv[i];
+	}
+	return *arg != NULL ? -1 : cli_usage(name);
+}
+
 /* The one-line error of an ERROR event, or a fallback. */
 static int
 report(struct ctx *x)
@@ -674,23 +704,10 @@ cmd_model(int argc, char **argv)
 	int i, rc = EXIT_FAIL;
 
 	memset(&x, 0, sizeof x);
-	for (i = 1; i < argc; i++) {
-		int r = common_opt(&x, argc, argv, &i);
-
-		if (r < 0)
-			return cli_usage("model");
-		if (r > 0)
-			continue;
-		if (is_help(argv[i])) {
-			help("model", "\nShow one model: description, links, "
-			    "runs, latest version, inputs.\n"
-			    "--json prints the model with its OpenAPI schema.\n");
-			return EXIT_OK;
-		}
-		if (argv[i][0] == '-' || ref != NULL)
-			return cli_usage("model");
-		ref = argv[i];
-	}
+	if ((i = one_operand(&x, argc, argv, "model", "\nShow one model: "
+	    "description, links, runs, latest version, inputs.\n"
+	    "--json prints the model with its OpenAPI schema.\n", &ref)) >= 0)
+		return i;
 	if (ref == NULL || replicate_ref_split(ref, owner, sizeof owner, name,
 	    sizeof name, ver, sizeof ver) != 0 || ver[0] != '\0') {
 		fputs("r8play: model: expected OWNER/NAME\n", stderr);
@@ -861,25 +878,11 @@ cmd_cancel(int argc, char **argv)
 	int i, rc = EXIT_FAIL;
 
 	memset(&x, 0, sizeof x);
-	for (i = 1; i < argc; i++) {
-		int r = common_opt(&x, argc, argv, &i);
-
-		if (r < 0)
-			return cli_usage("cancel");
-		if (r > 0)
-			continue;
-		if (is_help(argv[i])) {
-			help("cancel", "\nCancel a prediction. Exits 0 when it "
-			    "is canceled, 1 when it had already\nfinished (its "
-			    "status is printed) or the request failed.\n");
-			return EXIT_OK;
-		}
-		if (argv[i][0] == '-' || pid != NULL)
-			return cli_usage("cancel");
-		pid = argv[i];
-	}
-	if (pid == NULL)
-		return cli_usage("cancel");
+	if ((i = one_operand(&x, argc, argv, "cancel", "\nCancel a "
+	    "prediction. Exits 0 when it is canceled, 1 when it had already\n"
+	    "finished (its status is printed) or the request failed.\n",
+	    &pid)) >= 0)
+		return i;
 	if (setup(&x, true) != 0) {
 		teardown(&x);
 		return EXIT_FAIL;
