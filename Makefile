@@ -50,7 +50,7 @@ ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
 THEMES_SRC  := $(wildcard themes/*.c)
-CLIENT_SRC  := $(wildcard client/*.c)
+CLIENT_SRC  := $(wildcard client/*.c client/*/*.c)
 RENDER_SRC  := $(wildcard render/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)
 TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))

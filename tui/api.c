@@ -1,6 +1,6 @@
 /*
  * tui/api.c: the model page's API tab: the current form as "share as"
- * commands (client/share.h) and copying them with OSC 52. The token never
+ * commands (client/forms/share.h) and copying them with OSC 52. The token never
  * appears: exports always say $REPLICATE_API_TOKEN.
  */
 #include "tui/app.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/share.h"
+#include "client/forms/share.h"
 
 /* The formats offered, for Replicate models and for a local server. */
 static const enum share_format remote_fmts[API_FORMATS] = { SHARE_CURL,

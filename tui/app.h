@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/cost.h"
-#include "client/form.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
-#include "client/schema.h"
-#include "client/schema_diff.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/cost/cost.h"
+#include "client/forms/form.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
+#include "client/forms/schema.h"
+#include "client/forms/schema_diff.h"
 #include "render/render.h"
 #include "themes/theme.h"
 #include "tui/actions.h"

@@ -17,13 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/client.h"
-#include "client/config.h"
-#include "client/form.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
-#include "client/schema.h"
+#include "client/net/client.h"
+#include "client/net/config.h"
+#include "client/forms/form.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
+#include "client/forms/schema.h"
 #include "tui/cmd_local.h"
 #include "widgets/tw.h"
 
@@ -1095,7 +1095,7 @@ run_resolve(struct ctx *x, const char *owner, const char *name,
 	return EXIT_OK;
 }
 
-/* Type the -i values by the schema (client/form.h) into input JSON. */
+/* Type the -i values by the schema (client/forms/form.h) into input JSON. */
 static int
 run_inputs(struct ctx *x, const struct run_opts *ro, const char *schema_text,
     struct schema *s, char **input)

@@ -2,7 +2,7 @@
  * tui/cmd_cost.c: `r8play cost`: what a run costs on every hardware tier,
  * as Replicate bills it, plus batch and deployment forecasts. Glue only:
  * the arithmetic is client/cost.[ch]; a model's default_example metrics
- * come from client/replicate.h (GET /v1/models/{owner}/{name}). Prints to
+ * come from client/replicate/replicate.h (GET /v1/models/{owner}/{name}). Prints to
  * stdout (the table, or one JSON object with --json), errors to stderr.
  * Exit status: 0 ok, 1 the estimate failed (network, prices file, no known
  * SKU), 2 usage.
@@ -19,10 +19,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/client.h"
-#include "client/config.h"
-#include "client/cost.h"
-#include "client/replicate.h"
+#include "client/net/client.h"
+#include "client/net/config.h"
+#include "client/cost/cost.h"
+#include "client/replicate/replicate.h"
 
 #define COST_CMD_MAX_SKUS	COST_MAX_ROWS	/* --hardware a,b,c */
 #define COST_CMD_SWEEP_MAX	16		/* --sweep 3x4x2 */
@@ -72,7 +72,7 @@ static const char help_text[] =
 "                     on a public model (active time only).\n"
 "  --json             one JSON object (prices, tiers[], batch, deployment)\n"
 "\n"
-"Prices: compiled in from client/prices.tsv (dated, sourced); yours in\n"
+"Prices: compiled in from client/cost/prices.tsv (dated, sourced); yours in\n"
 "$R8PLAY_CONFIG_DIR/prices, else $XDG_CONFIG_HOME/r8play/prices, else\n"
 "~/.config/r8play/prices override or add rows, one per line:\n"
 "  gpu-l40s = 0.000975       (USD per second; or 3.51/h per hour)\n"

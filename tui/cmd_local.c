@@ -1,7 +1,7 @@
 /*
  * tui/cmd_local.c: `r8play run --local URL -i key=value ...` against a Cog
  * server (which serves one model, so no name). Waits for setup, reads
- * /openapi.json to type the inputs (client/form.h), runs the prediction
+ * /openapi.json to type the inputs (client/forms/form.h), runs the prediction
  * with a client-chosen id, streams its logs to stderr (webhooks into our
  * listener), saves file outputs, prints text output and the saved paths.
  * Ctrl-C cancels the prediction on the server before exiting. The client
@@ -20,12 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/form.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/schema.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/forms/form.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/forms/schema.h"
 #include "tui/cli.h"
 #include "widgets/tw.h"
 

@@ -1,6 +1,6 @@
 /*
  * tui/cmd_local.h: `r8play run --local URL ...`, a prediction on a local
- * Cog server (client/cog.h). cmd_run() hands its whole argv here when it
+ * Cog server (client/cog/cog.h). cmd_run() hands its whole argv here when it
  * sees --local.
  */
 #ifndef PG_TUI_CMD_LOCAL_H

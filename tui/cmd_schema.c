@@ -15,13 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/form.h"
-#include "client/replicate.h"
-#include "client/schema.h"
-#include "client/schema_diff.h"
-#include "client/share.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/forms/form.h"
+#include "client/replicate/replicate.h"
+#include "client/forms/schema.h"
+#include "client/forms/schema_diff.h"
+#include "client/forms/share.h"
 #include "widgets/tw.h"
 
 #define SCHEMA_CMD_MAX_FILE	(64u << 20)

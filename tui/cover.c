@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client/fetch.h"
+#include "client/net/fetch.h"
 
 #define COVER_SETTLE_MS	150
 #define COVER_MAX_BYTES	(8u << 20)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/config.h"
+#include "client/net/config.h"
 #include "render/render.h"
 #include "themes/theme.h"
 #include "tui/app.h"

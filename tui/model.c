@@ -1,6 +1,6 @@
 /*
  * tui/model.c: the model page. Owns the schema and the form built from it
- * (client/schema.h, client/form.h), editing of each field kind (text in
+ * (client/forms/schema.h, client/forms/form.h), editing of each field kind (text in
  * place or in $EDITOR, enums from a list, booleans toggled, numbers
  * stepped within their bounds, files through a path prompt that
  * completes), the tabs, the examples and the cost calculator inputs.

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/outputs.h"
+#include "client/net/outputs.h"
 
 static void
 start_failed(struct app *app, const char *what, const char *err)

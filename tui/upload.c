@@ -1,7 +1,7 @@
 /*
  * tui/upload.c: local files too big to send inline (over FORM_DATA_URI_MAX)
  * for a Replicate run. form_request()'s upload hook is synchronous, so the
- * uploads (POST /v1/files, client/replicate.h) run first, without blocking
+ * uploads (POST /v1/files, client/replicate/replicate.h) run first, without blocking
  * the loop; when the last one is done the run starts and the hook answers
  * from what was uploaded. A Cog server gets every file inline instead.
  */

@@ -13,10 +13,10 @@
 
 #include <cJSON.h>
 
-#include "client/client.h"
-#include "client/http.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
+#include "client/net/client.h"
+#include "client/net/http.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
 #include "tests/unit/fake.h"
 #include "tests/unit/tfile.h"
 

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/cog.h"
-#include "client/listener.h"
-#include "client/prediction.h"
+#include "client/cog/cog.h"
+#include "client/net/listener.h"
+#include "client/net/prediction.h"
 
 static double
 now_s(void)

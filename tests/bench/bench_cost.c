@@ -4,7 +4,7 @@
  * file at the size limit, one estimate, a whole tier table, a deployment.
  *   make bench-cost
  */
-#include "client/cost.h"
+#include "client/cost/cost.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,9 +16,9 @@
 
 #include <cJSON.h>
 
-#include "client/form.h"
-#include "client/schema.h"
-#include "client/share.h"
+#include "client/forms/form.h"
+#include "client/forms/schema.h"
+#include "client/forms/share.h"
 #include "tests/unit/tfile.h"
 
 static double

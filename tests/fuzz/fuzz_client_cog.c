@@ -17,9 +17,9 @@
 
 #include <cJSON.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/prediction.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/net/prediction.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

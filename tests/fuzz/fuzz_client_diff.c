@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/schema.h"
-#include "client/schema_diff.h"
+#include "client/forms/schema.h"
+#include "client/forms/schema_diff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -26,9 +26,9 @@
 
 #include <cJSON.h>
 
-#include "client/form.h"
-#include "client/schema.h"
-#include "client/share.h"
+#include "client/forms/form.h"
+#include "client/forms/schema.h"
+#include "client/forms/share.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/http.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
+#include "client/net/http.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cog.h"
-#include "client/listener.h"
+#include "client/cog/cog.h"
+#include "client/net/listener.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

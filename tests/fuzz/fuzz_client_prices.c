@@ -1,5 +1,5 @@
 /*
- * tests/fuzz/fuzz_client_prices.c: the prices-file parser of client/cost.c
+ * tests/fuzz/fuzz_client_prices.c: the prices-file parser of client/cost/cost.c
  * (cost_table_parse), plus the number and --deployment parsers it shares
  * with the CLI. The first byte picks the origin (user / shipped) and
  * whether the rest also goes through cost_deploy_parse. Invariants after
@@ -8,7 +8,7 @@
  * priced row with NUL-terminated fields, and the estimate of a run on it
  * is finite.
  */
-#include "client/cost.h"
+#include "client/cost/cost.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/form.h"
-#include "client/schema.h"
-#include "client/schema_diff.h"
-#include "client/share.h"
+#include "client/forms/form.h"
+#include "client/forms/schema.h"
+#include "client/forms/schema_diff.h"
+#include "client/forms/share.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_client_sse.c: the prediction stream's event-stream
- * (SSE) parser in client/replicate_req.c (static, so the file is
+ * (SSE) parser in client/replicate/replicate_req.c (static, so the file is
  * included; nothing else of the archive's copy is then pulled in). Byte 0
  * sets the chunk size the stream arrives in; the rest is the stream. The
  * same bytes are fed once whole and once in chunks, as curl may split
@@ -9,7 +9,7 @@
  * within the prediction limits; both feeds end in the same state (outputs,
  * logs, error, done and its reason).
  */
-#include "client/replicate_req.c"
+#include "client/replicate/replicate_req.c"
 
 #include <stdint.h>
 

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/cog.h"
-#include "client/config.h"
-#include "client/prediction.h"
-#include "client/share.h"
+#include "client/cog/cog.h"
+#include "client/net/config.h"
+#include "client/net/prediction.h"
+#include "client/forms/share.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

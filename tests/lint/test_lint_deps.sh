@@ -28,7 +28,7 @@ try tui/bad.c '"stb_image.h"'
 try widgets/bad.c '<webp/decode.h>'
 try themes/bad.c '<stdio.h>
 #include <curses.h>'
-try widgets/bad.c '"client/client.h"'
+try widgets/bad.c '"client/net/client.h"'
 try widgets/bad.c '"../render/image.h"'
 try client/bad.c '"tui/app.h"'
 # and a permitted one passes

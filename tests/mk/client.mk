@@ -2,16 +2,16 @@
 # helpers, the bench and the fuzz seeds.
 #   make bench-client      parse times of every fixture, requests per run
 
-# client/snapshot.json -> decimal byte list included by client/snapshot.c
+# client/replicate/snapshot.json -> decimal byte list included by client/replicate/snapshot.c
 # (od instead of xxd -i: od is in coreutils everywhere).
-CLIENT_SNAPSHOT_INC := $(O)/gen/client/snapshot.inc
-$(CLIENT_SNAPSHOT_INC): client/snapshot.json tests/mk/client.mk
+CLIENT_SNAPSHOT_INC := $(O)/gen/client/replicate/snapshot.inc
+$(CLIENT_SNAPSHOT_INC): client/replicate/snapshot.json tests/mk/client.mk
 	@mkdir -p $(@D)
-	$(Q)od -An -v -tu1 client/snapshot.json | \
+	$(Q)od -An -v -tu1 client/replicate/snapshot.json | \
 	    sed -e 's/^ *//' -e 's/  */,/g' -e 's/$$/,/' >$@.tmp && mv $@.tmp $@
 GEN += $(CLIENT_SNAPSHOT_INC)
-$(O)/client/snapshot.o: $(CLIENT_SNAPSHOT_INC)
-$(O)/client/snapshot.o: CPPFLAGS += -I$(O)/gen
+$(O)/client/replicate/snapshot.o: $(CLIENT_SNAPSHOT_INC)
+$(O)/client/replicate/snapshot.o: CPPFLAGS += -I$(O)/gen
 
 # The bench: a release build of its own, run from the repo root.
 BENCH_CLIENT := $(O)/bench/bench_client

@@ -12,10 +12,10 @@
 
 #include <cJSON.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/prediction.h"
-#include "client/schema.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/net/prediction.h"
+#include "client/forms/schema.h"
 #include "tests/unit/t.h"
 #include "tests/unit/tfile.h"
 

@@ -1,5 +1,5 @@
 /*
- * tests/unit/t_client_cog_fake.c: client/cog.c against the fake Cog server
+ * tests/unit/t_client_cog_fake.c: client/cog/cog.c against the fake Cog server
  * (tests/fakes/cog.py): every health state, 409 while starting and busy,
  * sync runs with saved outputs byte-identical to the data: URIs served,
  * async runs followed through webhooks into our listener, cancel of a
@@ -19,12 +19,12 @@
 
 #include <curl/curl.h>
 
-#include "client/client.h"
-#include "client/cog.h"
-#include "client/http.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/schema.h"
+#include "client/net/client.h"
+#include "client/cog/cog.h"
+#include "client/net/http.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/forms/schema.h"
 #include "tests/unit/fake.h"
 #include "tests/unit/t.h"
 

@@ -4,7 +4,7 @@
  * shipped table must match the facts; deployment and batch figures are
  * worked by hand in the comments next to each check.
  */
-#include "client/cost.h"
+#include "client/cost/cost.h"
 
 #include <locale.h>
 #include <math.h>
@@ -208,11 +208,11 @@ test_table(void)
 	T_OK(cost_table_find(&tab, "gpu-a100-40gb") == NULL);
 	T_OK(cost_table_find(&tab, "gpu-b200") == NULL);
 	T_OK(cost_table_find(&tab, "") == NULL);
-	/* the compiled-in table is exactly client/prices.tsv (run from the
+	/* the compiled-in table is exactly client/cost/prices.tsv (run from the
 	 * repository root, as tests/run does) */
 	{
 		static struct cost_table fresh;
-		FILE *fp = fopen("client/prices.tsv", "rb");
+		FILE *fp = fopen("client/cost/prices.tsv", "rb");
 		static char text[COST_FILE_MAX];
 		size_t len = fp ? fread(text, 1, sizeof text, fp) : 0;
 
@@ -220,7 +220,7 @@ test_table(void)
 			fclose(fp);
 		memset(&fresh, 0, sizeof fresh);
 		T_OK(len > 0 && cost_table_parse(&fresh, text, len,
-		    COST_ORIGIN_SHIPPED, "client/prices.tsv", err,
+		    COST_ORIGIN_SHIPPED, "client/cost/prices.tsv", err,
 		    sizeof err) == 0);
 		T_OK(memcmp(&fresh, &tab, sizeof tab) == 0);
 	}

@@ -1,14 +1,14 @@
-/* Unit tests for client_fetch() (client/fetch.c) against the fake
+/* Unit tests for client_fetch() (client/net/fetch.c) against the fake
  * Replicate server: bytes identical to the fixture, the cap enforced, the
  * token sent only under the API base, errors and cancellation. */
-#include "client/fetch.h"
+#include "client/net/fetch.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/client.h"
+#include "client/net/client.h"
 #include "tests/unit/fake.h"
 #include "tests/unit/t.h"
 

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/config.h"
-#include "client/outputs.h"
+#include "client/net/config.h"
+#include "client/net/outputs.h"
 #include "tests/unit/t.h"
 #include "tests/unit/tfile.h"
 

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/form.h"
-#include "client/schema.h"
+#include "client/forms/form.h"
+#include "client/forms/schema.h"
 #include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/"

@@ -19,8 +19,8 @@
 
 #include <cJSON.h>
 
-#include "client/listener.h"
-#include "client/prediction.h"
+#include "client/net/listener.h"
+#include "client/net/prediction.h"
 #include "tests/unit/t.h"
 #include "tests/unit/tfile.h"
 

@@ -14,12 +14,12 @@
 
 #include <cJSON.h>
 
-#include "client/client.h"
-#include "client/http.h"
-#include "client/internal.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
+#include "client/net/client.h"
+#include "client/net/http.h"
+#include "client/net/internal.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
 #include "tests/unit/fake.h"
 #include "tests/unit/t.h"
 #include "tests/unit/tfile.h"

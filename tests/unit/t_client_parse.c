@@ -9,11 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "client/http.h"
-#include "client/json.h"
-#include "client/outputs.h"
-#include "client/prediction.h"
-#include "client/replicate.h"
+#include "client/net/http.h"
+#include "client/net/json.h"
+#include "client/net/outputs.h"
+#include "client/net/prediction.h"
+#include "client/replicate/replicate.h"
 #include "tests/unit/t.h"
 #include "tests/unit/tfile.h"
 

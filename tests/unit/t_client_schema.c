@@ -12,8 +12,8 @@
 
 #include <cJSON.h>
 
-#include "client/schema.h"
-#include "client/schema_diff.h"
+#include "client/forms/schema.h"
+#include "client/forms/schema_diff.h"
 #include "tests/unit/tfile.h"
 
 #define FIX "tests/fixtures/"

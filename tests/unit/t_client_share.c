@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/form.h"
-#include "client/schema.h"
-#include "client/share.h"
+#include "client/forms/form.h"
+#include "client/forms/schema.h"
+#include "client/forms/share.h"
 
 #define FIX "tests/fixtures/"
 

@@ -1,0 +1,674 @@
+/*
+ * client/net/outputs.c: saving a prediction's files: safe names, data: URI
+ * decoding, atomic writes, concurrent downloads. See outputs.h.
+ */
+#include "client/net/outputs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/net/http.h"
+
+#define OUTPUTS_PATH_MAX	4096
+
+static const struct {
+	const char *mime, *ext;
+} mime_exts[] = {
+	{ "image/png", ".png" },
+	{ "image/jpeg", ".jpg" },
+	{ "image/jpg", ".jpg" },
+	{ "image/webp", ".webp" },
+	{ "image/gif", ".gif" },
+	{ "image/svg+xml", ".svg" },
+	{ "video/mp4", ".mp4" },
+	{ "video/webm", ".webm" },
+	{ "audio/wav", ".wav" },
+	{ "audio/x-wav", ".wav" },
+	{ "audio/mpeg", ".mp3" },
+	{ "audio/ogg", ".ogg" },
+	{ "audio/flac", ".flac" },
+	{ "application/json", ".json" },
+	{ "application/zip", ".zip" },
+	{ "application/pdf", ".pdf" },
+	{ "application/x-tar", ".tar" },
+	{ "model/gltf-binary", ".glb" },
+	{ "text/plain", ".txt" },
+	{ "text/markdown", ".md" },
+	{ "text/csv", ".csv" },
+};
+
+const char *
+outputs_mime_ext(const char *mime)
+{
+	size_t i, n;
+
+	if (mime == NULL)
+		return "";
+	n = strcspn(mime, ";");
+	for (i = 0; i < sizeof mime_exts / sizeof mime_exts[0]; i++)
+		if (strlen(mime_exts[i].mime) == n &&
+		    strncasecmp(mime, mime_exts[i].mime, n) == 0)
+			return mime_exts[i].ext;
+	return "";
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static bool
+safe_byte(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+/* Sanitise raw into buf: safe bytes only, no leading dots, capped. */
+static void
+sanitise(const char *raw, size_t rl, char *buf, size_t n)
+{
+	char tmp[OUTPUTS_MAX_NAME * 4];
+	size_t i, o = 0, cap = n - 1 < OUTPUTS_MAX_NAME ? n - 1 :
+	    OUTPUTS_MAX_NAME;
+	const char *dot;
+	size_t el;
+
+	for (i = 0; i < rl && o + 1 < sizeof tmp; i++) {
+		unsigned char ch = (unsigned char)raw[i];
+
+		if (o == 0 && (ch == '.' || ch == ' '))
+			continue;
+		tmp[o++] = safe_byte(ch) ? (char)ch : '_';
+	}
+	while (o > 0 && (tmp[o - 1] == '.' || tmp[o - 1] == ' '))
+		o--;
+	tmp[o] = '\0';
+	if (o == 0) {
+		snprintf(buf, n, "output");
+		return;
+	}
+	if (o <= cap) {
+		memcpy(buf, tmp, o + 1);
+		return;
+	}
+	/* too long: keep the head and a short extension */
+	dot = strrchr(tmp, '.');
+	el = dot != NULL ? strlen(dot) : 0;
+	if (el > 16 || el >= cap)
+		el = 0;
+	memcpy(buf, tmp, cap - el);
+	memcpy(buf + cap - el, dot != NULL ? dot : "", el);
+	buf[cap] = '\0';
+}
+
+void
+outputs_safe_name(const char *value, const char *key, char *buf, size_t n)
+{
+	char raw[OUTPUTS_MAX_NAME * 4], base[OUTPUTS_MAX_NAME + 1];
+	const char *s, *e, *seg;
+	size_t o = 0;
+
+	if (n == 0)
+		return;
+	if (value == NULL) {
+		snprintf(buf, n, "output");
+		return;
+	}
+	if (strncmp(value, "data:", 5) == 0) {
+		const char *mime = value + 5;
+		size_t ml = strcspn(mime, ";,");
+		char mt[80];
+		const char *k = "output";
+		size_t kl = 6;
+
+		snprintf(mt, sizeof mt, "%.*s", (int)(ml < 79 ? ml : 79), mime);
+		if (key != NULL && *key != '\0') {
+			/* "images[0]" -> "images" */
+			k = key;
+			kl = strcspn(key, "[.");
+			if (kl == 0) {
+				k = "output";
+				kl = 6;
+			}
+		}
+		sanitise(k, kl, base, sizeof base);
+		snprintf(buf, n, "%.*s%s", (int)(OUTPUTS_MAX_NAME - 8), base,
+		    outputs_mime_ext(mt));
+		return;
+	}
+	s = value;
+	if ((e = strstr(s, "://")) != NULL)
+		s = e + 3;
+	e = s + strcspn(s, "?#");
+	/* the last path segment only: never a directory from the server */
+	seg = e;
+	while (seg > s && seg[-1] != '/')
+		seg--;
+	if (memchr(s, '/', (size_t)(e - s)) == NULL && strstr(value, "://"))
+		seg = e;	/* only a host: no name */
+	for (; seg < e && o + 1 < sizeof raw; seg++) {
+		if (*seg == '%' && seg + 2 < e && hexval(seg[1]) >= 0 &&
+		    hexval(seg[2]) >= 0) {
+			raw[o++] = (char)(hexval(seg[1]) * 16 + hexval(seg[2]));
+			seg += 2;
+		} else
+			raw[o++] = *seg;
+	}
+	/* a decoded '/' must not make a path either */
+	{
+		size_t i, st = 0;
+
+		for (i = 0; i < o; i++)
+			if (raw[i] == '/' || raw[i] == '\\')
+				st = i + 1;
+		sanitise(raw + st, o - st, buf, n);
+	}
+}
+
+static const signed char b64[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64, ['-'] = 63, ['_'] = 64,
+};
+
+enum client_rc
+outputs_data_decode(const char *uri, size_t max, unsigned char **data,
+    size_t *len, char **mime, char *err, size_t errsz)
+{
+	const char *comma, *p, *params;
+	unsigned char *out;
+	bool base64 = false;
+	size_t ml, n, o = 0, i;
+	unsigned acc = 0;
+	int bits = 0, pad = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (mime != NULL)
+		*mime = NULL;
+	if (uri == NULL || strncmp(uri, "data:", 5) != 0 ||
+	    (comma = strchr(uri + 5, ',')) == NULL) {
+		snprintf(err, errsz, "data URI: expected data:[type][;base64],"
+		    "...");
+		return CLIENT_EPARSE;
+	}
+	ml = strcspn(uri + 5, ";,");
+	params = uri + 5 + ml;
+	for (p = params; p < comma; p++)
+		if (*p == ';' && (size_t)(comma - p) >= 7 &&
+		    strncmp(p, ";base64", 7) == 0 && (p + 7 == comma ||
+		    p[7] == ';'))
+			base64 = true;
+	n = strlen(comma + 1);
+	if ((base64 ? n / 4 * 3 : n) > max) {
+		snprintf(err, errsz, "data URI: more than %zu bytes", max);
+		return CLIENT_ELIMIT;
+	}
+	out = malloc(n + 1);
+	if (out == NULL) {
+		snprintf(err, errsz, "data URI: out of memory");
+		return CLIENT_ENOMEM;
+	}
+	p = comma + 1;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (!base64) {
+			if (ch == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
+			    hexval(p[i + 2]) >= 0) {
+				out[o++] = (unsigned char)(hexval(p[i + 1]) * 16 +
+				    hexval(p[i + 2]));
+				i += 2;
+			} else
+				out[o++] = ch;
+			continue;
+		}
+		if (ch == '=') {
+			pad++;
+			continue;
+		}
+		if (ch == '\n' || ch == '\r' || ch == ' ')
+			continue;
+		if (b64[ch] == 0 || pad > 0) {
+			free(out);
+			snprintf(err, errsz, "data URI: bad base64 at byte %zu",
+			    (size_t)(p - uri) + i);
+			return CLIENT_EPARSE;
+		}
+		acc = (acc << 6) | (unsigned)(b64[ch] - 1);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (base64 && (bits >= 6 || pad > 2)) {
+		free(out);
+		snprintf(err, errsz, "data URI: truncated base64 at byte %zu",
+		    strlen(uri));
+		return CLIENT_EPARSE;
+	}
+	out[o] = '\0';
+	if (mime != NULL) {
+		*mime = ml > 0 ? strndup(uri + 5, ml) : strdup("text/plain");
+		if (*mime == NULL) {
+			free(out);
+			snprintf(err, errsz, "data URI: out of memory");
+			return CLIENT_ENOMEM;
+		}
+	}
+	*data = out;
+	*len = o;
+	return CLIENT_OK;
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char tmp[OUTPUTS_PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -1;
+		tmp[i] = dir[i];
+	}
+	return 0;
+}
+
+/* "name.ext" + k -> "name-k.ext" (extension: the last dot, if any). */
+static void
+numbered(const char *name, unsigned k, char *buf, size_t n)
+{
+	const char *dot = strrchr(name, '.');
+	size_t bl = dot != NULL && dot != name ? (size_t)(dot - name) :
+	    strlen(name);
+
+	if (k == 0)
+		snprintf(buf, n, "%s", name);
+	else
+		snprintf(buf, n, "%.*s-%u%s", (int)bl, name, k,
+		    dot != NULL && dot != name ? dot : "");
+}
+
+enum client_rc
+outputs_write(const char *dir, const char *name, const void *data,
+    size_t len, char **path, char *err, size_t errsz)
+{
+	char tmp[OUTPUTS_PATH_MAX], fin[OUTPUTS_PATH_MAX];
+	char cand[OUTPUTS_MAX_NAME + 16];
+	const unsigned char *p = data;
+	size_t off = 0;
+	unsigned k;
+	int fd, w;
+
+	*path = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = ".";
+	if (mkdir_p(dir) != 0) {
+		snprintf(err, errsz, "cannot create %.200s: %s", dir,
+		    strerror(errno));
+		return CLIENT_EIO;
+	}
+	w = snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+	if (w < 0 || (size_t)w >= sizeof tmp) {
+		snprintf(err, errsz, "path too long in %.200s", dir);
+		return CLIENT_EIO;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot write in %.200s: %s", dir,
+		    strerror(errno));
+		return CLIENT_EIO;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, p + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errsz, "writing %.200s: %s", tmp,
+			    strerror(errno));
+			close(fd);
+			unlink(tmp);
+			return CLIENT_EIO;
+		}
+		off += (size_t)n;
+	}
+	fchmod(fd, 0644);
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		snprintf(err, errsz, "writing %.200s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return CLIENT_EIO;
+	}
+	/* link() refuses to replace: the first free name wins */
+	for (k = 0; k <= OUTPUTS_MAX_DUP; k++) {
+		numbered(name, k, cand, sizeof cand);
+		snprintf(fin, sizeof fin, "%s/%s", dir, cand);
+		if (link(tmp, fin) == 0) {
+			unlink(tmp);
+			break;
+		}
+		if (errno == EEXIST)
+			continue;
+		/* no hard links here: check, then rename */
+		if (access(fin, F_OK) == 0)
+			continue;
+		if (rename(tmp, fin) == 0)
+			break;
+		snprintf(err, errsz, "cannot rename to %.200s: %s", fin,
+		    strerror(errno));
+		unlink(tmp);
+		return CLIENT_EIO;
+	}
+	if (k > OUTPUTS_MAX_DUP) {
+		unlink(tmp);
+		snprintf(err, errsz, "no free name for %.100s in %.200s", name,
+		    dir);
+		return CLIENT_EIO;
+	}
+	*path = strdup(fin);
+	if (*path == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return CLIENT_ENOMEM;
+	}
+	return CLIENT_OK;
+}
+
+/* ---- saving a prediction */
+
+struct save_item {
+	char	*value;		/* URL or data: URI */
+	char	 name[OUTPUTS_MAX_NAME + 16];
+	unsigned http;
+	char	*path;		/* written, or NULL */
+	bool	 done;
+};
+
+struct save {
+	struct client *c;
+	unsigned id, timer;
+	char	*dir;
+	struct save_item *items;
+	size_t	 n, left;
+	enum client_rc rc;
+	char	 err[CLIENT_ERR_MAX];
+};
+
+static void
+save_free(struct save *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->items[i].value);
+		free(s->items[i].path);
+	}
+	free(s->items);
+	free(s->dir);
+	free(s);
+}
+
+static void
+save_cancel(struct client *c, unsigned id, void *arg)
+{
+	struct save *s = arg;
+	size_t i;
+
+	(void)id;
+	for (i = 0; i < s->n; i++)
+		if (!s->items[i].done)
+			http_cancel(c, s->items[i].http);
+	if (s->timer != 0)
+		client_timer_stop(c, s->timer);
+	save_free(s);
+}
+
+static void
+save_fail(struct save *s, enum client_rc rc, const char *what,
+    const char *msg)
+{
+	size_t l;
+
+	if (s->rc != CLIENT_OK)
+		return;		/* keep the first */
+	s->rc = rc;
+	snprintf(s->err, sizeof s->err, "outputs save: %.100s: ", what);
+	l = strlen(s->err);
+	snprintf(s->err + l, sizeof s->err - l, "%s", msg);
+}
+
+static void
+save_finish(struct save *s)
+{
+	struct client_event ev;
+	struct client_saved *sv;
+	size_t i;
+
+	memset(&ev, 0, sizeof ev);
+	ev.req = CLIENT_REQ_SAVE;
+	ev.id = s->id;
+	client_op_remove(s->c, s->id);
+	sv = calloc(1, sizeof *sv);
+	if (sv != NULL)
+		sv->paths = calloc(s->n > 0 ? s->n : 1, sizeof *sv->paths);
+	if (sv == NULL || sv->paths == NULL) {
+		free(sv);
+		ev.kind = CLIENT_EV_ERROR;
+		ev.rc = CLIENT_ENOMEM;
+		ev.err = "outputs save: out of memory";
+		client_emit(s->c, &ev);
+		save_free(s);
+		return;
+	}
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].path != NULL) {
+			sv->paths[sv->n++] = s->items[i].path;
+			s->items[i].path = NULL;
+		}
+	sv->dir = s->dir;
+	s->dir = NULL;
+	ev.saved = sv;		/* also on ERROR: what was written */
+	if (s->rc != CLIENT_OK) {
+		ev.kind = CLIENT_EV_ERROR;
+		ev.rc = s->rc;
+		ev.err = s->err;
+	} else
+		ev.kind = CLIENT_EV_DONE;
+	client_emit(s->c, &ev);
+	save_free(s);
+}
+
+static void
+item_write(struct save *s, struct save_item *it, const void *data,
+    size_t len)
+{
+	char err[CLIENT_ERR_MAX];
+	enum client_rc rc;
+
+	rc = outputs_write(s->dir, it->name, data, len, &it->path, err,
+	    sizeof err);
+	if (rc != CLIENT_OK)
+		save_fail(s, rc, it->name, err);
+}
+
+static void
+dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
+{
+	struct save *s = arg;
+	struct save_item *it = NULL;
+	char msg[CLIENT_ERR_MAX];
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].http == hid && !s->items[i].done)
+			it = &s->items[i];
+	if (it == NULL)
+		return;
+	it->done = true;
+	if (res->rc != CLIENT_OK)
+		save_fail(s, res->rc, it->name, res->err != NULL ? res->err :
+		    client_strerror(res->rc));
+	else if (res->status < 200 || res->status >= 300) {
+		http_problem("download", res->status, res->body, res->len, msg,
+		    sizeof msg);
+		save_fail(s, http_status_rc(res->status), it->name, msg);
+	} else
+		item_write(s, it, res->body != NULL ? res->body : "",
+		    res->len);
+	if (--s->left == 0)
+		save_finish(s);
+}
+
+static void
+save_timer(struct client *c, unsigned timer, void *arg)
+{
+	struct save *s = arg;
+
+	(void)c;
+	(void)timer;
+	s->timer = 0;
+	save_finish(s);
+}
+
+unsigned
+outputs_save(struct client *c, const struct prediction *p, const char *dir,
+    char *err, size_t errsz)
+{
+	const struct client_config *cf = client_config_get(c);
+	char defdir[OUTPUTS_MAX_NAME + 8], sub[CLIENT_ERR_MAX];
+	struct save *s;
+	size_t i, j, n = 0;
+
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		goto oom;
+	s->c = c;
+	if (dir == NULL)
+		dir = cf->output_dir;
+	if (dir == NULL) {
+		char safe[OUTPUTS_MAX_NAME + 1];
+
+		sanitise(p->id != NULL ? p->id : "prediction",
+		    strlen(p->id != NULL ? p->id : "prediction"), safe,
+		    sizeof safe);
+		snprintf(defdir, sizeof defdir, "./%s", safe);
+		dir = defdir;
+	}
+	if ((s->dir = strdup(dir)) == NULL)
+		goto oom;
+	s->items = calloc(p->n_outputs > 0 ? p->n_outputs : 1,
+	    sizeof *s->items);
+	if (s->items == NULL)
+		goto oom;
+	for (i = 0; i < p->n_outputs && n < OUTPUTS_MAX_FILES; i++) {
+		const struct prediction_output *o = &p->outputs[i];
+		char nm[OUTPUTS_MAX_NAME + 1];
+		unsigned k;
+
+		if (o->kind == PREDICTION_OUTPUT_TEXT)
+			continue;
+		outputs_safe_name(o->value, o->key, nm, sizeof nm);
+		/* names unique within this prediction, in output order */
+		for (k = 0;; k++) {
+			numbered(nm, k, s->items[n].name,
+			    sizeof s->items[n].name);
+			for (j = 0; j < n; j++)
+				if (strcmp(s->items[j].name,
+				    s->items[n].name) == 0)
+					break;
+			if (j == n)
+				break;
+		}
+		if ((s->items[n].value = strdup(o->value)) == NULL)
+			goto oom;
+		n++;
+	}
+	s->n = n;
+	s->id = client_next_id(c);
+	for (i = 0; i < n; i++) {
+		struct save_item *it = &s->items[i];
+
+		if (strncmp(it->value, "data:", 5) == 0) {
+			unsigned char *data;
+			size_t len;
+			enum client_rc rc;
+
+			rc = outputs_data_decode(it->value, cf->max_file_bytes,
+			    &data, &len, NULL, sub, sizeof sub);
+			if (rc == CLIENT_OK) {
+				item_write(s, it, data, len);
+				free(data);
+			} else
+				save_fail(s, rc, it->name, sub);
+			it->done = true;
+		} else {
+			struct http_opts o;
+
+			memset(&o, 0, sizeof o);
+			o.url = it->value;
+			o.sink = HTTP_SINK_FILE;
+			o.idempotent = true;
+			o.follow_redirects = true;
+			o.done = dl_done;
+			o.arg = s;
+			it->http = http_start(c, &o, sub, sizeof sub);
+			if (it->http == 0) {
+				save_fail(s, CLIENT_ENET, it->name, sub);
+				it->done = true;
+			} else
+				s->left++;
+		}
+	}
+	if (client_op_add(c, s->id, save_cancel, s) != 0) {
+		save_cancel(c, s->id, s);
+		snprintf(err, errsz, "outputs save: out of memory");
+		return 0;
+	}
+	if (s->left == 0) {
+		/* nothing to download: finish from the next pump */
+		s->timer = client_timer_start(c, 0, save_timer, s);
+		if (s->timer == 0) {
+			client_op_remove(c, s->id);
+			save_free(s);
+			snprintf(err, errsz, "outputs save: out of memory");
+			return 0;
+		}
+	}
+	return s->id;
+oom:
+	if (s != NULL)
+		save_free(s);
+	snprintf(err, errsz, "outputs save: out of memory");
+	return 0;
+}

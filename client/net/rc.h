@@ -1,0 +1,41 @@
+/*
+ * client/net/rc.h: the return codes of every client/ function, declared once.
+ * A code says what kind of failure happened; the caller-owned err buffer
+ * says the rest in one line. Plain C: safe to include anywhere.
+ */
+#ifndef PG_CLIENT_RC_H
+#define PG_CLIENT_RC_H
+
+/* X(id, message) */
+#define CLIENT_RC_LIST(X)						\
+	X(OK,		"success")					\
+	X(ENOMEM,	"out of memory")				\
+	X(EINVAL,	"invalid argument")				\
+	X(ENET,		"network error")				\
+	X(ETIMEOUT,	"timed out")					\
+	X(EHTTP,	"HTTP error status")				\
+	X(EAUTH,	"authentication failed")			\
+	X(ENOTFOUND,	"not found")					\
+	X(ERATE,	"rate limited")					\
+	X(EPARSE,	"malformed JSON")				\
+	X(ESHAPE,	"unexpected JSON shape")			\
+	X(ELIMIT,	"response exceeds limit")			\
+	X(ECANCEL,	"cancelled")					\
+	X(EIO,		"file I/O error")				\
+	X(ECONFIG,	"configuration error")				\
+	X(EFAILED,	"prediction failed")
+
+enum client_rc {
+#define X(id, msg) CLIENT_##id,
+	CLIENT_RC_LIST(X)
+#undef X
+	CLIENT_RC__COUNT
+};
+
+/* Static text for a code; never NULL ("unknown error" when out of range). */
+const char *client_strerror(enum client_rc rc);
+
+/* The code's identifier without prefix ("ENET"), for logs and tests. */
+const char *client_rc_name(enum client_rc rc);
+
+#endif

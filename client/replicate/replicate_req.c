@@ -1,0 +1,1207 @@
+/*
+ * client/replicate/replicate_req.c: Replicate's endpoints as non-blocking requests
+ * (each an operation with its own id, delivering one DONE or ERROR event),
+ * the QUERY search with its GET /v1/search fallback, prediction create,
+ * and following a prediction through SSE with a fallback to polling.
+ */
+#include "client/replicate/replicate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/net/http.h"
+#include "client/net/json.h"
+
+#define SSE_MAX_EVENT	(8u * 1024u * 1024u)	/* one event's data */
+#define QUERY_MAX	512u
+
+/* "a: b" into err, cut to fit (snprintf would warn about truncation). */
+static void
+join(char *err, size_t n, const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+
+	if (n == 0)
+		return;
+	if (al > n - 1)
+		al = n - 1;
+	memcpy(err, a, al);
+	if (al + 2 < n) {
+		memcpy(err + al, ": ", 2);
+		al += 2;
+		if (bl > n - 1 - al)
+			bl = n - 1 - al;
+		memcpy(err + al, b, bl);
+		al += bl;
+	}
+	err[al] = '\0';
+}
+
+/* ---- one-shot requests */
+
+struct rq {
+	struct client *c;
+	enum client_req kind;
+	unsigned id;		/* public id (the operation) */
+	unsigned http;		/* current HTTP request */
+	bool	 via_search;	/* SEARCH: fell back to GET /v1/search */
+	char	 what[160];
+	char	 query[QUERY_MAX];
+};
+
+static void rq_done(struct client *c, unsigned hid, struct http_response *res,
+    void *arg);
+
+static void
+rq_cancel(struct client *c, unsigned id, void *arg)
+{
+	struct rq *q = arg;
+
+	(void)id;
+	http_cancel(c, q->http);
+	free(q);
+}
+
+static void
+emit_error(struct client *c, enum client_req kind, unsigned id,
+    enum client_rc rc, long status, const char *msg)
+{
+	struct client_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CLIENT_EV_ERROR;
+	ev.req = kind;
+	ev.id = id;
+	ev.rc = rc;
+	ev.http_status = status;
+	ev.err = msg;
+	client_emit(c, &ev);
+}
+
+/* Parse a 2xx body into the event's payload field for q->kind. */
+static enum client_rc
+rq_parse(struct rq *q, const struct http_response *res,
+    struct client_event *ev, char *err, size_t errsz)
+{
+	const char *b = res->body;
+	size_t n = res->len;
+	enum client_rc rc = CLIENT_ENOMEM;
+
+#define PARSE(field, type, fn, freefn)					\
+	do {								\
+		ev->field = calloc(1, sizeof(type));			\
+		if (ev->field == NULL)					\
+			break;						\
+		rc = fn(b, n, ev->field, err, errsz);			\
+		if (rc != CLIENT_OK) {					\
+			freefn(ev->field);				\
+			ev->field = NULL;				\
+		}							\
+	} while (0)
+	switch (q->kind) {
+	case CLIENT_REQ_MODELS:
+		PARSE(models, struct model_page, replicate_model_page_parse,
+		    replicate_model_page_free);
+		break;
+	case CLIENT_REQ_SEARCH:
+		if (q->via_search)
+			PARSE(models, struct model_page,
+			    replicate_search_parse, replicate_model_page_free);
+		else
+			PARSE(models, struct model_page,
+			    replicate_model_page_parse,
+			    replicate_model_page_free);
+		break;
+	case CLIENT_REQ_COLLECTIONS:
+		PARSE(collections, struct collection_page,
+		    replicate_collection_page_parse,
+		    replicate_collection_page_free);
+		break;
+	case CLIENT_REQ_COLLECTION:
+		PARSE(collection, struct collection,
+		    replicate_collection_parse, replicate_collection_free);
+		break;
+	case CLIENT_REQ_MODEL:
+		PARSE(model, struct model, replicate_model_parse,
+		    replicate_model_free);
+		break;
+	case CLIENT_REQ_VERSIONS:
+		PARSE(versions, struct version_page,
+		    replicate_version_page_parse, replicate_version_page_free);
+		break;
+	case CLIENT_REQ_VERSION:
+		PARSE(version, struct version, replicate_version_parse,
+		    replicate_version_free);
+		break;
+	case CLIENT_REQ_EXAMPLES:
+	case CLIENT_REQ_PREDICTIONS:
+		PARSE(predictions, struct prediction_page,
+		    replicate_prediction_page_parse,
+		    replicate_prediction_page_free);
+		break;
+	case CLIENT_REQ_HARDWARE:
+		PARSE(hardware, struct hardware_list, replicate_hardware_parse,
+		    replicate_hardware_free);
+		break;
+	case CLIENT_REQ_ACCOUNT:
+		PARSE(account, struct account, replicate_account_parse,
+		    replicate_account_free);
+		break;
+	case CLIENT_REQ_CREATE:
+	case CLIENT_REQ_PREDICTION:
+	case CLIENT_REQ_CANCEL:
+		PARSE(prediction, struct prediction, prediction_parse,
+		    prediction_free);
+		break;
+	case CLIENT_REQ_UPLOAD:
+		PARSE(file, struct replicate_file, replicate_file_parse,
+		    replicate_file_free);
+		break;
+	default:
+		ev->body = res->body;
+		ev->body_len = res->len;
+		res = NULL;
+		rc = CLIENT_OK;
+		break;
+	}
+#undef PARSE
+	if (rc == CLIENT_ENOMEM && err[0] == '\0')
+		snprintf(err, errsz, "out of memory");
+	return rc;
+}
+
+static unsigned
+rq_start_http(struct rq *q, const struct http_opts *o, char *err,
+    size_t errsz)
+{
+	struct http_opts oo = *o;
+
+	oo.done = rq_done;
+	oo.arg = q;
+	q->http = http_start(q->c, &oo, err, errsz);
+	return q->http;
+}
+
+static bool
+search_fallback(struct rq *q, long status)
+{
+	struct http_opts o;
+	char url[HTTP_MAX_URL], esc[QUERY_MAX * 3 + 1], err[CLIENT_ERR_MAX];
+
+	if (q->kind != CLIENT_REQ_SEARCH || q->via_search ||
+	    (status != 404 && status != 405 && status != 501))
+		return false;
+	if (http_escape(q->query, esc, sizeof esc) != 0)
+		return false;
+	snprintf(url, sizeof url, "/search?query=%s&limit=50", esc);
+	memset(&o, 0, sizeof o);
+	o.url = url;
+	o.idempotent = true;
+	q->via_search = true;
+	if (rq_start_http(q, &o, err, sizeof err) == 0)
+		return false;
+	return true;
+}
+
+static void
+rq_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
+{
+	struct rq *q = arg;
+	struct client_event ev;
+	char err[CLIENT_ERR_MAX], sub[CLIENT_ERR_MAX];
+	enum client_rc rc;
+
+	(void)hid;
+	if (res->rc == CLIENT_OK && res->status >= 200 && res->status < 300) {
+		memset(&ev, 0, sizeof ev);
+		sub[0] = '\0';
+		rc = rq_parse(q, res, &ev, sub, sizeof sub);
+		if (ev.body != NULL)
+			res->body = NULL;	/* taken */
+		if (rc == CLIENT_OK) {
+			ev.kind = CLIENT_EV_DONE;
+			ev.req = q->kind;
+			ev.id = q->id;
+			ev.http_status = res->status;
+			client_op_remove(c, q->id);
+			client_emit(c, &ev);
+			free(q);
+			return;
+		}
+		join(err, sizeof err, q->what, sub);
+		client_op_remove(c, q->id);
+		emit_error(c, q->kind, q->id, rc, res->status, err);
+		free(q);
+		return;
+	}
+	if (res->rc == CLIENT_OK && search_fallback(q, res->status))
+		return;
+	if (res->rc != CLIENT_OK) {
+		rc = res->rc;
+		snprintf(err, sizeof err, "%s: %s", q->what,
+		    res->err != NULL ? res->err : client_strerror(rc));
+	} else {
+		rc = http_status_rc(res->status);
+		http_problem(q->what, res->status, res->body, res->len, err,
+		    sizeof err);
+	}
+	client_op_remove(c, q->id);
+	emit_error(c, q->kind, q->id, rc, res->status, err);
+	free(q);
+}
+
+/* Start a request of kind; what names it in messages. */
+static unsigned
+rq_start(struct client *c, enum client_req kind, const char *what,
+    const struct http_opts *o, char *err, size_t errsz)
+{
+	char sub[CLIENT_ERR_MAX];
+	struct rq *q = calloc(1, sizeof *q);
+
+	if (q == NULL) {
+		snprintf(err, errsz, "%s: out of memory", what);
+		return 0;
+	}
+	q->c = c;
+	q->kind = kind;
+	snprintf(q->what, sizeof q->what, "%s", what);
+	if (kind == CLIENT_REQ_SEARCH && o->body != NULL)
+		snprintf(q->query, sizeof q->query, "%.*s", (int)o->body_len,
+		    o->body);
+	if (rq_start_http(q, o, sub, sizeof sub) == 0) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		free(q);
+		return 0;
+	}
+	q->id = client_next_id(c);
+	if (client_op_add(c, q->id, rq_cancel, q) != 0) {
+		http_cancel(c, q->http);
+		free(q);
+		snprintf(err, errsz, "%s: out of memory", what);
+		return 0;
+	}
+	return q->id;
+}
+
+static unsigned
+get_json(struct client *c, enum client_req kind, const char *what,
+    const char *url, char *err, size_t errsz)
+{
+	struct http_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.url = url;
+	o.idempotent = true;
+	return rq_start(c, kind, what, &o, err, errsz);
+}
+
+/* "/models/{o}/{n}{suffix}" with escaped segments into buf. */
+static int
+model_path(char *buf, size_t n, const char *owner, const char *name,
+    const char *suffix, char *err, size_t errsz)
+{
+	char eo[256], en[256];
+	int w;
+
+	if (owner == NULL || name == NULL || *owner == '\0' ||
+	    *name == '\0' || http_escape(owner, eo, sizeof eo) != 0 ||
+	    http_escape(name, en, sizeof en) != 0) {
+		snprintf(err, errsz, "bad model name");
+		return -1;
+	}
+	w = snprintf(buf, n, "/models/%s/%s%s", eo, en, suffix);
+	if (w < 0 || (size_t)w >= n) {
+		snprintf(err, errsz, "model name too long");
+		return -1;
+	}
+	return 0;
+}
+
+unsigned
+replicate_models_list(struct client *c, const char *next_url, char *err,
+    size_t errsz)
+{
+	return get_json(c, CLIENT_REQ_MODELS, "models list",
+	    next_url != NULL ? next_url : "/models", err, errsz);
+}
+
+unsigned
+replicate_models_search(struct client *c, const char *query, char *err,
+    size_t errsz)
+{
+	struct http_opts o;
+	char what[QUERY_MAX + 32];
+
+	if (query == NULL || *query == '\0' || strlen(query) >= QUERY_MAX) {
+		snprintf(err, errsz, "models search: the query must be 1 to "
+		    "%u bytes", QUERY_MAX - 1);
+		return 0;
+	}
+	snprintf(what, sizeof what, "models search \"%.80s\"", query);
+	memset(&o, 0, sizeof o);
+	o.method = "QUERY";
+	o.url = "/models";
+	o.body = query;
+	o.body_len = strlen(query);
+	o.content_type = "text/plain";
+	o.idempotent = true;	/* QUERY is safe by definition */
+	return rq_start(c, CLIENT_REQ_SEARCH, what, &o, err, errsz);
+}
+
+unsigned
+replicate_collections_list(struct client *c, const char *next_url,
+    char *err, size_t errsz)
+{
+	return get_json(c, CLIENT_REQ_COLLECTIONS, "collections list",
+	    next_url != NULL ? next_url : "/collections", err, errsz);
+}
+
+unsigned
+replicate_collection_get(struct client *c, const char *slug, char *err,
+    size_t errsz)
+{
+	char url[512], es[256], what[300];
+
+	if (slug == NULL || *slug == '\0' ||
+	    http_escape(slug, es, sizeof es) != 0) {
+		snprintf(err, errsz, "collection get: bad slug");
+		return 0;
+	}
+	snprintf(url, sizeof url, "/collections/%s", es);
+	snprintf(what, sizeof what, "collection get %.200s", slug);
+	return get_json(c, CLIENT_REQ_COLLECTION, what, url, err, errsz);
+}
+
+unsigned
+replicate_model_get(struct client *c, const char *owner, const char *name,
+    char *err, size_t errsz)
+{
+	char url[700], what[600], sub[64];
+
+	snprintf(what, sizeof what, "model get %.200s/%.200s", owner ? owner :
+	    "", name ? name : "");
+	if (model_path(url, sizeof url, owner, name, "", sub, sizeof sub)) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		return 0;
+	}
+	return get_json(c, CLIENT_REQ_MODEL, what, url, err, errsz);
+}
+
+unsigned
+replicate_versions_list(struct client *c, const char *owner, const char *name,
+    const char *next_url, char *err, size_t errsz)
+{
+	char url[700], what[600], sub[64];
+
+	snprintf(what, sizeof what, "versions list %.200s/%.200s",
+	    owner ? owner : "", name ? name : "");
+	if (next_url != NULL)
+		return get_json(c, CLIENT_REQ_VERSIONS, what, next_url, err,
+		    errsz);
+	if (model_path(url, sizeof url, owner, name, "/versions", sub,
+	    sizeof sub)) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		return 0;
+	}
+	return get_json(c, CLIENT_REQ_VERSIONS, what, url, err, errsz);
+}
+
+unsigned
+replicate_version_get(struct client *c, const char *owner, const char *name,
+    const char *id, char *err, size_t errsz)
+{
+	char url[1024], suffix[300], ev[256], what[700], sub[64];
+
+	snprintf(what, sizeof what, "version get %.200s/%.200s:%.100s",
+	    owner ? owner : "", name ? name : "", id ? id : "");
+	if (id == NULL || *id == '\0' || http_escape(id, ev, sizeof ev) != 0) {
+		snprintf(err, errsz, "%s: bad version id", what);
+		return 0;
+	}
+	snprintf(suffix, sizeof suffix, "/versions/%s", ev);
+	if (model_path(url, sizeof url, owner, name, suffix, sub,
+	    sizeof sub)) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		return 0;
+	}
+	return get_json(c, CLIENT_REQ_VERSION, what, url, err, errsz);
+}
+
+unsigned
+replicate_examples_list(struct client *c, const char *owner, const char *name,
+    const char *next_url, char *err, size_t errsz)
+{
+	char url[700], what[600], sub[64];
+
+	snprintf(what, sizeof what, "examples list %.200s/%.200s",
+	    owner ? owner : "", name ? name : "");
+	if (next_url != NULL)
+		return get_json(c, CLIENT_REQ_EXAMPLES, what, next_url, err,
+		    errsz);
+	if (model_path(url, sizeof url, owner, name, "/examples", sub,
+	    sizeof sub)) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		return 0;
+	}
+	return get_json(c, CLIENT_REQ_EXAMPLES, what, url, err, errsz);
+}
+
+unsigned
+replicate_hardware_list(struct client *c, char *err, size_t errsz)
+{
+	return get_json(c, CLIENT_REQ_HARDWARE, "hardware list", "/hardware",
+	    err, errsz);
+}
+
+unsigned
+replicate_account_get(struct client *c, char *err, size_t errsz)
+{
+	return get_json(c, CLIENT_REQ_ACCOUNT, "account get", "/account", err,
+	    errsz);
+}
+
+/* "/predictions/{id}{suffix}" or the URL itself when one is given. */
+static int
+prediction_url(const char *id_or_url, const char *suffix, char *buf,
+    size_t n)
+{
+	char eid[256];
+	int w;
+
+	if (id_or_url == NULL || *id_or_url == '\0')
+		return -1;
+	if (strncmp(id_or_url, "http://", 7) == 0 ||
+	    strncmp(id_or_url, "https://", 8) == 0)
+		w = snprintf(buf, n, "%s", id_or_url);
+	else {
+		if (http_escape(id_or_url, eid, sizeof eid) != 0)
+			return -1;
+		w = snprintf(buf, n, "/predictions/%s%s", eid, suffix);
+	}
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* Last path segment naming a prediction in messages. */
+static const char *
+short_id(const char *id_or_url)
+{
+	const char *s = strrchr(id_or_url, '/');
+
+	if (s != NULL && strcmp(s, "/cancel") == 0 && s > id_or_url) {
+		const char *p = s - 1;
+
+		while (p > id_or_url && *p != '/')
+			p--;
+		return *p == '/' ? p + 1 : p;
+	}
+	return s != NULL ? s + 1 : id_or_url;
+}
+
+unsigned
+replicate_prediction_get(struct client *c, const char *id_or_url, char *err,
+    size_t errsz)
+{
+	char url[HTTP_MAX_URL], what[200];
+
+	if (prediction_url(id_or_url, "", url, sizeof url) != 0) {
+		snprintf(err, errsz, "prediction get: bad id");
+		return 0;
+	}
+	snprintf(what, sizeof what, "prediction get %.100s",
+	    short_id(id_or_url));
+	return get_json(c, CLIENT_REQ_PREDICTION, what, url, err, errsz);
+}
+
+unsigned
+replicate_predictions_list(struct client *c, const char *next_url, char *err,
+    size_t errsz)
+{
+	return get_json(c, CLIENT_REQ_PREDICTIONS, "predictions list",
+	    next_url != NULL ? next_url : "/predictions", err, errsz);
+}
+
+unsigned
+replicate_prediction_cancel(struct client *c, const char *id_or_url,
+    char *err, size_t errsz)
+{
+	char url[HTTP_MAX_URL], what[200];
+	struct http_opts o;
+
+	if (prediction_url(id_or_url, "/cancel", url, sizeof url) != 0) {
+		snprintf(err, errsz, "prediction cancel: bad id");
+		return 0;
+	}
+	snprintf(what, sizeof what, "prediction cancel %.100s",
+	    short_id(id_or_url));
+	memset(&o, 0, sizeof o);
+	o.method = "POST";
+	o.url = url;
+	/* cancelling twice is harmless: retry it like a GET */
+	o.idempotent = true;
+	return rq_start(c, CLIENT_REQ_CANCEL, what, &o, err, errsz);
+}
+
+static int
+put(char **b, size_t *l, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*l + n + 1 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		char *nb;
+
+		while (*l + n + 1 > nc)
+			nc *= 2;
+		nb = realloc(*b, nc);
+		if (nb == NULL)
+			return -1;
+		*b = nb;
+		*cap = nc;
+	}
+	memcpy(*b + *l, s, n + 1);
+	*l += n;
+	return 0;
+}
+
+static bool
+valid_json(const char *s, bool want_array, char *err, size_t errsz)
+{
+	cJSON *j = json_parse(s, strlen(s), NULL, err, errsz);
+	bool ok;
+
+	if (j == NULL)
+		return false;
+	ok = want_array ? cJSON_IsArray(j) : cJSON_IsObject(j);
+	if (!ok)
+		snprintf(err, errsz, "expected a JSON %s",
+		    want_array ? "array" : "object");
+	cJSON_Delete(j);
+	return ok;
+}
+
+unsigned
+replicate_prediction_create(struct client *c,
+    const struct replicate_create *rq, char *err, size_t errsz)
+{
+	char url[700], what[600], sub[CLIENT_ERR_MAX], prefer[32];
+	char cancel_after[96];
+	struct http_opts o;
+	char *body = NULL;
+	size_t bl = 0, bc = 0;
+	unsigned id;
+	int bad = 0, h = 0;
+
+	snprintf(what, sizeof what, "prediction create %.200s/%.200s",
+	    rq->owner ? rq->owner : "", rq->name ? rq->name : "");
+	if (rq->input_json == NULL ||
+	    !valid_json(rq->input_json, false, sub, sizeof sub)) {
+		snprintf(err, errsz, "%s: input: %s", what, rq->input_json ?
+		    sub : "missing");
+		return 0;
+	}
+	if (rq->events_filter != NULL &&
+	    !valid_json(rq->events_filter, true, sub, sizeof sub)) {
+		snprintf(err, errsz, "%s: events filter: %s", what, sub);
+		return 0;
+	}
+	if (rq->wait_s < 0 || rq->wait_s > REPLICATE_WAIT_MAX) {
+		snprintf(err, errsz, "%s: wait must be 0 to %d seconds", what,
+		    REPLICATE_WAIT_MAX);
+		return 0;
+	}
+	if (rq->version != NULL && *rq->version != '\0') {
+		snprintf(url, sizeof url, "/predictions");
+		bad |= put(&body, &bl, &bc, "{\"version\":");
+		bad |= json_buf_quote(&body, &bl, &bc, rq->version);
+		bad |= put(&body, &bl, &bc, ",\"input\":");
+	} else {
+		if (model_path(url, sizeof url, rq->owner, rq->name,
+		    "/predictions", sub, sizeof sub) != 0) {
+			snprintf(err, errsz, "%s: %s", what, sub);
+			return 0;
+		}
+		bad |= put(&body, &bl, &bc, "{\"input\":");
+	}
+	bad |= put(&body, &bl, &bc, rq->input_json);
+	if (rq->webhook != NULL) {
+		bad |= put(&body, &bl, &bc, ",\"webhook\":");
+		bad |= json_buf_quote(&body, &bl, &bc, rq->webhook);
+	}
+	if (rq->events_filter != NULL) {
+		bad |= put(&body, &bl, &bc, ",\"webhook_events_filter\":");
+		bad |= put(&body, &bl, &bc, rq->events_filter);
+	}
+	bad |= put(&body, &bl, &bc, "}");
+	if (bad) {
+		free(body);
+		snprintf(err, errsz, "%s: out of memory", what);
+		return 0;
+	}
+	memset(&o, 0, sizeof o);
+	o.method = "POST";
+	o.url = url;
+	o.body = body;
+	o.body_len = bl;
+	/* not idempotent: only a 429 (nothing was created) is retried */
+	if (rq->wait_s > 0) {
+		snprintf(prefer, sizeof prefer, "Prefer: wait=%d", rq->wait_s);
+		o.headers[h++] = prefer;
+		o.timeout_ms = 120000 + rq->wait_s * 1000L;
+	}
+	if (rq->cancel_after != NULL) {
+		snprintf(cancel_after, sizeof cancel_after, "Cancel-After: %.64s",
+		    rq->cancel_after);
+		o.headers[h++] = cancel_after;
+	}
+	id = rq_start(c, CLIENT_REQ_CREATE, what, &o, err, errsz);
+	free(body);
+	return id;
+}
+
+unsigned
+replicate_file_upload(struct client *c, const char *path,
+    const char *content_type, char *err, size_t errsz)
+{
+	struct http_part parts[3];
+	struct http_opts o;
+	const char *base, *ct;
+	char what[300];
+
+	if (path == NULL || *path == '\0') {
+		snprintf(err, errsz, "file upload: no path");
+		return 0;
+	}
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	ct = content_type != NULL ? content_type : "application/octet-stream";
+	snprintf(what, sizeof what, "file upload %.200s", base);
+	memset(parts, 0, sizeof parts);
+	parts[0].name = "content";
+	parts[0].filename = base;
+	parts[0].content_type = ct;
+	parts[0].path = path;
+	parts[1].name = "type";
+	parts[1].data = ct;
+	parts[1].len = strlen(ct);
+	parts[2].name = "filename";
+	parts[2].data = base;
+	parts[2].len = strlen(base);
+	memset(&o, 0, sizeof o);
+	o.method = "POST";
+	o.url = "/files";
+	o.parts = parts;
+	o.n_parts = 3;
+	o.timeout_ms = 600000;
+	return rq_start(c, CLIENT_REQ_UPLOAD, what, &o, err, errsz);
+}
+
+/* ---- follow: SSE first, polling with backoff after */
+
+struct follow {
+	struct client *c;
+	unsigned id;
+	unsigned http, timer;
+	struct prediction live;
+	bool	 streaming;
+	bool	 got_done;
+	long	 poll_ms;
+	char	 done_reason[32];
+	/* SSE parser */
+	char	*line;		/* the line being read */
+	size_t	 line_len, line_cap;
+	char	*data;		/* the event's data lines joined */
+	size_t	 data_len, data_cap;
+	char	 event[32];
+	char	 last_id[128];
+	bool	 sse_overflow;
+	unsigned changed;	/* since the last PROGRESS */
+	unsigned ptimer;	/* PROGRESS due (from inside curl) */
+	int	 in_emit;	/* a PROGRESS callback is running */
+	bool	 cancelled;	/* ... and it cancelled us */
+	char	 what[160];
+};
+
+static void follow_poll_now(struct follow *f);
+
+static void
+follow_free(struct follow *f)
+{
+	if (f->timer != 0)
+		client_timer_stop(f->c, f->timer);
+	if (f->ptimer != 0)
+		client_timer_stop(f->c, f->ptimer);
+	prediction_done(&f->live);
+	free(f->line);
+	free(f->data);
+	free(f);
+}
+
+static void
+follow_cancel(struct client *c, unsigned id, void *arg)
+{
+	struct follow *f = arg;
+
+	(void)id;
+	if (f->http != 0)
+		http_cancel(c, f->http);
+	f->http = 0;
+	if (f->in_emit > 0) {
+		/* inside our own PROGRESS callback: free when it returns */
+		f->cancelled = true;
+		return;
+	}
+	follow_free(f);
+}
+
+/*
+ * Deliver a PROGRESS event for what changed. Returns false when the
+ * receiver cancelled the follow: f is freed then and must not be touched.
+ */
+static bool
+follow_progress(struct follow *f)
+{
+	struct client_event ev;
+
+	if (f->changed == 0)
+		return true;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CLIENT_EV_PROGRESS;
+	ev.req = CLIENT_REQ_FOLLOW;
+	ev.id = f->id;
+	ev.changed = f->changed;
+	ev.streaming = f->streaming;
+	ev.prediction = &f->live;	/* lent */
+	f->changed = 0;
+	f->in_emit++;
+	client_emit(f->c, &ev);
+	f->in_emit--;
+	if (f->cancelled) {
+		follow_free(f);
+		return false;
+	}
+	return true;
+}
+
+static void
+progress_timer(struct client *c, unsigned timer, void *arg)
+{
+	struct follow *f = arg;
+
+	(void)c;
+	(void)timer;
+	f->ptimer = 0;
+	follow_progress(f);
+}
+
+/* From inside curl's write callback: deliver from the next timer pass,
+ * where the receiver may start or cancel requests. */
+static void
+follow_schedule(struct follow *f)
+{
+	if (f->changed != 0 && f->ptimer == 0)
+		f->ptimer = client_timer_start(f->c, 0, progress_timer, f);
+}
+
+static void
+follow_finish(struct follow *f)
+{
+	struct client_event ev;
+	struct prediction *p;
+
+	if (!follow_progress(f))
+		return;
+	memset(&ev, 0, sizeof ev);
+	p = malloc(sizeof *p);
+	client_op_remove(f->c, f->id);
+	if (p == NULL) {
+		emit_error(f->c, CLIENT_REQ_FOLLOW, f->id, CLIENT_ENOMEM, 0,
+		    "prediction follow: out of memory");
+		follow_free(f);
+		return;
+	}
+	*p = f->live;	/* hand the live prediction over */
+	memset(&f->live, 0, sizeof f->live);
+	ev.kind = CLIENT_EV_DONE;
+	ev.req = CLIENT_REQ_FOLLOW;
+	ev.id = f->id;
+	ev.prediction = p;
+	client_emit(f->c, &ev);
+	follow_free(f);
+}
+
+static void
+follow_fail(struct follow *f, enum client_rc rc, long status, const char *msg)
+{
+	client_op_remove(f->c, f->id);
+	if (!follow_progress(f))
+		return;
+	emit_error(f->c, CLIENT_REQ_FOLLOW, f->id, rc, status, msg);
+	follow_free(f);
+}
+
+/* What changed between the live prediction and a fresh one. */
+static unsigned
+diff(const struct prediction *a, const struct prediction *b)
+{
+	unsigned ch = 0;
+
+	if (a->status != b->status)
+		ch |= CLIENT_CHANGED_STATUS;
+	if (a->logs_len != b->logs_len || (a->logs != NULL && b->logs != NULL &&
+	    memcmp(a->logs, b->logs, a->logs_len) != 0) ||
+	    (a->logs == NULL) != (b->logs == NULL))
+		ch |= CLIENT_CHANGED_LOGS;
+	if (a->n_outputs != b->n_outputs || (a->output_json == NULL) !=
+	    (b->output_json == NULL) || (a->output_json != NULL &&
+	    strcmp(a->output_json, b->output_json) != 0))
+		ch |= CLIENT_CHANGED_OUTPUT;
+	return ch;
+}
+
+static void
+poll_timer(struct client *c, unsigned timer, void *arg)
+{
+	struct follow *f = arg;
+
+	(void)c;
+	(void)timer;
+	f->timer = 0;
+	follow_poll_now(f);
+}
+
+static void
+poll_done(struct client *c, unsigned hid, struct http_response *res,
+    void *arg)
+{
+	struct follow *f = arg;
+	char err[CLIENT_ERR_MAX], sub[CLIENT_ERR_MAX];
+	struct prediction np;
+	unsigned ch;
+	enum client_rc rc;
+
+	(void)hid;
+	f->http = 0;
+	if (res->rc != CLIENT_OK || res->status < 200 || res->status >= 300) {
+		if (f->got_done) {
+			/* the stream said it ended: keep what it told us */
+			f->live.status = strcmp(f->done_reason, "canceled") == 0 ?
+			    PREDICTION_CANCELED : strcmp(f->done_reason,
+			    "error") == 0 ? PREDICTION_FAILED :
+			    PREDICTION_SUCCEEDED;
+			f->changed |= CLIENT_CHANGED_STATUS;
+			follow_finish(f);
+			return;
+		}
+		if (res->rc != CLIENT_OK) {
+			snprintf(err, sizeof err, "%s: %s", f->what,
+			    res->err != NULL ? res->err :
+			    client_strerror(res->rc));
+			follow_fail(f, res->rc, 0, err);
+		} else {
+			http_problem(f->what, res->status, res->body, res->len,
+			    err, sizeof err);
+			follow_fail(f, http_status_rc(res->status),
+			    res->status, err);
+		}
+		return;
+	}
+	rc = prediction_parse(res->body, res->len, &np, sub, sizeof sub);
+	if (rc != CLIENT_OK) {
+		join(err, sizeof err, f->what, sub);
+		follow_fail(f, rc, res->status, err);
+		return;
+	}
+	ch = diff(&f->live, &np);
+	prediction_done(&f->live);
+	f->live = np;
+	f->changed |= ch;
+	if (prediction_status_terminal(f->live.status)) {
+		follow_finish(f);
+		return;
+	}
+	if (!follow_progress(f))
+		return;
+	/* backoff: back to the minimum on news, doubling while quiet */
+	{
+		const struct client_config *cf = client_config_get(c);
+
+		if (ch != 0 || f->got_done || f->poll_ms <= 0)
+			f->poll_ms = cf->poll_min_ms;
+		else if ((f->poll_ms *= 2) > cf->poll_max_ms)
+			f->poll_ms = cf->poll_max_ms;
+	}
+	f->timer = client_timer_start(c, f->poll_ms, poll_timer, f);
+	if (f->timer == 0)
+		follow_fail(f, CLIENT_ENOMEM, 0, "prediction follow: out of "
+		    "memory");
+}
+
+static void
+follow_poll_now(struct follow *f)
+{
+	char url[HTTP_MAX_URL], err[CLIENT_ERR_MAX];
+	struct http_opts o;
+
+	if (prediction_url(f->live.url_get != NULL ? f->live.url_get :
+	    f->live.id, "", url, sizeof url) != 0) {
+		follow_fail(f, CLIENT_EINVAL, 0, "prediction follow: the "
+		    "prediction has neither urls.get nor an id");
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	o.url = url;
+	o.idempotent = true;
+	o.done = poll_done;
+	o.arg = f;
+	f->http = http_start(f->c, &o, err, sizeof err);
+	if (f->http == 0) {
+		char msg[CLIENT_ERR_MAX * 2];
+
+		snprintf(msg, sizeof msg, "%s: %s", f->what, err);
+		follow_fail(f, CLIENT_ENET, 0, msg);
+	}
+}
+
+static int
+grow(char **b, size_t *cap, size_t need)
+{
+	char *nb;
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 256;
+	while (nc < need)
+		nc *= 2;
+	nb = realloc(*b, nc);
+	if (nb == NULL)
+		return -1;
+	*b = nb;
+	*cap = nc;
+	return 0;
+}
+
+/* error event data: {"detail": "..."} or plain text */
+static void
+sse_error(struct follow *f)
+{
+	char jerr[64];
+	cJSON *j = json_parse(f->data, f->data_len, NULL, jerr, sizeof jerr);
+	const char *d = json_str(j, "detail");
+
+	free(f->live.error);
+	f->live.error = strdup(d != NULL ? d : f->data);
+	cJSON_Delete(j);
+}
+
+/* A blank line: dispatch the event collected so far. */
+static void
+sse_dispatch(struct follow *f)
+{
+	const char *ev = f->event[0] != '\0' ? f->event : "message";
+
+	if (f->data == NULL && grow(&f->data, &f->data_cap, 1) != 0)
+		return;
+	f->data[f->data_len] = '\0';
+	if (strcmp(ev, "output") == 0) {
+		if (prediction_append_output(&f->live, f->data,
+		    f->data_len) == 0)
+			f->changed |= CLIENT_CHANGED_OUTPUT;
+	} else if (strcmp(ev, "logs") == 0) {
+		if (prediction_append_logs(&f->live, f->data,
+		    f->data_len) == 0 &&
+		    prediction_append_logs(&f->live, "\n", 1) == 0)
+			f->changed |= CLIENT_CHANGED_LOGS;
+	} else if (strcmp(ev, "error") == 0) {
+		sse_error(f);
+	} else if (strcmp(ev, "done") == 0) {
+		char jerr[64];
+		cJSON *j = json_parse(f->data, f->data_len, NULL, jerr,
+		    sizeof jerr);
+		const char *r = json_str(j, "reason");
+
+		snprintf(f->done_reason, sizeof f->done_reason, "%s",
+		    r != NULL ? r : "");
+		cJSON_Delete(j);
+		f->got_done = true;
+	}
+	if ((f->changed & (CLIENT_CHANGED_OUTPUT | CLIENT_CHANGED_LOGS)) &&
+	    f->live.status == PREDICTION_STARTING) {
+		f->live.status = PREDICTION_PROCESSING;
+		f->changed |= CLIENT_CHANGED_STATUS;
+	}
+	f->data_len = 0;
+	f->event[0] = '\0';
+	follow_schedule(f);
+}
+
+static void
+sse_line(struct follow *f, const char *l, size_t n)
+{
+	const char *v;
+	size_t fl, vl;
+
+	if (n == 0) {
+		if (f->data_len > 0 || f->event[0] != '\0')
+			sse_dispatch(f);
+		return;
+	}
+	if (l[0] == ':')
+		return;		/* comment (": hi", ":408: ...") */
+	v = memchr(l, ':', n);
+	fl = v != NULL ? (size_t)(v - l) : n;
+	if (v != NULL) {
+		v++;
+		if (v < l + n && *v == ' ')
+			v++;
+		vl = (size_t)(l + n - v);
+	} else {
+		v = "";
+		vl = 0;
+	}
+	if (fl == 5 && memcmp(l, "event", 5) == 0)
+		snprintf(f->event, sizeof f->event, "%.*s", (int)vl, v);
+	else if (fl == 4 && memcmp(l, "data", 4) == 0) {
+		size_t need = f->data_len + vl + 2;
+
+		if (need > SSE_MAX_EVENT) {
+			f->sse_overflow = true;
+			return;
+		}
+		if (grow(&f->data, &f->data_cap, need) != 0) {
+			f->sse_overflow = true;
+			return;
+		}
+		if (f->data_len > 0)
+			f->data[f->data_len++] = '\n';
+		memcpy(f->data + f->data_len, v, vl);
+		f->data_len += vl;
+	} else if (fl == 2 && memcmp(l, "id", 2) == 0)
+		snprintf(f->last_id, sizeof f->last_id, "%.*s", (int)vl, v);
+}
+
+static bool
+sse_data(struct client *c, unsigned hid, const char *buf, size_t len,
+    void *arg)
+{
+	struct follow *f = arg;
+	size_t i;
+
+	(void)c;
+	(void)hid;
+	for (i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			size_t n = f->line_len;
+
+			if (n > 0 && f->line[n - 1] == '\r')
+				n--;
+			sse_line(f, f->line, n);
+			f->line_len = 0;
+			if (f->got_done)
+				return false;	/* all said: close it */
+			if (f->sse_overflow)
+				return false;
+			continue;
+		}
+		if (f->line_len + 2 > SSE_MAX_EVENT ||
+		    grow(&f->line, &f->line_cap, f->line_len + 2) != 0) {
+			f->sse_overflow = true;
+			return false;
+		}
+		f->line[f->line_len++] = ch;
+	}
+	return true;
+}
+
+static void
+sse_done(struct client *c, unsigned hid, struct http_response *res,
+    void *arg)
+{
+	struct follow *f = arg;
+
+	(void)hid;
+	(void)res;
+	f->http = 0;
+	f->streaming = false;
+	if (!f->got_done) {
+		/* dropped, stalled, refused or never a stream: poll */
+		f->changed |= CLIENT_CHANGED_MODE;
+		if (!follow_progress(f))
+			return;
+	}
+	f->poll_ms = client_config_get(c)->poll_min_ms;
+	/* after done, one GET brings the final prediction; else poll */
+	follow_poll_now(f);
+}
+
+unsigned
+replicate_prediction_follow(struct client *c, const struct prediction *p,
+    char *err, size_t errsz)
+{
+	struct follow *f;
+	struct http_opts o;
+	char sub[CLIENT_ERR_MAX];
+
+	if (p == NULL || (p->url_get == NULL && p->id == NULL)) {
+		snprintf(err, errsz, "prediction follow: no prediction id");
+		return 0;
+	}
+	f = calloc(1, sizeof *f);
+	if (f == NULL || prediction_copy(&f->live, p) != 0) {
+		free(f);
+		snprintf(err, errsz, "prediction follow: out of memory");
+		return 0;
+	}
+	f->c = c;
+	snprintf(f->what, sizeof f->what, "prediction follow %.100s",
+	    p->id != NULL ? p->id : short_id(p->url_get));
+	f->poll_ms = client_config_get(c)->poll_min_ms;
+	f->id = client_next_id(c);
+	if (client_op_add(c, f->id, follow_cancel, f) != 0) {
+		follow_free(f);
+		snprintf(err, errsz, "prediction follow: out of memory");
+		return 0;
+	}
+	if (p->url_stream != NULL && !prediction_status_terminal(p->status)) {
+		memset(&o, 0, sizeof o);
+		o.url = p->url_stream;
+		o.sink = HTTP_SINK_STREAM;
+		o.no_retry = true;
+		o.no_auth = true;	/* a capability URL, as JS and Go do */
+		o.stall_ms = client_config_get(c)->stream_stall_ms;
+		o.headers[0] = "Accept: text/event-stream";
+		o.headers[1] = "Cache-Control: no-cache";
+		o.on_data = sse_data;
+		o.done = sse_done;
+		o.arg = f;
+		f->http = http_start(c, &o, sub, sizeof sub);
+		if (f->http != 0) {
+			size_t i;
+
+			/* the stream replays from the start: what a Prefer:
+			 * wait create already returned would come twice */
+			for (i = 0; i < f->live.n_outputs; i++) {
+				free(f->live.outputs[i].value);
+				free(f->live.outputs[i].key);
+			}
+			f->live.n_outputs = 0;
+			free(f->live.logs);
+			f->live.logs = NULL;
+			f->live.logs_len = 0;
+			f->streaming = true;
+			return f->id;
+		}
+	}
+	/* no stream (or it could not start): poll, first one at once */
+	f->timer = client_timer_start(c, 0, poll_timer, f);
+	if (f->timer == 0) {
+		client_op_remove(c, f->id);
+		follow_free(f);
+		snprintf(err, errsz, "prediction follow: out of memory");
+		return 0;
+	}
+	return f->id;
+}
