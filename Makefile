@@ -38,6 +38,7 @@ CURSES_LIBS   := $(call pc_libs,ncursesw)
 # libcjson's .pc adds -I/usr/include/cjson: sources write #include <cJSON.h>
 NET_CFLAGS    := $(call pc_cflags,libcurl libcjson)
 NET_LIBS      := $(call pc_libs,libcurl libcjson)
+# client/gpu loads NVML with dlopen (-ldl: part of libc since glibc 2.34).
 # stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
 # render/ compiles the one implementation itself (with our limits).
 IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
@@ -45,7 +46,7 @@ IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
 # sixel in the tests, so only test, fuzz and bench programs link it.
 IMG_LIBS      := $(call pc_libs,libwebp) -lm
 SIXEL_LIBS    := $(call pc_libs,libsixel)
-PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm -ldl
 ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
