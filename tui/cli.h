@@ -30,7 +30,11 @@
 	X("cost", cmd_cost,						\
 	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] "	\
 	    "[--concurrency C] [--private] [--deployment SPEC] [--json]",	\
-	    "estimate what a run costs on every hardware tier")
+	    "estimate what a run costs on every hardware tier")		\
+	X("gpu", cmd_gpu,						\
+	    "gpu [--json] [--watch [--interval MS] [--count N]] "	\
+	    "| --measure SECONDS [--gpu I]",				\
+	    "NVIDIA GPUs: use, memory, power, processes; energy and cost")
 
 #define X(name, fn, usage, summary) int fn(int argc, char **argv);
 CLI_COMMANDS(X)

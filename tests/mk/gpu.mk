@@ -18,6 +18,6 @@ $(FAKE_NVML_DIR)/old/libnvidia-ml.so.1: tests/fakes/nvml/fake_nvml.c
 	$(Q)$(CC) $(FAKE_NVML_CFLAGS) -DFAKE_NVML_OLD -o $@ $<
 TEST_BIN += $(FAKE_NVML)
 
-$(O)/tests/t_client_gpu $(O)/tests/t_client_gpu_energy: \
+$(O)/tests/t_client_gpu: \
     CPPFLAGS += -DFAKE_NVML_DIR='"$(FAKE_NVML_DIR)"'
-$(O)/tests/t_client_gpu $(O)/tests/t_client_gpu_energy: | $(FAKE_NVML)
+$(O)/tests/t_client_gpu: | $(FAKE_NVML)
