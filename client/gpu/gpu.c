@@ -515,6 +515,26 @@ gpu_pid_container(const char *proc_root, unsigned pid, char *id,
 	return found;
 }
 
+bool
+gpu_container_match(const char *id, const char *target_id)
+{
+	size_t n = 0;
+
+	if (id == NULL || target_id == NULL)
+		return false;
+	for (; target_id[n]; n++) {
+		char c = target_id[n];
+
+		if (!is_hex((unsigned char)c) || n >= 64 || id[n] == '\0')
+			return false;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (c != id[n])
+			return false;
+	}
+	return n >= 12;
+}
+
 char *
 gpu_fmt_bytes(unsigned long long b, char *buf, size_t bufsz)
 {

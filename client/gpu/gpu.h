@@ -127,6 +127,13 @@ int		 gpu_cgroup_container(const char *text, size_t len, char *id,
 int		 gpu_pid_container(const char *proc_root, unsigned pid,
 		    char *id, size_t idsz);
 
+/*
+ * Does a container id from gpu_pid_container() belong to a target's
+ * container, given as docker prints it: the full 64-digit id or a prefix of
+ * at least 12 hex digits (`docker ps`), any case? false for anything else.
+ */
+bool		 gpu_container_match(const char *id, const char *target_id);
+
 /* "12.3 GiB" style bytes for display (binary units, one decimal). */
 char		*gpu_fmt_bytes(unsigned long long b, char *buf, size_t bufsz);
 

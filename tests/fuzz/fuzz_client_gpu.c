@@ -4,7 +4,8 @@
  * size bytes (ASan catches any read past len), and the energy sampler fed
  * the same bytes as (time, power, vram) samples. Invariants: the parser
  * returns 0 or 1; on 1 the id is 64 lowercase hex digits that occur
- * (case-insensitively) in the input; the energy summary is finite and its
+ * (case-insensitively) in the input and matches itself as a target
+ * id; the energy summary is finite and its
  * coverage within 0..1.
  */
 #include "client/gpu/energy.h"
@@ -53,6 +54,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		if (!occurs(copy, size, id))
 			abort();
+		if (!gpu_container_match(id, id))
+			abort();
+	}
+	/* the input as a target id: never a crash, never a match unless
+	 * it is hex */
+	if (size > 0 && size < 80 && memchr(copy, '\0', size) != NULL &&
+	    gpu_container_match(id, copy)) {
+		for (const char *c = copy; *c; c++)
+			if (!((*c >= '0' && *c <= '9') ||
+			    (*c >= 'a' && *c <= 'f') ||
+			    (*c >= 'A' && *c <= 'F')))
+				abort();
 	}
 	/* too small a buffer is always "no" */
 	if (gpu_cgroup_container(copy, size, id, 64) != 0)

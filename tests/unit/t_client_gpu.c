@@ -370,6 +370,23 @@ test_pid_container(void)
 }
 
 static void
+test_match(void)
+{
+	static const char id[] =
+	    "3f4e8b1c9a7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f";
+
+	T_OK(gpu_container_match(id, id));
+	T_OK(gpu_container_match(id, "3f4e8b1c9a7d"));
+	T_OK(gpu_container_match(id, "3F4E8B1C9A7D6E"));
+	T_OK(!gpu_container_match(id, "3f4e8b1c9a7"));	/* too short */
+	T_OK(!gpu_container_match(id, "3f4e8b1c9a7e"));
+	T_OK(!gpu_container_match(id, "r8play-model"));	/* a name */
+	T_OK(!gpu_container_match(id, ""));
+	T_OK(!gpu_container_match(NULL, id));
+	T_OK(!gpu_container_match("3f4e8b1c9a7d", id));	/* longer */
+}
+
+static void
 test_fmt(void)
 {
 	char b[32];
@@ -427,6 +444,7 @@ main(int argc, char **argv)
 	test_cgroup();
 	test_pid_container();
 	test_fmt();
+	test_match();
 	run_child(self, "full", full, cfg_main);
 	run_child(self, "old", old, cfg_main);
 	run_child(self, "nodriver", empty, "");
