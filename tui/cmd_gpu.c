@@ -420,10 +420,13 @@ measure(struct gpu *g, const struct gpu_opts *o)
 		if (s.vram_known)
 			printf("  memory   peak %s\n", gpu_fmt_bytes(s.peak_vram,
 			    m, sizeof m));
-		if (lc.known)
-			printf("  this machine  %s\n", cost_fmt_usd(lc.usd, a,
-			    sizeof a));
-		if (lc.note[0])
+		{
+			char cell[COST_LOCAL_NOTE_MAX + 64];
+
+			printf("  this machine  %s\n", cost_local_fmt(&lc,
+			    cell, sizeof cell));
+		}
+		if (lc.known && lc.note[0])
 			printf("  (%s)\n", lc.note);
 		printf("  %-22s %12s  %s\n", "Replicate tier", "same time",
 		    "vs this machine");

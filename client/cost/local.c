@@ -63,6 +63,24 @@ cost_local_compute(const struct cost_local_in *in, struct cost_local *out,
 	return 0;
 }
 
+char *
+cost_local_fmt(const struct cost_local *lc, char *buf, size_t bufsz)
+{
+	char t[COST_FMT_MAX], e[COST_FMT_MAX], m[COST_FMT_MAX];
+
+	if (!lc->known)
+		snprintf(buf, bufsz, "%s", lc->note);
+	else if (lc->energy_part && lc->machine_part)
+		snprintf(buf, bufsz, "%s (energy %s + machine %s)",
+		    cost_fmt_usd(lc->usd, t, sizeof t),
+		    cost_fmt_usd(lc->energy_usd, e, sizeof e),
+		    cost_fmt_usd(lc->machine_usd, m, sizeof m));
+	else
+		snprintf(buf, bufsz, "%s (%s)", cost_fmt_usd(lc->usd, t,
+		    sizeof t), lc->energy_part ? "energy" : "machine");
+	return buf;
+}
+
 size_t
 cost_local_compare(const struct cost_table *t, const struct cost_local_in *in,
     const struct cost_local *local, bool include_cpu,

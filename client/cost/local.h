@@ -50,6 +50,14 @@ struct cost_local {
 int		cost_local_compute(const struct cost_local_in *in,
 		    struct cost_local *out, char *err, size_t errsz);
 
+/*
+ * The "this machine" cell of the cost table, in buf: "$2.2 (energy $0.15 +
+ * machine $2.00)", "$0.15 (energy)", or, when nothing is counted, the
+ * note ("power cannot be read on this GPU: ..."). Returns buf.
+ */
+char		*cost_local_fmt(const struct cost_local *lc, char *buf,
+		    size_t bufsz);
+
 /* One Replicate tier beside the local run. */
 struct cost_local_row {
 	const struct cost_price *p;	/* borrowed from the table */

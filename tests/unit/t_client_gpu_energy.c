@@ -106,11 +106,14 @@ test_local(void)
 	struct cost_local out;
 	char err[128] = "";
 
+	char fb[256];
+
 	/* 0.5 kWh at $0.30 */
 	T_EQ(cost_local_compute(&in, &out, err, sizeof err), 0);
 	T_OK(out.known && out.energy_part && !out.machine_part);
 	T_OK(NEAR(out.usd, 0.15));
 	T_OK(strstr(out.note, "gpu_hour_price") != NULL);
+	T_STREQ(cost_local_fmt(&out, fb, sizeof fb), "$0.15 (energy)");
 
 	/* plus a rented box at $2/h */
 	in.gpu_hour_price = 2.0;
@@ -119,6 +122,8 @@ test_local(void)
 	T_OK(NEAR(out.machine_usd, 2.0));
 	T_OK(NEAR(out.usd, 2.15));
 	T_STREQ(out.note, "");
+	T_STREQ(cost_local_fmt(&out, fb, sizeof fb),
+	    "$2.15 (energy $0.15 + machine $2.00)");
 
 	/* power unreadable: energy named as not counted, hour part stays */
 	in.energy_known = false;
@@ -126,10 +131,12 @@ test_local(void)
 	T_OK(out.known && !out.energy_part);
 	T_OK(NEAR(out.usd, 2.0));
 	T_OK(strstr(out.note, "power cannot be read") != NULL);
+	T_STREQ(cost_local_fmt(&out, fb, sizeof fb), "$2.00 (machine)");
 	in.gpu_hour_price = -1;
 	T_EQ(cost_local_compute(&in, &out, err, sizeof err), 0);
 	T_OK(!out.known);
 	T_OK(strstr(out.note, "power cannot be read") != NULL);
+	T_STREQ(cost_local_fmt(&out, fb, sizeof fb), out.note);
 
 	/* nothing configured */
 	in.energy_known = true;
