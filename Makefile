@@ -38,6 +38,7 @@ CURSES_LIBS   := $(call pc_libs,ncursesw)
 # libcjson's .pc adds -I/usr/include/cjson: sources write #include <cJSON.h>
 NET_CFLAGS    := $(call pc_cflags,libcurl libcjson)
 NET_LIBS      := $(call pc_libs,libcurl libcjson)
+# client/gpu loads NVML with dlopen (-ldl: part of libc since glibc 2.34).
 # stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
 # render/ compiles the one implementation itself (with our limits).
 IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
@@ -45,7 +46,10 @@ IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
 # sixel in the tests, so only test, fuzz and bench programs link it.
 IMG_LIBS      := $(call pc_libs,libwebp) -lm
 SIXEL_LIBS    := $(call pc_libs,libsixel)
-PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+# libyaml: client/project only (cog.yaml).
+YAML_CFLAGS   := $(call pc_cflags,yaml-0.1)
+YAML_LIBS     := $(or $(call pc_libs,yaml-0.1),-lyaml)
+PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) $(YAML_LIBS) -lutil -lm -ldl
 ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
@@ -57,6 +61,7 @@ TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
 obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 $(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)
+$(call obj,$(wildcard client/project/*.c)): CPPFLAGS += $(YAML_CFLAGS)
 $(call obj,$(RENDER_SRC)):  CPPFLAGS += $(IMG_CFLAGS)
 $(call obj,$(WIDGETS_SRC)): CPPFLAGS += $(CURSES_CFLAGS)
 $(call obj,$(TUI_SRC) tui/main.c): CPPFLAGS += $(CURSES_CFLAGS)
@@ -132,7 +137,7 @@ demo: deps
 # Debian packages the build, the tests and the screenshots need.
 DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
             libcjson-dev libsixel-dev libstb-dev libwebp-dev libvterm-dev \
-            tmux clang libclang-rt-14-dev nodejs npm
+            tmux clang libclang-rt-14-dev nodejs npm libyaml-dev
 NPM_DIR  := tests/conformance
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || \

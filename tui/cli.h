@@ -30,7 +30,14 @@
 	X("cost", cmd_cost,						\
 	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] "	\
 	    "[--concurrency C] [--private] [--deployment SPEC] [--json]",	\
-	    "estimate what a run costs on every hardware tier")
+	    "estimate what a run costs on every hardware tier")		\
+	X("gpu", cmd_gpu,						\
+	    "gpu [--json] [--watch [--interval MS] [--count N]] "	\
+	    "| --measure SECONDS [--gpu I]",				\
+	    "NVIDIA GPUs: use, memory, power, processes; energy and cost")\
+	X("dev", cmd_dev,						\
+	    "dev [DIR] [--port N] [--serve-command CMD] [--check]",	\
+	    "serve a Cog project and restart it when its files change")
 
 #define X(name, fn, usage, summary) int fn(int argc, char **argv);
 CLI_COMMANDS(X)

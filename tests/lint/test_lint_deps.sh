@@ -31,9 +31,15 @@ try themes/bad.c '<stdio.h>
 try widgets/bad.c '"client/net/client.h"'
 try widgets/bad.c '"../render/image.h"'
 try client/bad.c '"tui/app.h"'
+try client/net/bad.c '<yaml.h>'
+try client/bad.c '<yaml.h>'
+try tui/bad.c '<yaml.h>'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"
 tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: themes/ from widgets/"
+rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
+printf '#include <yaml.h>\n' >"$scratch/client/project/good.c"
+tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: yaml.h in client/project/"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

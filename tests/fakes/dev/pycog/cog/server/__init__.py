@@ -1,0 +1,1 @@
+"""The stand-in cog.server package."""

@@ -1,0 +1,2 @@
+class Predictor(BasePredictor):
+    pass
