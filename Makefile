@@ -113,7 +113,7 @@ unit_mod = $(firstword $(subst _, ,$(patsubst t_%,%,$(basename $(notdir $(1)))))
 define unit_rule
 $(O)/tests/$(basename $(notdir $(1))): $(1) $$(LINK_$(call unit_mod,$(1)))
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(CPPFLAGS) $$(CURSES_CFLAGS) $$(NET_CFLAGS) $$(IMG_CFLAGS) $$(CFLAGS) -MMD -MP -o $$@ $$(filter %.c %.a,$$^) $$(ALL_LIBS)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CURSES_CFLAGS) $$(NET_CFLAGS) $$(IMG_CFLAGS) $$(CFLAGS) -MMD -MP -o $$@ $(1) $$(filter %.a,$$^) $$(ALL_LIBS)
 endef
 $(foreach t,$(UNIT_SRC),$(eval $(call unit_rule,$(t))))
 
