@@ -1,7 +1,10 @@
 /*
- * tui/app.c: the state's life cycle and the dispatch of keys: overlays
- * first (prompt, chooser, help, quit confirmation), then the key tables
- * (tui/keys.c) from the current context up to the global one.
+ * tui/app.c: the state's life cycle and the dispatch of input: keys go to
+ * the open overlay (prompt, chooser, help, quit confirmation) or, through
+ * the key tables (tui/keys.c), to the global actions and then the current
+ * view's action handler; clicks to the view's hit boxes; the update step
+ * (app_layout) to the views' layouts. The views live in tui/view/ and are
+ * reached only through their tables of operations (tui/view/view.h).
  */
 #include "tui/app.h"
 
@@ -233,9 +236,6 @@ app_runs_in_flight(const struct app *app)
 enum key_ctx
 app_ctx(const struct app *app)
 {
-	static const enum key_ctx tabctx[MTAB__COUNT] = { CTX_FORM, CTX_API,
-		CTX_EXAMPLES, CTX_COST, CTX_INFO };
-
 	switch (app->overlay) {
 	case OV_PROMPT:
 		return CTX_PROMPT;
@@ -246,129 +246,7 @@ app_ctx(const struct app *app)
 	default:
 		break;
 	}
-	switch (app->view) {
-	case VIEW_EXPLORER:
-		return CTX_EXPLORER;
-	case VIEW_MODEL:
-		return tabctx[app->mp.tab];
-	case VIEW_RUN:
-		return CTX_RUN;
-	}
-	return CTX_GLOBAL;
-}
-
-static void
-prompt_finish(struct app *app, bool ok)
-{
-	if (app->prompt_kind == PK_FILTER || app->prompt_kind == PK_SEARCH)
-		explorer_prompt_done(app, ok);
-	else
-		model_prompt_done(app, ok);
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-key_prompt(struct app *app, int key)
-{
-	switch (prompt_key(&app->prompt, key)) {
-	case WR_SUBMIT:
-		prompt_finish(app, true);
-		return;
-	case WR_CANCEL:
-		prompt_finish(app, false);
-		return;
-	case WR_COMPLETE:
-		if (app->prompt_kind == PK_PATH)
-			model_prompt_complete(app);
-		break;
-	case WR_HANDLED:
-	case WR_IGNORED:
-		break;
-	}
-	if (app->prompt.changed) {
-		app->prompt.changed = false;
-		if (app->prompt_kind == PK_FILTER ||
-		    app->prompt_kind == PK_SEARCH)
-			explorer_prompt_changed(app);
-	}
-	app->dirty |= DIRTY_STATUS;
-}
-
-static void
-key_help(struct app *app, enum action a)
-{
-	switch (a) {
-	case ACT_BACK:
-	case ACT_HELP:
-	case ACT_QUIT:
-		app->overlay = OV_NONE;
-		break;
-	case ACT_NEXT:
-		app->help_top++;
-		break;
-	case ACT_PREV:
-		if (app->help_top > 0)
-			app->help_top--;
-		break;
-	case ACT_PAGE_DOWN:
-		app->help_top += app->rows / 2;
-		break;
-	case ACT_PAGE_UP:
-		app->help_top -= app->rows / 2;
-		if (app->help_top < 0)
-			app->help_top = 0;
-		break;
-	case ACT_TOP:
-		app->help_top = 0;
-		break;
-	default:
-		break;
-	}
-	if (app->help_top < 0)
-		app->help_top = 0;
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-key_choose(struct app *app, int key)
-{
-	enum action a = keys_lookup(CTX_GLOBAL, key);
-	int page = app->rows / 2;
-
-	switch (a) {
-	case ACT_NEXT:
-		app->choose_sel++;
-		break;
-	case ACT_PREV:
-		if (app->choose_sel > 0)
-			app->choose_sel--;
-		break;
-	case ACT_PAGE_DOWN:
-		app->choose_sel += (size_t)page;
-		break;
-	case ACT_PAGE_UP:
-		app->choose_sel = app->choose_sel > (size_t)page ?
-		    app->choose_sel - (size_t)page : 0;
-		break;
-	case ACT_TOP:
-		app->choose_sel = 0;
-		break;
-	case ACT_BOTTOM:
-		app->choose_sel = (size_t)-1 / 2;
-		break;
-	case ACT_OPEN:
-		model_choose_done(app, true);
-		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		model_choose_done(app, false);
-		break;
-	default:
-		if (key == ' ')
-			model_choose_done(app, true);
-		break;
-	}
-	app->dirty |= DIRTY_ALL;
+	return view_ops_of(app->view)->ctx(app);
 }
 
 static void
@@ -381,6 +259,8 @@ ask_quit(struct app *app)
 		app->quit = true;
 }
 
+/* Esc on a screen: the run view goes back to the model page (or the
+ * explorer), the model page to the explorer. */
 static void
 go_back(struct app *app)
 {
@@ -392,7 +272,7 @@ go_back(struct app *app)
 		app->view = VIEW_EXPLORER;
 		break;
 	case VIEW_EXPLORER:
-		explorer_action(app, ACT_BACK);
+		view_ops_of(VIEW_EXPLORER)->action(app, ACT_BACK);
 		break;
 	}
 	app->dirty |= DIRTY_ALL;
@@ -401,6 +281,7 @@ go_back(struct app *app)
 void
 app_key(struct app *app, int key)
 {
+	const struct overlay_ops *ov = overlay_ops_of(app->overlay);
 	enum key_ctx ctx;
 	enum action a;
 
@@ -412,28 +293,12 @@ app_key(struct app *app, int key)
 		app->msg_sticky = false;
 		app->dirty |= DIRTY_STATUS;
 	}
-	if (app->overlay == OV_PROMPT) {
-		key_prompt(app, key);
-		return;
-	}
-	if (app->overlay == OV_CHOOSE) {
-		key_choose(app, key);
+	if (ov != NULL) {
+		ov->key(app, key);
 		return;
 	}
 	ctx = app_ctx(app);
 	a = keys_lookup(ctx, key);
-	if (app->overlay == OV_HELP) {
-		key_help(app, a);
-		return;
-	}
-	if (app->overlay == OV_CONFIRM_QUIT) {
-		if (a == ACT_YES)
-			app->quit = true;
-		else if (a == ACT_NO || a == ACT_BACK)
-			app->overlay = OV_NONE;
-		app->dirty |= DIRTY_ALL;
-		return;
-	}
 	switch (a) {
 	case ACT_NONE:
 		return;
@@ -442,8 +307,8 @@ app_key(struct app *app, int key)
 		return;
 	case ACT_HELP:
 		app->overlay = OV_HELP;
-		app->help_top = -1;	/* at the section of this context */
-		app->help_ctx = ctx;
+		app->help.top = -1;	/* at the section of this context */
+		app->help.ctx = ctx;
 		app->dirty |= DIRTY_ALL;
 		return;
 	case ACT_REDRAW:
@@ -460,99 +325,49 @@ app_key(struct app *app, int key)
 		app->view = VIEW_RUN;
 		app->dirty |= DIRTY_ALL;
 		return;
+	case ACT_BACK:
+		if (app->view != VIEW_EXPLORER) {
+			go_back(app);
+			return;
+		}
+		break;
 	default:
 		break;
 	}
-	switch (app->view) {
-	case VIEW_EXPLORER:
-		explorer_action(app, a);
-		return;
-	case VIEW_MODEL:
-		if (a == ACT_BACK) {
-			go_back(app);
-			return;
-		}
-		model_action(app, a);
-		return;
-	case VIEW_RUN:
-		if (a == ACT_BACK) {
-			go_back(app);
-			return;
-		}
-		runs_action(app, a);
-		return;
-	}
+	view_ops_of(app->view)->action(app, a);
 }
 
 void
 app_mouse(struct app *app, int y, int x, int wheel)
 {
-	enum action step = wheel < 0 ? ACT_PREV : ACT_NEXT;
+	const struct view_ops *v = view_ops_of(app->view);
 	int i;
 
 	if (app->overlay != OV_NONE)
 		return;
 	if (wheel != 0) {
 		for (i = 0; i < 3; i++)
-			app_key(app, step == ACT_PREV ? 'k' : 'j');
+			app_key(app, wheel < 0 ? 'k' : 'j');
 		return;
 	}
-	if (app->view == VIEW_EXPLORER && y >= draw_layout.list_y &&
-	    y < draw_layout.list_y + draw_layout.list_rows &&
-	    x < draw_layout.list_w) {
-		size_t want = app->ex.top + (size_t)(y - draw_layout.list_y);
+	if (v->mouse != NULL)
+		v->mouse(app, y, x);
+}
 
-		if (want < explorer_count(app)) {
-			if (want == app->ex.sel)
-				explorer_action(app, ACT_OPEN);	/* 2nd click */
-			else {
-				app->ex.sel = want;
-				app->ex.pane = 0;
-				cover_selection_changed(app);
-			}
-			app->dirty |= DIRTY_ALL;
-		}
+void
+app_layout(struct app *app)
+{
+	const struct view_ops *v = view_ops_of(app->view);
+	const struct overlay_ops *ov = overlay_ops_of(app->overlay);
+
+	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
+	if (app->too_small)
 		return;
-	}
-	if (app->view == VIEW_MODEL && y == draw_layout.tabs_y) {
-		/* tabs are " N Title " cells from column 1 */
-		static const char *const titles[] = {
-#define X(id, title) title,
-			MTAB_LIST(X)
-#undef X
-		};
-		int cx = 1, w;
-
-		for (i = 0; i < MTAB__COUNT; i++) {
-			w = (int)strlen(titles[i]) + 4;
-			if (app->cols < 60)
-				w = (int)(strlen(titles[i]) < 4 ?
-				    strlen(titles[i]) : 4) + 4;
-			if (x >= cx && x < cx + w) {
-				app->mp.tab = (enum mtab)i;
-				app->dirty |= DIRTY_ALL;
-				return;
-			}
-			cx += w + 1;
-		}
-		return;
-	}
-	if (app->view == VIEW_MODEL && app->mp.tab == MTAB_PLAY &&
-	    app->mp.form != NULL && y >= draw_layout.form_y &&
-	    y < draw_layout.form_y + draw_layout.form_rows) {
-		/* rows below the focused field hold its description */
-		size_t f = app->mp.top + (size_t)(y - draw_layout.form_y);
-
-		if (f > app->mp.focus)
-			return;
-		if (f < app->mp.form->nfields) {
-			if (f == app->mp.focus)
-				model_action(app, ACT_EDIT);
-			else
-				app->mp.focus = f;
-			app->dirty |= DIRTY_ALL;
-		}
-	}
+	/* the body: between the title bar and the status line */
+	if (ov == NULL || !ov->covers_body)
+		v->layout(app, 1, app->rows - 2);
+	if (ov != NULL && ov->layout != NULL)
+		ov->layout(app);
 }
 
 void
@@ -560,8 +375,8 @@ app_resize(struct app *app, int rows, int cols)
 {
 	app->rows = rows;
 	app->cols = cols;
-	app->too_small = rows < APP_MIN_ROWS || cols < APP_MIN_COLS;
-	/* every index is clamped when drawn; images must be sent again */
+	/* indices are clamped to the new size; images must be sent again */
+	app_layout(app);
 	app->shown.on = false;
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
 	if (app->rcache != NULL)

@@ -1,8 +1,11 @@
 /*
- * tui/net.c: every request the TUI starts and what their events do to the
- * state. Starters return at once; net_on_event() (called from
- * client_pump() in the loop) matches the event's id to what is waiting
- * for it. Stale answers (a search superseded, a page closed) are dropped.
+ * tui/net.c: the requests the TUI starts (model lists, search, opening a
+ * model page, health polls, runs, cancels) and the routing of their
+ * events. Starters return at once; net_on_event() (called from
+ * client_pump() in the loop) hands an event to whoever waits for its id:
+ * the local servers' health polls and the uploads here, then each view's
+ * event handler (tui/view/). Stale answers (a search superseded, a page
+ * closed) match nobody and are dropped.
  */
 #include "tui/app.h"
 
@@ -325,133 +328,6 @@ net_cancel(struct app *app, struct run *r)
 /* ---- events */
 
 static void
-on_explorer(struct app *app, struct client_event *ev)
-{
-	struct explorer *ex = &app->ex;
-
-	ex->req = 0;
-	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(ex->error, sizeof ex->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
-		app_error(app, "%s", ex->error);
-		/* the rows shown are still the catalogue's: say so */
-		if (ev->req == CLIENT_REQ_SEARCH && ex->n > 0) {
-			ex->mode = EXM_ALL;
-			ex->error[0] = '\0';
-		}
-		app->dirty |= DIRTY_ALL;
-		return;
-	}
-	ex->error[0] = '\0';
-	switch (ev->req) {
-	case CLIENT_REQ_MODELS:
-		if (ev->models != NULL)
-			explorer_take_page(app, ev->models, false);
-		break;
-	case CLIENT_REQ_SEARCH:
-		if (ev->models != NULL) {
-			ev->models->next = NULL;
-			explorer_take_page(app, ev->models, true);
-			ex->sel = 0;
-			ex->top = 0;
-		}
-		break;
-	case CLIENT_REQ_COLLECTIONS:
-		if (ev->collections != NULL) {
-			ex->colls = ev->collections->items;
-			ex->ncolls = ev->collections->n;
-			ev->collections->items = NULL;
-			ev->collections->n = 0;
-			ex->sel = 0;
-		}
-		break;
-	case CLIENT_REQ_COLLECTION:
-		if (ev->collection != NULL) {
-			struct model_page pg;
-
-			memset(&pg, 0, sizeof pg);
-			pg.items = ev->collection->models;
-			pg.n = ev->collection->n_models;
-			explorer_take_page(app, &pg, true);
-			if (ev->collection->name != NULL)
-				snprintf(ex->title, sizeof ex->title, "%s",
-				    ev->collection->name);
-			ex->sel = 0;
-		}
-		break;
-	default:
-		break;
-	}
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-on_model(struct app *app, struct client_event *ev)
-{
-	struct mpage *mp = &app->mp;
-
-	mp->req_model = 0;
-	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(mp->error, sizeof mp->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
-		if (mp->model == NULL)
-			app_error(app, "%s", mp->error);
-		return;
-	}
-	if (ev->model != NULL) {
-		struct model *m = ev->model;
-
-		ev->model = NULL;
-		mp->error[0] = '\0';
-		model_set_model(app, m);
-	}
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-on_versions(struct app *app, struct client_event *ev)
-{
-	struct mpage *mp = &app->mp;
-
-	mp->req_versions = 0;
-	if (ev->kind == CLIENT_EV_ERROR && ev->rc == CLIENT_ENOTFOUND)
-		mp->official = true;
-}
-
-static void
-on_examples(struct app *app, struct client_event *ev)
-{
-	struct mpage *mp = &app->mp;
-
-	mp->req_examples = 0;
-	if (ev->kind == CLIENT_EV_ERROR)
-		return;		/* the default example still shows */
-	if (ev->predictions != NULL) {
-		replicate_prediction_page_free(mp->examples);
-		mp->examples = ev->predictions;
-		ev->predictions = NULL;
-	}
-	app->dirty |= DIRTY_FORM;
-}
-
-static void
-on_openapi(struct app *app, struct client_event *ev)
-{
-	struct mpage *mp = &app->mp;
-
-	mp->req_openapi = 0;
-	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(mp->schema_error, sizeof mp->schema_error, "%s",
-		    ev->err ? ev->err : client_strerror(ev->rc));
-		app->dirty |= DIRTY_ALL;
-		return;
-	}
-	if (ev->body != NULL)
-		model_set_schema_text(app, ev->body, ev->body_len);
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
 on_health(struct app *app, size_t i, struct client_event *ev)
 {
 	struct local_target *lt = &app->locals[i];
@@ -482,134 +358,25 @@ on_health(struct app *app, size_t i, struct client_event *ev)
 	app->dirty |= DIRTY_ALL;
 }
 
-static bool
-run_event(struct app *app, struct client_event *ev)
-{
-	struct run *r = runs_by_req(app, ev->id);
-	char err[CLIENT_ERR_MAX];
-
-	if (r == NULL)
-		return false;
-	if (ev->id == r->req_cancel) {
-		r->req_cancel = 0;
-		if (ev->kind == CLIENT_EV_ERROR)
-			app_error(app, "cancel: %s", ev->err ? ev->err : "");
-		else if (ev->prediction != NULL && !r->local && !r->done)
-			runs_set_prediction(app, r, ev->prediction);
-		app->dirty |= DIRTY_ALL;
-		return true;
-	}
-	if (ev->id == r->req_save) {
-		r->req_save = 0;
-		if (ev->kind == CLIENT_EV_ERROR)
-			snprintf(r->save_error, sizeof r->save_error, "%s",
-			    ev->err ? ev->err : "");
-		else if (ev->saved != NULL) {
-			r->saved = ev->saved->paths;
-			r->nsaved = ev->saved->n;
-			r->saved_dir = ev->saved->dir;
-			ev->saved->paths = NULL;
-			ev->saved->n = 0;
-			ev->saved->dir = NULL;
-		}
-		runs_finish(app, r);
-		app->dirty |= DIRTY_ALL;
-		return true;
-	}
-	/* create / follow / cog predict */
-	if (ev->prediction != NULL)
-		runs_set_prediction(app, r, ev->prediction);
-	if (ev->kind == CLIENT_EV_PROGRESS) {
-		r->streaming = ev->streaming;
-		app->dirty |= DIRTY_ALL;
-		return true;
-	}
-	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(r->error, sizeof r->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
-		if (r->have_pred && !prediction_status_terminal(r->pred.status))
-			r->pred.status = ev->rc == CLIENT_ECANCEL ?
-			    PREDICTION_CANCELED : PREDICTION_FAILED;
-	}
-	if (ev->id == r->req && !r->local && ev->kind == CLIENT_EV_DONE &&
-	    r->have_pred && !prediction_status_terminal(r->pred.status)) {
-		/* created: follow it (SSE, else polling) */
-		r->req = 0;
-		if (r->cancel_pending) {
-			r->cancel_pending = false;
-			net_cancel(app, r);
-		}
-		r->req_follow = replicate_prediction_follow(app->client,
-		    &r->pred, err, sizeof err);
-		if (r->req_follow == 0) {
-			snprintf(r->error, sizeof r->error, "%s", err);
-			runs_finish(app, r);
-		}
-		app->dirty |= DIRTY_ALL;
-		return true;
-	}
-	if (ev->id == r->req)
-		r->req = 0;
-	if (ev->id == r->req_follow)
-		r->req_follow = 0;
-	/* terminal: save the file outputs, then finish */
-	if (r->have_pred && ev->kind == CLIENT_EV_DONE &&
-	    r->pred.status == PREDICTION_SUCCEEDED) {
-		char dir[1400];
-
-		/* one directory per run: <output dir>/<prediction id> */
-		if (r->pred.id != NULL && strchr(r->pred.id, '/') == NULL &&
-		    r->pred.id[0] != '.')
-			xsnprintf(dir, sizeof dir, "%s/%s", app->output_dir,
-			    r->pred.id);
-		else
-			xsnprintf(dir, sizeof dir, "%s/run-%u", app->output_dir,
-			    r->seq);
-		r->req_save = outputs_save(app->client, &r->pred, dir, err,
-		    sizeof err);
-		if (r->req_save == 0) {
-			snprintf(r->save_error, sizeof r->save_error, "%s",
-			    err);
-			runs_finish(app, r);
-		}
-	} else
-		runs_finish(app, r);
-	app->dirty |= DIRTY_ALL;
-	return true;
-}
-
 void
 net_on_event(struct client_event *ev, void *arg)
 {
+	static const int order[] = { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN };
 	struct app *app = arg;
 	size_t i;
 
-	if (ev->id != 0 && ev->id == app->ex.req) {
-		on_explorer(app, ev);
-		return;
-	}
-	if (ev->id != 0 && ev->id == app->mp.req_model) {
-		on_model(app, ev);
-		return;
-	}
-	if (ev->id != 0 && ev->id == app->mp.req_examples) {
-		on_examples(app, ev);
-		return;
-	}
-	if (ev->id != 0 && ev->id == app->mp.req_versions) {
-		on_versions(app, ev);
-		return;
-	}
-	if (ev->id != 0 && ev->id == app->mp.req_openapi) {
-		on_openapi(app, ev);
-		return;
-	}
 	for (i = 0; i < app->nlocals; i++)
 		if (ev->id != 0 && ev->id == app->locals[i].req_health) {
 			on_health(app, i, ev);
 			return;
 		}
-	if (upload_event(app, ev) || cover_event(app, ev))
+	if (upload_event(app, ev))
 		return;
-	run_event(app, ev);
+	/* each view knows its own requests */
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		const struct view_ops *v = view_ops_of(order[i]);
+
+		if (v->event != NULL && v->event(app, ev))
+			return;
+	}
 }

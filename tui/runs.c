@@ -77,7 +77,7 @@ runs_new(struct app *app)
 	r->started_ms = clock_display_ms();
 	r->starting_since_ms = clock_mono_ms();
 	r->cost_usd = -1;
-	app->cur_run = app->nruns - 1;
+	app->runv.cur = app->nruns - 1;
 	return r;
 }
 
@@ -233,7 +233,7 @@ runs_finish(struct app *app, struct run *r)
 		}
 	}
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
-	if (app->view != VIEW_RUN || app->runs + app->cur_run != r)
+	if (app->view != VIEW_RUN || app->runs + app->runv.cur != r)
 		app_msg(app, "run #%u %s", r->seq,
 		    r->have_pred ? prediction_status_name(r->pred.status) :
 		    "failed");
@@ -281,78 +281,3 @@ app_copy(struct app *app, const char *text)
 	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
 }
 
-void
-runs_action(struct app *app, enum action a)
-{
-	struct run *r;
-
-	if (app->nruns == 0)
-		return;
-	if (app->cur_run >= app->nruns)
-		app->cur_run = app->nruns - 1;
-	r = &app->runs[app->cur_run];
-	switch (a) {
-	case ACT_TAB_NEXT:
-	case ACT_PANE:
-		app->cur_run = (app->cur_run + 1) % app->nruns;
-		break;
-	case ACT_TAB_PREV:
-	case ACT_PANE_PREV:
-		app->cur_run = (app->cur_run + app->nruns - 1) % app->nruns;
-		break;
-	case ACT_PREV:
-		r->log_top++;
-		break;
-	case ACT_NEXT:
-		if (r->log_top > 0)
-			r->log_top--;
-		break;
-	case ACT_PAGE_UP:
-		r->log_top += app->rows / 2;
-		break;
-	case ACT_PAGE_DOWN:
-		r->log_top -= app->rows / 2;
-		if (r->log_top < 0)
-			r->log_top = 0;
-		break;
-	case ACT_BOTTOM:
-		r->log_top = 0;
-		break;
-	case ACT_CANCEL_RUN:
-		if (r->done)
-			app_msg(app, "run #%u has already finished", r->seq);
-		else
-			net_cancel(app, r);
-		break;
-	case ACT_RUN_AGAIN: {
-		char *input = xstrdup(r->input_json);
-
-		if (!app->mp.active || app->mp.local != r->local ||
-		    (!r->local && (strcmp(app->mp.owner, r->owner) != 0 ||
-		    strcmp(app->mp.name, r->name) != 0))) {
-			app_error(app, "run again: open %s first", r->model);
-			free(input);
-			break;
-		}
-		net_run(app, input ? input : "{}");
-		free(input);
-		break;
-	}
-	case ACT_COPY:
-		if (r->nsaved > 0)
-			app_copy(app, r->saved[0]);
-		else if (r->have_pred) {
-			char *t = prediction_join_text(&r->pred, "");
-
-			if (t != NULL && t[0] != '\0')
-				app_copy(app, t);
-			else
-				app_msg(app, "nothing to copy yet");
-			free(t);
-		}
-		break;
-	default:
-		break;
-	}
-	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
-}

@@ -1,8 +1,8 @@
 /*
- * tui/cover.c: the cover image of the model selected in the explorer,
- * shown in the details pane. Fetched a moment after the selection settles
- * (so scrolling fires no downloads) into memory with client_fetch()
- * (capped at COVER_MAX_BYTES), then decoded by render/. One cover at a
+ * tui/view/explorer_cover.c: the cover image of the model selected in
+ * the explorer, shown in the details pane. Fetched a moment after the
+ * selection settles (so scrolling fires no downloads) into memory with
+ * client_fetch() (capped at COVER_MAX_BYTES), then decoded by render/. One cover at a
  * time. Only with a token: the snapshot's URLs point at the real CDN.
  */
 #include "tui/app.h"
