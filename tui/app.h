@@ -28,6 +28,7 @@
 #include "tui/view/overlay.h"
 #include "tui/view/run.h"
 #include "tui/view/view.h"
+#include "tui/xalloc.h"
 #include "widgets/prompt.h"
 
 /* Limits. */
@@ -222,17 +223,11 @@ int upload_hook(void *ctx, const char *field, const char *path, size_t size,
     char **url, char *err, size_t errsz);
 
 /* ---- clock.c */
+/* Milliseconds of CLOCK_MONOTONIC, for timers and deadlines. */
 long long clock_mono_ms(void);
 /* Display clock: R8PLAY_CLOCK=N freezes it at N seconds (tests). */
 long long clock_display_ms(void);
+/* R8PLAY_CLOCK is set: spinners and elapsed times stand still. */
 bool clock_frozen(void);
-
-/* ---- xalloc.c: allocation that dies on failure (die(): tui/term.h) */
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t size);
-char *xstrdup(const char *s);
-/* snprintf for text that may be cut on purpose (no truncation warning). */
-void xsnprintf(char *buf, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -5,8 +5,8 @@
  * narrows what is shown without a request. Local Cog servers are listed
  * first. Owns the list's keys, its network events (pages, search,
  * collections), its layout (selection kept in view, the list's hit box)
- * and its drawing, including the details pane (the cover image is
- * explorer_cover.c's).
+ * and its drawing; the details pane beside the list (text and cover
+ * image) is explorer_details.c's.
  */
 #include "tui/app.h"
 
@@ -397,114 +397,6 @@ on_list(struct app *app, struct client_event *ev)
 
 /* ---- drawing */
 
-/* The details pane: the selected model, collection or local server. */
-static void
-detail_pane(const struct app *app, int y, int x, int h, int w,
-    struct frame *fr)
-{
-	const struct explorer *ex = &app->ex;
-	const struct model *m = explorer_model_at(app, ex->sel);
-	char t[512], n[32];
-	int r = y + 1, bottom = y + h - 1, skip = ex->detail_top;
-
-	paint_box(y, x, h, w, ex->pane == 1 ? ATTR(TITLE) : ATTR(BORDER),
-	    "details", ATTR(TITLE));
-	x += 2;
-	w -= 4;
-	if (ex->mode == EXM_COLLECTIONS) {
-		const struct collection *c = ex->sel < ex->ncolls ?
-		    &ex->colls[ex->sel] : NULL;
-
-		if (c == NULL)
-			return;
-		paint_text(r++, x, w, or_empty(c->name), ATTR(TITLE));
-		paint_text(r++, x, w, or_empty(c->slug), ATTR(DIM));
-		r++;
-		paint_wrap(r, x, w, bottom - r, or_empty(c->description), ATTR(NORMAL));
-		return;
-	}
-	if (m == NULL && ex->sel < app->nlocals) {
-		const struct local_target *lt = &app->locals[ex->sel];
-
-		paint_text(r++, x, w, "local Cog server", ATTR(TITLE));
-		paint_text(r++, x, w, lt->url, ATTR(LINK));
-		r++;
-		if (lt->health != NULL) {
-			snprintf(t, sizeof t, "health: %s",
-			    cog_health_name(lt->health->state));
-			paint_text(r++, x, w, t, lt->health->state ==
-			    COG_HEALTH_READY ? ATTR(OK) : ATTR(WARN));
-			if (lt->health->setup_logs != NULL &&
-			    lt->health->state == COG_HEALTH_SETUP_FAILED)
-				paint_wrap(r, x, w, bottom - r,
-				    lt->health->setup_logs, ATTR(LOG));
-		} else if (lt->error[0] != '\0')
-			paint_wrap(r, x, w, bottom - r, lt->error, ATTR(ERROR));
-		else
-			paint_text(r, x, w, "asking /health-check\xe2\x80\xa6",
-			    ATTR(DIM));
-		return;
-	}
-	if (m == NULL)
-		return;
-	/* the cover takes the lower part of the pane */
-	if (ex->cover != NULL && h >= 16 && w >= 16) {
-		int ih = (h - 2) / 2, iw = w;
-
-		if (iw > ih * app->cell_h / (app->cell_w > 0 ? app->cell_w : 10))
-			iw = ih * app->cell_h / (app->cell_w > 0 ?
-			    app->cell_w : 10);
-		fr->image.img = ex->cover;
-		fr->image.key = ex->cover;
-		fr->image.row = y + h - 1 - ih;
-		fr->image.col = x;
-		fr->image.rows = ih;
-		fr->image.cols = iw;
-		bottom = fr->image.row - 1;
-	} else if (ex->cover_error[0] != '\0' && h > 6) {
-		paint_text(bottom - 1, x, w, ex->cover_error, ATTR(DIM));
-		bottom--;
-	}
-	/* the text scrolls with the details pane focused */
-#define LINE(txt, attr) do {						\
-		if (skip > 0)						\
-			skip--;						\
-		else if (r < bottom)					\
-			paint_text(r++, x, w, (txt), (attr));		\
-	} while (0)
-	snprintf(t, sizeof t, "%s/%s", or_empty(m->owner), or_empty(m->name));
-	LINE(t, ATTR(TITLE));
-	snprintf(t, sizeof t, "%s runs \xc2\xb7 %s%s", draw_count(m->run_count,
-	    n, sizeof n), or_empty(m->visibility), m->is_official ? " \xc2\xb7 "
-	    "official" : "");
-	LINE(t, ATTR(DIM));
-	LINE("", ATTR(NORMAL));
-	if (m->description != NULL) {
-		int need = paint_wrap(-1, x, w, 1000, m->description, 0);
-
-		if (skip >= need)
-			skip -= need;
-		else if (r < bottom) {
-			r += paint_wrap(r, x, w, bottom - r, m->description,
-			    ATTR(NORMAL));
-			skip = 0;
-		}
-		LINE("", ATTR(NORMAL));
-	}
-	if (m->latest_version != NULL && m->latest_version->id != NULL) {
-		snprintf(t, sizeof t, "version %.12s  %.10s",
-		    m->latest_version->id, or_empty(m->latest_version->created_at));
-		LINE(t, ATTR(DIM));
-	}
-	if (m->url != NULL)
-		LINE(m->url, ATTR(LINK));
-	if (m->github_url != NULL)
-		LINE(m->github_url, ATTR(LINK));
-	if (m->paper_url != NULL)
-		LINE(m->paper_url, ATTR(LINK));
-#undef LINE
-}
-
 /* One row of the list: a model, a collection or a local server. */
 static void
 explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
@@ -700,7 +592,7 @@ explorer_draw(const struct app *app, int y, int h, struct frame *fr)
 	if (g.list_rows < 0)
 		return;
 	if (g.detail_h > 0)
-		detail_pane(app, g.detail_y, g.list_w, g.detail_h,
+		explorer_draw_details(app, g.detail_y, g.list_w, g.detail_h,
 		    app->cols - g.list_w, fr);
 	paint_text(g.cols_y, 1, g.name_w, ex->mode == EXM_COLLECTIONS ?
 	    "SLUG" : "MODEL", ATTR(DIM));

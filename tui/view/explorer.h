@@ -1,8 +1,8 @@
 /*
  * tui/view/explorer.h: the explorer's state (the models list, search,
  * collections, the details pane and its cover image) and what other rooms
- * ask of it. The list is drawn and driven by tui/view/explorer.c; the cover
- * by tui/view/explorer_cover.c.
+ * ask of it. The list is drawn and driven by tui/view/explorer.c; the
+ * details pane and its cover image by tui/view/explorer_details.c.
  */
 #ifndef PG_TUI_VIEW_EXPLORER_H
 #define PG_TUI_VIEW_EXPLORER_H
@@ -71,7 +71,11 @@ void explorer_clear(struct app *app);
 void explorer_prompt_changed(struct app *app);
 void explorer_prompt_done(struct app *app, bool ok);
 
-/* ---- explorer_cover.c: the selected model's cover image */
+/* ---- explorer_details.c: the details pane and the cover image */
+struct frame;
+/* Paint the pane in the box at (y, x), h x w; the cover goes to fr. */
+void explorer_draw_details(const struct app *app, int y, int x, int h,
+    int w, struct frame *fr);
 /* The selection moved: forget the cover, fetch the new one soon. */
 void cover_selection_changed(struct app *app);
 /* Timer: start the fetch once the selection has settled. */

@@ -22,18 +22,14 @@
 
 #define MPAGE_MSG_MAX	256
 
-/* Model page tabs, as on Replicate: X(ID, title) */
-#define MTAB_LIST(X)							\
-	X(PLAY,		"Playground")					\
-	X(API,		"API")						\
-	X(EXAMPLES,	"Examples")					\
-	X(COST,		"Cost")						\
-	X(INFO,		"Info")
-
+/* Model page tabs, as on Replicate, in the order of the tab bar and of
+ * ACT_TAB_PLAY..ACT_TAB_INFO; each one's title is in its struct tab_ops. */
 enum mtab {
-#define X(id, title) MTAB_##id,
-	MTAB_LIST(X)
-#undef X
+	MTAB_PLAY,
+	MTAB_API,
+	MTAB_EXAMPLES,
+	MTAB_COST,
+	MTAB_INFO,
 	MTAB__COUNT
 };
 
