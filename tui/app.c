@@ -21,6 +21,8 @@
 #include "tui/term.h"
 #include "widgets/kb.h"
 
+/* Set the status message; it expires after 4 s unless an error (or
+ * the clock is frozen for tests), then the next key clears it. */
 static void
 vmsg(struct app *app, bool error, const char *fmt, va_list ap)
 {
@@ -249,6 +251,7 @@ app_ctx(const struct app *app)
 	return view_ops_of(app->view)->ctx(app);
 }
 
+/* q: quit at once, or ask first when runs are still in flight. */
 static void
 ask_quit(struct app *app)
 {
@@ -411,6 +414,7 @@ app_tick(struct app *app)
 		app->dirty |= DIRTY_STATUS | DIRTY_FORM;
 }
 
+/* The smaller of cur and the time until due (0: no timer). */
 static int
 min_due(int cur, long long due, long long now)
 {

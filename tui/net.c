@@ -15,6 +15,7 @@
 
 #include "client/net/outputs.h"
 
+/* A request could not start: say what and why. */
 static void
 start_failed(struct app *app, const char *what, const char *err)
 {
@@ -327,6 +328,8 @@ net_cancel(struct app *app, struct run *r)
 
 /* ---- events */
 
+/* A local server's health answered: keep polling while it starts
+ * or is busy. */
 static void
 on_health(struct app *app, size_t i, struct client_event *ev)
 {

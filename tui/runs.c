@@ -16,6 +16,7 @@
 #include "render/render.h"
 #include "tui/term.h"
 
+/* Cancel a run's requests and free what it owns. */
 static void
 run_done(struct app *app, struct run *r)
 {
@@ -120,6 +121,7 @@ runs_set_prediction(struct app *app, struct run *r,
 	app->dirty |= DIRTY_ALL;
 }
 
+/* A saved output that render/ can decode, by its extension. */
 static bool
 is_image_path(const char *p)
 {

@@ -40,6 +40,7 @@ contains(const char *hay, const char *needle)
 	return false;
 }
 
+/* The filter matches the model's owner/name or its description. */
 static bool
 row_matches(const struct model *m, const char *f)
 {
@@ -156,6 +157,7 @@ explorer_take_page(struct app *app, struct model_page *pg, bool replace)
 	explorer_refilter(app);
 }
 
+/* Move the selection by delta rows; near the end, fetch the next page. */
 static void
 move_sel(struct app *app, long delta)
 {
@@ -188,6 +190,7 @@ move_sel(struct app *app, long delta)
 		net_models_more(app);
 }
 
+/* Enter: open a model's page, a local server's, or a collection. */
 static void
 open_selected(struct app *app)
 {
@@ -209,6 +212,7 @@ open_selected(struct app *app)
 		net_open_model(app, m->owner, m->name);
 }
 
+/* A bound key in the explorer. */
 static void
 explorer_action(struct app *app, enum action a)
 {
@@ -570,6 +574,8 @@ explorer_heading(const struct app *app, char *line, size_t n)
 	    ex->req != 0 ? " \xc2\xb7 loading\xe2\x80\xa6" : "");
 }
 
+/* The notice, the heading, the column titles, the rows and the
+ * details pane beside them when the terminal is wide enough. */
 static void
 explorer_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -645,6 +651,7 @@ explorer_mouse(struct app *app, int y, int x)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* The list's request (page, search, collections) or the cover's. */
 static bool
 explorer_event(struct app *app, struct client_event *ev)
 {
@@ -655,6 +662,7 @@ explorer_event(struct app *app, struct client_event *ev)
 	return cover_event(app, ev);
 }
 
+/* The explorer has one key context. */
 static enum key_ctx
 explorer_ctx(const struct app *app)
 {
@@ -662,6 +670,7 @@ explorer_ctx(const struct app *app)
 	return CTX_EXPLORER;
 }
 
+/* " r8play > explorer" */
 static void
 explorer_title(const struct app *app, char *buf, size_t n)
 {

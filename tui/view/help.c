@@ -107,6 +107,7 @@ struct help_find {
 	int		 line, found;
 };
 
+/* keys_each() callback: note the line where want's section starts. */
 static void
 help_find_row(enum key_ctx ctx, const char *keys, enum action act, void *arg)
 {
@@ -146,6 +147,7 @@ help_layout(struct app *app)
 		app->help.top = total - (h - 1) > 0 ? total - (h - 1) : 0;
 }
 
+/* The title line, then the window of help lines from help.top. */
 static void
 help_draw(const struct app *app)
 {

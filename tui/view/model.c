@@ -26,6 +26,7 @@ static const struct tab_ops *const tabs[MTAB__COUNT] = {
 	[MTAB_INFO] = &info_tab_ops,
 };
 
+/* The current tab's operations (the Playground when out of range). */
 static const struct tab_ops *
 cur_tab(const struct app *app)
 {
@@ -249,6 +250,7 @@ model_action(struct app *app, enum action a)
 
 /* ---- network events */
 
+/* The model answered: show it (a failed refresh keeps the old one). */
 static void
 on_model(struct app *app, struct client_event *ev)
 {
@@ -272,6 +274,8 @@ on_model(struct app *app, struct client_event *ev)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* The versions listing answered; a 404 means an official model,
+ * which runs by model name rather than by version. */
 static void
 on_versions(struct app *app, struct client_event *ev)
 {
@@ -282,6 +286,7 @@ on_versions(struct app *app, struct client_event *ev)
 		mp->official = true;
 }
 
+/* The example predictions arrived (a failure keeps the default one). */
 static void
 on_examples(struct app *app, struct client_event *ev)
 {
@@ -298,6 +303,7 @@ on_examples(struct app *app, struct client_event *ev)
 	app->dirty |= DIRTY_FORM;
 }
 
+/* A local server's OpenAPI schema arrived: build the form from it. */
 static void
 on_openapi(struct app *app, struct client_event *ev)
 {
@@ -376,6 +382,7 @@ model_layout(struct app *app, int y, int h)
 		cur_tab(app)->layout(app, y + 3, h - 3);
 }
 
+/* The heading, the tab bar (as laid out) and the current tab. */
 static void
 model_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -418,6 +425,7 @@ model_mouse(struct app *app, int y, int x)
 		cur_tab(app)->mouse(app, y, x);
 }
 
+/* The page's own requests: model, examples, versions, schema. */
 static bool
 model_event(struct app *app, struct client_event *ev)
 {
@@ -438,12 +446,14 @@ model_event(struct app *app, struct client_event *ev)
 	return true;
 }
 
+/* Keys on the page are the current tab's. */
 static enum key_ctx
 model_ctx(const struct app *app)
 {
 	return cur_tab(app)->ctx;
 }
 
+/* " r8play > owner/name" (a local server shows its URL only). */
 static void
 model_title(const struct app *app, char *buf, size_t n)
 {

@@ -220,6 +220,7 @@ chooser_layout(struct app *app)
 	view_scroll_to(cv->sel, &cv->top, g.vis);
 }
 
+/* The box of choices, the selected one highlighted. */
 static void
 chooser_draw(const struct app *app)
 {

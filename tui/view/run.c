@@ -16,6 +16,8 @@
 #include "widgets/paint.h"
 #include "widgets/tw.h"
 
+/* A bound key in the run view: switch runs, scroll the logs (up
+ * goes back in time), cancel, run the same input again, copy. */
 static void
 run_action(struct app *app, enum action a)
 {
@@ -193,6 +195,7 @@ run_event(struct app *app, struct client_event *ev)
 
 /* ---- drawing */
 
+/* Seconds since the run started (until it ended). */
 static double
 elapsed_s(const struct run *r)
 {
@@ -201,6 +204,7 @@ elapsed_s(const struct run *r)
 	return (double)(end - r->started_ms) / 1000.0;
 }
 
+/* The colour of a run's status: ok, error, warning or in flight. */
 static attr_t
 status_attr(const struct run *r)
 {
@@ -219,6 +223,7 @@ status_attr(const struct run *r)
 	}
 }
 
+/* "starting", "failed" or the prediction's status. */
 static const char *
 run_status(const struct run *r)
 {
@@ -311,8 +316,10 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 	    r->have_pred && r->pred.id ? r->pred.id : "");
 	paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
 	snprintf(t, sizeof t, "%s%s%s%s", r->done ? "" : view_spinner(),
-	    r->done ? "" : " ", run_status(r), (r->cancel_asked || r->cancel_pending) &&
-	    !r->done ? " (cancel asked)" : r->streaming && !r->done ? " (streaming)" : "");
+	    r->done ? "" : " ", run_status(r),
+	    (r->cancel_asked || r->cancel_pending) && !r->done ?
+	    " (cancel asked)" : r->streaming && !r->done ? " (streaming)" :
+	    "");
 	paint_text(row++, 1, app->cols - 2, t, status_attr(r));
 	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
 	    r->starting_since_ms != 0 &&
@@ -427,6 +434,7 @@ draw_run_outputs(const struct app *app, const struct run *r, int row,
 	}
 }
 
+/* The strip of runs, then the shown run's state and outputs. */
 static void
 run_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -456,6 +464,7 @@ run_layout(struct app *app, int y, int h)
 		app->runv.cur = app->nruns - 1;
 }
 
+/* The run view has one key context. */
 static enum key_ctx
 run_ctx(const struct app *app)
 {
@@ -463,6 +472,7 @@ run_ctx(const struct app *app)
 	return CTX_RUN;
 }
 
+/* " r8play > runs" */
 static void
 run_title(const struct app *app, char *buf, size_t n)
 {

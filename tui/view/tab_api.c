@@ -104,6 +104,8 @@ api_move(struct app *app, long d)
 
 /* ---- drawing */
 
+/* The format bar, then the text of the chosen format scrolled by
+ * api_top. */
 static void
 api_draw(const struct app *app, int y, int h, struct frame *fr)
 {

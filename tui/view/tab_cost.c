@@ -51,6 +51,8 @@ cost_defaults(struct app *app)
 		cs->rph = 60;
 }
 
+/* + / - on an input: seconds by 25%, runs by 10x, requests per hour
+ * by 2x, instances by one; each within its bounds. */
 static void
 cost_step(struct app *app, int dir)
 {
@@ -92,6 +94,7 @@ cost_step(struct app *app, int dir)
 	app->dirty |= DIRTY_FORM;
 }
 
+/* Enter on an input: type its value in the prompt. */
 static void
 cost_edit(struct app *app)
 {
@@ -167,6 +170,8 @@ cost_prompt_done(struct app *app)
 
 /* ---- drawing */
 
+/* The inputs, the forecast on the chosen tier, the price table
+ * scrolled to the selected tier, and where the prices come from. */
 static void
 cost_draw(const struct app *app, int y, int h, struct frame *fr)
 {

@@ -120,6 +120,8 @@ json_lines(const char *j)
 	return out;
 }
 
+/* The list (a third of the tab), then the selected example's input
+ * as key: value lines and its outputs. */
 static void
 examples_draw(const struct app *app, int y, int h, struct frame *fr)
 {

@@ -12,6 +12,7 @@
 #include "tui/view/look.h"
 #include "widgets/paint.h"
 
+/* The card, scrolled by info_top; LINE() skips the scrolled-off lines. */
 static void
 info_draw(const struct app *app, int y, int h, struct frame *fr)
 {

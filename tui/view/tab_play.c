@@ -29,6 +29,7 @@ model_visible_fields(const struct app *app)
 	return app->mp.form ? (int)app->mp.form->nfields : 0;
 }
 
+/* The focused field's schema, or NULL without a form. */
 static const struct schema_field *
 focused(const struct app *app)
 {
@@ -39,6 +40,7 @@ focused(const struct app *app)
 	return &mp->schema.fields[mp->focus];
 }
 
+/* Set field i from text and validate it (a refused value is shown). */
 static void
 set_text(struct app *app, size_t i, const char *text)
 {
@@ -114,6 +116,7 @@ step(struct app *app, int dir)
 	set_text(app, mp->focus, buf);
 }
 
+/* Open the chooser of the focused enum field at its current value. */
 static void
 open_chooser(struct app *app)
 {
@@ -146,6 +149,8 @@ model_choose_done(struct app *app, bool ok)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* Enter on a field: booleans toggle, enums choose, files ask for a
+ * path (Tab completes), other kinds edit their text in the prompt. */
 static void
 edit_field(struct app *app)
 {
@@ -278,6 +283,7 @@ model_editor_done(struct app *app, bool ok)
 	app->editor_file[0] = '\0';
 }
 
+/* qsort() order of the completion candidates. */
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -448,6 +454,8 @@ play_run_form(struct app *app)
 
 /* ---- drawing */
 
+/* "integer, required, 1..50, default 4": the line under the focused
+ * field. */
 static const char *
 kind_hint(const struct schema_field *f, char *buf, size_t n)
 {
@@ -557,6 +565,8 @@ draw_field(const struct app *app, size_t i, int row, const struct form_geom *g)
 	    (f->kind == SCHEMA_KIND_FILE ? "(no file)" : ""), va);
 }
 
+/* The fields from mp->top; the focused one with its description,
+ * kind and error underneath. */
 static void
 play_draw(const struct app *app, int y, int h, struct frame *fr)
 {
