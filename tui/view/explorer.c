@@ -632,13 +632,13 @@ explorer_draw(const struct app *app, int y, int h, struct frame *fr)
 static void
 explorer_mouse(struct app *app, int y, int x)
 {
-	const struct explorer_hits *hb = &app->ex.hits;
+	const struct explorer_hits *hits = &app->ex.hits;
 	size_t want;
 
-	if (y < hb->list_y || y >= hb->list_y + hb->list_rows ||
-	    x >= hb->list_w)
+	if (y < hits->list_y || y >= hits->list_y + hits->list_rows ||
+	    x >= hits->list_w)
 		return;
-	want = app->ex.top + (size_t)(y - hb->list_y);
+	want = app->ex.top + (size_t)(y - hits->list_y);
 	if (want >= explorer_count(app))
 		return;
 	if (want == app->ex.sel)

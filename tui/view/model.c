@@ -71,7 +71,6 @@ model_close(struct app *app)
 	memcpy(mp->cost.error, keep.error, sizeof mp->cost.error);
 	mp->cost.runs = 100;
 	mp->cost.rph = 60;
-	app->shown.on = app->shown.on;	/* images are cleared when drawn */
 }
 
 void
@@ -358,26 +357,26 @@ tab_label(const struct app *app, int i, char *t, size_t n)
 static void
 model_layout(struct app *app, int y, int h)
 {
-	struct mpage_hits *hb = &app->mp.hits;
+	struct mpage_hits *hits = &app->mp.hits;
 	int x = 1, i, w;
 	char t[64];
 
-	memset(hb, 0, sizeof *hb);
-	hb->tabs_y = -1;
+	memset(hits, 0, sizeof *hits);
+	hits->tabs_y = -1;
 	if (h < 3)
 		return;
-	hb->tabs_y = y + 1;
+	hits->tabs_y = y + 1;
 	for (i = 0; i < MTAB__COUNT; i++) {
 		tab_label(app, i, t, sizeof t);
 		w = tw_width(t);
 		if (x + w >= app->cols)
 			break;
-		hb->tab_x[i] = x;
-		hb->tab_w[i] = w;
+		hits->tab_x[i] = x;
+		hits->tab_w[i] = w;
 		x += w + 1;
 	}
-	hb->body_y = y + 3;
-	hb->body_rows = h - 3;
+	hits->body_y = y + 3;
+	hits->body_rows = h - 3;
 	if (cur_tab(app)->layout != NULL)
 		cur_tab(app)->layout(app, y + 3, h - 3);
 }
@@ -407,20 +406,20 @@ model_draw(const struct app *app, int y, int h, struct frame *fr)
 static void
 model_mouse(struct app *app, int y, int x)
 {
-	const struct mpage_hits *hb = &app->mp.hits;
+	const struct mpage_hits *hits = &app->mp.hits;
 	int i;
 
-	if (y == hb->tabs_y) {
+	if (y == hits->tabs_y) {
 		for (i = 0; i < MTAB__COUNT; i++)
-			if (hb->tab_w[i] > 0 && x >= hb->tab_x[i] &&
-			    x < hb->tab_x[i] + hb->tab_w[i]) {
+			if (hits->tab_w[i] > 0 && x >= hits->tab_x[i] &&
+			    x < hits->tab_x[i] + hits->tab_w[i]) {
 				app->mp.tab = (enum mtab)i;
 				app->dirty |= DIRTY_ALL;
 				return;
 			}
 		return;
 	}
-	if (y >= hb->body_y && y < hb->body_y + hb->body_rows &&
+	if (y >= hits->body_y && y < hits->body_y + hits->body_rows &&
 	    cur_tab(app)->mouse != NULL)
 		cur_tab(app)->mouse(app, y, x);
 }
