@@ -182,7 +182,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			    "snapshot: %.200s", e);
 		explorer_refilter(app);
 	} else
-		net_models_more(app);
+		explorer_load_more(app);
 
 	if (o->open_model != NULL) {
 		char owner[128], name[128], ver[128];
@@ -193,11 +193,11 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			    o->open_model);
 			return -1;
 		}
-		net_open_model(app, owner, name);
+		model_open(app, owner, name);
 	} else if (app->nlocals > 0) {
 		/* r8play --local URL: straight to that server's playground
 		 * (Esc shows the explorer, the server listed first) */
-		net_open_local(app, 0);
+		model_open_local(app, 0);
 	}
 	return 0;
 }
@@ -275,6 +275,7 @@ go_back(struct app *app)
 		app->view = VIEW_EXPLORER;
 		break;
 	case VIEW_EXPLORER:
+	default:
 		view_ops_of(VIEW_EXPLORER)->action(app, ACT_BACK);
 		break;
 	}
@@ -392,18 +393,15 @@ app_tick(struct app *app)
 	long long now = clock_mono_ms();
 	size_t i;
 
-	if (app->ex.search_due_ms != 0 && now >= app->ex.search_due_ms) {
-		app->ex.search_due_ms = 0;
-		if (app->ex.query[0] != '\0')
-			net_search(app);
-	}
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->tick != NULL)
+			view_ops_of((int)i)->tick(app, now);
 	for (i = 0; i < app->nlocals; i++)
 		if (app->locals[i].next_health_ms != 0 &&
 		    now >= app->locals[i].next_health_ms) {
 			app->locals[i].next_health_ms = 0;
 			net_health(app, i);
 		}
-	cover_tick(app);
 	if (app->msg_until_ms != 0 && now >= app->msg_until_ms) {
 		app->msg_until_ms = 0;
 		app->msg[0] = '\0';
@@ -437,8 +435,9 @@ app_timeout_ms(const struct app *app, int max_ms)
 	int t = max_ms;
 	size_t i;
 
-	t = min_due(t, app->ex.search_due_ms, now);
-	t = min_due(t, app->ex.cover_due_ms, now);
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->due_ms != NULL)
+			t = min_due(t, view_ops_of((int)i)->due_ms(app), now);
 	for (i = 0; i < app->nlocals; i++)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
@@ -453,11 +452,12 @@ app_idle(const struct app *app)
 {
 	size_t i;
 
-	if (client_pending(app->client) > 0 || app->ex.search_due_ms != 0 ||
-	    (app->ex.cover_due_ms != 0 && app->view == VIEW_EXPLORER &&
-	    app->cols >= 100) ||
-	    app->editor_pid != 0)
+	if (client_pending(app->client) > 0 || app->editor_pid != 0)
 		return false;
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->busy != NULL &&
+		    view_ops_of((int)i)->busy(app))
+			return false;
 	for (i = 0; i < app->nruns; i++)
 		if (!app->runs[i].done)
 			return false;

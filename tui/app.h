@@ -53,8 +53,10 @@ enum dirty {
 	DIRTY_ALL = 0x1fu
 };
 
-enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN };
+/* The screens, each one file under tui/view/ (tui/view/view.h). */
+enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW__COUNT };
 
+/* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
 
 /* A local Cog server given with --local. */
@@ -191,26 +193,11 @@ enum key_ctx app_ctx(const struct app *app);
  * and record their hit boxes. Drawing then only reads. */
 void app_layout(struct app *app);
 
-/* ---- net.c: requests and the routing of their events */
+/* ---- net.c: the routing of network events; local servers' health */
 /* client_pump() callback: hand ev to whoever waits for its id. */
 void net_on_event(struct client_event *ev, void *arg);
-/* The explorer's next page of models (no-op when none or one is loading). */
-void net_models_more(struct app *app);
-/* Search for ex.query (replaces the list when it answers). */
-void net_search(struct app *app);
-/* The list of collections; one collection's models. */
-void net_collections(struct app *app);
-void net_collection(struct app *app, const char *slug, const char *name);
-/* Open the model page of OWNER/NAME (model, versions, examples). */
-void net_open_model(struct app *app, const char *owner, const char *name);
-/* Open the model page of local server idx (its OpenAPI schema). */
-void net_open_local(struct app *app, size_t idx);
 /* Ask local server idx for /health-check. */
 void net_health(struct app *app, size_t idx);
-/* Start a run of the page's model with input_json; 0 or -1 (shown). */
-int net_run(struct app *app, const char *input_json);
-/* Cancel run r (later, if its id is not known yet). */
-void net_cancel(struct app *app, struct run *r);
 
 /* Put text on the clipboard with OSC 52 after the next frame (runs.c). */
 void app_copy(struct app *app, const char *text);

@@ -10,7 +10,6 @@
  */
 #include "tui/app.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,144 +17,6 @@
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
-
-/* Case-insensitive substring (ASCII folding; UTF-8 bytes compare as is). */
-static bool
-contains(const char *hay, const char *needle)
-{
-	size_t i, j, n = strlen(needle);
-
-	if (n == 0)
-		return true;
-	if (hay == NULL)
-		return false;
-	for (i = 0; hay[i]; i++) {
-		for (j = 0; j < n && hay[i + j]; j++)
-			if (tolower((unsigned char)hay[i + j]) !=
-			    tolower((unsigned char)needle[j]))
-				break;
-		if (j == n)
-			return true;
-	}
-	return false;
-}
-
-/* The filter matches the model's owner/name or its description. */
-static bool
-row_matches(const struct model *m, const char *f)
-{
-	char full[300];
-
-	snprintf(full, sizeof full, "%s/%s", m->owner ? m->owner : "",
-	    m->name ? m->name : "");
-	return contains(full, f) || contains(m->description, f);
-}
-
-size_t
-explorer_count(const struct app *app)
-{
-	if (app->ex.mode == EXM_COLLECTIONS)
-		return app->ex.ncolls;
-	return app->nlocals + app->ex.nvis;
-}
-
-const struct model *
-explorer_model_at(const struct app *app, size_t i)
-{
-	if (app->ex.mode == EXM_COLLECTIONS || i < app->nlocals)
-		return NULL;
-	i -= app->nlocals;
-	return i < app->ex.nvis ? &app->ex.rows[app->ex.vis[i]] : NULL;
-}
-
-void
-explorer_refilter(struct app *app)
-{
-	struct explorer *ex = &app->ex;
-	size_t i, n = explorer_count(app);
-
-	free(ex->vis);
-	ex->vis = xcalloc(ex->n ? ex->n : 1, sizeof *ex->vis);
-	ex->nvis = 0;
-	for (i = 0; i < ex->n; i++)
-		if (row_matches(&ex->rows[i], ex->filter))
-			ex->vis[ex->nvis++] = i;
-	n = explorer_count(app);
-	if (ex->sel >= n)
-		ex->sel = n ? n - 1 : 0;
-	{
-		const struct model *m = explorer_model_at(app, ex->sel);
-		char key[260];
-
-		xsnprintf(key, sizeof key, "%s/%s", m && m->owner ? m->owner :
-		    "", m && m->name ? m->name : "");
-		if (m == NULL || strcmp(key, ex->cover_for) != 0)
-			cover_selection_changed(app);
-	}
-	app->dirty |= DIRTY_LIST | DIRTY_STATUS;
-}
-
-void
-explorer_clear(struct app *app)
-{
-	struct explorer *ex = &app->ex;
-	size_t i;
-
-	for (i = 0; i < ex->n; i++)
-		replicate_model_done(&ex->rows[i]);
-	free(ex->rows);
-	ex->rows = NULL;
-	ex->n = ex->cap = 0;
-	for (i = 0; i < ex->ncolls; i++)
-		replicate_collection_done(&ex->colls[i]);
-	free(ex->colls);
-	ex->colls = NULL;
-	ex->ncolls = 0;
-	free(ex->next);
-	ex->next = NULL;
-	free(ex->vis);
-	ex->vis = NULL;
-	ex->nvis = 0;
-	ex->sel = ex->top = 0;
-	ex->error[0] = '\0';
-	if (ex->cover_req != 0)
-		client_cancel(app->client, ex->cover_req);
-	ex->cover_req = 0;
-	ex->cover_due_ms = 0;
-	image_free(ex->cover);
-	ex->cover = NULL;
-	ex->cover_for[0] = '\0';
-	app->dirty |= DIRTY_ALL;
-}
-
-/* Move the page's models into the explorer (the page keeps zeroed items). */
-void
-explorer_take_page(struct app *app, struct model_page *pg, bool replace)
-{
-	struct explorer *ex = &app->ex;
-	size_t i;
-
-	if (replace) {
-		for (i = 0; i < ex->n; i++)
-			replicate_model_done(&ex->rows[i]);
-		ex->n = 0;
-	}
-	for (i = 0; i < pg->n && ex->n < APP_MAX_MODELS; i++) {
-		if (ex->n == ex->cap) {
-			ex->cap = ex->cap ? ex->cap * 2 : 64;
-			ex->rows = xrealloc(ex->rows, ex->cap * sizeof *ex->rows);
-		}
-		ex->rows[ex->n++] = pg->items[i];
-		memset(&pg->items[i], 0, sizeof pg->items[i]);
-	}
-	free(ex->next);
-	ex->next = NULL;
-	if (pg->next != NULL && ex->n < APP_MAX_MODELS) {
-		ex->next = pg->next;
-		pg->next = NULL;
-	}
-	explorer_refilter(app);
-}
 
 /* Move the selection by delta rows; near the end, fetch the next page. */
 static void
@@ -187,7 +48,7 @@ move_sel(struct app *app, long delta)
 	/* page on demand: near the end of what is loaded, fetch the next */
 	if (ex->mode == EXM_ALL && ex->next != NULL && ex->req == 0 &&
 	    ex->sel + APP_PAGE_AHEAD >= n)
-		net_models_more(app);
+		explorer_load_more(app);
 }
 
 /* Enter: open a model's page, a local server's, or a collection. */
@@ -199,17 +60,17 @@ open_selected(struct app *app)
 
 	if (ex->mode == EXM_COLLECTIONS) {
 		if (ex->sel < ex->ncolls)
-			net_collection(app, ex->colls[ex->sel].slug,
+			explorer_load_collection(app, ex->colls[ex->sel].slug,
 			    ex->colls[ex->sel].name);
 		return;
 	}
 	if (ex->sel < app->nlocals) {
-		net_open_local(app, ex->sel);
+		model_open_local(app, ex->sel);
 		return;
 	}
 	m = explorer_model_at(app, ex->sel);
 	if (m != NULL && m->owner != NULL && m->name != NULL)
-		net_open_model(app, m->owner, m->name);
+		model_open(app, m->owner, m->name);
 }
 
 /* A bound key in the explorer. */
@@ -264,7 +125,7 @@ explorer_action(struct app *app, enum action a)
 			app_error(app, "collections need REPLICATE_API_TOKEN");
 			break;
 		}
-		net_collections(app);
+		explorer_load_collections(app);
 		break;
 	case ACT_ALL_MODELS:
 	case ACT_RELOAD:
@@ -274,14 +135,14 @@ explorer_action(struct app *app, enum action a)
 		ex->query[0] = '\0';
 		ex->title[0] = '\0';
 		explorer_clear(app);
-		net_models_more(app);
+		explorer_load_more(app);
 		break;
 	case ACT_BACK:
 		if (ex->filter[0] != '\0') {
 			ex->filter[0] = '\0';
 			explorer_refilter(app);
 		} else if (ex->mode == EXM_COLLECTION) {
-			net_collections(app);
+			explorer_load_collections(app);
 		} else if (ex->mode != EXM_ALL) {
 			explorer_action(app, ACT_ALL_MODELS);
 		}
@@ -325,7 +186,7 @@ explorer_prompt_done(struct app *app, bool ok)
 			    app->prompt.edit.buf);
 			ex->search_due_ms = 0;
 			if (ex->query[0] != '\0')
-				net_search(app);
+				explorer_search(app);
 			else
 				explorer_action(app, ACT_ALL_MODELS);
 		} else {
@@ -335,7 +196,79 @@ explorer_prompt_done(struct app *app, bool ok)
 	app->dirty |= DIRTY_ALL;
 }
 
-/* ---- network events */
+/* ---- network: the list's requests and their answers */
+
+void
+explorer_load_more(struct app *app)
+{
+	struct explorer *ex = &app->ex;
+	char err[CLIENT_ERR_MAX];
+
+	if (ex->snapshot || ex->req != 0)
+		return;
+	if (ex->n > 0 && ex->next == NULL)
+		return;
+	ex->req = replicate_models_list(app->client, ex->next, err,
+	    sizeof err);
+	if (ex->req == 0)
+		app_error(app, "%s: %s", "models", err);
+	app->dirty |= DIRTY_STATUS;
+}
+
+void
+explorer_search(struct app *app)
+{
+	struct explorer *ex = &app->ex;
+	char err[CLIENT_ERR_MAX];
+
+	if (ex->req != 0)
+		client_cancel(app->client, ex->req);
+	if (ex->mode == EXM_ALL)
+		ex->saved_sel = ex->sel;
+	ex->mode = EXM_SEARCH;
+	ex->req = replicate_models_search(app->client, ex->query, err,
+	    sizeof err);
+	if (ex->req == 0)
+		app_error(app, "%s: %s", "search", err);
+	app->dirty |= DIRTY_ALL;
+}
+
+void
+explorer_load_collections(struct app *app)
+{
+	struct explorer *ex = &app->ex;
+	char err[CLIENT_ERR_MAX];
+
+	if (ex->req != 0)
+		client_cancel(app->client, ex->req);
+	explorer_clear(app);
+	ex->mode = EXM_COLLECTIONS;
+	ex->title[0] = '\0';
+	ex->req = replicate_collections_list(app->client, NULL, err,
+	    sizeof err);
+	if (ex->req == 0)
+		app_error(app, "%s: %s", "collections", err);
+	app->dirty |= DIRTY_ALL;
+}
+
+void
+explorer_load_collection(struct app *app, const char *slug, const char *name)
+{
+	struct explorer *ex = &app->ex;
+	char err[CLIENT_ERR_MAX];
+	char s[256];
+
+	xsnprintf(s, sizeof s, "%s", slug ? slug : "");
+	xsnprintf(ex->title, sizeof ex->title, "%s", name ? name : s);
+	if (ex->req != 0)
+		client_cancel(app->client, ex->req);
+	explorer_clear(app);
+	ex->mode = EXM_COLLECTION;
+	ex->req = replicate_collection_get(app->client, s, err, sizeof err);
+	if (ex->req == 0)
+		app_error(app, "%s: %s", "collection", err);
+	app->dirty |= DIRTY_ALL;
+}
 
 /* A page of models, search results or collections arrived (or failed). */
 static void
@@ -678,6 +611,43 @@ explorer_title(const struct app *app, char *buf, size_t n)
 	snprintf(buf, n, " r8play \xe2\x80\xba explorer");
 }
 
+/* The search typed-ahead fires once the debounce expires; the cover is
+ * fetched once the selection settles. */
+static void
+explorer_tick(struct app *app, long long now)
+{
+	struct explorer *ex = &app->ex;
+
+	if (ex->search_due_ms != 0 && now >= ex->search_due_ms) {
+		ex->search_due_ms = 0;
+		if (ex->query[0] != '\0')
+			explorer_search(app);
+	}
+	cover_tick(app);
+}
+
+static long long
+explorer_due_ms(const struct app *app)
+{
+	const struct explorer *ex = &app->ex;
+
+	if (ex->search_due_ms != 0 && (ex->cover_due_ms == 0 ||
+	    ex->search_due_ms < ex->cover_due_ms))
+		return ex->search_due_ms;
+	return ex->cover_due_ms;
+}
+
+/* A search is due, or a cover that will be shown (the pane is only there
+ * on a wide explorer). */
+static bool
+explorer_busy(const struct app *app)
+{
+	const struct explorer *ex = &app->ex;
+
+	return ex->search_due_ms != 0 || (ex->cover_due_ms != 0 &&
+	    app->view == VIEW_EXPLORER && app->cols >= 100);
+}
+
 const struct view_ops explorer_view_ops = {
 	.name = "explorer",
 	.ctx = explorer_ctx,
@@ -687,4 +657,7 @@ const struct view_ops explorer_view_ops = {
 	.draw = explorer_draw,
 	.mouse = explorer_mouse,
 	.title = explorer_title,
+	.tick = explorer_tick,
+	.due_ms = explorer_due_ms,
+	.busy = explorer_busy,
 };

@@ -56,6 +56,17 @@ struct explorer {
 struct app;
 struct client_event;
 
+/* ---- explorer.c: the list's requests */
+/* The next page of models (no-op when none or one is loading). */
+void explorer_load_more(struct app *app);
+/* Search for ex.query (replaces the list when it answers). */
+void explorer_search(struct app *app);
+/* The list of collections; one collection's models. */
+void explorer_load_collections(struct app *app);
+void explorer_load_collection(struct app *app, const char *slug,
+    const char *name);
+
+/* ---- explorer_rows.c */
 /* Rebuild the visible rows from the filter; keeps the selection in range. */
 void explorer_refilter(struct app *app);
 /* Rows listed: local servers first, then the visible models (or the

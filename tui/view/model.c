@@ -247,7 +247,111 @@ model_action(struct app *app, enum action a)
 	app->dirty |= DIRTY_ALL;
 }
 
-/* ---- network events */
+/* ---- network: opening a page, the page's requests and answers */
+
+/* Deep copy of a model (the explorer keeps its own). */
+static struct model *
+model_dup(const struct model *m)
+{
+	struct model *d = xcalloc(1, sizeof *d);
+
+	d->owner = xstrdup(m->owner);
+	d->name = xstrdup(m->name);
+	d->description = xstrdup(m->description);
+	d->visibility = xstrdup(m->visibility);
+	d->url = xstrdup(m->url);
+	d->github_url = xstrdup(m->github_url);
+	d->paper_url = xstrdup(m->paper_url);
+	d->license_url = xstrdup(m->license_url);
+	d->weights_url = xstrdup(m->weights_url);
+	d->cover_image_url = xstrdup(m->cover_image_url);
+	d->created_at = xstrdup(m->created_at);
+	d->run_count = m->run_count;
+	d->is_official = m->is_official;
+	if (m->default_example != NULL) {
+		d->default_example = xcalloc(1, sizeof *d->default_example);
+		if (prediction_copy(d->default_example,
+		    m->default_example) != 0) {
+			free(d->default_example);
+			d->default_example = NULL;
+		}
+	}
+	if (m->latest_version != NULL) {
+		d->latest_version = xcalloc(1, sizeof *d->latest_version);
+		d->latest_version->id = xstrdup(m->latest_version->id);
+		d->latest_version->created_at =
+		    xstrdup(m->latest_version->created_at);
+		d->latest_version->cog_version =
+		    xstrdup(m->latest_version->cog_version);
+		d->latest_version->openapi_schema =
+		    xstrdup(m->latest_version->openapi_schema);
+	}
+	return d;
+}
+
+void
+model_open(struct app *app, const char *owner, const char *name)
+{
+	struct mpage *mp = &app->mp;
+	char err[CLIENT_ERR_MAX];
+	size_t i;
+
+	model_close(app);
+	mp->active = true;
+	snprintf(mp->owner, sizeof mp->owner, "%s", owner);
+	snprintf(mp->name, sizeof mp->name, "%s", name);
+	app->view = VIEW_MODEL;
+	mp->tab = MTAB_PLAY;
+	/* what the list already has shows at once */
+	for (i = 0; i < app->ex.n; i++) {
+		const struct model *m = &app->ex.rows[i];
+
+		if (m->owner && m->name && strcmp(m->owner, owner) == 0 &&
+		    strcmp(m->name, name) == 0) {
+			model_set_model(app, model_dup(m));
+			break;
+		}
+	}
+	if (app->have_token) {
+		mp->req_model = replicate_model_get(app->client, owner, name,
+		    err, sizeof err);
+		if (mp->req_model == 0)
+			app_error(app, "%s: %s", "model", err);
+		mp->req_examples = replicate_examples_list(app->client, owner,
+		    name, NULL, err, sizeof err);
+		/* official models answer their versions listing with 404 */
+		mp->req_versions = replicate_versions_list(app->client, owner,
+		    name, NULL, err, sizeof err);
+	} else if (mp->model == NULL) {
+		snprintf(mp->error, sizeof mp->error,
+		    "%s/%s is not in the offline snapshot: set "
+		    "REPLICATE_API_TOKEN to open any model", owner, name);
+	}
+	app->dirty |= DIRTY_ALL;
+}
+
+void
+model_open_local(struct app *app, size_t idx)
+{
+	struct mpage *mp = &app->mp;
+	char err[CLIENT_ERR_MAX];
+
+	if (idx >= app->nlocals)
+		return;
+	model_close(app);
+	mp->active = true;
+	mp->local = true;
+	mp->local_idx = idx;
+	snprintf(mp->owner, sizeof mp->owner, "local");
+	snprintf(mp->name, sizeof mp->name, "%s", app->locals[idx].url);
+	app->view = VIEW_MODEL;
+	mp->tab = MTAB_PLAY;
+	mp->req_openapi = cog_openapi_get(app->locals[idx].cog, err,
+	    sizeof err);
+	if (mp->req_openapi == 0)
+		app_error(app, "%s: %s", "openapi", err);
+	app->dirty |= DIRTY_ALL;
+}
 
 /* The model answered: show it (a failed refresh keeps the old one). */
 static void

@@ -120,6 +120,11 @@ extern const struct tab_ops play_tab_ops, api_tab_ops, examples_tab_ops,
     cost_tab_ops, info_tab_ops;
 
 /* ---- model.c: the page shell */
+/* Open the page of OWNER/NAME (model, versions, examples requests); what
+ * the explorer already has shows at once. */
+void model_open(struct app *app, const char *owner, const char *name);
+/* Open the page of local server idx (its OpenAPI schema). */
+void model_open_local(struct app *app, size_t idx);
 /* Leave the page: cancel its requests, free the model and form (the
  * price table stays loaded). */
 void model_close(struct app *app);

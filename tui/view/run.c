@@ -59,7 +59,7 @@ run_action(struct app *app, enum action a)
 		if (r->done)
 			app_msg(app, "run #%u has already finished", r->seq);
 		else
-			net_cancel(app, r);
+			run_cancel(app, r);
 		break;
 	case ACT_RUN_AGAIN: {
 		char *input = xstrdup(r->input_json);
@@ -71,7 +71,7 @@ run_action(struct app *app, enum action a)
 			free(input);
 			break;
 		}
-		net_run(app, input ? input : "{}");
+		run_start(app, input ? input : "{}");
 		free(input);
 		break;
 	}
@@ -94,7 +94,122 @@ run_action(struct app *app, enum action a)
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
 }
 
-/* ---- network events */
+/* ---- network: starting, canceling, following a run */
+
+int
+run_start(struct app *app, const char *input_json)
+{
+	struct mpage *mp = &app->mp;
+	char err[CLIENT_ERR_MAX];
+	struct run *r;
+
+	if (!mp->local && !app->have_token) {
+		app_error(app, "running needs REPLICATE_API_TOKEN (or a local "
+		    "Cog server: r8play --local http://localhost:5000)");
+		return -1;
+	}
+	if (mp->local) {
+		const struct local_target *lt = &app->locals[mp->local_idx];
+
+		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
+		    lt->health->state != COG_HEALTH_BUSY) {
+			app_error(app, "the Cog server is %s: it cannot run "
+			    "predictions yet", cog_health_name(lt->health->state));
+			return -1;
+		}
+	}
+	r = runs_new(app);
+	r->local = mp->local;
+	r->local_idx = mp->local_idx;
+	r->input_json = xstrdup(input_json);
+	snprintf(r->owner, sizeof r->owner, "%s", mp->owner);
+	snprintf(r->name, sizeof r->name, "%s", mp->name);
+	if (mp->local)
+		snprintf(r->model, sizeof r->model, "%s",
+		    app->locals[mp->local_idx].url);
+	else
+		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
+		    mp->name);
+	if (mp->local) {
+		struct cog_predict_opts po;
+		char id[COG_MAX_ID + 1];
+
+		memset(&po, 0, sizeof po);
+		po.input_json = input_json;
+		r->req = cog_predict(app->locals[mp->local_idx].cog, &po, id,
+		    err, sizeof err);
+		if (r->req != 0) {
+			r->pred.id = xstrdup(id);
+			r->pred.status = PREDICTION_STARTING;
+			r->pred.metrics.predict_time = -1;
+			r->pred.metrics.total_time = -1;
+			r->pred.metrics.input_token_count = -1;
+			r->pred.metrics.output_token_count = -1;
+			r->have_pred = true;
+		}
+	} else {
+		struct replicate_create rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.owner = mp->owner;
+		rq.name = mp->name;
+		/* API.md 14.3: official (is_official, or the versions
+		 * listing said 404) or versionless models run by model */
+		if (mp->model != NULL && !mp->model->is_official &&
+		    !mp->official && mp->model->latest_version != NULL)
+			rq.version = mp->model->latest_version->id;
+		r->version = xstrdup(rq.version);
+		rq.input_json = input_json;
+		r->req = replicate_prediction_create(app->client, &rq, err,
+		    sizeof err);
+	}
+	if (r->req == 0) {
+		snprintf(r->error, sizeof r->error, "%s", err);
+		r->done = true;
+		r->ended_ms = clock_display_ms();
+		app_error(app, "run: %s", err);
+		return -1;
+	}
+	app->view = VIEW_RUN;
+	app->dirty |= DIRTY_ALL;
+	return 0;
+}
+
+void
+run_cancel(struct app *app, struct run *r)
+{
+	char err[CLIENT_ERR_MAX];
+
+	if (r->done || r->cancel_asked)
+		return;
+	if (r->local) {
+		if (r->pred.id == NULL)
+			return;
+		r->req_cancel = cog_cancel(app->locals[r->local_idx].cog,
+		    r->pred.id, err, sizeof err);
+	} else {
+		const char *id = r->pred.url_cancel ? r->pred.url_cancel :
+		    r->pred.id;
+
+		if (id == NULL) {
+			/* sent as soon as the create answers with an id */
+			r->cancel_pending = true;
+			app_msg(app, "run #%u will be canceled once it is "
+			    "created", r->seq);
+			app->dirty |= DIRTY_ALL;
+			return;
+		}
+		r->req_cancel = replicate_prediction_cancel(app->client, id,
+		    err, sizeof err);
+	}
+	if (r->req_cancel == 0)
+		app_error(app, "cancel: %s", err);
+	else {
+		r->cancel_asked = true;
+		app_msg(app, "cancel asked for run #%u", r->seq);
+	}
+	app->dirty |= DIRTY_ALL;
+}
 
 /* A run's request answered: created, progress, done, canceled, saved. */
 static bool
@@ -152,7 +267,7 @@ run_event(struct app *app, struct client_event *ev)
 		r->req = 0;
 		if (r->cancel_pending) {
 			r->cancel_pending = false;
-			net_cancel(app, r);
+			run_cancel(app, r);
 		}
 		r->req_follow = replicate_prediction_follow(app->client,
 		    &r->pred, err, sizeof err);

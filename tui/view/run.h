@@ -53,6 +53,13 @@ struct run_view {
 
 struct app;
 
+/* ---- view/run.c: the runs' requests */
+/* Start a run of the page's model with input_json and show it; 0, or -1
+ * with the reason on the status line. */
+int run_start(struct app *app, const char *input_json);
+/* Ask to cancel r (sent once its id is known). */
+void run_cancel(struct app *app, struct run *r);
+
 /* ---- runs.c */
 /* A new run slot (the oldest finished run makes room), seq set. */
 struct run *runs_new(struct app *app);

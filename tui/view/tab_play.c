@@ -448,7 +448,7 @@ play_run_form(struct app *app)
 		app->dirty |= DIRTY_ALL;
 		return;
 	}
-	net_run(app, json);
+	run_start(app, json);
 	free(json);
 }
 

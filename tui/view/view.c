@@ -6,7 +6,7 @@
 
 #include "tui/view/look.h"
 
-static const struct view_ops *const views[] = {
+static const struct view_ops *const views[VIEW__COUNT] = {
 	[VIEW_EXPLORER] = &explorer_view_ops,
 	[VIEW_MODEL] = &model_view_ops,
 	[VIEW_RUN] = &run_view_ops,
@@ -23,7 +23,7 @@ static const struct overlay_ops *const overlays[] = {
 const struct view_ops *
 view_ops_of(int view)
 {
-	if (view < 0 || (size_t)view >= sizeof views / sizeof views[0])
+	if (view < 0 || view >= VIEW__COUNT)
 		return views[VIEW_EXPLORER];
 	return views[view];
 }

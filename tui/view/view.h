@@ -58,6 +58,13 @@ struct view_ops {
 	void		(*mouse)(struct app *app, int y, int x);
 	/* The title bar's left part (" r8play > ..."). */
 	void		(*title)(const struct app *app, char *buf, size_t n);
+	/* Timers, for every view whether shown or not: run what is due at
+	 * now (monotonic ms); due_ms() is the earliest pending (0: none). */
+	void		(*tick)(struct app *app, long long now);
+	long long	(*due_ms)(const struct app *app);
+	/* Something of the view's is still to come: the screen is not final
+	 * (app_idle). */
+	bool		(*busy)(const struct app *app);
 };
 
 /* An overlay: one of enum overlay (tui/app.h), drawn over the screen. */
@@ -73,7 +80,8 @@ struct overlay_ops {
 	bool		 on_status_row;	/* drawn instead of the status line */
 };
 
-/* The table of each, indexed by enum view / enum overlay. */
+/* The table of each, indexed by enum view / enum overlay (NULL for
+ * OV_NONE); VIEW__COUNT views. */
 const struct view_ops *view_ops_of(int view);
 const struct overlay_ops *overlay_ops_of(int overlay);
 
