@@ -55,6 +55,48 @@ app_error(struct app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
+void
+app_copy(struct app *app, const char *text)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(text), o = 0, i;
+	char *out;
+
+	if (n > 100000) {
+		app_error(app, "too long to copy (%zu bytes)", n);
+		return;
+	}
+	out = xcalloc(1, n / 3 * 4 + 32);
+	o += (size_t)sprintf(out, "\033]52;c;");
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16 |
+		    (unsigned)(unsigned char)text[i + 1] << 8 |
+		    (unsigned char)text[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = b64[v >> 6 & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)(unsigned char)text[i + 1] << 8;
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o++] = '\a';
+	out[o] = '\0';
+	free(app->osc52);
+	app->osc52 = out;
+	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
+}
+
 /* A theme file's path rather than a shipped theme's name. */
 static bool
 theme_is_path(const char *spec)
@@ -285,7 +327,7 @@ go_back(struct app *app)
 void
 app_key(struct app *app, int key)
 {
-	const struct overlay_ops *ov = overlay_ops_of(app->overlay);
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 	enum key_ctx ctx;
 	enum action a;
 
@@ -362,7 +404,7 @@ void
 app_layout(struct app *app)
 {
 	const struct view_ops *v = view_ops_of(app->view);
-	const struct overlay_ops *ov = overlay_ops_of(app->overlay);
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 
 	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
 	if (app->too_small)
@@ -480,7 +522,7 @@ app_child(struct app *app)
 			continue;
 		app->editor_pid = 0;
 		term_resume();
-		model_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		tab_play_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		app->dirty |= DIRTY_ALL;
 	}
 }

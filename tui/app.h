@@ -199,7 +199,8 @@ void net_on_event(struct client_event *ev, void *arg);
 /* Ask local server idx for /health-check. */
 void net_health(struct app *app, size_t idx);
 
-/* Put text on the clipboard with OSC 52 after the next frame (runs.c). */
+/* Put text on the clipboard with OSC 52 after the next frame; text over
+ * 100 kB is refused with a message. */
 void app_copy(struct app *app, const char *text);
 
 /* ---- upload.c: big local files go to /v1/files before the run */

@@ -260,7 +260,7 @@ emit_image(struct app *app, const struct image_slot *s)
 static void
 paint_frame(const struct app *app, struct frame *fr)
 {
-	const struct overlay_ops *ov = overlay_ops_of(app->overlay);
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 
 	draw_title(app);
 	if (ov == NULL || !ov->covers_body)

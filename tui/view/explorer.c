@@ -42,7 +42,7 @@ move_sel(struct app *app, long delta)
 	if ((size_t)s != ex->sel) {
 		ex->detail_top = 0;
 		ex->sel = (size_t)s;
-		cover_selection_changed(app);
+		explorer_cover_changed(app);
 	}
 	app->dirty |= DIRTY_LIST | DIRTY_IMAGE;
 	/* page on demand: near the end of what is loaded, fetch the next */
@@ -108,7 +108,7 @@ explorer_action(struct app *app, enum action a)
 		open_selected(app);
 		break;
 	case ACT_FILTER:
-		prompt_open(app, PK_FILTER, "filter: ", ex->filter, false,
+		overlay_prompt_open(app, PK_FILTER, "filter: ", ex->filter, false,
 		    "narrows the list as you type; Enter keeps it, Esc clears");
 		break;
 	case ACT_SEARCH:
@@ -117,7 +117,7 @@ explorer_action(struct app *app, enum action a)
 			    "use / to filter the snapshot");
 			break;
 		}
-		prompt_open(app, PK_SEARCH, "search: ", ex->query, false,
+		overlay_prompt_open(app, PK_SEARCH, "search: ", ex->query, false,
 		    "searches all of Replicate as you type");
 		break;
 	case ACT_COLLECTIONS:
@@ -531,7 +531,7 @@ explorer_draw(const struct app *app, int y, int h, struct frame *fr)
 	if (g.list_rows < 0)
 		return;
 	if (g.detail_h > 0)
-		explorer_draw_details(app, g.detail_y, g.list_w, g.detail_h,
+		explorer_details_draw(app, g.detail_y, g.list_w, g.detail_h,
 		    app->cols - g.list_w, fr);
 	paint_text(g.cols_y, 1, g.name_w, ex->mode == EXM_COLLECTIONS ?
 	    "SLUG" : "MODEL", ATTR(DIM));
@@ -579,7 +579,7 @@ explorer_mouse(struct app *app, int y, int x)
 	else {
 		app->ex.sel = want;
 		app->ex.pane = 0;
-		cover_selection_changed(app);
+		explorer_cover_changed(app);
 	}
 	app->dirty |= DIRTY_ALL;
 }
@@ -592,7 +592,7 @@ explorer_event(struct app *app, struct client_event *ev)
 		on_list(app, ev);
 		return true;
 	}
-	return cover_event(app, ev);
+	return explorer_cover_event(app, ev);
 }
 
 /* The explorer has one key context. */
@@ -623,7 +623,7 @@ explorer_tick(struct app *app, long long now)
 		if (ex->query[0] != '\0')
 			explorer_search(app);
 	}
-	cover_tick(app);
+	explorer_cover_tick(app);
 }
 
 static long long

@@ -45,7 +45,7 @@ struct explorer {
 	char		 snap_date[64];	/* of the bundled snapshot */
 	size_t		 saved_sel;	/* selection before search/collection */
 	struct explorer_hits hits;	/* from the last layout */
-	/* cover image of the selected model (explorer_cover.c) */
+	/* cover image of the selected model (explorer_details.c) */
 	struct image	*cover;
 	char		 cover_for[260];
 	char		 cover_error[EXPLORER_MSG_MAX];
@@ -85,13 +85,13 @@ void explorer_prompt_done(struct app *app, bool ok);
 /* ---- explorer_details.c: the details pane and the cover image */
 struct frame;
 /* Paint the pane in the box at (y, x), h x w; the cover goes to fr. */
-void explorer_draw_details(const struct app *app, int y, int x, int h,
+void explorer_details_draw(const struct app *app, int y, int x, int h,
     int w, struct frame *fr);
 /* The selection moved: forget the cover, fetch the new one soon. */
-void cover_selection_changed(struct app *app);
+void explorer_cover_changed(struct app *app);
 /* Timer: start the fetch once the selection has settled. */
-void cover_tick(struct app *app);
+void explorer_cover_tick(struct app *app);
 /* A network event: true when it was the cover's. */
-bool cover_event(struct app *app, struct client_event *ev);
+bool explorer_cover_event(struct app *app, struct client_event *ev);
 
 #endif

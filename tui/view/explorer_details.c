@@ -33,7 +33,7 @@ cover_decode(struct app *app, const char *buf, size_t len)
 }
 
 void
-cover_selection_changed(struct app *app)
+explorer_cover_changed(struct app *app)
 {
 	struct explorer *ex = &app->ex;
 
@@ -49,7 +49,7 @@ cover_selection_changed(struct app *app)
 }
 
 void
-cover_tick(struct app *app)
+explorer_cover_tick(struct app *app)
 {
 	struct explorer *ex = &app->ex;
 	const struct model *m;
@@ -73,7 +73,7 @@ cover_tick(struct app *app)
 }
 
 bool
-cover_event(struct app *app, struct client_event *ev)
+explorer_cover_event(struct app *app, struct client_event *ev)
 {
 	struct explorer *ex = &app->ex;
 
@@ -94,7 +94,7 @@ cover_event(struct app *app, struct client_event *ev)
 /* ---- drawing */
 
 void
-explorer_draw_details(const struct app *app, int y, int x, int h, int w,
+explorer_details_draw(const struct app *app, int y, int x, int h, int w,
     struct frame *fr)
 {
 	const struct explorer *ex = &app->ex;

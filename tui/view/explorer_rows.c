@@ -81,7 +81,7 @@ explorer_refilter(struct app *app)
 		xsnprintf(key, sizeof key, "%s/%s", m && m->owner ? m->owner :
 		    "", m && m->name ? m->name : "");
 		if (m == NULL || strcmp(key, ex->cover_for) != 0)
-			cover_selection_changed(app);
+			explorer_cover_changed(app);
 	}
 	app->dirty |= DIRTY_LIST | DIRTY_STATUS;
 }

@@ -147,7 +147,7 @@ model_set_model(struct app *app, struct model *m)
 	else if (m->latest_version == NULL && !mp->have_schema)
 		snprintf(mp->schema_error, sizeof mp->schema_error,
 		    "this model has no runnable version");
-	cost_defaults(app);
+	tab_cost_defaults(app);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -187,7 +187,7 @@ model_action(struct app *app, enum action a)
 		mp->tab = (enum mtab)(a - ACT_TAB_PLAY);
 		break;
 	case ACT_RUN:
-		play_run_form(app);
+		tab_play_run_form(app);
 		return;
 	case ACT_NEXT:
 		move_focus(app, 1);
@@ -213,33 +213,33 @@ model_action(struct app *app, enum action a)
 			cur_tab(app)->open(app);
 		return;
 	case ACT_EDITOR:
-		play_editor_start(app);
+		tab_play_editor_start(app);
 		return;
 	case ACT_TOGGLE:
-		play_toggle(app);
+		tab_play_toggle(app);
 		return;
 	case ACT_INC:
 	case ACT_DEC:
 		if (cur_tab(app)->step != NULL)
 			cur_tab(app)->step(app, a == ACT_INC ? 1 : -1);
 		else
-			play_step(app, a == ACT_INC ? 1 : -1);
+			tab_play_step(app, a == ACT_INC ? 1 : -1);
 		return;
 	case ACT_RESET_FIELD:
-		play_reset_field(app);
+		tab_play_reset_field(app);
 		break;
 	case ACT_RESET_FORM:
-		play_reset_form(app);
+		tab_play_reset_form(app);
 		break;
 	case ACT_LOAD_EXAMPLE:
-		examples_load(app);
+		tab_examples_load(app);
 		return;
 	case ACT_FMT_NEXT:
 	case ACT_FMT_PREV:
-		api_cycle_format(app, a == ACT_FMT_NEXT ? 1 : -1);
+		tab_api_cycle_format(app, a == ACT_FMT_NEXT ? 1 : -1);
 		break;
 	case ACT_COPY:
-		model_copy_api(app);
+		tab_api_copy(app);
 		return;
 	default:
 		return;

@@ -141,47 +141,45 @@ const struct prediction *model_example_at(const struct app *app, size_t i);
 
 /* ---- tab_play.c: the form */
 /* The field prompt (text, path) or a cost prompt was closed. */
-void model_prompt_done(struct app *app, bool ok);
+void tab_play_prompt_done(struct app *app, bool ok);
 /* Tab in the path prompt: complete the file name. */
-void model_prompt_complete(struct app *app);
+void tab_play_prompt_complete(struct app *app);
 /* The enum chooser was closed (ok: a choice was taken). */
-void model_choose_done(struct app *app, bool ok);
+void tab_play_choose_done(struct app *app, bool ok);
 /* $EDITOR exited (ok: status 0): read the field back. */
-void model_editor_done(struct app *app, bool ok);
-/* Fields the form has (0 without a form). */
-int model_visible_fields(const struct app *app);
+void tab_play_editor_done(struct app *app, bool ok);
 /* Ctrl-R: validate, upload big local files first, start the run. */
-void play_run_form(struct app *app);
+void tab_play_run_form(struct app *app);
 /* Space: enums open the chooser, other kinds step. */
-void play_toggle(struct app *app);
+void tab_play_toggle(struct app *app);
 /* + / -: step the focused field's number, boolean or choice. */
-void play_step(struct app *app, int dir);
+void tab_play_step(struct app *app, int dir);
 /* Ctrl-E: edit the focused field in $EDITOR. */
-void play_editor_start(struct app *app);
+void tab_play_editor_start(struct app *app);
 /* Reset the focused field / the whole form to the defaults. */
-void play_reset_field(struct app *app);
-void play_reset_form(struct app *app);
+void tab_play_reset_field(struct app *app);
+void tab_play_reset_form(struct app *app);
 
 /* ---- tab_api.c: the form as commands */
 #define API_FORMATS 4
 /* The name of format fmt of the API tab of a local or remote model. */
-const char *model_api_format_name(bool local, int fmt);
+const char *tab_api_format_name(bool local, int fmt);
 /* The current form in format fmt (malloc'd), or NULL with err set. */
-char *model_api_text(const struct app *app, int fmt, char *err,
+char *tab_api_text(const struct app *app, int fmt, char *err,
     size_t errsz);
 /* Put the current format's text on the clipboard (OSC 52). */
-void model_copy_api(struct app *app);
+void tab_api_copy(struct app *app);
 /* Next / previous format (dir +1 / -1). */
-void api_cycle_format(struct app *app, int dir);
+void tab_api_cycle_format(struct app *app, int dir);
 
 /* ---- tab_examples.c */
 /* Load the selected example's input into the form. */
-void examples_load(struct app *app);
+void tab_examples_load(struct app *app);
 
 /* ---- tab_cost.c */
 /* Load the price table once; take the seconds from the model's example. */
-void cost_defaults(struct app *app);
+void tab_cost_defaults(struct app *app);
 /* The cost prompt was submitted: check and take the typed value. */
-void cost_prompt_done(struct app *app);
+void tab_cost_prompt_done(struct app *app);
 
 #endif

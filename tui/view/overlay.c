@@ -16,7 +16,7 @@
 #include "widgets/tw.h"
 
 void
-prompt_open(struct app *app, enum prompt_kind k, const char *label,
+overlay_prompt_open(struct app *app, enum prompt_kind k, const char *label,
     const char *text, bool secret, const char *hint)
 {
 	app->overlay = OV_PROMPT;
@@ -35,7 +35,7 @@ prompt_finish(struct app *app, bool ok)
 	if (app->prompt.kind == PK_FILTER || app->prompt.kind == PK_SEARCH)
 		explorer_prompt_done(app, ok);
 	else
-		model_prompt_done(app, ok);
+		tab_play_prompt_done(app, ok);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -52,7 +52,7 @@ prompt_key_in(struct app *app, int key)
 		return;
 	case WR_COMPLETE:
 		if (app->prompt.kind == PK_PATH)
-			model_prompt_complete(app);
+			tab_play_prompt_complete(app);
 		break;
 	case WR_HANDLED:
 	case WR_IGNORED:
@@ -96,15 +96,15 @@ chooser_key(struct app *app, int key)
 		app->chooser.sel = (size_t)-1 / 2;
 		break;
 	case ACT_OPEN:
-		model_choose_done(app, true);
+		tab_play_choose_done(app, true);
 		break;
 	case ACT_BACK:
 	case ACT_QUIT:
-		model_choose_done(app, false);
+		tab_play_choose_done(app, false);
 		break;
 	default:
 		if (key == ' ')
-			model_choose_done(app, true);
+			tab_play_choose_done(app, true);
 		break;
 	}
 	app->dirty |= DIRTY_ALL;

@@ -39,7 +39,7 @@ struct help_view {
 struct app;
 
 /* Open the prompt for k with label, the text to edit and a hint. */
-void prompt_open(struct app *app, enum prompt_kind k, const char *label,
+void overlay_prompt_open(struct app *app, enum prompt_kind k, const char *label,
     const char *text, bool secret, const char *hint);
 
 #endif

@@ -24,7 +24,7 @@ static const enum share_format local_fmts[API_FORMATS] = { SHARE_CURL_COG,
 	SHARE_COG, SHARE_PYTHON, SHARE_R8PLAY };
 
 const char *
-model_api_format_name(bool local, int fmt)
+tab_api_format_name(bool local, int fmt)
 {
 	const enum share_format *f = local ? local_fmts : remote_fmts;
 
@@ -34,7 +34,7 @@ model_api_format_name(bool local, int fmt)
 }
 
 char *
-model_api_text(const struct app *app, int fmt, char *err, size_t errsz)
+tab_api_text(const struct app *app, int fmt, char *err, size_t errsz)
 {
 	const struct mpage *mp = &app->mp;
 	struct share_target t;
@@ -68,10 +68,10 @@ model_api_text(const struct app *app, int fmt, char *err, size_t errsz)
 }
 
 void
-model_copy_api(struct app *app)
+tab_api_copy(struct app *app)
 {
 	char err[1024];
-	char *text = model_api_text(app, app->mp.api_fmt, err, sizeof err);
+	char *text = tab_api_text(app, app->mp.api_fmt, err, sizeof err);
 
 	if (text == NULL) {
 		app_error(app, "%s", err);
@@ -82,7 +82,7 @@ model_copy_api(struct app *app)
 }
 
 void
-api_cycle_format(struct app *app, int dir)
+tab_api_cycle_format(struct app *app, int dir)
 {
 	struct mpage *mp = &app->mp;
 
@@ -120,7 +120,7 @@ api_draw(const struct app *app, int y, int h, struct frame *fr)
 		char t[64];
 		int w;
 
-		snprintf(t, sizeof t, " %s ", model_api_format_name(mp->local, i));
+		snprintf(t, sizeof t, " %s ", tab_api_format_name(mp->local, i));
 		w = tw_width(t);
 		if (x + w >= app->cols)
 			break;
@@ -133,7 +133,7 @@ api_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_text(y + r, 2, app->cols - 4, "no form yet", ATTR(DIM));
 		return;
 	}
-	text = model_api_text(app, mp->api_fmt, err, sizeof err);
+	text = tab_api_text(app, mp->api_fmt, err, sizeof err);
 	if (text == NULL) {
 		paint_wrap(y + r, 2, app->cols - 4, h - r, err, ATTR(ERROR));
 		return;

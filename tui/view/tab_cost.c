@@ -27,7 +27,7 @@ static const struct {
 };
 
 void
-cost_defaults(struct app *app)
+tab_cost_defaults(struct app *app)
 {
 	struct cost_state *cs = &app->mp.cost;
 	const struct model *m = app->mp.model;
@@ -117,11 +117,11 @@ cost_edit(struct app *app)
 		snprintf(cur, sizeof cur, "%u", cs->min_instances);
 		break;
 	}
-	prompt_open(app, PK_COST, cost_inputs[cs->sel].prompt, cur, false, NULL);
+	overlay_prompt_open(app, PK_COST, cost_inputs[cs->sel].prompt, cur, false, NULL);
 }
 
 void
-cost_prompt_done(struct app *app)
+tab_cost_prompt_done(struct app *app)
 {
 	struct cost_state *cs = &app->mp.cost;
 	double v;

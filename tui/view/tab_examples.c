@@ -24,7 +24,7 @@ examples_count(const struct app *app)
 }
 
 void
-examples_load(struct app *app)
+tab_examples_load(struct app *app)
 {
 	struct mpage *mp = &app->mp;
 	const struct prediction *p = model_example_at(app, mp->ex_sel);
@@ -206,7 +206,7 @@ const struct tab_ops examples_tab_ops = {
 	.title = "Examples",
 	.ctx = CTX_EXAMPLES,
 	.move_by = examples_move,
-	.open = examples_load,
+	.open = tab_examples_load,
 	.layout = examples_layout,
 	.draw = examples_draw,
 };

@@ -23,12 +23,6 @@
 #include "widgets/paint.h"
 #include "widgets/tw.h"
 
-int
-model_visible_fields(const struct app *app)
-{
-	return app->mp.form ? (int)app->mp.form->nfields : 0;
-}
-
 /* The focused field's schema, or NULL without a form. */
 static const struct schema_field *
 focused(const struct app *app)
@@ -135,7 +129,7 @@ open_chooser(struct app *app)
 }
 
 void
-model_choose_done(struct app *app, bool ok)
+tab_play_choose_done(struct app *app, bool ok)
 {
 	struct mpage *mp = &app->mp;
 	const struct schema_field *f = focused(app);
@@ -172,17 +166,17 @@ edit_field(struct app *app)
 	}
 	snprintf(label, sizeof label, "%s: ", f->name);
 	if (f->kind == SCHEMA_KIND_FILE)
-		prompt_open(app, PK_PATH, label, form_text(mp->form, mp->focus),
+		overlay_prompt_open(app, PK_PATH, label, form_text(mp->form, mp->focus),
 		    false, "a local path (Tab completes) or an http(s) URL");
 	else
-		prompt_open(app, PK_FIELD, label, form_text(mp->form, mp->focus),
+		overlay_prompt_open(app, PK_FIELD, label, form_text(mp->form, mp->focus),
 		    f->kind == SCHEMA_KIND_SECRET,
 		    f->kind == SCHEMA_KIND_TEXT ? "E opens $EDITOR for long "
 		    "text" : NULL);
 }
 
 void
-play_editor_start(struct app *app)
+tab_play_editor_start(struct app *app)
 {
 	struct mpage *mp = &app->mp;
 	const struct schema_field *f = focused(app);
@@ -242,7 +236,7 @@ play_editor_start(struct app *app)
 }
 
 void
-model_editor_done(struct app *app, bool ok)
+tab_play_editor_done(struct app *app, bool ok)
 {
 	struct mpage *mp = &app->mp;
 	char *buf = NULL;
@@ -291,7 +285,7 @@ cmp_name(const void *a, const void *b)
 }
 
 void
-model_prompt_complete(struct app *app)
+tab_play_prompt_complete(struct app *app)
 {
 	struct prompt *p = &app->prompt.edit;
 	char dir[PROMPT_MAX + 1], base[PROMPT_MAX + 1], common[256];
@@ -379,7 +373,7 @@ model_prompt_complete(struct app *app)
 }
 
 void
-model_prompt_done(struct app *app, bool ok)
+tab_play_prompt_done(struct app *app, bool ok)
 {
 	struct mpage *mp = &app->mp;
 
@@ -389,14 +383,14 @@ model_prompt_done(struct app *app, bool ok)
 		return;
 	}
 	if (app->prompt.kind == PK_COST)
-		cost_prompt_done(app);
+		tab_cost_prompt_done(app);
 	else if (mp->form != NULL && mp->focus < mp->form->nfields)
 		set_text(app, mp->focus, app->prompt.edit.buf);
 	app->dirty |= DIRTY_ALL;
 }
 
 void
-play_run_form(struct app *app)
+tab_play_run_form(struct app *app)
 {
 	struct mpage *mp = &app->mp;
 	char err[1024];
@@ -655,7 +649,7 @@ play_move(struct app *app, long d)
 }
 
 void
-play_toggle(struct app *app)
+tab_play_toggle(struct app *app)
 {
 	if (focused(app) && focused(app)->kind == SCHEMA_KIND_ENUM)
 		open_chooser(app);
@@ -664,13 +658,13 @@ play_toggle(struct app *app)
 }
 
 void
-play_step(struct app *app, int dir)
+tab_play_step(struct app *app, int dir)
 {
 	step(app, dir);
 }
 
 void
-play_reset_field(struct app *app)
+tab_play_reset_field(struct app *app)
 {
 	struct mpage *mp = &app->mp;
 
@@ -681,7 +675,7 @@ play_reset_field(struct app *app)
 }
 
 void
-play_reset_form(struct app *app)
+tab_play_reset_form(struct app *app)
 {
 	struct mpage *mp = &app->mp;
 

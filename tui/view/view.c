@@ -29,7 +29,7 @@ view_ops_of(int view)
 }
 
 const struct overlay_ops *
-overlay_ops_of(int overlay)
+view_overlay_ops_of(int overlay)
 {
 	if (overlay < 0 || (size_t)overlay >= sizeof overlays /
 	    sizeof overlays[0])

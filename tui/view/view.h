@@ -83,7 +83,7 @@ struct overlay_ops {
 /* The table of each, indexed by enum view / enum overlay (NULL for
  * OV_NONE); VIEW__COUNT views. */
 const struct view_ops *view_ops_of(int view);
-const struct overlay_ops *overlay_ops_of(int overlay);
+const struct overlay_ops *view_overlay_ops_of(int overlay);
 
 extern const struct view_ops explorer_view_ops;
 extern const struct view_ops model_view_ops;
