@@ -57,7 +57,7 @@ THEMES_SRC  := $(wildcard themes/*.c)
 CLIENT_SRC  := $(wildcard client/*.c client/*/*.c)
 RENDER_SRC  := $(wildcard render/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)
-TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c tui/view/*.c))
 obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 $(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)

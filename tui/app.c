@@ -1,7 +1,10 @@
 /*
- * tui/app.c: the state's life cycle and the dispatch of keys: overlays
- * first (prompt, chooser, help, quit confirmation), then the key tables
- * (tui/keys.c) from the current context up to the global one.
+ * tui/app.c: the state's life cycle and the dispatch of input: keys go to
+ * the open overlay (prompt, chooser, help, quit confirmation) or, through
+ * the key tables (tui/keys.c), to the global actions and then the current
+ * view's action handler; clicks to the view's hit boxes; the update step
+ * (app_layout) to the views' layouts. The views live in tui/view/ and are
+ * reached only through their tables of operations (tui/view/view.h).
  */
 #include "tui/app.h"
 
@@ -18,6 +21,8 @@
 #include "tui/term.h"
 #include "widgets/kb.h"
 
+/* Set the status message; it expires after 4 s unless an error (or
+ * the clock is frozen for tests), then the next key clears it. */
 static void
 vmsg(struct app *app, bool error, const char *fmt, va_list ap)
 {
@@ -48,6 +53,48 @@ app_error(struct app *app, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(app, true, fmt, ap);
 	va_end(ap);
+}
+
+/* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
+void
+app_copy(struct app *app, const char *text)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(text), o = 0, i;
+	char *out;
+
+	if (n > 100000) {
+		app_error(app, "too long to copy (%zu bytes)", n);
+		return;
+	}
+	out = xcalloc(1, n / 3 * 4 + 32);
+	o += (size_t)sprintf(out, "\033]52;c;");
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16 |
+		    (unsigned)(unsigned char)text[i + 1] << 8 |
+		    (unsigned char)text[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = b64[v >> 6 & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		unsigned v = (unsigned)(unsigned char)text[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)(unsigned char)text[i + 1] << 8;
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o++] = '\a';
+	out[o] = '\0';
+	free(app->osc52);
+	app->osc52 = out;
+	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
 }
 
 /* A theme file's path rather than a shipped theme's name. */
@@ -177,7 +224,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			    "snapshot: %.200s", e);
 		explorer_refilter(app);
 	} else
-		net_models_more(app);
+		explorer_load_more(app);
 
 	if (o->open_model != NULL) {
 		char owner[128], name[128], ver[128];
@@ -188,11 +235,11 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			    o->open_model);
 			return -1;
 		}
-		net_open_model(app, owner, name);
+		model_open(app, owner, name);
 	} else if (app->nlocals > 0) {
 		/* r8play --local URL: straight to that server's playground
 		 * (Esc shows the explorer, the server listed first) */
-		net_open_local(app, 0);
+		model_open_local(app, 0);
 	}
 	return 0;
 }
@@ -233,9 +280,6 @@ app_runs_in_flight(const struct app *app)
 enum key_ctx
 app_ctx(const struct app *app)
 {
-	static const enum key_ctx tabctx[MTAB__COUNT] = { CTX_FORM, CTX_API,
-		CTX_EXAMPLES, CTX_COST, CTX_INFO };
-
 	switch (app->overlay) {
 	case OV_PROMPT:
 		return CTX_PROMPT;
@@ -246,131 +290,10 @@ app_ctx(const struct app *app)
 	default:
 		break;
 	}
-	switch (app->view) {
-	case VIEW_EXPLORER:
-		return CTX_EXPLORER;
-	case VIEW_MODEL:
-		return tabctx[app->mp.tab];
-	case VIEW_RUN:
-		return CTX_RUN;
-	}
-	return CTX_GLOBAL;
+	return view_ops_of(app->view)->ctx(app);
 }
 
-static void
-prompt_finish(struct app *app, bool ok)
-{
-	if (app->prompt_kind == PK_FILTER || app->prompt_kind == PK_SEARCH)
-		explorer_prompt_done(app, ok);
-	else
-		model_prompt_done(app, ok);
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-key_prompt(struct app *app, int key)
-{
-	switch (prompt_key(&app->prompt, key)) {
-	case WR_SUBMIT:
-		prompt_finish(app, true);
-		return;
-	case WR_CANCEL:
-		prompt_finish(app, false);
-		return;
-	case WR_COMPLETE:
-		if (app->prompt_kind == PK_PATH)
-			model_prompt_complete(app);
-		break;
-	case WR_HANDLED:
-	case WR_IGNORED:
-		break;
-	}
-	if (app->prompt.changed) {
-		app->prompt.changed = false;
-		if (app->prompt_kind == PK_FILTER ||
-		    app->prompt_kind == PK_SEARCH)
-			explorer_prompt_changed(app);
-	}
-	app->dirty |= DIRTY_STATUS;
-}
-
-static void
-key_help(struct app *app, enum action a)
-{
-	switch (a) {
-	case ACT_BACK:
-	case ACT_HELP:
-	case ACT_QUIT:
-		app->overlay = OV_NONE;
-		break;
-	case ACT_NEXT:
-		app->help_top++;
-		break;
-	case ACT_PREV:
-		if (app->help_top > 0)
-			app->help_top--;
-		break;
-	case ACT_PAGE_DOWN:
-		app->help_top += app->rows / 2;
-		break;
-	case ACT_PAGE_UP:
-		app->help_top -= app->rows / 2;
-		if (app->help_top < 0)
-			app->help_top = 0;
-		break;
-	case ACT_TOP:
-		app->help_top = 0;
-		break;
-	default:
-		break;
-	}
-	if (app->help_top < 0)
-		app->help_top = 0;
-	app->dirty |= DIRTY_ALL;
-}
-
-static void
-key_choose(struct app *app, int key)
-{
-	enum action a = keys_lookup(CTX_GLOBAL, key);
-	int page = app->rows / 2;
-
-	switch (a) {
-	case ACT_NEXT:
-		app->choose_sel++;
-		break;
-	case ACT_PREV:
-		if (app->choose_sel > 0)
-			app->choose_sel--;
-		break;
-	case ACT_PAGE_DOWN:
-		app->choose_sel += (size_t)page;
-		break;
-	case ACT_PAGE_UP:
-		app->choose_sel = app->choose_sel > (size_t)page ?
-		    app->choose_sel - (size_t)page : 0;
-		break;
-	case ACT_TOP:
-		app->choose_sel = 0;
-		break;
-	case ACT_BOTTOM:
-		app->choose_sel = (size_t)-1 / 2;
-		break;
-	case ACT_OPEN:
-		model_choose_done(app, true);
-		break;
-	case ACT_BACK:
-	case ACT_QUIT:
-		model_choose_done(app, false);
-		break;
-	default:
-		if (key == ' ')
-			model_choose_done(app, true);
-		break;
-	}
-	app->dirty |= DIRTY_ALL;
-}
-
+/* q: quit at once, or ask first when runs are still in flight. */
 static void
 ask_quit(struct app *app)
 {
@@ -381,6 +304,8 @@ ask_quit(struct app *app)
 		app->quit = true;
 }
 
+/* Esc on a screen: the run view goes back to the model page (or the
+ * explorer), the model page to the explorer. */
 static void
 go_back(struct app *app)
 {
@@ -392,7 +317,8 @@ go_back(struct app *app)
 		app->view = VIEW_EXPLORER;
 		break;
 	case VIEW_EXPLORER:
-		explorer_action(app, ACT_BACK);
+	default:
+		view_ops_of(VIEW_EXPLORER)->action(app, ACT_BACK);
 		break;
 	}
 	app->dirty |= DIRTY_ALL;
@@ -401,6 +327,7 @@ go_back(struct app *app)
 void
 app_key(struct app *app, int key)
 {
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 	enum key_ctx ctx;
 	enum action a;
 
@@ -412,28 +339,12 @@ app_key(struct app *app, int key)
 		app->msg_sticky = false;
 		app->dirty |= DIRTY_STATUS;
 	}
-	if (app->overlay == OV_PROMPT) {
-		key_prompt(app, key);
-		return;
-	}
-	if (app->overlay == OV_CHOOSE) {
-		key_choose(app, key);
+	if (ov != NULL) {
+		ov->key(app, key);
 		return;
 	}
 	ctx = app_ctx(app);
 	a = keys_lookup(ctx, key);
-	if (app->overlay == OV_HELP) {
-		key_help(app, a);
-		return;
-	}
-	if (app->overlay == OV_CONFIRM_QUIT) {
-		if (a == ACT_YES)
-			app->quit = true;
-		else if (a == ACT_NO || a == ACT_BACK)
-			app->overlay = OV_NONE;
-		app->dirty |= DIRTY_ALL;
-		return;
-	}
 	switch (a) {
 	case ACT_NONE:
 		return;
@@ -442,8 +353,8 @@ app_key(struct app *app, int key)
 		return;
 	case ACT_HELP:
 		app->overlay = OV_HELP;
-		app->help_top = -1;	/* at the section of this context */
-		app->help_ctx = ctx;
+		app->help.top = -1;	/* at the section of this context */
+		app->help.ctx = ctx;
 		app->dirty |= DIRTY_ALL;
 		return;
 	case ACT_REDRAW:
@@ -460,99 +371,49 @@ app_key(struct app *app, int key)
 		app->view = VIEW_RUN;
 		app->dirty |= DIRTY_ALL;
 		return;
+	case ACT_BACK:
+		if (app->view != VIEW_EXPLORER) {
+			go_back(app);
+			return;
+		}
+		break;
 	default:
 		break;
 	}
-	switch (app->view) {
-	case VIEW_EXPLORER:
-		explorer_action(app, a);
-		return;
-	case VIEW_MODEL:
-		if (a == ACT_BACK) {
-			go_back(app);
-			return;
-		}
-		model_action(app, a);
-		return;
-	case VIEW_RUN:
-		if (a == ACT_BACK) {
-			go_back(app);
-			return;
-		}
-		runs_action(app, a);
-		return;
-	}
+	view_ops_of(app->view)->action(app, a);
 }
 
 void
 app_mouse(struct app *app, int y, int x, int wheel)
 {
-	enum action step = wheel < 0 ? ACT_PREV : ACT_NEXT;
+	const struct view_ops *v = view_ops_of(app->view);
 	int i;
 
 	if (app->overlay != OV_NONE)
 		return;
 	if (wheel != 0) {
 		for (i = 0; i < 3; i++)
-			app_key(app, step == ACT_PREV ? 'k' : 'j');
+			app_key(app, wheel < 0 ? 'k' : 'j');
 		return;
 	}
-	if (app->view == VIEW_EXPLORER && y >= draw_layout.list_y &&
-	    y < draw_layout.list_y + draw_layout.list_rows &&
-	    x < draw_layout.list_w) {
-		size_t want = app->ex.top + (size_t)(y - draw_layout.list_y);
+	if (v->mouse != NULL)
+		v->mouse(app, y, x);
+}
 
-		if (want < explorer_count(app)) {
-			if (want == app->ex.sel)
-				explorer_action(app, ACT_OPEN);	/* 2nd click */
-			else {
-				app->ex.sel = want;
-				app->ex.pane = 0;
-				cover_selection_changed(app);
-			}
-			app->dirty |= DIRTY_ALL;
-		}
+void
+app_layout(struct app *app)
+{
+	const struct view_ops *v = view_ops_of(app->view);
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
+
+	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
+	if (app->too_small)
 		return;
-	}
-	if (app->view == VIEW_MODEL && y == draw_layout.tabs_y) {
-		/* tabs are " N Title " cells from column 1 */
-		static const char *const titles[] = {
-#define X(id, title) title,
-			MTAB_LIST(X)
-#undef X
-		};
-		int cx = 1, w;
-
-		for (i = 0; i < MTAB__COUNT; i++) {
-			w = (int)strlen(titles[i]) + 4;
-			if (app->cols < 60)
-				w = (int)(strlen(titles[i]) < 4 ?
-				    strlen(titles[i]) : 4) + 4;
-			if (x >= cx && x < cx + w) {
-				app->mp.tab = (enum mtab)i;
-				app->dirty |= DIRTY_ALL;
-				return;
-			}
-			cx += w + 1;
-		}
-		return;
-	}
-	if (app->view == VIEW_MODEL && app->mp.tab == MTAB_PLAY &&
-	    app->mp.form != NULL && y >= draw_layout.form_y &&
-	    y < draw_layout.form_y + draw_layout.form_rows) {
-		/* rows below the focused field hold its description */
-		size_t f = app->mp.top + (size_t)(y - draw_layout.form_y);
-
-		if (f > app->mp.focus)
-			return;
-		if (f < app->mp.form->nfields) {
-			if (f == app->mp.focus)
-				model_action(app, ACT_EDIT);
-			else
-				app->mp.focus = f;
-			app->dirty |= DIRTY_ALL;
-		}
-	}
+	/* the body: between the title bar and the status line */
+	if (ov == NULL || !ov->covers_body)
+		v->layout(app, 1, app->rows - 2);
+	if (ov != NULL && ov->layout != NULL)
+		ov->layout(app);
 }
 
 void
@@ -560,8 +421,8 @@ app_resize(struct app *app, int rows, int cols)
 {
 	app->rows = rows;
 	app->cols = cols;
-	app->too_small = rows < APP_MIN_ROWS || cols < APP_MIN_COLS;
-	/* every index is clamped when drawn; images must be sent again */
+	/* indices are clamped to the new size; images must be sent again */
+	app_layout(app);
 	app->shown.on = false;
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
 	if (app->rcache != NULL)
@@ -574,18 +435,15 @@ app_tick(struct app *app)
 	long long now = clock_mono_ms();
 	size_t i;
 
-	if (app->ex.search_due_ms != 0 && now >= app->ex.search_due_ms) {
-		app->ex.search_due_ms = 0;
-		if (app->ex.query[0] != '\0')
-			net_search(app);
-	}
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->tick != NULL)
+			view_ops_of((int)i)->tick(app, now);
 	for (i = 0; i < app->nlocals; i++)
 		if (app->locals[i].next_health_ms != 0 &&
 		    now >= app->locals[i].next_health_ms) {
 			app->locals[i].next_health_ms = 0;
 			net_health(app, i);
 		}
-	cover_tick(app);
 	if (app->msg_until_ms != 0 && now >= app->msg_until_ms) {
 		app->msg_until_ms = 0;
 		app->msg[0] = '\0';
@@ -596,6 +454,7 @@ app_tick(struct app *app)
 		app->dirty |= DIRTY_STATUS | DIRTY_FORM;
 }
 
+/* The smaller of cur and the time until due (0: no timer). */
 static int
 min_due(int cur, long long due, long long now)
 {
@@ -618,8 +477,9 @@ app_timeout_ms(const struct app *app, int max_ms)
 	int t = max_ms;
 	size_t i;
 
-	t = min_due(t, app->ex.search_due_ms, now);
-	t = min_due(t, app->ex.cover_due_ms, now);
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->due_ms != NULL)
+			t = min_due(t, view_ops_of((int)i)->due_ms(app), now);
 	for (i = 0; i < app->nlocals; i++)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
@@ -634,11 +494,12 @@ app_idle(const struct app *app)
 {
 	size_t i;
 
-	if (client_pending(app->client) > 0 || app->ex.search_due_ms != 0 ||
-	    (app->ex.cover_due_ms != 0 && app->view == VIEW_EXPLORER &&
-	    app->cols >= 100) ||
-	    app->editor_pid != 0)
+	if (client_pending(app->client) > 0 || app->editor_pid != 0)
 		return false;
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (view_ops_of((int)i)->busy != NULL &&
+		    view_ops_of((int)i)->busy(app))
+			return false;
 	for (i = 0; i < app->nruns; i++)
 		if (!app->runs[i].done)
 			return false;
@@ -661,7 +522,7 @@ app_child(struct app *app)
 			continue;
 		app->editor_pid = 0;
 		term_resume();
-		model_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		tab_play_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		app->dirty |= DIRTY_ALL;
 	}
 }

@@ -23,6 +23,12 @@
 #include "themes/theme.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
+#include "tui/view/explorer.h"
+#include "tui/view/model.h"
+#include "tui/view/overlay.h"
+#include "tui/view/run.h"
+#include "tui/view/view.h"
+#include "tui/xalloc.h"
 #include "widgets/prompt.h"
 
 /* Limits. */
@@ -47,28 +53,11 @@ enum dirty {
 	DIRTY_ALL = 0x1fu
 };
 
-enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN };
+/* The screens, each one file under tui/view/ (tui/view/view.h). */
+enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW__COUNT };
 
+/* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
-
-enum prompt_kind { PK_FILTER, PK_SEARCH, PK_FIELD, PK_PATH, PK_COST };
-
-/* Model page tabs, as on Replicate: X(ID, title) */
-#define MTAB_LIST(X)							\
-	X(PLAY,		"Playground")					\
-	X(API,		"API")						\
-	X(EXAMPLES,	"Examples")					\
-	X(COST,		"Cost")						\
-	X(INFO,		"Info")
-
-enum mtab {
-#define X(id, title) MTAB_##id,
-	MTAB_LIST(X)
-#undef X
-	MTAB__COUNT
-};
-
-enum ex_mode { EXM_ALL, EXM_SEARCH, EXM_COLLECTIONS, EXM_COLLECTION };
 
 /* A local Cog server given with --local. */
 struct local_target {
@@ -78,115 +67,6 @@ struct local_target {
 	char		 error[APP_MSG_MAX];	/* unreachable: why */
 	unsigned	 req_health;
 	long long	 next_health_ms;	/* 0: none scheduled */
-};
-
-struct explorer {
-	enum ex_mode	 mode;
-	bool		 snapshot;	/* no token: the bundled catalogue */
-	struct model	*rows;		/* owned */
-	size_t		 n, cap;
-	struct collection *colls;	/* EXM_COLLECTIONS, owned */
-	size_t		 ncolls;
-	char		*next;		/* next page URL or NULL */
-	unsigned	 req;		/* request in flight or 0 */
-	char		 error[APP_MSG_MAX];
-	size_t		*vis;		/* rows passing the filter */
-	size_t		 nvis;
-	size_t		 sel, top;	/* over locals + visible rows */
-	int		 pane;		/* 0 list, 1 details */
-	int		 detail_top;
-	char		 filter[PROMPT_MAX + 1];
-	char		 query[PROMPT_MAX + 1];
-	long long	 search_due_ms;	/* debounce deadline, 0 none */
-	char		 title[128];	/* collection name */
-	char		 snap_date[64];	/* of the bundled snapshot */
-	size_t		 saved_sel;	/* selection before search/collection */
-	/* cover image of the selected model (cover.c) */
-	struct image	*cover;
-	char		 cover_for[260];
-	char		 cover_error[APP_MSG_MAX];
-	unsigned	 cover_req;
-	long long	 cover_due_ms;
-};
-
-struct cost_state {
-	struct cost_table table;
-	bool		 loaded;
-	char		 error[APP_MSG_MAX];
-	size_t		 sel;		/* row: tier / calculator input */
-	double		 seconds;	/* predict seconds per run */
-	char		 seconds_src[64];	/* where they come from */
-	double		 runs;		/* batch runs */
-	double		 rph;		/* deployment: requests per hour */
-	unsigned	 min_instances;
-	int		 field;		/* 0 tier table, 1 seconds, 2 runs,
-					   3 rph, 4 min instances */
-};
-
-/* A local file uploaded (POST /v1/files) before a Replicate run. */
-struct upload {
-	char		*path;
-	char		*url;		/* urls.get once done */
-	unsigned	 req;		/* in flight, or 0 */
-};
-
-struct mpage {
-	bool		 active;
-	bool		 local;		/* a Cog server, not Replicate */
-	size_t		 local_idx;
-	char		 owner[128], name[128];
-	struct model	*model;		/* owned or NULL */
-	unsigned	 req_model, req_examples, req_openapi;
-	unsigned	 req_versions;	/* a 404 here: an official model */
-	bool		 official;	/* runs by model, not by version */
-	char		 error[APP_MSG_MAX];
-	struct schema	 schema;
-	bool		 have_schema;
-	char		 schema_error[APP_MSG_MAX];
-	struct form	*form;
-	struct schema_diff diff;	/* since the version first shown */
-	char		 diff_from[80];	/* that version's id */
-	size_t		 focus, top;
-	enum mtab	 tab;
-	struct prediction_page *examples;	/* owned */
-	size_t		 ex_sel;
-	int		 info_top, api_top;
-	int		 api_fmt;	/* 0 curl, 1 python, 2 cog, 3 http */
-	struct cost_state cost;
-	struct upload	*uploads;
-	size_t		 nuploads;
-	bool		 run_waiting;	/* Ctrl-R waits for uploads */
-};
-
-/* One run (prediction) started from a form. */
-struct run {
-	unsigned	 seq;		/* 1, 2, 3 ... shown to the user */
-	bool		 local;
-	size_t		 local_idx;
-	char		 model[260];	/* owner/name or the local URL */
-	char		 owner[128], name[128];
-	char		*version;
-	char		*input_json;	/* what was sent */
-	unsigned	 req;		/* create / cog predict */
-	unsigned	 req_follow, req_cancel, req_save;
-	struct prediction pred;		/* latest copy */
-	bool		 have_pred;
-	bool		 done;		/* terminal, nothing more coming */
-	bool		 cancel_asked;
-	bool		 cancel_pending;	/* asked before the id was known */
-	bool		 streaming;
-	long long	 started_ms, ended_ms;	/* display clock */
-	long long	 starting_since_ms;	/* monotonic, while "starting" */
-	char		 error[APP_MSG_MAX];
-	char		**saved;	/* saved output paths */
-	size_t		 nsaved;
-	char		*saved_dir;
-	char		 save_error[APP_MSG_MAX];
-	int		 log_top;	/* 0: follow the tail */
-	struct image	*img;		/* first image output, decoded */
-	char		 img_error[APP_MSG_MAX];
-	double		 cost_usd;	/* < 0 unknown */
-	char		 hardware[COST_SKU_MAX];
 };
 
 /* The image currently on screen (sixel/kitty), to clear and re-emit. */
@@ -222,24 +102,22 @@ struct app {
 	size_t		 nlocals;
 	char		 output_dir[1024];
 
-	/* screens */
+	/* screens (tui/view/: each view owns its struct) */
 	enum view	 view;
-	enum overlay	 overlay;
 	struct explorer	 ex;
 	struct mpage	 mp;
+	struct run_view	 runv;
+
+	/* the runs, shown by the run view (tui/runs.c owns them) */
 	struct run	 runs[APP_MAX_RUNS];
 	size_t		 nruns;
-	size_t		 cur_run;
 	unsigned	 run_seq;
-	int		 help_top;
-	enum key_ctx	 help_ctx;	/* where help was asked from */
 
-	/* overlays */
-	struct prompt	 prompt;
-	enum prompt_kind prompt_kind;
-	char		 prompt_label[128];
-	char		 prompt_hint[APP_MSG_MAX];
-	size_t		 choose_sel, choose_top;
+	/* overlays (tui/view/overlay.c, tui/view/help.c) */
+	enum overlay	 overlay;
+	struct prompt_view prompt;
+	struct chooser_view chooser;
+	struct help_view help;
 
 	/* $EDITOR */
 	pid_t		 editor_pid;
@@ -310,58 +188,19 @@ void app_error(struct app *app, const char *fmt, ...)
 
 /* The key context for the current view, tab and overlay. */
 enum key_ctx app_ctx(const struct app *app);
+/* The update step before a frame (and after a resize): the current view
+ * and overlay clamp their selections and scroll positions to the terminal
+ * and record their hit boxes. Drawing then only reads. */
+void app_layout(struct app *app);
 
-/* ---- net.c: the client's events */
+/* ---- net.c: the routing of network events; local servers' health */
+/* client_pump() callback: hand ev to whoever waits for its id. */
 void net_on_event(struct client_event *ev, void *arg);
-void net_models_more(struct app *app);
-void net_search(struct app *app);
-void net_collections(struct app *app);
-void net_collection(struct app *app, const char *slug, const char *name);
-void net_open_model(struct app *app, const char *owner, const char *name);
-void net_open_local(struct app *app, size_t idx);
+/* Ask local server idx for /health-check. */
 void net_health(struct app *app, size_t idx);
-int net_run(struct app *app, const char *input_json);
-void net_cancel(struct app *app, struct run *r);
 
-/* ---- explorer.c */
-void explorer_refilter(struct app *app);
-size_t explorer_count(const struct app *app);
-/* The model at visible index i, or NULL for a local entry. */
-const struct model *explorer_model_at(const struct app *app, size_t i);
-void explorer_take_page(struct app *app, struct model_page *pg, bool replace);
-void explorer_clear(struct app *app);
-void explorer_action(struct app *app, enum action a);
-void explorer_prompt_changed(struct app *app);
-void explorer_prompt_done(struct app *app, bool ok);
-
-/* ---- model.c */
-void model_close(struct app *app);
-void model_set_model(struct app *app, struct model *m);
-void model_set_schema_text(struct app *app, const char *json, size_t len);
-void model_action(struct app *app, enum action a);
-void model_prompt_done(struct app *app, bool ok);
-/* Example i of the Examples tab (the listing, else the model's default
- * example as 0), or NULL; borrowed from the page. */
-const struct prediction *model_example_at(const struct app *app, size_t i);
-void model_prompt_complete(struct app *app);
-void model_choose_done(struct app *app, bool ok);
-void model_editor_done(struct app *app, bool ok);
-/* API tab (api.c): the share-as text for the current form; copy it. */
-void model_copy_api(struct app *app);
-char *model_api_text(struct app *app, int fmt, char *err, size_t errsz);
-#define API_FORMATS 4
-const char *model_api_format_name(int fmt);
-int model_visible_fields(const struct app *app);
-
-/* ---- runs.c */
-struct run *runs_new(struct app *app);
-struct run *runs_by_req(struct app *app, unsigned req);
-void runs_action(struct app *app, enum action a);
-void runs_finish(struct app *app, struct run *r);
-void runs_free_all(struct app *app);
-void runs_set_prediction(struct app *app, struct run *r,
-    const struct prediction *p);
-/* Put text on the clipboard with OSC 52 after the next frame. */
+/* Put text on the clipboard with OSC 52 after the next frame; text over
+ * 100 kB is refused with a message. */
 void app_copy(struct app *app, const char *text);
 
 /* ---- upload.c: big local files go to /v1/files before the run */
@@ -371,23 +210,12 @@ void upload_clear(struct app *app);
 int upload_hook(void *ctx, const char *field, const char *path, size_t size,
     char **url, char *err, size_t errsz);
 
-/* ---- cover.c: the selected model's cover image in the explorer */
-void cover_selection_changed(struct app *app);
-void cover_tick(struct app *app);
-bool cover_event(struct app *app, struct client_event *ev);
-
 /* ---- clock.c */
+/* Milliseconds of CLOCK_MONOTONIC, for timers and deadlines. */
 long long clock_mono_ms(void);
 /* Display clock: R8PLAY_CLOCK=N freezes it at N seconds (tests). */
 long long clock_display_ms(void);
+/* R8PLAY_CLOCK is set: spinners and elapsed times stand still. */
 bool clock_frozen(void);
-
-/* ---- util */
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t size);
-char *xstrdup(const char *s);
-/* snprintf for text that may be cut on purpose (no truncation warning). */
-void xsnprintf(char *buf, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,7 +1,10 @@
 /*
- * tui/draw.c: the frame: title bar, the view, overlays (help, prompt,
- * chooser, quit confirmation), the status line; then, after doupdate(),
- * the image blob and OSC 52 bytes straight to the tty.
+ * tui/draw.c: the frame. draw_frame() runs the update step (app_layout),
+ * then paints from a const struct app: the title bar, the current view or
+ * an overlay through their tables (tui/view/view.h), the status line;
+ * then, after doupdate(), the image blob and OSC 52 bytes straight to the
+ * tty. The frame's image slot is a local handed from the view's drawing
+ * to the emitter, not a global.
  */
 #include "tui/draw.h"
 
@@ -13,14 +16,12 @@
 #include "render/kitty.h"
 #include "tui/app.h"
 #include "tui/term.h"
+#include "tui/view/look.h"
 #include "widgets/kb.h"
 #include "widgets/paint.h"
 #include "widgets/style.h"
 #include "widgets/tw.h"
 
-struct image_slot draw_slot;
-
-#define A(r) style_attr(THEME_##r)
 
 const char *
 draw_count(long long n, char *buf, size_t bufsz)
@@ -38,27 +39,16 @@ draw_count(long long n, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The title bar: where we are on the left, runs and the source right. */
 static void
-draw_title(struct app *app)
+draw_title(const struct app *app)
 {
 	char left[512], right[256];
 	size_t inflight = app_runs_in_flight(app);
 	int rw;
 
-	paint_fill(0, 0, app->cols, A(TITLE) | A_REVERSE);
-	switch (app->view) {
-	case VIEW_EXPLORER:
-		snprintf(left, sizeof left, " r8play \xe2\x80\xba explorer");
-		break;
-	case VIEW_MODEL:
-		snprintf(left, sizeof left, " r8play \xe2\x80\xba %s%s%s",
-		    app->mp.local ? "" : app->mp.owner,
-		    app->mp.local ? "" : "/", app->mp.name);
-		break;
-	case VIEW_RUN:
-		snprintf(left, sizeof left, " r8play \xe2\x80\xba runs");
-		break;
-	}
+	paint_fill(0, 0, app->cols, ATTR(TITLE) | A_REVERSE);
+	view_ops_of(app->view)->title(app, left, sizeof left);
 	if (app->ex.snapshot && app->nlocals == 0)
 		snprintf(right, sizeof right, "offline snapshot ");
 	else if (app->ex.snapshot)
@@ -75,12 +65,13 @@ draw_title(struct app *app)
 	rw = tw_width(right);
 	if (rw > app->cols / 2)
 		rw = 0;
-	paint_text(0, 0, app->cols - rw - 1, left, A(TITLE) | A_REVERSE);
+	paint_text(0, 0, app->cols - rw - 1, left, ATTR(TITLE) | A_REVERSE);
 	if (rw > 0)
 		paint_text_right(0, app->cols - rw, rw, right,
-		    A(TITLE) | A_REVERSE);
+		    ATTR(TITLE) | A_REVERSE);
 }
 
+/* The word a hint shows for an action (its name when none). */
 static const char *
 short_name(enum action a)
 {
@@ -112,8 +103,9 @@ short_name(enum action a)
 	}
 }
 
+/* The current context's hint keys, as many as fit in w cells. */
 static void
-draw_hints(struct app *app, int y, int x, int w)
+draw_hints(const struct app *app, int y, int x, int w)
 {
 	enum key_ctx ctx = app_ctx(app);
 	const enum action *acts = keys_hints(ctx);
@@ -130,215 +122,62 @@ draw_hints(struct app *app, int y, int x, int w)
 		nw = tw_width(short_name(acts[j]));
 		if (used + kw + nw + 3 > w)
 			break;
-		paint_text(y, x + used, kw, keys, A(STATUS) | A_BOLD);
+		paint_text(y, x + used, kw, keys, ATTR(STATUS) | A_BOLD);
 		paint_text(y, x + used + kw + 1, nw, short_name(acts[j]),
-		    A(STATUS));
+		    ATTR(STATUS));
 		used += kw + nw + 3;
 	}
 }
 
+/* The status line: the message, else the key hints of the context. */
 static void
-draw_status(struct app *app)
+draw_status(const struct app *app)
 {
 	int y = app->rows - 1;
 
-	paint_fill(y, 0, app->cols, A(STATUS));
-	if (app->overlay == OV_PROMPT) {
-		int cx = prompt_draw(&app->prompt, y, 0, app->cols,
-		    app->prompt_label, A(STATUS) | A_BOLD, A(STATUS));
-
-		if (!app->script_mode) {
-			move(y, cx < app->cols ? cx : app->cols - 1);
-			curs_set(1);
-		}
-		if (app->prompt_hint[0] != '\0' && app->rows > 3) {
-			paint_fill(y - 1, 0, app->cols, A(DIM));
-			paint_text(y - 1, 1, app->cols - 2, app->prompt_hint,
-			    A(DIM));
-		}
-		return;
-	}
+	paint_fill(y, 0, app->cols, ATTR(STATUS));
 	if (app->msg[0] != '\0') {
 		paint_text(y, 1, app->cols - 2, app->msg,
-		    app->msg_error ? A(ERROR) : A(STATUS));
+		    app->msg_error ? ATTR(ERROR) : ATTR(STATUS));
 		return;
 	}
 	draw_hints(app, y, 1, app->cols - 2);
 }
 
-/* ---- help: generated from the key tables */
+/* ---- half blocks into ncurses cells */
 
-struct help_acc {
-	struct app	*app;
-	int		 y, y0, y1, line, kw;
-	enum key_ctx	 last;
-};
-
-static void
-help_row(enum key_ctx ctx, const char *keys, enum action act, void *arg)
+void
+draw_blocks(const struct app *app, const struct image_slot *s)
 {
-	struct help_acc *h = arg;
-	int w = h->app->cols;
+	struct cellgrid *g;
+	char err[128];
+	int x, y;
 
-	if (ctx == CTX_HELP)
+	g = blocks_render(s->img, s->cols, s->rows, app->cell_w, app->cell_h,
+	    false, style_depth() >= STYLE_256 ? BLOCKS_256 : BLOCKS_16, err,
+	    sizeof err);
+	if (g == NULL)
 		return;
-	if (ctx != h->last) {
-		if (h->last != CTX__COUNT)
-			h->line++;
-		if (h->line >= h->app->help_top && h->y < h->y1) {
-			char t[64];
+	for (y = 0; y < g->rows && s->row + y < LINES - 1; y++)
+		for (x = 0; x < g->cols && s->col + x < COLS; x++) {
+			const struct cell *c = &g->cells[y * g->cols + x];
+			int pair = 0;
+			cchar_t cc;
+			wchar_t w[2] = { 0, 0 };
 
-			snprintf(t, sizeof t, "%s", keys_ctx_name(ctx));
-			paint_text(h->y++, 2, w - 4, t, A(HEADER));
+			if (style_depth() != STYLE_MONO && c->fg_index >= 0)
+				pair = alloc_pair(c->fg_index, c->bg_index);
+			if (mbtowc(&w[0], c->utf8, strlen(c->utf8)) <= 0)
+				w[0] = L' ';
+			setcchar(&cc, w, A_NORMAL, 0, &pair);
+			mvadd_wch(s->row + y, s->col + x, &cc);
 		}
-		h->line++;
-		h->last = ctx;
-	}
-	if (h->line >= h->app->help_top && h->y < h->y1) {
-		paint_text(h->y, 4, h->kw, keys, A(KEY));
-		if (w > h->kw + 8)
-			paint_text(h->y, 5 + h->kw, w - h->kw - 7,
-			    action_help(act), A(NORMAL));
-		h->y++;
-	}
-	h->line++;
-}
-
-static void
-help_count(enum key_ctx ctx, const char *keys, enum action act, void *arg)
-{
-	int *n = arg;
-
-	(void)keys;
-	(void)act;
-	if (ctx != CTX_HELP)
-		(*n)++;
-}
-
-/* Line of the help text where ctx's section starts (-1: none). */
-struct help_find {
-	enum key_ctx	 want, last;
-	int		 line, found;
-};
-
-static void
-help_find_row(enum key_ctx ctx, const char *keys, enum action act, void *arg)
-{
-	struct help_find *f = arg;
-
-	(void)keys;
-	(void)act;
-	if (ctx == CTX_HELP)
-		return;
-	if (ctx != f->last) {
-		if (f->last != CTX__COUNT)
-			f->line++;
-		if (ctx == f->want && f->found < 0)
-			f->found = f->line;
-		f->line++;
-		f->last = ctx;
-	}
-	f->line++;
-}
-
-static void
-draw_help(struct app *app, int y, int h)
-{
-	struct help_acc acc;
-	int total = 0;
-
-	if (app->help_top < 0) {
-		struct help_find f = { app->help_ctx, CTX__COUNT, 0, -1 };
-
-		keys_each(help_find_row, &f);
-		app->help_top = f.found > 0 ? f.found : 0;
-	}
-
-	paint_clear(y, 0, h, app->cols, A(NORMAL));
-	paint_text(y, 1, app->cols - 2, "Keys (generated from the binding "
-	    "tables; r8play --list-keys prints them)", A(TITLE));
-	keys_each(help_count, &total);
-	total += CTX__COUNT * 2;
-	if (app->help_top > total - (h - 1))
-		app->help_top = total - (h - 1) > 0 ? total - (h - 1) : 0;
-	acc.app = app;
-	acc.y = y + 1;
-	acc.y0 = y + 1;
-	acc.y1 = y + h;
-	acc.line = 0;
-	acc.kw = app->cols >= 60 ? 22 : 12;
-	acc.last = CTX__COUNT;
-	keys_each(help_row, &acc);
-}
-
-static void
-draw_confirm(struct app *app)
-{
-	char q[128];
-	int w = app->cols - 4 < 56 ? app->cols - 4 : 56;
-	int y = app->rows / 2 - 2, x = (app->cols - w) / 2;
-	size_t n = app_runs_in_flight(app);
-
-	snprintf(q, sizeof q, "%zu run%s still in flight. Quit anyway?", n,
-	    n == 1 ? " is" : "s are");
-	paint_clear(y, x, 4, w, A(NORMAL));
-	paint_box(y, x, 4, w, A(BORDER), "quit", A(TITLE));
-	paint_text(y + 1, x + 2, w - 4, q, A(WARN));
-	paint_text(y + 2, x + 2, w - 4, "y quit   n stay (runs go on "
-	    "on the server)", A(DIM));
-}
-
-static void
-draw_chooser(struct app *app)
-{
-	const struct mpage *mp = &app->mp;
-	const struct schema_field *f;
-	int h, w, y, x, i, vis;
-	size_t n;
-
-	if (mp->form == NULL || mp->focus >= mp->form->nfields)
-		return;
-	f = &mp->schema.fields[mp->focus];
-	n = f->nchoices;
-	if (n == 0)
-		return;
-	if (app->choose_sel >= n)
-		app->choose_sel = n - 1;
-	w = 0;
-	for (i = 0; (size_t)i < n; i++)
-		if (tw_width(f->choices[i].text) > w)
-			w = tw_width(f->choices[i].text);
-	w += 6;
-	if (w < 24)
-		w = 24;
-	if (w > app->cols - 2)
-		w = app->cols - 2;
-	h = (int)n + 2;
-	if (h > app->rows - 3)
-		h = app->rows - 3;
-	vis = h - 2;
-	if (vis < 1)
-		return;
-	if (app->choose_sel < app->choose_top)
-		app->choose_top = app->choose_sel;
-	if (app->choose_sel >= app->choose_top + (size_t)vis)
-		app->choose_top = app->choose_sel - (size_t)vis + 1;
-	y = (app->rows - h) / 2;
-	x = (app->cols - w) / 2;
-	paint_clear(y, x, h, w, A(NORMAL));
-	paint_box(y, x, h, w, A(BORDER), f->name, A(TITLE));
-	for (i = 0; i < vis && app->choose_top + (size_t)i < n; i++) {
-		size_t k = app->choose_top + (size_t)i;
-
-		paint_text_pad(y + 1 + i, x + 1, w - 2, "", k == app->choose_sel ?
-		    A(SELECTED) : A(NORMAL));
-		paint_text(y + 1 + i, x + 2, w - 4, f->choices[k].text,
-		    k == app->choose_sel ? A(SELECTED) : A(NORMAL));
-	}
+	cellgrid_free(g);
 }
 
 /* ---- images: written after doupdate(), cleared by overwriting cells */
 
+/* Make the terminal forget the image on screen (cells, kitty id). */
 static void
 clear_shown(struct app *app)
 {
@@ -358,10 +197,10 @@ clear_shown(struct app *app)
 	app->shown.on = false;
 }
 
+/* Send the frame's image (sixel / kitty) unless it is already there. */
 static void
-emit_image(struct app *app)
+emit_image(struct app *app, const struct image_slot *s)
 {
-	const struct image_slot *s = &draw_slot;
 	struct render_opts ro;
 	const struct render_blob *b;
 	struct render_blob wrapped;
@@ -416,17 +255,38 @@ emit_image(struct app *app)
 	app->shown.cols = b->cols > 0 ? b->cols : s->cols;
 }
 
+/* Paint the frame from the state: title, view (or help), overlays, the
+ * half-block image, the status line. Changes nothing in app. */
+static void
+paint_frame(const struct app *app, struct frame *fr)
+{
+	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
+
+	draw_title(app);
+	if (ov == NULL || !ov->covers_body)
+		view_ops_of(app->view)->draw(app, 1, app->rows - 2, fr);
+	if (ov != NULL && !ov->on_status_row)
+		ov->draw(app);
+	/* graphics images leave their cells blank; blocks draw glyphs */
+	if (fr->image.img != NULL && (app->det.mode == RENDER_MODE_BLOCKS ||
+	    app->det.mode == RENDER_MODE_NONE || app->script_mode))
+		draw_blocks(app, &fr->image);
+	if (ov != NULL && ov->on_status_row)
+		ov->draw(app);
+	else
+		draw_status(app);
+}
+
 void
 draw_frame(struct app *app)
 {
-	int body_y = 1, body_h;
+	struct frame fr;
 
 	app->rows = LINES;
 	app->cols = COLS;
-	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
-	memset(&draw_slot, 0, sizeof draw_slot);
-	memset(&draw_layout, 0, sizeof draw_layout);
-	draw_layout.tabs_y = -1;
+	/* the update step: clamps, scroll positions, hit boxes */
+	app_layout(app);
+	memset(&fr, 0, sizeof fr);
 	curs_set(0);
 	erase();
 	if (app->too_small) {
@@ -435,43 +295,18 @@ draw_frame(struct app *app)
 		snprintf(t, sizeof t, "terminal too small: %dx%d (need %dx%d)",
 		    app->cols, app->rows, APP_MIN_COLS, APP_MIN_ROWS);
 		paint_wrap(app->rows / 2 > 0 ? app->rows / 2 - 1 : 0, 0,
-		    app->cols, app->rows, t, A(WARN));
+		    app->cols, app->rows, t, ATTR(WARN));
 		clear_shown(app);
 		refresh();
 		app->dirty = 0;
 		return;
 	}
-	draw_title(app);
-	body_h = app->rows - 2;
-	if (app->overlay == OV_HELP)
-		draw_help(app, body_y, body_h);
-	else {
-		switch (app->view) {
-		case VIEW_EXPLORER:
-			draw_explorer(app, body_y, body_h);
-			break;
-		case VIEW_MODEL:
-			draw_model(app, body_y, body_h);
-			break;
-		case VIEW_RUN:
-			draw_run(app, body_y, body_h);
-			break;
-		}
-	}
-	if (app->overlay == OV_CONFIRM_QUIT)
-		draw_confirm(app);
-	else if (app->overlay == OV_CHOOSE)
-		draw_chooser(app);
-	/* graphics images leave their cells blank; blocks draw glyphs */
-	if (draw_slot.img != NULL && (app->det.mode == RENDER_MODE_BLOCKS ||
-	    app->det.mode == RENDER_MODE_NONE || app->script_mode))
-		draw_blocks(app, &draw_slot);
-	draw_status(app);
+	paint_frame(app, &fr);
 	refresh();
 	if (!app->script_mode) {
 		if (app->det.mode == RENDER_MODE_SIXEL ||
 		    app->det.mode == RENDER_MODE_KITTY)
-			emit_image(app);
+			emit_image(app, &fr.image);
 		if (app->osc52 != NULL) {
 			term_write(app->osc52, strlen(app->osc52));
 			free(app->osc52);

@@ -163,6 +163,7 @@ keys_ctx_name(enum key_ctx ctx)
 	return (unsigned)ctx < CTX__COUNT ? ctxs[ctx].name : "?";
 }
 
+/* The action key has in ctx itself (no parents), or ACT_NONE. */
 static enum action
 find(enum key_ctx ctx, int key)
 {
@@ -281,6 +282,8 @@ keys_each(void (*fn)(enum key_ctx, const char *, enum action, void *),
 		}
 }
 
+/* keys_each() callback for --list-keys: one "context keys action
+ * help" line, tabs and newlines in the help escaped. */
 static void
 print_row(enum key_ctx ctx, const char *keys, enum action act, void *arg)
 {

@@ -56,6 +56,8 @@ loop_signals_init(char *err, size_t errsz)
 	return 0;
 }
 
+/* SIGWINCH: ask the terminal its size (cells and pixels), resize
+ * ncurses and the app. */
 static void
 handle_resize(struct app *app)
 {
@@ -71,6 +73,8 @@ handle_resize(struct app *app)
 	app_resize(app, rows, cols);
 }
 
+/* Act on the signals the self-pipe carried: resize, the editor child,
+ * or leave cleanly on INT / TERM / HUP. */
 static void
 drain_signals(struct app *app)
 {
@@ -121,6 +125,8 @@ swallow_reply(int intro)
 	}
 }
 
+/* Read the keys waiting on stdin and hand them to the app (mouse
+ * reports go to app_mouse, late terminal replies are swallowed). */
 static void
 drain_keys(struct app *app)
 {

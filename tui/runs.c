@@ -16,6 +16,7 @@
 #include "render/render.h"
 #include "tui/term.h"
 
+/* Cancel a run's requests and free what it owns. */
 static void
 run_done(struct app *app, struct run *r)
 {
@@ -77,7 +78,7 @@ runs_new(struct app *app)
 	r->started_ms = clock_display_ms();
 	r->starting_since_ms = clock_mono_ms();
 	r->cost_usd = -1;
-	app->cur_run = app->nruns - 1;
+	app->runv.cur = app->nruns - 1;
 	return r;
 }
 
@@ -120,6 +121,7 @@ runs_set_prediction(struct app *app, struct run *r,
 	app->dirty |= DIRTY_ALL;
 }
 
+/* A saved output that render/ can decode, by its extension. */
 static bool
 is_image_path(const char *p)
 {
@@ -233,126 +235,9 @@ runs_finish(struct app *app, struct run *r)
 		}
 	}
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
-	if (app->view != VIEW_RUN || app->runs + app->cur_run != r)
+	if (app->view != VIEW_RUN || app->runs + app->runv.cur != r)
 		app_msg(app, "run #%u %s", r->seq,
 		    r->have_pred ? prediction_status_name(r->pred.status) :
 		    "failed");
 }
 
-/* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
-void
-app_copy(struct app *app, const char *text)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(text), o = 0, i;
-	char *out;
-
-	if (n > 100000) {
-		app_error(app, "too long to copy (%zu bytes)", n);
-		return;
-	}
-	out = xcalloc(1, n / 3 * 4 + 32);
-	o += (size_t)sprintf(out, "\033]52;c;");
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)(unsigned char)text[i] << 16 |
-		    (unsigned)(unsigned char)text[i + 1] << 8 |
-		    (unsigned char)text[i + 2];
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (i < n) {
-		unsigned v = (unsigned)(unsigned char)text[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned)(unsigned char)text[i + 1] << 8;
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o++] = '\a';
-	out[o] = '\0';
-	free(app->osc52);
-	app->osc52 = out;
-	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
-}
-
-void
-runs_action(struct app *app, enum action a)
-{
-	struct run *r;
-
-	if (app->nruns == 0)
-		return;
-	if (app->cur_run >= app->nruns)
-		app->cur_run = app->nruns - 1;
-	r = &app->runs[app->cur_run];
-	switch (a) {
-	case ACT_TAB_NEXT:
-	case ACT_PANE:
-		app->cur_run = (app->cur_run + 1) % app->nruns;
-		break;
-	case ACT_TAB_PREV:
-	case ACT_PANE_PREV:
-		app->cur_run = (app->cur_run + app->nruns - 1) % app->nruns;
-		break;
-	case ACT_PREV:
-		r->log_top++;
-		break;
-	case ACT_NEXT:
-		if (r->log_top > 0)
-			r->log_top--;
-		break;
-	case ACT_PAGE_UP:
-		r->log_top += app->rows / 2;
-		break;
-	case ACT_PAGE_DOWN:
-		r->log_top -= app->rows / 2;
-		if (r->log_top < 0)
-			r->log_top = 0;
-		break;
-	case ACT_BOTTOM:
-		r->log_top = 0;
-		break;
-	case ACT_CANCEL_RUN:
-		if (r->done)
-			app_msg(app, "run #%u has already finished", r->seq);
-		else
-			net_cancel(app, r);
-		break;
-	case ACT_RUN_AGAIN: {
-		char *input = xstrdup(r->input_json);
-
-		if (!app->mp.active || app->mp.local != r->local ||
-		    (!r->local && (strcmp(app->mp.owner, r->owner) != 0 ||
-		    strcmp(app->mp.name, r->name) != 0))) {
-			app_error(app, "run again: open %s first", r->model);
-			free(input);
-			break;
-		}
-		net_run(app, input ? input : "{}");
-		free(input);
-		break;
-	}
-	case ACT_COPY:
-		if (r->nsaved > 0)
-			app_copy(app, r->saved[0]);
-		else if (r->have_pred) {
-			char *t = prediction_join_text(&r->pred, "");
-
-			if (t != NULL && t[0] != '\0')
-				app_copy(app, t);
-			else
-				app_msg(app, "nothing to copy yet");
-			free(t);
-		}
-		break;
-	default:
-		break;
-	}
-	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
-}

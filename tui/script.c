@@ -35,6 +35,8 @@ struct script {
 	long long	 sleep_until;
 };
 
+/* A "key" step's names (<C-r>, j, <Esc> ...) into key codes; -1 with
+ * "PATH:LINE: why" in err. */
 static int
 parse_keys(struct step *st, const char *s, char *err, size_t errsz,
     const char *path)
@@ -294,6 +296,7 @@ script_dump_style(const char *path)
 	return fclose(fp) == 0 ? 0 : -1;
 }
 
+/* "dump-style NAME": the theme role of every cell, after a fresh frame. */
 static void
 dump_style(struct script *s, struct app *app, const char *name)
 {
@@ -306,6 +309,7 @@ dump_style(struct script *s, struct app *app, const char *name)
 		die("dump %s: %s", path, strerror(errno));
 }
 
+/* Some row of the screen holds text ("wait text"). */
 static bool
 screen_has(const char *text)
 {
@@ -320,6 +324,8 @@ screen_has(const char *text)
 	return false;
 }
 
+/* "dump NAME": the screen's text into DIR/NAME.screen, after a fresh
+ * frame. */
 static void
 dump(struct script *s, struct app *app, const char *name)
 {
@@ -332,6 +338,7 @@ dump(struct script *s, struct app *app, const char *name)
 		die("dump %s: %s", path, strerror(errno));
 }
 
+/* A wait timed out: dump the screen as timeout-lineN, say so, exit 3. */
 static int
 gave_up(struct script *s, struct app *app, const struct step *st)
 {

@@ -1,0 +1,606 @@
+/*
+ * tui/view/run.c: the run view: the strip of runs, the shown run's state,
+ * progress, metrics and cost, its saved files, image, text and logs; its
+ * keys (switch run, scroll logs, cancel, run again, copy) and the runs'
+ * network events (create, follow, cancel, save). The runs themselves are
+ * tui/runs.c's.
+ */
+#include "tui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/net/outputs.h"
+#include "tui/view/look.h"
+#include "widgets/paint.h"
+#include "widgets/tw.h"
+
+/* A bound key in the run view: switch runs, scroll the logs (up
+ * goes back in time), cancel, run the same input again, copy. */
+static void
+run_action(struct app *app, enum action a)
+{
+	struct run *r;
+
+	if (app->nruns == 0)
+		return;
+	if (app->runv.cur >= app->nruns)
+		app->runv.cur = app->nruns - 1;
+	r = &app->runs[app->runv.cur];
+	switch (a) {
+	case ACT_TAB_NEXT:
+	case ACT_PANE:
+		app->runv.cur = (app->runv.cur + 1) % app->nruns;
+		break;
+	case ACT_TAB_PREV:
+	case ACT_PANE_PREV:
+		app->runv.cur = (app->runv.cur + app->nruns - 1) % app->nruns;
+		break;
+	case ACT_PREV:
+		r->log_top++;
+		break;
+	case ACT_NEXT:
+		if (r->log_top > 0)
+			r->log_top--;
+		break;
+	case ACT_PAGE_UP:
+		r->log_top += app->rows / 2;
+		break;
+	case ACT_PAGE_DOWN:
+		r->log_top -= app->rows / 2;
+		if (r->log_top < 0)
+			r->log_top = 0;
+		break;
+	case ACT_BOTTOM:
+		r->log_top = 0;
+		break;
+	case ACT_CANCEL_RUN:
+		if (r->done)
+			app_msg(app, "run #%u has already finished", r->seq);
+		else
+			run_cancel(app, r);
+		break;
+	case ACT_RUN_AGAIN: {
+		char *input = xstrdup(r->input_json);
+
+		if (!app->mp.active || app->mp.local != r->local ||
+		    (!r->local && (strcmp(app->mp.owner, r->owner) != 0 ||
+		    strcmp(app->mp.name, r->name) != 0))) {
+			app_error(app, "run again: open %s first", r->model);
+			free(input);
+			break;
+		}
+		run_start(app, input ? input : "{}");
+		free(input);
+		break;
+	}
+	case ACT_COPY:
+		if (r->nsaved > 0)
+			app_copy(app, r->saved[0]);
+		else if (r->have_pred) {
+			char *t = prediction_join_text(&r->pred, "");
+
+			if (t != NULL && t[0] != '\0')
+				app_copy(app, t);
+			else
+				app_msg(app, "nothing to copy yet");
+			free(t);
+		}
+		break;
+	default:
+		break;
+	}
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+}
+
+/* ---- network: starting, canceling, following a run */
+
+int
+run_start(struct app *app, const char *input_json)
+{
+	struct mpage *mp = &app->mp;
+	char err[CLIENT_ERR_MAX];
+	struct run *r;
+
+	if (!mp->local && !app->have_token) {
+		app_error(app, "running needs REPLICATE_API_TOKEN (or a local "
+		    "Cog server: r8play --local http://localhost:5000)");
+		return -1;
+	}
+	if (mp->local) {
+		const struct local_target *lt = &app->locals[mp->local_idx];
+
+		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
+		    lt->health->state != COG_HEALTH_BUSY) {
+			app_error(app, "the Cog server is %s: it cannot run "
+			    "predictions yet", cog_health_name(lt->health->state));
+			return -1;
+		}
+	}
+	r = runs_new(app);
+	r->local = mp->local;
+	r->local_idx = mp->local_idx;
+	r->input_json = xstrdup(input_json);
+	snprintf(r->owner, sizeof r->owner, "%s", mp->owner);
+	snprintf(r->name, sizeof r->name, "%s", mp->name);
+	if (mp->local)
+		snprintf(r->model, sizeof r->model, "%s",
+		    app->locals[mp->local_idx].url);
+	else
+		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
+		    mp->name);
+	if (mp->local) {
+		struct cog_predict_opts po;
+		char id[COG_MAX_ID + 1];
+
+		memset(&po, 0, sizeof po);
+		po.input_json = input_json;
+		r->req = cog_predict(app->locals[mp->local_idx].cog, &po, id,
+		    err, sizeof err);
+		if (r->req != 0) {
+			r->pred.id = xstrdup(id);
+			r->pred.status = PREDICTION_STARTING;
+			r->pred.metrics.predict_time = -1;
+			r->pred.metrics.total_time = -1;
+			r->pred.metrics.input_token_count = -1;
+			r->pred.metrics.output_token_count = -1;
+			r->have_pred = true;
+		}
+	} else {
+		struct replicate_create rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.owner = mp->owner;
+		rq.name = mp->name;
+		/* API.md 14.3: official (is_official, or the versions
+		 * listing said 404) or versionless models run by model */
+		if (mp->model != NULL && !mp->model->is_official &&
+		    !mp->official && mp->model->latest_version != NULL)
+			rq.version = mp->model->latest_version->id;
+		r->version = xstrdup(rq.version);
+		rq.input_json = input_json;
+		r->req = replicate_prediction_create(app->client, &rq, err,
+		    sizeof err);
+	}
+	if (r->req == 0) {
+		snprintf(r->error, sizeof r->error, "%s", err);
+		r->done = true;
+		r->ended_ms = clock_display_ms();
+		app_error(app, "run: %s", err);
+		return -1;
+	}
+	app->view = VIEW_RUN;
+	app->dirty |= DIRTY_ALL;
+	return 0;
+}
+
+void
+run_cancel(struct app *app, struct run *r)
+{
+	char err[CLIENT_ERR_MAX];
+
+	if (r->done || r->cancel_asked)
+		return;
+	if (r->local) {
+		if (r->pred.id == NULL)
+			return;
+		r->req_cancel = cog_cancel(app->locals[r->local_idx].cog,
+		    r->pred.id, err, sizeof err);
+	} else {
+		const char *id = r->pred.url_cancel ? r->pred.url_cancel :
+		    r->pred.id;
+
+		if (id == NULL) {
+			/* sent as soon as the create answers with an id */
+			r->cancel_pending = true;
+			app_msg(app, "run #%u will be canceled once it is "
+			    "created", r->seq);
+			app->dirty |= DIRTY_ALL;
+			return;
+		}
+		r->req_cancel = replicate_prediction_cancel(app->client, id,
+		    err, sizeof err);
+	}
+	if (r->req_cancel == 0)
+		app_error(app, "cancel: %s", err);
+	else {
+		r->cancel_asked = true;
+		app_msg(app, "cancel asked for run #%u", r->seq);
+	}
+	app->dirty |= DIRTY_ALL;
+}
+
+/* A run's request answered: created, progress, done, canceled, saved. */
+static bool
+run_event(struct app *app, struct client_event *ev)
+{
+	struct run *r = runs_by_req(app, ev->id);
+	char err[CLIENT_ERR_MAX];
+
+	if (r == NULL)
+		return false;
+	if (ev->id == r->req_cancel) {
+		r->req_cancel = 0;
+		if (ev->kind == CLIENT_EV_ERROR)
+			app_error(app, "cancel: %s", ev->err ? ev->err : "");
+		else if (ev->prediction != NULL && !r->local && !r->done)
+			runs_set_prediction(app, r, ev->prediction);
+		app->dirty |= DIRTY_ALL;
+		return true;
+	}
+	if (ev->id == r->req_save) {
+		r->req_save = 0;
+		if (ev->kind == CLIENT_EV_ERROR)
+			snprintf(r->save_error, sizeof r->save_error, "%s",
+			    ev->err ? ev->err : "");
+		else if (ev->saved != NULL) {
+			r->saved = ev->saved->paths;
+			r->nsaved = ev->saved->n;
+			r->saved_dir = ev->saved->dir;
+			ev->saved->paths = NULL;
+			ev->saved->n = 0;
+			ev->saved->dir = NULL;
+		}
+		runs_finish(app, r);
+		app->dirty |= DIRTY_ALL;
+		return true;
+	}
+	/* create / follow / cog predict */
+	if (ev->prediction != NULL)
+		runs_set_prediction(app, r, ev->prediction);
+	if (ev->kind == CLIENT_EV_PROGRESS) {
+		r->streaming = ev->streaming;
+		app->dirty |= DIRTY_ALL;
+		return true;
+	}
+	if (ev->kind == CLIENT_EV_ERROR) {
+		snprintf(r->error, sizeof r->error, "%s", ev->err ? ev->err :
+		    client_strerror(ev->rc));
+		if (r->have_pred && !prediction_status_terminal(r->pred.status))
+			r->pred.status = ev->rc == CLIENT_ECANCEL ?
+			    PREDICTION_CANCELED : PREDICTION_FAILED;
+	}
+	if (ev->id == r->req && !r->local && ev->kind == CLIENT_EV_DONE &&
+	    r->have_pred && !prediction_status_terminal(r->pred.status)) {
+		/* created: follow it (SSE, else polling) */
+		r->req = 0;
+		if (r->cancel_pending) {
+			r->cancel_pending = false;
+			run_cancel(app, r);
+		}
+		r->req_follow = replicate_prediction_follow(app->client,
+		    &r->pred, err, sizeof err);
+		if (r->req_follow == 0) {
+			snprintf(r->error, sizeof r->error, "%s", err);
+			runs_finish(app, r);
+		}
+		app->dirty |= DIRTY_ALL;
+		return true;
+	}
+	if (ev->id == r->req)
+		r->req = 0;
+	if (ev->id == r->req_follow)
+		r->req_follow = 0;
+	/* terminal: save the file outputs, then finish */
+	if (r->have_pred && ev->kind == CLIENT_EV_DONE &&
+	    r->pred.status == PREDICTION_SUCCEEDED) {
+		char dir[1400];
+
+		/* one directory per run: <output dir>/<prediction id> */
+		if (r->pred.id != NULL && strchr(r->pred.id, '/') == NULL &&
+		    r->pred.id[0] != '.')
+			xsnprintf(dir, sizeof dir, "%s/%s", app->output_dir,
+			    r->pred.id);
+		else
+			xsnprintf(dir, sizeof dir, "%s/run-%u", app->output_dir,
+			    r->seq);
+		r->req_save = outputs_save(app->client, &r->pred, dir, err,
+		    sizeof err);
+		if (r->req_save == 0) {
+			snprintf(r->save_error, sizeof r->save_error, "%s",
+			    err);
+			runs_finish(app, r);
+		}
+	} else
+		runs_finish(app, r);
+	app->dirty |= DIRTY_ALL;
+	return true;
+}
+
+/* ---- drawing */
+
+/* Seconds since the run started (until it ended). */
+static double
+elapsed_s(const struct run *r)
+{
+	long long end = r->done ? r->ended_ms : clock_display_ms();
+
+	return (double)(end - r->started_ms) / 1000.0;
+}
+
+/* The colour of a run's status: ok, error, warning or in flight. */
+static attr_t
+status_attr(const struct run *r)
+{
+	if (!r->have_pred)
+		return r->error[0] ? ATTR(ERROR) : ATTR(DIM);
+	switch (r->pred.status) {
+	case PREDICTION_SUCCEEDED:
+		return ATTR(OK);
+	case PREDICTION_FAILED:
+	case PREDICTION_ABORTED:
+		return ATTR(ERROR);
+	case PREDICTION_CANCELED:
+		return ATTR(WARN);
+	default:
+		return ATTR(NOTICE);
+	}
+}
+
+/* "starting", "failed" or the prediction's status. */
+static const char *
+run_status(const struct run *r)
+{
+	if (!r->have_pred)
+		return r->error[0] ? "failed" : "starting";
+	return prediction_status_name(r->pred.status);
+}
+
+/* The strip of runs: " #1 ✓ #2 ⠋ ..." with the shown one highlighted. */
+static void
+draw_run_strip(const struct app *app, int y)
+{
+	int x = 1;
+	size_t i;
+
+	for (i = 0; i < app->nruns; i++) {
+		const struct run *r = &app->runs[i];
+		char t[96];
+		int w;
+
+		snprintf(t, sizeof t, " #%u %s%s ", r->seq, r->done ? "" : view_spinner(),
+		    r->done ? run_status(r) : "");
+		w = tw_width(t);
+		if (x + w >= app->cols)
+			break;
+		paint_text(y, x, w, t, i == app->runv.cur ? ATTR(TAB_ACTIVE) :
+		    status_attr(r));
+		x += w + 1;
+	}
+}
+
+/* Lines of text, the last max lines that fit (from the tail, minus top). */
+static int
+draw_tail(int y, int x, int w, int h, const char *text, int top, attr_t a)
+{
+	const char *end = text + strlen(text), *p = end;
+	int lines = 0, r, want = h + top;
+
+	if (h <= 0)
+		return 0;
+	while (end > text && end[-1] == '\n')
+		end--;
+	p = end;
+	while (p > text && lines < want) {
+		p--;
+		if (*p == '\n' && p < end - 1)
+			lines++;
+		if (*p == '\r') {
+			/* tqdm redraws with CR: keep only the last state */
+			;
+		}
+	}
+	if (p > text || (p == text && *p == '\n'))
+		p++;
+	r = 0;
+	while (p < end && r < h) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *cr;
+		size_t len = e ? (size_t)(e - p) : (size_t)(end - p);
+		char line[PAINT_LINE_MAX];
+
+		/* text after the last CR is what a terminal would show */
+		for (cr = p + len; cr > p; cr--)
+			if (cr[-1] == '\r')
+				break;
+		len -= (size_t)(cr - p);
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		memcpy(line, cr, len);
+		line[len] = '\0';
+		paint_text(y + r++, x, w, line, a);
+		p = e ? e + 1 : end;
+	}
+	return r;
+}
+
+/* The run's heading, state, errors, progress bar and metrics from row;
+ * returns the next free row. */
+static int
+draw_run_state(const struct app *app, const struct run *r, int row,
+    int bottom)
+{
+	char t[1024], a[COST_FMT_MAX];
+	int done_n, total_n;
+	double pct;
+
+	snprintf(t, sizeof t, "run #%u \xc2\xb7 %s%s%s \xc2\xb7 %.1fs%s%s",
+	    r->seq, r->model, r->local ? " (local)" : "", "", elapsed_s(r),
+	    r->have_pred && r->pred.id ? " \xc2\xb7 " : "",
+	    r->have_pred && r->pred.id ? r->pred.id : "");
+	paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
+	snprintf(t, sizeof t, "%s%s%s%s", r->done ? "" : view_spinner(),
+	    r->done ? "" : " ", run_status(r),
+	    (r->cancel_asked || r->cancel_pending) && !r->done ?
+	    " (cancel asked)" : r->streaming && !r->done ? " (streaming)" :
+	    "");
+	paint_text(row++, 1, app->cols - 2, t, status_attr(r));
+	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
+	    r->starting_since_ms != 0 &&
+	    clock_mono_ms() - r->starting_since_ms > APP_COLD_START_MS)
+		paint_text(row++, 1, app->cols - 2, "still starting: the model "
+		    "is probably booting cold (this can take minutes; you are "
+		    "not billed for it on public models)", ATTR(WARN));
+	if (r->error[0] != '\0' && row < bottom)
+		row += paint_wrap(row, 1, app->cols - 2, 3, r->error, ATTR(ERROR));
+	if (r->have_pred && r->pred.error != NULL && row < bottom &&
+	    strcmp(r->pred.error, r->error) != 0)
+		row += paint_wrap(row, 1, app->cols - 2, 3, r->pred.error,
+		    ATTR(ERROR));
+	/* progress from tqdm lines */
+	if (r->have_pred && prediction_progress(&r->pred, &done_n, &total_n,
+	    &pct) && row < bottom) {
+		int bw = app->cols - 20 > 10 ? app->cols - 20 : 10;
+
+		if (bw > 60)
+			bw = 60;
+		paint_bar(row, 1, bw, pct / 100.0, ATTR(PROGRESS));
+		if (total_n > 0)
+			snprintf(t, sizeof t, "%3.0f%% %d/%d", pct, done_n,
+			    total_n);
+		else
+			snprintf(t, sizeof t, "%3.0f%%", pct);
+		paint_text(row++, bw + 2, app->cols - bw - 3, t, ATTR(PROGRESS));
+	}
+	/* metrics and cost */
+	if (r->done && r->have_pred && row < bottom &&
+	    (r->pred.metrics.predict_time >= 0 || r->cost_usd >= 0)) {
+		size_t o = 0;
+
+		t[0] = '\0';
+		if (r->pred.metrics.predict_time >= 0)
+			o += (size_t)snprintf(t + o, sizeof t - o,
+			    "predict %.2fs", r->pred.metrics.predict_time);
+		if (r->cost_usd >= 0 && o < sizeof t)
+			o += (size_t)snprintf(t + o, sizeof t - o,
+			    " \xc2\xb7 about %s on %s",
+			    cost_fmt_usd(r->cost_usd, a, sizeof a),
+			    r->hardware);
+		if (r->pred.metrics.output_token_count >= 0 && o < sizeof t)
+			snprintf(t + o, sizeof t - o, " \xc2\xb7 %lld tokens",
+			    r->pred.metrics.output_token_count);
+		paint_text(row++, 1, app->cols - 2, t, ATTR(COST));
+	}
+	return row;
+}
+
+/* Below the state: saved files, the image, streamed text, the logs. */
+static void
+draw_run_outputs(const struct app *app, const struct run *r, int row,
+    int bottom, struct frame *fr)
+{
+	char t[1024];
+	char *text = NULL;
+	size_t i;
+
+	/* outputs: saved files, the image, streamed text */
+	if (r->nsaved > 0 && row < bottom) {
+		snprintf(t, sizeof t, "saved %zu file%s in %s", r->nsaved,
+		    r->nsaved == 1 ? "" : "s", or_empty(r->saved_dir));
+		paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
+		for (i = 0; i < r->nsaved && i < 4 && row < bottom; i++)
+			paint_text(row++, 2, app->cols - 3, r->saved[i],
+			    ATTR(LINK));
+		if (r->nsaved > 4 && row < bottom) {
+			snprintf(t, sizeof t, "\xe2\x80\xa6 and %zu more",
+			    r->nsaved - 4);
+			paint_text(row++, 2, app->cols - 3, t, ATTR(DIM));
+		}
+	}
+	if (r->save_error[0] != '\0' && row < bottom)
+		row += paint_wrap(row, 1, app->cols - 2, 2, r->save_error,
+		    ATTR(ERROR));
+	if (r->img_error[0] != '\0' && row < bottom)
+		paint_text(row++, 1, app->cols - 2, r->img_error, ATTR(ERROR));
+	if (r->img != NULL && bottom - row >= 4) {
+		int ih = (bottom - row) * 2 / 3, iw;
+
+		/* square-ish box in cells, kept above the status line */
+		iw = ih * app->cell_h / (app->cell_w > 0 ? app->cell_w : 10);
+		if (iw > app->cols - 4)
+			iw = app->cols - 4;
+		if (ih > 0 && iw > 0) {
+			fr->image.img = r->img;
+			fr->image.key = r->img;
+			fr->image.row = row;
+			fr->image.col = 2;
+			fr->image.rows = ih;
+			fr->image.cols = iw;
+			row += ih + 1;
+		}
+	}
+	if (r->have_pred)
+		text = prediction_join_text(&r->pred, "");
+	if (text != NULL && text[0] != '\0' && r->nsaved == 0 &&
+	    row < bottom) {
+		int th = (bottom - row) / 2 > 2 ? (bottom - row) / 2 : bottom - row;
+
+		paint_text(row++, 1, app->cols - 2, "output", ATTR(HEADER));
+		row += paint_wrap(row, 2, app->cols - 4, th, text, ATTR(FIELD));
+	}
+	free(text);
+	/* logs: the tail, scrollable */
+	if (r->have_pred && r->pred.logs != NULL && bottom - row >= 2) {
+		paint_text(row++, 1, app->cols - 2, r->pred.logs_truncated ?
+		    "logs (older lines dropped)" : "logs", ATTR(HEADER));
+		draw_tail(row, 2, app->cols - 3, bottom - row, r->pred.logs,
+		    r->log_top, ATTR(LOG));
+	}
+}
+
+/* The strip of runs, then the shown run's state and outputs. */
+static void
+run_draw(const struct app *app, int y, int h, struct frame *fr)
+{
+	const struct run *r;
+	int row = y, bottom = y + h;
+
+	if (app->nruns == 0) {
+		paint_text(y + 1, 2, app->cols - 4, "no runs yet", ATTR(DIM));
+		return;
+	}
+	r = &app->runs[app->runv.cur < app->nruns ? app->runv.cur :
+	    app->nruns - 1];
+	draw_run_strip(app, row++);
+	row++;
+	row = draw_run_state(app, r, row, bottom);
+	row++;
+	draw_run_outputs(app, r, row, bottom, fr);
+}
+
+/* Update step: the shown run is one that exists. */
+static void
+run_layout(struct app *app, int y, int h)
+{
+	(void)y;
+	(void)h;
+	if (app->nruns > 0 && app->runv.cur >= app->nruns)
+		app->runv.cur = app->nruns - 1;
+}
+
+/* The run view has one key context. */
+static enum key_ctx
+run_ctx(const struct app *app)
+{
+	(void)app;
+	return CTX_RUN;
+}
+
+/* " r8play > runs" */
+static void
+run_title(const struct app *app, char *buf, size_t n)
+{
+	(void)app;
+	snprintf(buf, n, " r8play \xe2\x80\xba runs");
+}
+
+const struct view_ops run_view_ops = {
+	.name = "run",
+	.ctx = run_ctx,
+	.action = run_action,
+	.event = run_event,
+	.layout = run_layout,
+	.draw = run_draw,
+	.title = run_title,
+};

@@ -1,0 +1,75 @@
+/*
+ * tui/view/run.h: runs (predictions started from a form) and the run view.
+ * tui/runs.c owns the runs' memory and bookkeeping (start, follow, save,
+ * finish); tui/view/run.c draws them, takes the run view's keys and
+ * handles the runs' network events.
+ */
+#ifndef PG_TUI_VIEW_RUN_H
+#define PG_TUI_VIEW_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/cost/cost.h"
+#include "client/net/prediction.h"
+
+#define RUN_MSG_MAX	256
+
+/* One run (prediction) started from a form. */
+struct run {
+	unsigned	 seq;		/* 1, 2, 3 ... shown to the user */
+	bool		 local;
+	size_t		 local_idx;
+	char		 model[260];	/* owner/name or the local URL */
+	char		 owner[128], name[128];
+	char		*version;
+	char		*input_json;	/* what was sent */
+	unsigned	 req;		/* create / cog predict */
+	unsigned	 req_follow, req_cancel, req_save;
+	struct prediction pred;		/* latest copy */
+	bool		 have_pred;
+	bool		 done;		/* terminal, nothing more coming */
+	bool		 cancel_asked;
+	bool		 cancel_pending;	/* asked before the id was known */
+	bool		 streaming;
+	long long	 started_ms, ended_ms;	/* display clock */
+	long long	 starting_since_ms;	/* monotonic, while "starting" */
+	char		 error[RUN_MSG_MAX];
+	char		**saved;	/* saved output paths */
+	size_t		 nsaved;
+	char		*saved_dir;
+	char		 save_error[RUN_MSG_MAX];
+	int		 log_top;	/* 0: follow the tail */
+	struct image	*img;		/* first image output, decoded */
+	char		 img_error[RUN_MSG_MAX];
+	double		 cost_usd;	/* < 0 unknown */
+	char		 hardware[COST_SKU_MAX];
+};
+
+/* The run view's own state. */
+struct run_view {
+	size_t		 cur;		/* index into app->runs shown */
+};
+
+struct app;
+
+/* ---- view/run.c: the runs' requests */
+/* Start a run of the page's model with input_json and show it; 0, or -1
+ * with the reason on the status line. */
+int run_start(struct app *app, const char *input_json);
+/* Ask to cancel r (sent once its id is known). */
+void run_cancel(struct app *app, struct run *r);
+
+/* ---- runs.c */
+/* A new run slot (the oldest finished run makes room), seq set. */
+struct run *runs_new(struct app *app);
+/* The run waiting for request req, or NULL. */
+struct run *runs_by_req(struct app *app, unsigned req);
+/* The run is over: timing, cost, the first image decoded. */
+void runs_finish(struct app *app, struct run *r);
+void runs_free_all(struct app *app);
+/* Take a copy of p as the run's latest state. */
+void runs_set_prediction(struct app *app, struct run *r,
+    const struct prediction *p);
+
+#endif

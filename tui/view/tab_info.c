@@ -1,0 +1,140 @@
+/*
+ * tui/view/tab_info.c: the model page's Info tab: the model's card (owner,
+ * visibility, runs, description, version, links), what changed in the
+ * inputs since the version first shown, or a local server's health.
+ */
+#include "tui/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/draw.h"
+#include "tui/view/look.h"
+#include "widgets/paint.h"
+
+/* The card, scrolled by info_top; LINE() skips the scrolled-off lines. */
+static void
+info_draw(const struct app *app, int y, int h, struct frame *fr)
+{
+	const struct mpage *mp = &app->mp;
+	const struct model *m = mp->model;
+	char t[1024], n[32];
+	int r = 0, skip = mp->info_top;
+
+	(void)fr;
+#define LINE(txt, attr) do {						\
+		if (skip > 0)						\
+			skip--;						\
+		else if (r < h)						\
+			paint_text(y + r++, 2, app->cols - 4, (txt), (attr)); \
+	} while (0)
+	if (mp->local) {
+		const struct local_target *lt = &app->locals[mp->local_idx];
+
+		LINE("local Cog server", ATTR(TITLE));
+		LINE(lt->url, ATTR(LINK));
+		if (lt->health != NULL) {
+			snprintf(t, sizeof t, "health: %s%s%s",
+			    cog_health_name(lt->health->state),
+			    lt->health->cog_version ? " \xc2\xb7 cog " : "",
+			    or_empty(lt->health->cog_version));
+			LINE(t, ATTR(OK));
+		}
+		if (mp->schema.cog_version != NULL) {
+			snprintf(t, sizeof t, "cog %s", mp->schema.cog_version);
+			LINE(t, ATTR(DIM));
+		}
+		return;
+	}
+	if (m == NULL) {
+		LINE(mp->error[0] ? mp->error : "loading\xe2\x80\xa6",
+		    mp->error[0] ? ATTR(ERROR) : ATTR(DIM));
+		return;
+	}
+	snprintf(t, sizeof t, "%s/%s", or_empty(m->owner), or_empty(m->name));
+	LINE(t, ATTR(TITLE));
+	snprintf(t, sizeof t, "owner %s \xc2\xb7 %s \xc2\xb7 %s runs%s",
+	    or_empty(m->owner), or_empty(m->visibility), draw_count(m->run_count, n,
+	    sizeof n), m->is_official ? " \xc2\xb7 official model" : "");
+	LINE(t, ATTR(DIM));
+	LINE("", ATTR(NORMAL));
+	if (m->description != NULL) {
+		int need = paint_wrap(-1, 0, app->cols - 4, 100,
+		    m->description, 0);
+
+		if (skip >= need)
+			skip -= need;
+		else if (r < h) {
+			r += paint_wrap(y + r, 2, app->cols - 4, h - r,
+			    m->description, ATTR(NORMAL));
+			skip = 0;
+		}
+		LINE("", ATTR(NORMAL));
+	}
+	if (m->latest_version != NULL) {
+		snprintf(t, sizeof t, "version  %s", or_empty(m->latest_version->id));
+		LINE(t, ATTR(FIELD));
+		snprintf(t, sizeof t, "created  %s", or_empty(
+		    m->latest_version->created_at));
+		LINE(t, ATTR(FIELD));
+		if (m->latest_version->cog_version != NULL) {
+			snprintf(t, sizeof t, "cog      %s",
+			    m->latest_version->cog_version);
+			LINE(t, ATTR(FIELD));
+		}
+	}
+	if (m->created_at != NULL) {
+		snprintf(t, sizeof t, "model created %s", m->created_at);
+		LINE(t, ATTR(DIM));
+	}
+	if (mp->diff.n > 0) {
+		size_t k;
+
+		LINE("", ATTR(NORMAL));
+		xsnprintf(t, sizeof t, "changed since version %.12s:",
+		    mp->diff_from);
+		LINE(t, ATTR(WARN));
+		for (k = 0; k < mp->diff.n; k++)
+			LINE(or_empty(mp->diff.changes[k].text), ATTR(FIELD));
+	}
+	LINE("", ATTR(NORMAL));
+	if (m->url) {
+		snprintf(t, sizeof t, "web      %s", m->url);
+		LINE(t, ATTR(LINK));
+	}
+	if (m->github_url) {
+		snprintf(t, sizeof t, "github   %s", m->github_url);
+		LINE(t, ATTR(LINK));
+	}
+	if (m->paper_url) {
+		snprintf(t, sizeof t, "paper    %s", m->paper_url);
+		LINE(t, ATTR(LINK));
+	}
+	if (m->license_url) {
+		snprintf(t, sizeof t, "license  %s", m->license_url);
+		LINE(t, ATTR(LINK));
+	}
+	if (m->weights_url) {
+		snprintf(t, sizeof t, "weights  %s", m->weights_url);
+		LINE(t, ATTR(LINK));
+	}
+#undef LINE
+}
+
+/* Up / down scroll the card. */
+static void
+info_move(struct app *app, long d)
+{
+	struct mpage *mp = &app->mp;
+
+	mp->info_top += (int)d;
+	if (mp->info_top < 0)
+		mp->info_top = 0;
+}
+
+const struct tab_ops info_tab_ops = {
+	.title = "Info",
+	.ctx = CTX_INFO,
+	.move_by = info_move,
+	.draw = info_draw,
+};
