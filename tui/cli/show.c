@@ -1,9 +1,9 @@
 /*
- * tui/cmd_show.c: `r8play show FILE...`: print images to stdout like
+ * tui/cli/show.c: `r8play show FILE...`: print images to stdout like
  * img2sixel or chafa. Decoding, fitting and encoding are render/'s; this
  * file only reads files, picks the mode and box, and writes the bytes.
  */
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,28 +14,8 @@
 #include <unistd.h>
 
 #include "render/render.h"
+#include "tui/cli/out.h"
 #include "tui/term.h"
-
-static const char show_help[] =
-    "usage: r8play show FILE... [--cols N --rows M | --width PX [--height PX]]\n"
-    "                  [--graphics sixel|kitty|blocks] [--cell WxH]\n"
-    "                  [--upscale] [--bg RRGGBB]\n"
-    "\n"
-    "Prints each image (PNG, JPEG, GIF, BMP, WebP; - reads stdin) to stdout.\n"
-    "  --cols N --rows M  fit into N x M cells (aspect kept)\n"
-    "  --width/--height   fit into a box of pixels instead\n"
-    "  --graphics MODE    sixel, kitty or blocks (Unicode half blocks)\n"
-    "  --cell WxH         pixels per cell (default: asked of the terminal,\n"
-    "                     else 10x20)\n"
-    "  --upscale          grow small images to fill the box\n"
-    "  --bg RRGGBB        colour behind transparent pixels (default 000000)\n"
-    "\n"
-    "When stdout is a terminal, r8play asks it what it can draw (sixel,\n"
-    "kitty, else blocks) and fits images to its width and height less one\n"
-    "line. When stdout is not a terminal it writes sixel at the image's own\n"
-    "size (like img2sixel), unless --graphics or R8PLAY_GRAPHICS says\n"
-    "otherwise; blocks then fit 80x24 cells. Sixel output stays under 1 MB\n"
-    "(tmux drops longer sequences): larger images are shrunk until they fit.\n";
 
 struct show_args {
 	int		cols, rows, width, height, cell_w, cell_h;
@@ -61,22 +41,6 @@ parse_int(const char *s, int lo, int hi, int *out)
 }
 
 /* A file name as printable ASCII, for messages. */
-static void
-visible(const char *s, char *out, size_t outsz)
-{
-	size_t k = 0;
-
-	for (; *s && k + 5 < outsz; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			k += (size_t)snprintf(out + k, outsz - k, "\\x%02x", c);
-		else
-			out[k++] = (char)c;
-	}
-	out[k] = '\0';
-}
-
 static unsigned char *
 read_file(const char *path, size_t *len, char *err, size_t errsz)
 {
@@ -131,28 +95,27 @@ fail:
 static int
 show_one(const char *path, const struct render_opts *o, unsigned bg)
 {
-	char err[256], name[256];
+	char err[256];
 	unsigned char *data;
 	struct image *img;
 	struct render_blob blob;
 	size_t len;
 	int rc;
 
-	visible(path, name, sizeof name);
 	if ((data = read_file(path, &len, err, sizeof err)) == NULL) {
-		fprintf(stderr, "r8play: %s: %s\n", name, err);
+		out_err("show", "%s: %s", path, err);
 		return 1;
 	}
 	img = image_decode(data, len, bg, err, sizeof err);
 	free(data);
 	if (img == NULL) {
-		fprintf(stderr, "r8play: %s: %s\n", name, err);
+		out_err("show", "%s: %s", path, err);
 		return 1;
 	}
 	rc = render_image(img, o, &blob, err, sizeof err);
 	image_free(img);
 	if (rc != 0) {
-		fprintf(stderr, "r8play: %s: %s\n", name, err);
+		out_err("show", "%s: %s", path, err);
 		return 1;
 	}
 	rc = term_write_all(STDOUT_FILENO, blob.data, blob.len);
@@ -171,8 +134,7 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 	}
 	render_blob_done(&blob);
 	if (rc != 0) {
-		fprintf(stderr, "r8play: writing to stdout: %s\n",
-		    strerror(errno));
+		out_err("show", "writing to stdout: %s", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -191,7 +153,7 @@ show_detect(struct render_opts *o, struct detect_result *d)
 	if (fd >= 0)
 		close(fd);
 	if (d->note[0] != '\0')
-		fprintf(stderr, "r8play: %s\n", d->note);
+		out_err("show", "%s", d->note);
 	o->mode = d->mode;
 	o->passthrough = d->passthrough;
 	o->depth = d->depth;
@@ -203,77 +165,68 @@ show_detect(struct render_opts *o, struct detect_result *d)
 	}
 }
 
-int
-cmd_show(int argc, char **argv)
+/* The options into sa; returns 0 or the usage status. */
+static int
+show_args_read(const struct cli_args *args, struct show_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < args->nargs; i++) {
+		const struct cli_arg *g = &args->args[i];
+		const char *val = g->value;
+		int bad = 0;
+
+		if (cli_is(g, "--cols"))
+			bad = parse_int(val, 1, 10000, &a->cols);
+		else if (cli_is(g, "--rows"))
+			bad = parse_int(val, 1, 10000, &a->rows);
+		else if (cli_is(g, "--width"))
+			bad = parse_int(val, 1, IMAGE_MAX_DIM, &a->width);
+		else if (cli_is(g, "--height"))
+			bad = parse_int(val, 1, IMAGE_MAX_DIM, &a->height);
+		else if (cli_is(g, "--graphics")) {
+			a->mode = detect_mode_parse(val);
+			bad = a->mode < 0 || a->mode == RENDER_MODE_NONE;
+		} else if (cli_is(g, "--cell")) {
+			bad = sscanf(val, "%dx%d", &a->cell_w, &a->cell_h) != 2
+			    || a->cell_w < FIT_MIN_CELL ||
+			    a->cell_w > FIT_MAX_CELL ||
+			    a->cell_h < FIT_MIN_CELL ||
+			    a->cell_h > FIT_MAX_CELL;
+		} else if (cli_is(g, "--bg")) {
+			char *end;
+
+			a->bg = (unsigned)strtoul(val, &end, 16);
+			bad = *val == '\0' || *end != '\0' || a->bg > 0xffffff;
+		} else if (cli_is(g, "--upscale"))
+			a->upscale = true;
+		if (bad)
+			return cli_usage_error(args->cmd, "bad value for %s",
+			    g->opt->name);
+	}
+	if ((a->cols || a->rows) && (a->width || a->height))
+		return cli_usage_error(args->cmd, "--cols/--rows or "
+		    "--width/--height, not both");
+	return 0;
+}
+
+static int
+show_run(const struct cli_args *args)
 {
 	struct show_args a = { .mode = -1, .bg = IMAGE_DEFAULT_BG };
 	struct render_opts o = { .kitty_id = 1 };
 	struct detect_result d = { 0 };
-	const char **files;
-	int nfiles = 0, i, failed = 0;
+	size_t i;
+	int failed = 0, rc;
 	bool tty = isatty(STDOUT_FILENO);
 
-	if ((files = calloc((size_t)argc + 1, sizeof *files)) == NULL)
-		return 1;
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] :
-		    NULL;
-		int bad = 0;
-
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(show_help, stdout);
-			free(files);
-			return 0;
-		} else if (strcmp(arg, "--cols") == 0)
-			bad = parse_int(val, 1, 10000, &a.cols), i++;
-		else if (strcmp(arg, "--rows") == 0)
-			bad = parse_int(val, 1, 10000, &a.rows), i++;
-		else if (strcmp(arg, "--width") == 0)
-			bad = parse_int(val, 1, IMAGE_MAX_DIM, &a.width), i++;
-		else if (strcmp(arg, "--height") == 0)
-			bad = parse_int(val, 1, IMAGE_MAX_DIM, &a.height), i++;
-		else if (strcmp(arg, "--graphics") == 0) {
-			a.mode = detect_mode_parse(val);
-			bad = a.mode < 0 || a.mode == RENDER_MODE_NONE;
-			i++;
-		} else if (strcmp(arg, "--cell") == 0) {
-			bad = val == NULL || sscanf(val, "%dx%d", &a.cell_w,
-			    &a.cell_h) != 2 || a.cell_w < FIT_MIN_CELL ||
-			    a.cell_w > FIT_MAX_CELL || a.cell_h < FIT_MIN_CELL ||
-			    a.cell_h > FIT_MAX_CELL;
-			i++;
-		} else if (strcmp(arg, "--bg") == 0) {
-			char *end;
-
-			a.bg = val ? (unsigned)strtoul(val, &end, 16) : 0;
-			bad = val == NULL || *val == '\0' || *end != '\0' ||
-			    a.bg > 0xffffff;
-			i++;
-		} else if (strcmp(arg, "--upscale") == 0)
-			a.upscale = true;
-		else if (arg[0] == '-' && arg[1] != '\0') {
-			fprintf(stderr, "r8play: show: unknown option %s\n", arg);
-			free(files);
-			return cli_usage("show");
-		} else
-			files[nfiles++] = arg;
-		if (bad) {
-			fprintf(stderr, "r8play: show: bad value for %s\n", arg);
-			free(files);
-			return cli_usage("show");
-		}
-	}
-	if (nfiles == 0 || ((a.cols || a.rows) && (a.width || a.height))) {
-		free(files);
-		return cli_usage("show");
-	}
-
+	if ((rc = show_args_read(args, &a)) != 0)
+		return rc;
 	if (a.mode < 0 && getenv("R8PLAY_GRAPHICS") != NULL) {
 		a.mode = detect_mode_parse(getenv("R8PLAY_GRAPHICS"));
 		if (a.mode == RENDER_MODE_NONE) {
-			fputs("r8play: show: R8PLAY_GRAPHICS=none: nothing to "
-			    "draw\n", stderr);
-			free(files);
+			out_err("show", "R8PLAY_GRAPHICS=none: nothing to "
+			    "draw");
 			return 1;
 		}
 	}
@@ -314,8 +267,40 @@ cmd_show(int argc, char **argv)
 		o.rows = 24;
 	} else
 		o.cols = o.rows = 10000;	/* the image's own size */
-	for (i = 0; i < nfiles; i++)
-		failed |= show_one(files[i], &o, a.bg);
-	free(files);
+	for (i = 0; i < args->noperands; i++)
+		failed |= show_one(args->operands[i], &o, a.bg);
 	return failed ? 1 : 0;
 }
+
+static const struct cli_opt show_opts[] = {
+	{ "--cols", "N", "fit into N cells wide (aspect kept)", 0,
+	    CLI_COMP_NONE, NULL },
+	{ "--rows", "M", "fit into M cells high", 0, CLI_COMP_NONE, NULL },
+	{ "--width", "PX", "fit into a box of pixels instead", 0,
+	    CLI_COMP_NONE, NULL },
+	{ "--height", "PX", "the box's height in pixels", 0, CLI_COMP_NONE,
+	    NULL },
+	{ "--graphics", "MODE", "sixel, kitty or blocks (Unicode half "
+	    "blocks)", 0, CLI_COMP_WORDS, "sixel kitty blocks" },
+	{ "--cell", "WxH", "pixels per cell (default: asked of the terminal, "
+	    "else 10x20)", 0, CLI_COMP_NONE, NULL },
+	{ "--upscale", NULL, "grow small images to fill the box", 0,
+	    CLI_COMP_NONE, NULL },
+	{ "--bg", "RRGGBB", "colour behind transparent pixels (default "
+	    "000000)", 0, CLI_COMP_NONE, NULL },
+	CLI_OPT_END
+};
+
+const struct cli_cmd cli_cmd_show = {
+	"show", "FILE...", 1, -1, CLI_COMP_FILE,
+	"print images to the terminal (sixel, kitty or blocks)",
+	"Prints each image (PNG, JPEG, GIF, BMP, WebP; - reads stdin) to "
+	"stdout. When stdout is a terminal, r8play asks it what it can draw "
+	"(sixel, kitty, else blocks) and fits images to its width and height "
+	"less one line. When stdout is not a terminal it writes sixel at the "
+	"image's own size (like img2sixel), unless --graphics or "
+	"R8PLAY_GRAPHICS says otherwise; blocks then fit 80x24 cells. Sixel "
+	"output stays under 1 MB (tmux drops longer sequences): larger "
+	"images are shrunk until they fit.",
+	show_opts, show_run
+};
