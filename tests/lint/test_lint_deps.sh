@@ -31,6 +31,8 @@ try themes/bad.c '<stdio.h>
 try widgets/bad.c '"client/net/client.h"'
 try widgets/bad.c '"../render/image.h"'
 try client/bad.c '"tui/app.h"'
+try tui/cli/bad.c '<curses.h>'
+try tui/cli/bad.h '<ncursesw/ncurses.h>'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"

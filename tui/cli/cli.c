@@ -232,6 +232,10 @@ cli_main(int argc, char **argv)
 		cli_print_man(stdout);
 		return CLI_OK;
 	}
+	if (strcmp(argv[1], "--options") == 0) {
+		cli_print_options(stdout);
+		return CLI_OK;
+	}
 	if (strcmp(argv[1], "--completion") == 0) {
 		if (argc != 3 || cli_print_completion(stdout, argv[2]) != 0) {
 			fputs("r8play: --completion bash|zsh\n", stderr);

@@ -98,7 +98,8 @@ const struct cli_cmd *cli_find(const char *name);
 /*
  * Run the subcommand argv[1] (argv[0] is the program). Returns its exit
  * status, or -1 when argv[1] names no command (main() then starts the UI).
- * Also answers the generated documents: `--man`, `--completion SHELL`.
+ * Also answers the generated documents: `--man`, `--completion SHELL`,
+ * `--options`.
  */
 int cli_main(int argc, char **argv);
 
@@ -134,6 +135,9 @@ void cli_print_usage(FILE *fp, const struct cli_cmd *cmd);
 void cli_print_help(FILE *fp, const struct cli_cmd *cmd);
 void cli_print_commands(FILE *fp);	/* the list in `r8play --help` */
 void cli_print_man(FILE *fp);
+/* The tables as text, one "COMMAND<TAB>OPTION<TAB>ARG or -" line per
+ * option (`r8play --options`: the tests compare the documents with it). */
+void cli_print_options(FILE *fp);
 int cli_print_completion(FILE *fp, const char *shell);
 
 #endif

@@ -118,6 +118,18 @@ cli_print_commands(FILE *fp)
 		    cli_commands[i]->summary);
 }
 
+void
+cli_print_options(FILE *fp)
+{
+	const struct cli_opt *o;
+	size_t i;
+
+	for (i = 0; cli_commands[i] != NULL; i++)
+		for (o = cli_commands[i]->opts; o->name != NULL; o++)
+			fprintf(fp, "%s\t%s\t%s\n", cli_commands[i]->name,
+			    o->name, o->arg != NULL ? o->arg : "-");
+}
+
 /* ---- man page */
 
 /* roff text: backslashes and leading dots/quotes made harmless. */
@@ -309,9 +321,11 @@ zsh_command(FILE *fp, const struct cli_cmd *cmd)
 		}
 		fputs("' \\\n", fp);
 	}
-	fprintf(fp, "\t\t\t'--help[this text]' \\\n\t\t\t'*:%s:%s';;\n",
-	    cmd->operands[0] != '\0' ? "operand" : "none",
-	    cmd->complete == CLI_COMP_FILE ? "_files" : " ");
+	fputs("\t\t\t'--help[this text]'", fp);
+	if (cmd->operands[0] != '\0')
+		fprintf(fp, " \\\n\t\t\t'*:operand:%s'",
+		    cmd->complete == CLI_COMP_FILE ? "_files" : " ");
+	fputs(";;\n", fp);
 }
 
 static void
