@@ -85,28 +85,36 @@ model_json(FILE *fp, const struct model *m, bool full)
 }
 
 /*
- * Description column width: the terminal's (COLUMNS, else 80) less the name
- * and runs columns on a tty; 0 (whole fields, tab-separated) in a pipe.
+ * Column widths on a terminal: COLUMNS (else 80) shared between the name
+ * (at most MODELS_NAME_COLS), the runs (10) and the description. Returns
+ * false in a pipe: whole fields, tab-separated.
  */
-static int
-desc_cols(void)
+static bool
+tty_columns(int *name_cols, int *desc_cols)
 {
 	const char *env = getenv("COLUMNS");
 	int cols = env != NULL ? atoi(env) : 0;
 
 	if (!isatty(STDOUT_FILENO))
-		return 0;
+		return false;
 	if (cols <= 0)
 		cols = 80;
-	cols -= MODELS_NAME_COLS + 1 + 10 + 2;
-	return cols < 10 ? 10 : cols > MODELS_DESC_MAX ? MODELS_DESC_MAX : cols;
+	if (cols > MODELS_DESC_MAX)
+		cols = MODELS_DESC_MAX;
+	*name_cols = cols * 2 / 5 < MODELS_NAME_COLS ? cols * 2 / 5 :
+	    MODELS_NAME_COLS;
+	if (*name_cols < 1)
+		*name_cols = 1;
+	*desc_cols = cols - *name_cols - 1 - 10 - 2;
+	return true;
 }
 
 static void
 models_print(struct ctx *x, const struct model_page *p)
 {
 	char cell[MODELS_DESC_MAX * 4 + 4];
-	int cols = desc_cols();
+	int name_cols = 0, cols = 0;
+	bool tty = tty_columns(&name_cols, &cols);
 	size_t i;
 
 	if (x->json) {
@@ -131,17 +139,19 @@ models_print(struct ctx *x, const struct model_page *p)
 			snprintf(runs, sizeof runs, "%lld", m->run_count);
 		else
 			snprintf(runs, sizeof runs, "-");
-		if (cols == 0) {
+		if (!tty) {
 			/* a pipe: whole fields, one tab between them */
 			out_flat(stdout, name);
 			printf("\t%s\t", runs);
 			out_flat(stdout, desc);
 		} else {
-			tw_fit(name, MODELS_NAME_COLS, cell, sizeof cell, 1);
+			tw_fit(name, name_cols, cell, sizeof cell, 1);
 			fputs(cell, stdout);
 			printf(" %10s  ", runs);
-			tw_fit(desc, cols, cell, sizeof cell, 0);
-			fputs(cell, stdout);
+			if (cols > 0) {
+				tw_fit(desc, cols, cell, sizeof cell, 0);
+				fputs(cell, stdout);
+			}
 		}
 		fputc('\n', stdout);
 	}
