@@ -259,8 +259,10 @@ def test_replicate(base):
     # a failed run says its error once
     rc, out, err = run(["run", "stability-ai/sdxl", "-i", "prompt=FAIL",
                         "--api-base", api], token=TOKEN)
-    check(rc == 1 and err.count("NSFW content detected") == 1,
-          "run: a failed prediction's error is printed once", err[-400:])
+    check(rc == 1 and err.count("NSFW content detected") == 1 and
+          len(re.findall(r"\bfailed\b", err)) == 1,
+          "run: a failed prediction is said once, with its error",
+          err[-400:])
 
 
 def run_pty(args, env, timeout=30):

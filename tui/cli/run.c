@@ -34,7 +34,8 @@ print_progress(struct ctx *x, const struct prediction *p)
 {
 	if (p == NULL)
 		return;
-	if (p->status != x->shown) {
+	/* a failure is said once, with its error, when the run ends */
+	if (p->status != x->shown && p->status != PREDICTION_FAILED) {
 		x->shown = p->status;
 		out_err(x->cmd, "status: %s",
 		    prediction_status_name(p->status));
@@ -58,8 +59,8 @@ upload_file(void *arg, const char *field, const char *path, size_t size,
 	char sub[CLIENT_ERR_MAX];
 	unsigned id;
 
-	fprintf(stderr, "r8play: uploading %s (%zu bytes) for %s\n", path,
-	    size, field);
+	out_err(x->cmd, "uploading %s (%zu bytes) for %s", path, size,
+	    field);
 	id = replicate_file_upload(x->s.c, path, form_mime_type(path), sub,
 	    sizeof sub);
 	if (id == 0) {
@@ -143,8 +144,8 @@ run_resolve(struct ctx *x, const char *owner, const char *name,
 		const struct model *m = x->s.got.model;
 
 		if (m->latest_version == NULL && !m->is_official) {
-			fprintf(stderr, "r8play: %s/%s has no version to run\n",
-			    owner, name);
+			out_err(x->cmd, "%s/%s has no version to run", owner,
+			    name);
 			return CLI_FAIL;
 		}
 		if (m->latest_version != NULL) {

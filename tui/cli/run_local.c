@@ -73,7 +73,8 @@ show_status(struct local *st, const struct prediction *p)
 	int done, total;
 	double pct;
 
-	if (p->status != st->shown_status) {
+	/* a failure is said once, with its error, when the run ends */
+	if (p->status != st->shown_status && p->status != PREDICTION_FAILED) {
 		st->shown_status = p->status;
 		fprintf(stderr, "r8play run: %s %s\n", st->id,
 		    prediction_status_name(p->status));
