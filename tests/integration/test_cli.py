@@ -161,11 +161,12 @@ def test_documents():
 
 def test_install():
     dest = os.path.join(WORK, "dest")
+    o = os.environ.get("O", "build/debug")
+    build = os.environ.get("BUILD") or os.path.basename(o.rstrip("/"))
     p = subprocess.run(["make", "-s", "--no-print-directory", "install",
-                        "DESTDIR=" + dest, "PREFIX=/usr"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600,
-                       env=dict(os.environ, BUILD=os.environ.get("BUILD",
-                                                                 "debug")))
+                        "DESTDIR=" + dest, "PREFIX=/usr", "O=" + o,
+                        "BUILD=" + build],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
     want = ["usr/bin/r8play", "usr/share/man/man1/r8play.1",
             "usr/share/bash-completion/completions/r8play",
             "usr/share/zsh/site-functions/_r8play"]
