@@ -20,6 +20,7 @@ $(CLI_ZSH): $(O)/$(PROG)
 	$(Q)$(O)/$(PROG) --completion zsh >$@.tmp && mv $@.tmp $@
 cli-docs: $(CLI_MAN) $(CLI_BASH) $(CLI_ZSH)
 all: cli-docs
+build-tests: cli-docs
 
 install: install-cli-docs
 install-cli-docs: cli-docs

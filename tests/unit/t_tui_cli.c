@@ -332,7 +332,7 @@ test_log_cursor(void)
 	/* every line once, in order */
 	T_EQ(strlen(out), (size_t)LOG_LINES * 11);
 	for (i = 0; i < LOG_LINES && ok; i += 997) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof want, "line %05d\n", i);
 		ok = strncmp(out + (size_t)i * 11, want, 11) == 0;
