@@ -42,6 +42,9 @@ print_help(FILE *fp)
 	    "./r8play-outputs)\n"
 	    "  --mouse          clicks select and open, the wheel scrolls\n"
 	    "  --list-keys      print the key bindings as a Markdown table\n"
+	    "  --man            print the man page (roff), made from the "
+	    "command tables\n"
+	    "  --completion SH  print the bash or zsh completion script\n"
 	    "\nenvironment: REPLICATE_API_TOKEN, R8PLAY_API_BASE, "
 	    "R8PLAY_GRAPHICS, R8PLAY_THEME, NO_COLOR\n", fp);
 }

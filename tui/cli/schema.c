@@ -412,7 +412,7 @@ schema_run(const struct cli_args *a)
 			rc = 1;
 			goto done;
 		}
-		out_text(stdout, out, strlen(out));
+		out_text(stdout, out, strlen(out));	/* controls visible */
 		rc = 0;
 		goto done;
 	}
@@ -427,7 +427,7 @@ schema_run(const struct cli_args *a)
 			rc = 1;
 			goto done;
 		}
-		out_text(stdout, out, strlen(out));
+		out_json_raw(stdout, out);	/* C0/C1 escaped in strings */
 		putchar('\n');
 		rc = 0;
 		goto done;
