@@ -213,6 +213,9 @@ def test_replicate(base):
         check(rc == 2 and err.startswith("r8play %s: " % args[0]) and
               "\nusage: r8play " + args[0] in err,
               "usage error format: %s" % " ".join(args), err)
+    rc, out, err = run(["run", "a/b", "--no-webhooks"])
+    check(rc == 2 and "--no-webhooks needs --local" in err,
+          "run: a --local option without --local is a usage error", err)
     rc, out, err = run(["models"])
     check(rc == 1 and err.startswith("r8play models: no API token"),
           "no token: r8play models: ...", err)

@@ -38,6 +38,7 @@ enum cli_complete {
 };
 
 #define CLI_REPEAT	0x1	/* may be given more than once */
+#define CLI_LOCAL	0x2	/* run: only with --local (a Cog server) */
 
 /* One option of one command: a row of its table. */
 struct cli_opt {

@@ -102,6 +102,8 @@ cli_print_help(FILE *fp, const struct cli_cmd *cmd)
 			fprintf(fp, "%*s", HELP_OPT_COLS - col, "");
 			col = HELP_OPT_COLS;
 		}
+		if (o->flags & CLI_LOCAL)
+			col += fprintf(fp, "(--local) ");
 		wrap(fp, o->help, col, HELP_OPT_COLS);
 	}
 	fprintf(fp, "  %-*s%s\n", HELP_OPT_COLS - 2, "-h, --help",
@@ -176,6 +178,8 @@ man_command(FILE *fp, const struct cli_cmd *cmd)
 			fputs("\\fR", fp);
 		}
 		fputc('\n', fp);
+		if (o->flags & CLI_LOCAL)
+			fputs("(with \\-\\-local) ", fp);
 		roff(fp, o->help);
 		if (o->flags & CLI_REPEAT)
 			fputs(" (repeatable)", fp);

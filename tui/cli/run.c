@@ -390,7 +390,7 @@ run_run(const struct cli_args *a)
 		return run_local(a);
 	}
 	for (i = 0; i < a->nargs; i++)
-		if (a->args[i].opt->help[0] == '(')
+		if (a->args[i].opt->flags & CLI_LOCAL)
 			return cli_usage_error(a->cmd, "%s needs --local",
 			    a->args[i].opt->name);
 	if (a->noperands != 1)
@@ -433,7 +433,7 @@ run_run(const struct cli_args *a)
 	return rc;
 }
 
-/* Options marked "(--local)" are refused without --local. */
+/* Options flagged CLI_LOCAL are refused without --local. */
 static const struct cli_opt run_opts[] = {
 	{ "-i", "KEY=VALUE", "an input, typed by the model's schema; "
 	    "KEY=@FILE reads a file (inline when small, else uploaded); "
@@ -450,21 +450,21 @@ static const struct cli_opt run_opts[] = {
 	{ "--local", "URL", "run on a local Cog server instead, e.g. "
 	    "http://localhost:5000 (no token is sent)", 0, CLI_COMP_NONE,
 	    NULL },
-	{ "--async", NULL, "(--local) Prefer: respond-async and follow the "
-	    "webhooks", 0, CLI_COMP_NONE, NULL },
-	{ "--id", "ID", "(--local) the prediction's id", 0, CLI_COMP_NONE,
+	{ "--async", NULL, "Prefer: respond-async and follow the "
+	    "webhooks", CLI_LOCAL, CLI_COMP_NONE, NULL },
+	{ "--id", "ID", "the prediction's id", CLI_LOCAL, CLI_COMP_NONE,
 	    NULL },
-	{ "--wait-ready", "S", "(--local) wait up to S seconds for setup "
-	    "(default 300)", 0, CLI_COMP_NONE, NULL },
-	{ "--listen", "ADDR[:PORT]", "(--local) webhook listener bind "
-	    "address (default 127.0.0.1:0)", 0, CLI_COMP_NONE, NULL },
-	{ "--advertise", "HOST", "(--local) host the server reaches the "
+	{ "--wait-ready", "S", "wait up to S seconds for setup "
+	    "(default 300)", CLI_LOCAL, CLI_COMP_NONE, NULL },
+	{ "--listen", "ADDR[:PORT]", "webhook listener bind "
+	    "address (default 127.0.0.1:0)", CLI_LOCAL, CLI_COMP_NONE, NULL },
+	{ "--advertise", "HOST", "host the server reaches the "
 	    "listener at (e.g. 172.17.0.1 for a container; env "
-	    "R8PLAY_WEBHOOK_HOST)", 0, CLI_COMP_NONE, NULL },
-	{ "--no-webhooks", NULL, "(--local) sync only, no live logs", 0,
+	    "R8PLAY_WEBHOOK_HOST)", CLI_LOCAL, CLI_COMP_NONE, NULL },
+	{ "--no-webhooks", NULL, "sync only, no live logs", CLI_LOCAL,
 	    CLI_COMP_NONE, NULL },
-	{ "--no-schema", NULL, "(--local) send every value as a string (the "
-	    "server coerces)", 0, CLI_COMP_NONE, NULL },
+	{ "--no-schema", NULL, "send every value as a string (the "
+	    "server coerces)", CLI_LOCAL, CLI_COMP_NONE, NULL },
 	CLI_OPT_END
 };
 
