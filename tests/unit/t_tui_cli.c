@@ -201,7 +201,8 @@ test_parser(void)
 	T_EQ(parse(&a, 3, v8), CLI_USAGE);	/* no such short option */
 	fflush(stdout);
 	T_EQ(parse(&a, 3, v7), CLI_OK);		/* --help: printed, done */
-	T_OK(cli_find("models") == &cli_cmd_models);
+	T_OK(cli_find("models") != NULL &&
+	    strcmp(cli_find("models")->name, "models") == 0);
 	T_OK(cli_find("nope") == NULL);
 }
 

@@ -10,8 +10,8 @@
  * by hand, so none can drift. tmux's cmd_entry + args_parse is the model.
  *
  * Adding a command: write tui/cli/<name>.c with a `const struct cli_cmd
- * cli_cmd_<name>` and a `static int run(const struct cli_args *)`, declare
- * it below and add one row to cli_commands[].
+ * cli_cmd_<name>` (its table and its run function) and add one X(<name>)
+ * row to tui/cli/table.c.
  *
  * Commands print to stdout/stderr and return the exit status (CLI_OK,
  * CLI_FAIL, CLI_USAGE, CLI_INTERRUPT). Nothing here includes curses
@@ -89,10 +89,6 @@ struct cli_args {
 
 /* The commands, in the order `r8play --help` lists them; NULL-terminated. */
 extern const struct cli_cmd *const cli_commands[];
-
-extern const struct cli_cmd cli_cmd_models, cli_cmd_model, cli_cmd_run,
-    cli_cmd_predictions, cli_cmd_cancel, cli_cmd_schema, cli_cmd_show,
-    cli_cmd_cost;
 
 const struct cli_cmd *cli_find(const char *name);
 

@@ -27,6 +27,8 @@
 #include "tui/cli/out.h"
 #include "tui/cli/session.h"
 
+extern const struct cli_cmd cli_cmd_cost;	/* at the end */
+
 #define COST_CMD_MAX_SKUS	COST_MAX_ROWS	/* --hardware a,b,c */
 #define COST_CMD_SWEEP_MAX	16		/* --sweep 3x4x2 */
 #define COST_CMD_TIMEOUT_MS	30000		/* model get, whole */
