@@ -317,7 +317,9 @@ class Hostile(http.server.BaseHTTPRequestHandler):
         schema = {"openapi": "3.0.2", "components": {"schemas": {
             "Input": {"type": "object", "properties": {
                 "prompt": {"type": "string", "title": "RAW9B" + EVIL,
-                           "description": EVIL}}},
+                           "description": EVIL, "default": EVIL},
+                "mode": {"type": "string", "enum": [EVIL, "RAW9B"],
+                         "default": "RAW9B"}}},
             "Output": {"type": "string"}}}}
         return {"owner": "evil", "name": "m" + EVIL, "description": EVIL +
                 "RAW9B", "visibility": "public", "run_count": 1,

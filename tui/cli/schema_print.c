@@ -48,8 +48,8 @@ schema_print_json(const struct schema *s)
 		    f->required ? "true" : "false",
 		    f->nullable ? "true" : "false",
 		    f->deprecated ? "true" : "false");
-		printf(",\"default\":%s", f->has_default ? f->default_json :
-		    "null");
+		fputs(",\"default\":", stdout);
+		out_json_raw(stdout, f->has_default ? f->default_json : NULL);
 		put_num("minimum", f->has_min, f->minimum);
 		put_num("maximum", f->has_max, f->maximum);
 		printf(",\"exclusive_minimum\":%s,\"exclusive_maximum\":%s",
@@ -73,9 +73,11 @@ schema_print_json(const struct schema *s)
 			fputs("null", stdout);
 		else {
 			putchar('[');
-			for (k = 0; k < f->nchoices; k++)
-				printf("%s%s", k ? "," : "",
-				    f->choices[k].json);
+			for (k = 0; k < f->nchoices; k++) {
+				if (k > 0)
+					putchar(',');
+				out_json_raw(stdout, f->choices[k].json);
+			}
 			putchar(']');
 		}
 		if (f->kind == SCHEMA_KIND_UNION) {
