@@ -20,11 +20,11 @@
 #include "client/forms/schema_diff.h"
 #include "client/forms/share.h"
 #include "tui/cli/cli.h"
+#include "tui/cli/input.h"
 #include "tui/cli/out.h"
 #include "tui/cli/schema_print.h"
 #include "tui/cli/session.h"
 
-#define SCHEMA_CMD_MAX_FILE	(64u << 20)
 #define SCHEMA_CMD_TIMEOUT_MS	150000
 #define SCHEMA_CMD_MAX_ARGS	256
 
@@ -47,54 +47,6 @@ errline(const char *what, const char *msg)
 }
 
 /* ---- sources ---- */
-
-static char *
-read_file(const char *path, size_t *len, char *err, size_t errsz)
-{
-	bool std_in = strcmp(path, "-") == 0;
-	FILE *fp = std_in ? stdin : fopen(path, "rb");
-	char *buf = NULL, *nb;
-	size_t cap = 0, n = 0, got;
-
-	if (fp == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 131072;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				snprintf(err, errsz, "%s: out of memory", path);
-				goto fail;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, 65536, fp);
-		n += got;
-		if (n > SCHEMA_CMD_MAX_FILE) {
-			snprintf(err, errsz, "%s: over %u bytes", path,
-			    SCHEMA_CMD_MAX_FILE);
-			goto fail;
-		}
-		if (got < 65536)
-			break;
-	}
-	if (ferror(fp)) {
-		snprintf(err, errsz, "%s: read error", path);
-		goto fail;
-	}
-	if (!std_in)
-		fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	if (!std_in)
-		fclose(fp);
-	free(buf);
-	return NULL;
-}
 
 struct fetch {
 	char		*text;		/* the OpenAPI document */
@@ -266,7 +218,7 @@ do_diff(const struct schema *s, const struct opts *o)
 	size_t len, i;
 	int n;
 
-	text = read_file(o->diff, &len, err, sizeof err);
+	text = cli_read_file(o->diff, CLI_MAX_FILE, &len, err, sizeof err);
 	if (text == NULL || schema_parse(text, len, &b, err, sizeof err) != 0) {
 		errline(o->diff, err);
 		free(text);
@@ -321,9 +273,10 @@ schema_run(const struct cli_args *a)
 		return rc;
 	memset(&net, 0, sizeof net);
 	if (o.file != NULL) {
-		text = read_file(o.file, &len, err, sizeof err);
+		text = cli_read_file(o.file, CLI_MAX_FILE, &len, err,
+		    sizeof err);
 		if (text == NULL) {
-			errline(NULL, err);
+			errline(o.file, err);
 			rc = 1;
 			goto out;
 		}

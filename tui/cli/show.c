@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "render/render.h"
+#include "tui/cli/input.h"
 #include "tui/cli/out.h"
 #include "tui/term.h"
 
@@ -41,57 +42,6 @@ parse_int(const char *s, int lo, int hi, int *out)
 }
 
 /* A file name as printable ASCII, for messages. */
-static unsigned char *
-read_file(const char *path, size_t *len, char *err, size_t errsz)
-{
-	size_t cap = 65536, n = 0;
-	unsigned char *buf = malloc(cap), *p;
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
-
-	if (fd < 0 || buf == NULL) {
-		snprintf(err, errsz, "%s", fd < 0 ? strerror(errno) :
-		    "out of memory");
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (cap >= (size_t)IMAGE_MAX_INPUT) {
-				snprintf(err, errsz, "file exceeds the %ld byte "
-				    "limit", (long)IMAGE_MAX_INPUT);
-				goto fail;
-			}
-			if ((p = realloc(buf, cap * 2)) == NULL) {
-				snprintf(err, errsz, "out of memory");
-				goto fail;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errsz, "%s", strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	*len = n;
-	return buf;
-fail:
-	if (fd != STDIN_FILENO)
-		close(fd);
-	free(buf);
-	return NULL;
-}
-
 static int
 show_one(const char *path, const struct render_opts *o, unsigned bg)
 {
@@ -102,7 +52,8 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 	size_t len;
 	int rc;
 
-	if ((data = read_file(path, &len, err, sizeof err)) == NULL) {
+	if ((data = (unsigned char *)cli_read_file(path, IMAGE_MAX_INPUT, &len,
+	    err, sizeof err)) == NULL) {
 		out_err("show", "%s: %s", path, err);
 		return 1;
 	}
