@@ -10,7 +10,7 @@
 #include "render/render.h"
 #include "themes/theme.h"
 #include "tui/app.h"
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 #include "tui/keys.h"
 #include "tui/loop.h"
 #include "tui/script.h"
@@ -27,9 +27,7 @@ print_help(FILE *fp)
 	    "       r8play --list-keys\n"
 	    "       r8play COMMAND [ARGS]   (COMMAND --help for more)\n\n"
 	    "commands:\n", fp);
-#define X(n, fn, usage, summary) fprintf(fp, "  %-12s %s\n", n, summary);
-	CLI_COMMANDS(X)
-#undef X
+	cli_print_commands(fp);
 	fputs("\noptions:\n"
 	    "  --local URL      a local Cog server (repeatable); alone, opens "
 	    "its playground\n"
@@ -44,6 +42,9 @@ print_help(FILE *fp)
 	    "./r8play-outputs)\n"
 	    "  --mouse          clicks select and open, the wheel scrolls\n"
 	    "  --list-keys      print the key bindings as a Markdown table\n"
+	    "  --man            print the man page (roff), made from the "
+	    "command tables\n"
+	    "  --completion SH  print the bash or zsh completion script\n"
 	    "\nenvironment: REPLICATE_API_TOKEN, R8PLAY_API_BASE, "
 	    "R8PLAY_GRAPHICS, R8PLAY_THEME, NO_COLOR\n", fp);
 }
@@ -228,6 +229,8 @@ run_ui(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	int rc;
+
 	setlocale(LC_ALL, "");
 	if (argc > 1) {
 		if (strcmp(argv[1], "--version") == 0) {
@@ -242,11 +245,9 @@ main(int argc, char **argv)
 			keys_print(stdout);
 			return 0;
 		}
-#define X(n, fn, usage, summary)					\
-		if (strcmp(argv[1], n) == 0)				\
-			return fn(argc - 1, argv + 1);
-		CLI_COMMANDS(X)
-#undef X
+		rc = cli_main(argc, argv);	/* a subcommand, --man, ... */
+		if (rc >= 0)
+			return rc;
 	}
 	return run_ui(argc, argv);
 }

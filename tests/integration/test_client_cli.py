@@ -68,21 +68,29 @@ def test_listing(base):
           "models: says where the next page is")
     rc, out, err = run(["models", "--json"] + api(base))
     try:
-        items = json.loads(out)
-    except ValueError:
-        items = []
+        page = json.loads(out)
+        items = page["results"]
+    except (ValueError, KeyError, TypeError):
+        page, items = {}, []
     check(rc == 0 and len(items) == 25 and "latest_version" in items[0],
           "models --json: 25 objects")
+    check(isinstance(page.get("next"), str) and
+          page["next"].startswith("http://"),
+          "models --json: the next page's URL, to page with --page", out[-200:])
+    rc, out2, err = run(["models", "--json", "--page", page.get("next", "")]
+                        + api(base))
+    check(rc == 0 and json.loads(out2 or "{}").get("results") and
+          out2 != out, "models --json --page NEXT: the following page", err)
     rc, out, err = run(["models", "--search", "llama"] + api(base))
     check(rc == 0 and "meta/meta-llama-3-8b-instruct" in out,
           "models --search llama (QUERY)", err)
     check(count(base, "QUERY", "/v1/models") >= 1, "search sent QUERY")
     rc, out, err = run(["models", "--collection", "text-to-image", "--json"]
                        + api(base))
-    check(rc == 0 and len(json.loads(out or "[]")) == 38,
+    check(rc == 0 and len(json.loads(out or "{}").get("results", [])) == 38,
           "models --collection text-to-image: 38 models", err)
     rc, out, err = run(["models", "--collection", "no-such"] + api(base))
-    check(rc == 1 and err.strip() == "r8play: collection get no-such: The "
+    check(rc == 1 and err.strip() == "r8play models: collection get no-such: The "
           "requested resource could not be found. (HTTP 404)",
           "models --collection unknown: one line", err)
     rc, out, err = run(["models", "--offline"], token=None)
@@ -102,7 +110,7 @@ def test_listing(base):
     check(rc == 0 and "none (this model cannot be run)" in out,
           "model without versions", out)
     rc, out, err = run(["model", "nobody/none"] + api(base))
-    check(rc == 1 and err.strip() == "r8play: model get nobody/none: The "
+    check(rc == 1 and err.strip() == "r8play model: model get nobody/none: The "
           "requested resource could not be found. (HTTP 404)",
           "model unknown: one-line error", err)
     rc, out, err = run(["model", "justonename"] + api(base))
@@ -114,7 +122,7 @@ def test_listing(base):
     rc, out, err = run(["predictions", "--json"] + api(base))
     check(rc == 0 and any(p["id"] == "hdwst0bb05rgp0cf0p29mzk2am" and
                           p["status"] == "canceled"
-                          for p in json.loads(out or "[]")),
+                          for p in json.loads(out or "{}")["results"]),
           "predictions --json")
 
 
@@ -129,7 +137,7 @@ def test_run(base):
     pid = paths[0].split("/")[1] if paths else "?"
     check(all(p.startswith("./" + pid + "/out-") for p in paths),
           "run: default output dir is ./<prediction id>", out)
-    check("100%|" in err and "r8play: status: succeeded" in err,
+    check("100%|" in err and "r8play run: status: succeeded" in err,
           "run: logs with progress on stderr", err[-300:])
     check(count(base, "GET", "/v1/streams/") >= 1, "run followed the SSE "
           "stream")
@@ -249,7 +257,7 @@ def test_cancel(base):
     check(rc == 1 and "succeeded" in out and "already succeeded" in err,
           "cancel a finished prediction: exit 1, says so", err)
     rc, out, err = run(["cancel", "nope"] + api(base))
-    check(rc == 1 and err.strip() == "r8play: prediction cancel nope: The "
+    check(rc == 1 and err.strip() == "r8play cancel: prediction cancel nope: The "
           "requested resource could not be found. (HTTP 404)",
           "cancel unknown id", err)
 
@@ -367,7 +375,8 @@ def test_help():
         check(rc == 0 and out.startswith("usage: r8play " + cmd),
               "%s --help" % cmd, err)
     rc, out, err = run(["run"], token=None)
-    check(rc == 2 and err.startswith("usage: r8play run"), "run: usage")
+    check(rc == 2 and err.startswith("r8play run: ") and
+          "\nusage: r8play run" in err, "run: usage", err)
 
 
 def main():

@@ -323,7 +323,7 @@ def test_failures(tmp):
     rc, out, err = run(["--local"])
     check(rc == 2, "usage: --local without URL exits 2", err)
     rc, out, err = run(["--local", "http://127.0.0.1:9", "--help"])
-    check(rc == 0 and "--advertise" in err, "usage: --help exits 0", err)
+    check(rc == 0 and "--advertise" in out, "usage: --help exits 0", err)
     rc, out, err = run(["--local", "http://127.0.0.1:9", "--bogus"])
     check(rc == 2 and "--bogus" in err, "usage: an unknown flag exits 2",
           err)

@@ -34,6 +34,8 @@ try client/bad.c '"tui/app.h"'
 try client/net/bad.c '<yaml.h>'
 try client/bad.c '<yaml.h>'
 try tui/bad.c '<yaml.h>'
+try tui/cli/bad.c '<curses.h>'
+try tui/cli/bad.h '<ncursesw/ncurses.h>'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"
