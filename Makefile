@@ -1,17 +1,18 @@
-# r8play: non-recursive GNU make.
-#   make                 debug build            make BUILD=release
+# r8play: non-recursive GNU make. `make help` lists the targets.
+#   make                 optimised build with debug info (-O2 -g) in build/default
+#   make BUILD=debug     -O0 -g3 in build/debug   make BUILD=release
 #   make BUILD=asan test sanitizer test run     make test / make demo / make run
 #   make deps            install what is missing (Debian packages, npm lockfile)
 #   make lint-deps       module include boundaries    make fuzz    make screenshots
 #
-# BUILD is debug | release | asan; one object tree per flavour so sanitizer
+# BUILD is default | debug | release | asan; one object tree per flavour so sanitizer
 # objects never mix with plain ones. O can be overridden to give a parallel
 # worker its own tree. (No trailing comments on assignment lines: make keeps
 # the spaces before '#'.)
 .DEFAULT_GOAL := all
 PROG       := r8play
 VERSION    := 0.1.0
-BUILD      ?= debug
+BUILD      ?= default
 O          ?= build/$(BUILD)
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
@@ -22,6 +23,7 @@ CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DR8PLAY_VERSION='"$(VERSION)"
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wformat=2 \
             -Wundef -Wvla -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS_default := -O2 -g
 CFLAGS_debug   := -O0 -g3
 CFLAGS_release := -O2 -DNDEBUG
 SAN            := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -40,10 +42,10 @@ NET_CFLAGS    := $(call pc_cflags,libcurl libcjson)
 NET_LIBS      := $(call pc_libs,libcurl libcjson)
 # stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
 # render/ compiles the one implementation itself (with our limits).
-IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
+IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp spng libturbojpeg) -isystem /usr/include/stb
 # r8play encodes sixel itself (render/sixel.c says why); libsixel decodes
 # sixel in the tests, so only test, fuzz and bench programs link it.
-IMG_LIBS      := $(call pc_libs,libwebp) -lm
+IMG_LIBS      := $(call pc_libs,libwebp spng libturbojpeg) -lpthread -lm
 SIXEL_LIBS    := $(call pc_libs,libsixel)
 PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
 ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
@@ -131,7 +133,8 @@ demo: deps
 
 # Debian packages the build, the tests and the screenshots need.
 DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
-            libcjson-dev libsixel-dev libstb-dev libwebp-dev libvterm-dev \
+            libcjson-dev libsixel-dev libstb-dev libwebp-dev libspng-dev \
+            libturbojpeg0-dev libvterm-dev \
             tmux clang libclang-rt-14-dev nodejs npm
 NPM_DIR  := tests/conformance
 deps:

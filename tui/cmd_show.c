@@ -133,7 +133,6 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 {
 	char err[256], name[256];
 	unsigned char *data;
-	struct image *img;
 	struct render_blob blob;
 	size_t len;
 	int rc;
@@ -143,14 +142,10 @@ show_one(const char *path, const struct render_opts *o, unsigned bg)
 		fprintf(stderr, "r8play: %s: %s\n", name, err);
 		return 1;
 	}
-	img = image_decode(data, len, bg, err, sizeof err);
+	/* decoded straight to (about) the size it is drawn at */
+	rc = render_prepare(data, len, bg, o, &blob, NULL, NULL, err,
+	    sizeof err);
 	free(data);
-	if (img == NULL) {
-		fprintf(stderr, "r8play: %s: %s\n", name, err);
-		return 1;
-	}
-	rc = render_image(img, o, &blob, err, sizeof err);
-	image_free(img);
 	if (rc != 0) {
 		fprintf(stderr, "r8play: %s: %s\n", name, err);
 		return 1;

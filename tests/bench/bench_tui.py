@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import fakes  # noqa: E402
 
 ROOT = fakes.ROOT
-R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/debug/r8play"))
+R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/default/r8play"))
 PRESSES = int(os.environ.get("BENCH_KEYS", "60"))
 
 
