@@ -289,7 +289,7 @@ decode_jpeg(const unsigned char *p, size_t len, int want_w, int want_h,
 	tjhandle tj;
 	tjscalingfactor *sf, best = { 1, 1 };
 	struct image *img = NULL;
-	int w, h, sub, cs, nsf, i, ow, oh;
+	int w = 0, h = 0, sub = 0, cs = -1, nsf, i, ow, oh;
 
 	*refused = 0;
 	if ((tj = tjInitDecompress()) == NULL) {
@@ -299,6 +299,11 @@ decode_jpeg(const unsigned char *p, size_t len, int want_w, int want_h,
 	if (tjDecompressHeader3(tj, p, (unsigned long)len, &w, &h, &sub,
 	    &cs) != 0 || cs == TJCS_CMYK || cs == TJCS_YCCK) {
 		*refused = 1;
+		goto out;
+	}
+	/* a header cut short can "succeed" without a size */
+	if (w < 1 || h < 1) {
+		seterr(err, errsz, "jpeg: truncated or corrupt header");
 		goto out;
 	}
 	if (check_size("jpeg", w, h, err, errsz) != 0)
