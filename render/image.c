@@ -2,7 +2,8 @@
  * render/image.c: PNG through libspng, JPEG through libjpeg-turbo (DCT
  * scaling straight to the size asked for), WebP through libwebp (its scaled
  * decode), GIF and BMP through stb_image (the one stb_image translation
- * unit; it is also the fallback for a JPEG libjpeg-turbo refuses). Limits
+ * unit; its JPEG decoder is left out: stb 2.27's has Huffman overflows
+ * the fuzzer finds, libjpeg-turbo does not). Limits
  * are checked against the header before any pixel is decoded, so a header
  * claiming 100000x100000 costs nothing. libspng and libjpeg-turbo decode a
  * 1024x1024 photo in about half of stb_image's time (see
@@ -22,7 +23,6 @@
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
 #define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
 #define STBI_NO_STDIO
@@ -278,27 +278,30 @@ out:
 /*
  * JPEG through libjpeg-turbo, shrunk in the DCT by the smallest of its
  * n/8 factors that still gives at least want_w x want_h (no shrinking
- * when either is 0). Returns NULL with *refused set when libjpeg-turbo
- * cannot read the file at all (the caller tries stb_image), or NULL with
- * err filled when the image is over the limits or corrupt.
+ * when either is 0). NULL with err filled when the image is over the
+ * limits, CMYK, or corrupt.
  */
 static struct image *
 decode_jpeg(const unsigned char *p, size_t len, int want_w, int want_h,
-    int *refused, char *err, size_t errsz)
+    char *err, size_t errsz)
 {
 	tjhandle tj;
 	tjscalingfactor *sf, best = { 1, 1 };
 	struct image *img = NULL;
 	int w = 0, h = 0, sub = 0, cs = -1, nsf, i, ow, oh;
 
-	*refused = 0;
 	if ((tj = tjInitDecompress()) == NULL) {
-		*refused = 1;
+		seterr(err, errsz, "jpeg: out of memory");
 		return NULL;
 	}
 	if (tjDecompressHeader3(tj, p, (unsigned long)len, &w, &h, &sub,
-	    &cs) != 0 || cs == TJCS_CMYK || cs == TJCS_YCCK) {
-		*refused = 1;
+	    &cs) != 0) {
+		seterr(err, errsz, "jpeg: truncated or corrupt header (%s)",
+		    tjGetErrorStr2(tj));
+		goto out;
+	}
+	if (cs == TJCS_CMYK || cs == TJCS_YCCK) {
+		seterr(err, errsz, "jpeg: CMYK is not supported");
 		goto out;
 	}
 	/* a header cut short can "succeed" without a size */
@@ -397,57 +400,6 @@ header_size(const char *fmt, const unsigned char *p, size_t len, long *w,
 	return -1;
 }
 
-/*
- * stb_image 2.27 (Debian 12) overflows its Huffman size list when a DHT
- * table's 16 counts add up to more than 256 (fixed upstream in 2.28), and
- * a DHT may come between progressive scans. Walk every marker segment,
- * skipping entropy-coded data, and refuse such tables before stb sees them.
- */
-static int
-jpeg_check(const unsigned char *p, size_t len)
-{
-	size_t i = 2;
-
-	while (i + 4 <= len) {
-		unsigned m;
-		size_t seg, j;
-
-		if (p[i] != 0xff) {
-			i++;	/* entropy-coded data */
-			continue;
-		}
-		m = p[i + 1];
-		if (m == 0x00 || m == 0xff || (m >= 0xd0 && m <= 0xd7) ||
-		    m == 0x01) {
-			i += m == 0xff ? 1 : 2;
-			continue;
-		}
-		if (m == 0xd9)
-			break;
-		seg = (size_t)(p[i + 2] << 8 | p[i + 3]);
-		if (seg < 2)
-			return -1;
-		if (m == 0xc4) {
-			/* as stb reads it: tables while the length lasts,
-			 * bytes past the end of the input read as 0 */
-			long left = (long)seg - 2;
-
-			for (j = i + 4; left > 0 && j < len; ) {
-				unsigned n = 0, k;
-
-				for (k = 0; k < 16; k++)
-					n += j + 1 + k < len ? p[j + 1 + k] : 0;
-				if (n > 256)
-					return -1;
-				j += 17 + n;
-				left -= 17 + (long)n;
-			}
-		}
-		i += 2 + seg;
-	}
-	return 0;
-}
-
 static struct image *
 decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
     char *err, size_t errsz)
@@ -460,10 +412,6 @@ decode_stb(const char *fmt, const unsigned char *p, size_t len, uint32_t bg,
 	if (header_size(fmt, p, len, &hw, &hh) == 0 &&
 	    check_size(fmt, hw, hh, err, errsz) != 0)
 		return NULL;
-	if (strcmp(fmt, "jpeg") == 0 && jpeg_check(p, len) != 0) {
-		seterr(err, errsz, "jpeg: corrupt Huffman table");
-		return NULL;
-	}
 	if (stbi_info_from_memory(p, (int)len, &w, &h, &comp) == 0) {
 		seterr(err, errsz, "%s: truncated or corrupt header", fmt);
 		return NULL;
@@ -533,9 +481,7 @@ struct image *
 image_decode_fit(const void *data, size_t len, uint32_t bg, int want_w,
     int want_h, char *err, size_t errsz)
 {
-	struct image *img;
 	const char *fmt;
-	int refused;
 
 	if (err && errsz)
 		err[0] = '\0';
@@ -557,12 +503,8 @@ image_decode_fit(const void *data, size_t len, uint32_t bg, int want_w,
 		return decode_webp(data, len, bg, want_w, want_h, err, errsz);
 	if (strcmp(fmt, "png") == 0)
 		return decode_png(data, len, bg, err, errsz);
-	if (strcmp(fmt, "jpeg") == 0) {
-		img = decode_jpeg(data, len, want_w, want_h, &refused, err,
-		    errsz);
-		if (img != NULL || !refused)
-			return img;
-	}
+	if (strcmp(fmt, "jpeg") == 0)
+		return decode_jpeg(data, len, want_w, want_h, err, errsz);
 	return decode_stb(fmt, data, len, bg, err, errsz);
 }
 
