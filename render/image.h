@@ -23,10 +23,13 @@
 /* Background that transparent pixels are composited on (0xRRGGBB). */
 #define IMAGE_DEFAULT_BG	0x000000u
 
-/* Packed RGB888, rows top to bottom, stride w*3. Owns rgb. */
+/* Packed RGB888, rows top to bottom, stride w*3. Owns rgb. Make and
+ * free images with image_new() / image_free() only (rgb may be mapped:
+ * mapped is then its length, else 0 and rgb came from malloc). */
 struct image {
 	int		 w, h;
 	unsigned char	*rgb;
+	size_t		 mapped;
 };
 
 /*

@@ -12,7 +12,7 @@
  * and writes bands with run-length coding, one colour at a time over that
  * colour's column span. It is faster than img2sixel and chafa, smaller
  * than img2sixel's output and at least as close to the source (see
- * tests/bench/bench_render.sh). libsixel 1.10.3 also has an open heap
+ * tests/bench/bench_render.py). libsixel 1.10.3 also has an open heap
  * overflow in its encoder (libsixel#72), another reason not to feed it.
  */
 #include "render/sixel.h"
@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "render/buf.h"
 #include "render/par.h"
@@ -274,7 +275,8 @@ static int
 quantize(const unsigned char *rgb, size_t npx, int colors,
     unsigned char *pal, int *npal, uint8_t *lut)
 {
-	struct hist *hs, *hs2 = NULL;
+	struct hist *hs, *hs2;
+	void *hmem;
 	struct hist_job hj;
 	uint16_t *bins;
 	struct qbox box[SIXEL_MAX_COLORS];
@@ -283,14 +285,17 @@ quantize(const unsigned char *rgb, size_t npx, int colors,
 
 	if (npx > HIST_MAX_PIXELS)
 		return -1;
-	if ((hs = calloc(1, sizeof *hs)) == NULL)
+	/* both tables in one populated mapping: no fault per page */
+	hmem = mmap(NULL, 2 * sizeof *hs, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (hmem == MAP_FAILED)
 		return -1;
+	hs = hmem;
+	hs2 = hs + 1;
 	if ((bins = malloc(HSIZE * sizeof *bins)) == NULL) {
-		free(hs);
+		munmap(hmem, 2 * sizeof *hs);
 		return -1;
 	}
-	if (two && (hs2 = calloc(1, sizeof *hs2)) == NULL)
-		two = 0;
 	hj.rgb = rgb;
 	hj.npx = npx;
 	hj.hs[0] = hs;
@@ -304,7 +309,6 @@ quantize(const unsigned char *rgb, size_t npx, int colors,
 			for (c = 0; c < 3; c++)
 				hs->b[i].s[c] += hs2->b[i].s[c];
 		}
-		free(hs2);
 	} else {
 		hist_part(&hj, 0);
 		hist_part(&hj, 1);
@@ -398,7 +402,7 @@ quantize(const unsigned char *rgb, size_t npx, int colors,
 	}
 	*npal = nbox;
 	free(bins);
-	free(hs);
+	munmap(hmem, 2 * sizeof *hs);
 	return 0;
 }
 

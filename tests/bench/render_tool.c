@@ -1,5 +1,5 @@
 /*
- * tests/bench/render_tool.c: helpers for tests/bench/bench_render.sh.
+ * tests/bench/render_tool.c: helpers for tests/bench/bench_render.py.
  *   render_tool gen SRC OUT.png        1024x1024 photo-like PNG from SRC:
  *                                       bilinear 2x upscale + fixed grain
  *   render_tool psnr SRC OUT.six [W H] decode OUT.six with libsixel, scale

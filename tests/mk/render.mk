@@ -19,5 +19,5 @@ bench-render:
 	    $(RENDER_BENCH_O)/$(PROG) $(RENDER_BENCH_O)/bench/render_tool
 	$(Q)O=$(RENDER_BENCH_O) R8PLAY=$(RENDER_BENCH_O)/$(PROG) \
 	    RENDER_TOOL=$(RENDER_BENCH_O)/bench/render_tool \
-	    tests/bench/bench_render.sh
+	    python3 tests/bench/bench_render.py
 .PHONY: bench-render
