@@ -407,19 +407,14 @@ same_opts(const struct render_opts *a, const struct render_opts *b)
 	    a->depth == b->depth;
 }
 
-const struct render_blob *
-render_cache_get(struct render_cache *c, const struct image *img,
-    const struct render_opts *opts, char *err, size_t errsz)
+/* The entry for (h, img, opts), or NULL; *victim: where a new one goes. */
+static struct cache_entry *
+cache_find(struct render_cache *c, uint64_t h, const struct image *img,
+    const struct render_opts *opts, struct cache_entry **victim)
 {
-	struct cache_entry *victim = NULL;
-	uint64_t h;
 	int i;
 
-	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL) {
-		snprintf(err, errsz, "render: no cache or image");
-		return NULL;
-	}
-	h = pixel_hash(img);
+	*victim = NULL;
 	c->clock++;
 	for (i = 0; i < RENDER_CACHE_ENTRIES; i++) {
 		struct cache_entry *e = &c->e[i];
@@ -427,26 +422,82 @@ render_cache_get(struct render_cache *c, const struct image *img,
 		if (e->used && e->hash == h && e->w == img->w &&
 		    e->h == img->h && same_opts(&e->opts, opts)) {
 			e->stamp = c->clock;
-			return &e->blob;
+			return e;
 		}
 		/* victim: a free slot, else the least recently used */
 		if (!e->used) {
-			if (victim == NULL || victim->used)
-				victim = e;
-		} else if (victim == NULL || (victim->used &&
-		    e->stamp < victim->stamp))
-			victim = e;
+			if (*victim == NULL || (*victim)->used)
+				*victim = e;
+		} else if (*victim == NULL || ((*victim)->used &&
+		    e->stamp < (*victim)->stamp))
+			*victim = e;
 	}
+	return NULL;
+}
+
+static void
+cache_fill(struct render_cache *c, struct cache_entry *v, uint64_t h,
+    const struct image *img, const struct render_opts *opts)
+{
+	v->used = true;
+	v->hash = h;
+	v->w = img->w;
+	v->h = img->h;
+	v->opts = *opts;
+	v->stamp = c->clock;
+}
+
+const struct render_blob *
+render_cache_get(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts, char *err, size_t errsz)
+{
+	struct cache_entry *e, *victim;
+	uint64_t h;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL) {
+		snprintf(err, errsz, "render: no cache or image");
+		return NULL;
+	}
+	h = pixel_hash(img);
+	if ((e = cache_find(c, h, img, opts, &victim)) != NULL)
+		return &e->blob;
 	c->misses++;
 	render_blob_done(&victim->blob);
 	victim->used = false;
 	if (render_image(img, opts, &victim->blob, err, errsz) != 0)
 		return NULL;
-	victim->used = true;
-	victim->hash = h;
-	victim->w = img->w;
-	victim->h = img->h;
-	victim->opts = *opts;
-	victim->stamp = c->clock;
+	cache_fill(c, victim, h, img, opts);
 	return &victim->blob;
+}
+
+const struct render_blob *
+render_cache_peek(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts)
+{
+	struct cache_entry *e, *victim;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL)
+		return NULL;
+	e = cache_find(c, pixel_hash(img), img, opts, &victim);
+	return e != NULL ? &e->blob : NULL;
+}
+
+const struct render_blob *
+render_cache_put(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts, struct render_blob *blob)
+{
+	struct cache_entry *e, *victim;
+	uint64_t h;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL ||
+	    blob == NULL || blob->data == NULL)
+		return NULL;
+	h = pixel_hash(img);
+	if ((e = cache_find(c, h, img, opts, &victim)) == NULL)
+		e = victim;
+	render_blob_done(&e->blob);
+	e->blob = *blob;
+	memset(blob, 0, sizeof *blob);
+	cache_fill(c, e, h, img, opts);
+	return &e->blob;
 }

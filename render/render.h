@@ -183,6 +183,18 @@ void render_cache_clear(struct render_cache *c);
 const struct render_blob *render_cache_get(struct render_cache *c,
     const struct image *img, const struct render_opts *opts, char *err,
     size_t errsz);
+/*
+ * For a caller that renders elsewhere (render/async.h): the cached blob
+ * for (img, opts) or NULL, never rendering; and storing a blob rendered
+ * for (img, opts): the cache takes *blob over (zeroed here), replacing
+ * any entry for the same key. Both borrowed pointers as above; put
+ * returns NULL (blob untouched) on bad arguments.
+ */
+const struct render_blob *render_cache_peek(struct render_cache *c,
+    const struct image *img, const struct render_opts *opts);
+const struct render_blob *render_cache_put(struct render_cache *c,
+    const struct image *img, const struct render_opts *opts,
+    struct render_blob *blob);
 /* Number of renders done (cache misses), for tests. */
 unsigned long render_cache_misses(const struct render_cache *c);
 

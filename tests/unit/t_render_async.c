@@ -247,9 +247,50 @@ test_errors(void)
 	T_EQ(render_async_fd(NULL), -1);
 }
 
+/* The TUI's path: peek the cache, render on the worker, put the blob. */
+static void
+test_cache_handoff(void)
+{
+	char err[256];
+	size_t len;
+	unsigned char *png = rt_slurp(CORGI, &len);
+	struct image *img = image_decode(png, len, 0, err, sizeof err);
+	struct render_opts o = sixel_opts(20, 8);
+	struct render_cache *c = render_cache_new();
+	struct render_async *a = render_async_new(err, sizeof err);
+	const struct render_blob *b;
+	struct render_blob sync;
+	struct render_result r;
+
+	T_OK(img != NULL && c != NULL && a != NULL);
+	T_OK(render_cache_peek(c, img, &o) == NULL);
+	T_OK(render_async_submit(a, NULL, 0, img, 0, &o, 0, err, sizeof err) >
+	    0);
+	T_OK(wait_take(a, &r));
+	T_EQ(r.rc, 0);
+	b = render_cache_put(c, img, &o, &r.blob);
+	T_OK(b != NULL && r.blob.data == NULL);
+	render_result_done(&r);
+	T_OK(render_cache_peek(c, img, &o) == b);
+	T_EQ(render_cache_misses(c), 0);
+	/* what the synchronous path would have drawn */
+	T_EQ(render_image(img, &o, &sync, err, sizeof err), 0);
+	T_OK(b->len == sync.len && memcmp(b->data, sync.data, b->len) == 0);
+	/* render_cache_get() finds it without rendering */
+	T_OK(render_cache_get(c, img, &o, err, sizeof err) == b);
+	T_EQ(render_cache_misses(c), 0);
+	T_OK(render_cache_put(c, img, &o, NULL) == NULL);
+	render_blob_done(&sync);
+	render_async_free(a);
+	render_cache_free(c);
+	image_free(img);
+	free(png);
+}
+
 int
 main(void)
 {
+	test_cache_handoff();
 	test_same_as_sync();
 	test_cancel_and_free();
 	test_errors();
