@@ -1,17 +1,18 @@
-# r8play: non-recursive GNU make.
-#   make                 debug build            make BUILD=release
+# r8play: non-recursive GNU make. `make help` lists the targets.
+#   make                 optimised build with debug info (-O2 -g) in build/default
+#   make BUILD=debug     -O0 -g3 in build/debug   make BUILD=release
 #   make BUILD=asan test sanitizer test run     make test / make demo / make run
 #   make deps            install what is missing (Debian packages, npm lockfile)
 #   make lint-deps       module include boundaries    make fuzz    make screenshots
 #
-# BUILD is debug | release | asan; one object tree per flavour so sanitizer
+# BUILD is default | debug | release | asan; one object tree per flavour so sanitizer
 # objects never mix with plain ones. O can be overridden to give a parallel
 # worker its own tree. (No trailing comments on assignment lines: make keeps
 # the spaces before '#'.)
 .DEFAULT_GOAL := all
 PROG       := r8play
 VERSION    := 0.1.0
-BUILD      ?= debug
+BUILD      ?= default
 O          ?= build/$(BUILD)
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
@@ -22,6 +23,7 @@ CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DR8PLAY_VERSION='"$(VERSION)"
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wformat=2 \
             -Wundef -Wvla -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS_default := -O2 -g
 CFLAGS_debug   := -O0 -g3
 CFLAGS_release := -O2 -DNDEBUG
 SAN            := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -41,10 +43,10 @@ NET_LIBS      := $(call pc_libs,libcurl libcjson)
 # client/gpu loads NVML with dlopen (-ldl: part of libc since glibc 2.34).
 # stb_image: Debian's libstb-dev ships headers without a .pc we rely on;
 # render/ compiles the one implementation itself (with our limits).
-IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
+IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp spng libturbojpeg) -isystem /usr/include/stb
 # r8play encodes sixel itself (render/sixel.c says why); libsixel decodes
 # sixel in the tests, so only test, fuzz and bench programs link it.
-IMG_LIBS      := $(call pc_libs,libwebp) -lm
+IMG_LIBS      := $(call pc_libs,libwebp spng libturbojpeg) -lpthread -lm
 SIXEL_LIBS    := $(call pc_libs,libsixel)
 # libyaml: client/project only (cog.yaml).
 YAML_CFLAGS   := $(call pc_cflags,yaml-0.1)
@@ -130,17 +132,24 @@ check: test
 run: $(O)/$(PROG)
 	$(O)/$(PROG)
 
-demo: deps
+# The demo needs the build and python3 (the fakes), nothing of the tests:
+# no npm, no Prism, no test-only packages.
+demo: deps-demo
 	$(Q)$(MAKE) --no-print-directory $(O)/$(PROG)
 	$(Q)R8PLAY=$(O)/$(PROG) tests/demo
 
-# Debian packages the build, the tests and the screenshots need.
-DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
-            libcjson-dev libsixel-dev libstb-dev libwebp-dev libvterm-dev \
-            tmux clang libclang-rt-14-dev nodejs npm libyaml-dev
+# Debian packages: what building r8play needs, what the demo adds, and
+# what the tests, fuzzing and screenshots add (DEB_PKGS, what CI installs).
+# The benchmark's peers (img2sixel, chafa) are installed by make bench.
+BUILD_PKGS := make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
+              libcjson-dev libstb-dev libwebp-dev libspng-dev libturbojpeg0-dev \
+              libyaml-dev
+DEMO_PKGS  := $(BUILD_PKGS) python3
+DEB_PKGS   := $(DEMO_PKGS) libsixel-dev libvterm-dev \
+              tmux clang libclang-rt-14-dev nodejs npm
 NPM_DIR  := tests/conformance
-deps:
-	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || \
+# apt_need PKGS: install those of PKGS that are missing (root), or say how
+apt_need = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || \
 	  { [ $$p = npm ] && command -v npm >/dev/null; } || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -150,6 +159,10 @@ deps:
 	    echo "deps: missing packages; run: sudo apt-get install -y" $$missing; exit 1; \
 	  fi; \
 	fi
+deps-demo:
+	$(Q)$(call apt_need,$(DEMO_PKGS))
+deps:
+	$(Q)$(call apt_need,$(DEB_PKGS))
 	$(Q)if [ -f $(NPM_DIR)/package-lock.json ] && \
 	   { [ ! -d $(NPM_DIR)/node_modules ] || [ $(NPM_DIR)/package-lock.json -nt $(NPM_DIR)/node_modules/.package-lock.json ]; }; then \
 	  echo "deps: npm ci in $(NPM_DIR)"; \
@@ -180,6 +193,25 @@ fmt:
 clean:
 	rm -rf build
 
+help:
+	@echo 'r8play make targets (BUILD=$(BUILD), objects in $(O)):'
+	@echo '  make               build $(O)/$(PROG); the default flavour is optimised'
+	@echo '                     with debug info (-O2 -g) in build/default'
+	@echo '  make BUILD=debug   -O0 -g3 in build/debug (for a debugger)'
+	@echo '  make BUILD=release -O2 -DNDEBUG in build/release (make install uses it)'
+	@echo '  make BUILD=asan    ASan+UBSan in build/asan (make BUILD=asan test)'
+	@echo '  make demo          install what the demo needs, build, run against local fakes'
+	@echo '  make run           build and start the TUI'
+	@echo '  make test          install what is missing, build, run every suite'
+	@echo '                     (T_FILTER=regex tests/run for a subset)'
+	@echo '  make deps          install missing Debian packages and the npm lockfile'
+	@echo '  make lint-deps     module include boundaries'
+	@echo '  make fuzz          every fuzz target for FUZZ_SECONDS; fuzz-smoke: quick'
+	@echo '  make bench         every benchmark and one summary table (bench-render,'
+	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog)'
+	@echo '  make screenshots   README screenshots from a real xterm under Xvfb'
+	@echo '  make install PREFIX=/usr/local    make clean    make fmt'
+
 Q := $(if $(V),,@)
-.PHONY: all build-tests test check run demo deps lint-deps readme-keys install fmt clean fuzz screenshots bench
+.PHONY: all build-tests test check run demo deps deps-demo help lint-deps readme-keys install fmt clean fuzz screenshots bench
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -135,13 +135,32 @@ blocks_render(const struct image *img, int cols, int rows, int cell_w,
 		cell_w = FIT_DEFAULT_CELL_W;
 		cell_h = FIT_DEFAULT_CELL_H;
 	}
-	fit_cells(img->w, img->h, cols, rows, cell_w, cell_h, upscale, &pw,
+	/*
+	 * A cell shows one sample across and two down, so the pane holds
+	 * cols x rows*2 samples whatever the image's pixel count: fit the
+	 * picture into the pane's physical size (cell shape from cell_w x
+	 * cell_h, aspect kept) and sample that. Growing is free here; only
+	 * a picture with fewer pixels than samples stays at one sample per
+	 * pixel unless upscale asks otherwise.
+	 */
+	fit_cells(img->w, img->h, cols, rows, cell_w, cell_h, true, &pw,
 	    &ph, &uc, &ur);
-	/* one sample per cell across, two (half cells) down */
 	gw = (pw + cell_w / 2) / cell_w;
 	gh = (ph * 2 + cell_h / 2) / cell_h;
 	gw = gw < 1 ? 1 : gw > cols ? cols : gw;
 	gh = gh < 1 ? 1 : gh > rows * 2 ? rows * 2 : gh;
+	if (!upscale && (gw > img->w || gh > img->h)) {
+		/* shrink both by the same factor: aspect kept */
+		if ((long long)img->w * gh <= (long long)img->h * gw) {
+			gh = (int)((long long)gh * img->w / gw);
+			gw = img->w;
+		} else {
+			gw = (int)((long long)gw * img->h / gh);
+			gh = img->h;
+		}
+		gw = gw < 1 ? 1 : gw;
+		gh = gh < 1 ? 1 : gh;
+	}
 	if ((s = fit_scale(img, gw, gh, err, errsz)) == NULL)
 		return NULL;
 	if ((g = calloc(1, sizeof *g)) == NULL ||

@@ -42,8 +42,11 @@ struct cellgrid {
 
 /*
  * Fit img into cols x rows cells of cell_w x cell_h pixels (0: 10x20),
- * aspect kept (no upscaling unless upscale), and build the grid; the grid
- * is only as big as the picture (<= cols x rows). Returns a new grid (free
+ * as large as the box allows with the aspect kept (the cell shape taken
+ * from cell_w x cell_h), and build the grid: one sample per cell across,
+ * two down. Without upscale a picture is never sampled finer than its
+ * own pixels (a 16x16 icon gives 16x8 cells). The grid is only as big as
+ * the picture (<= cols x rows). Returns a new grid (free
  * with cellgrid_free()) or NULL with err filled.
  */
 struct cellgrid *blocks_render(const struct image *img, int cols, int rows,

@@ -6,6 +6,7 @@
  * each output's weights sum to exactly FIT_ONE, so flat areas stay exact.
  */
 #include "render/fit.h"
+#include "render/par.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -190,54 +191,39 @@ hscale(const unsigned char *row, const struct axis *ax, int dst_w,
 	}
 }
 
-struct image *
-fit_scale(const struct image *src, int w, int h, char *err, size_t errsz)
-{
-	struct image *dst;
-	struct axis ax, ay;
-	uint32_t *rows[2] = { NULL, NULL }, *acc = NULL;
-	int have[2] = { -1, -1 };
-	int y, x, k, slot = 0;
-	size_t rowlen;
+/* One thread's share of fit_scale: output rows [y0, y1). */
+struct scale_job {
+	const struct image	*src;
+	struct image		*dst;
+	const struct axis	*ax, *ay;
+	int			 failed;
+};
 
-	if (src == NULL || src->rgb == NULL || src->w < 1 || src->h < 1) {
-		snprintf(err, errsz, "scale: no source image");
-		return NULL;
-	}
-	if ((dst = image_new(w, h, err, errsz)) == NULL)
-		return NULL;
-	if (w == src->w && h == src->h) {
-		memcpy(dst->rgb, src->rgb, (size_t)w * h * 3);
-		return dst;
-	}
-	rowlen = (size_t)w * 3;
-	if (axis_init(&ax, src->w, w) != 0) {
-		image_free(dst);
-		snprintf(err, errsz, "scale: out of memory");
-		return NULL;
-	}
-	if (axis_init(&ay, src->h, h) != 0) {
-		axis_done(&ax);
-		image_free(dst);
-		snprintf(err, errsz, "scale: out of memory");
-		return NULL;
-	}
+static int
+scale_rows(const struct image *src, struct image *dst, const struct axis *ax,
+    const struct axis *ay, int y0, int y1)
+{
+	uint32_t *rows[2], *acc;
+	int have[2] = { -1, -1 };
+	int y, x, k, slot = 0, w = dst->w;
+	size_t rowlen = (size_t)w * 3;
+
 	rows[0] = malloc(rowlen * sizeof(uint32_t));
 	rows[1] = malloc(rowlen * sizeof(uint32_t));
 	acc = malloc(rowlen * sizeof(uint32_t));
 	if (!rows[0] || !rows[1] || !acc) {
-		snprintf(err, errsz, "scale: out of memory");
-		image_free(dst);
-		dst = NULL;
-		goto out;
+		free(rows[0]);
+		free(rows[1]);
+		free(acc);
+		return -1;
 	}
-	for (y = 0; y < h; y++) {
-		const uint16_t *wy = ay.w + ay.off[y];
+	for (y = y0; y < y1; y++) {
+		const uint16_t *wy = ay->w + ay->off[y];
 		unsigned char *o = dst->rgb + (size_t)y * rowlen;
 
 		memset(acc, 0, rowlen * sizeof *acc);
-		for (k = 0; k < ay.n[y]; k++) {
-			int sy = ay.first[y] + k;
+		for (k = 0; k < ay->n[y]; k++) {
+			int sy = ay->first[y] + k;
 			uint32_t *hr;
 
 			/* keep the last two scaled rows: neighbours share */
@@ -249,7 +235,7 @@ fit_scale(const struct image *src, int w, int h, char *err, size_t errsz)
 				hr = rows[slot];
 				have[slot] = sy;
 				slot ^= 1;
-				hscale(src->rgb + (size_t)sy * src->w * 3, &ax,
+				hscale(src->rgb + (size_t)sy * src->w * 3, ax,
 				    w, hr);
 			}
 			for (x = 0; x < (int)rowlen; x++)
@@ -262,10 +248,66 @@ fit_scale(const struct image *src, int w, int h, char *err, size_t errsz)
 			o[x] = (unsigned char)(v > 255 ? 255 : v);
 		}
 	}
-out:
 	free(rows[0]);
 	free(rows[1]);
 	free(acc);
+	return 0;
+}
+
+static void
+scale_part(void *arg, int part)
+{
+	struct scale_job *j = arg;
+	size_t lo, hi;
+
+	par_split((size_t)j->dst->h, part, &lo, &hi);
+	if (scale_rows(j->src, j->dst, j->ax, j->ay, (int)lo, (int)hi) != 0)
+		j->failed = 1;	/* each part sets it only to 1 */
+}
+
+struct image *
+fit_scale(const struct image *src, int w, int h, char *err, size_t errsz)
+{
+	struct image *dst;
+	struct axis ax, ay;
+	struct scale_job job;
+
+	if (src == NULL || src->rgb == NULL || src->w < 1 || src->h < 1) {
+		snprintf(err, errsz, "scale: no source image");
+		return NULL;
+	}
+	if ((dst = image_new(w, h, err, errsz)) == NULL)
+		return NULL;
+	if (w == src->w && h == src->h) {
+		memcpy(dst->rgb, src->rgb, (size_t)w * h * 3);
+		return dst;
+	}
+	if (axis_init(&ax, src->w, w) != 0) {
+		image_free(dst);
+		snprintf(err, errsz, "scale: out of memory");
+		return NULL;
+	}
+	if (axis_init(&ay, src->h, h) != 0) {
+		axis_done(&ax);
+		image_free(dst);
+		snprintf(err, errsz, "scale: out of memory");
+		return NULL;
+	}
+	job.src = src;
+	job.dst = dst;
+	job.ax = &ax;
+	job.ay = &ay;
+	job.failed = 0;
+	/* the two halves of the output on the two cores */
+	if (h >= 2 && (long)src->w * src->h + (long)w * h >= PAR_MIN_PIXELS)
+		par_run2(scale_part, &job);
+	else if (scale_rows(src, dst, &ax, &ay, 0, h) != 0)
+		job.failed = 1;
+	if (job.failed) {
+		snprintf(err, errsz, "scale: out of memory");
+		image_free(dst);
+		dst = NULL;
+	}
 	axis_done(&ax);
 	axis_done(&ay);
 	return dst;

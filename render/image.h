@@ -1,7 +1,8 @@
 /*
  * render/image.h: decoding untrusted image bytes into RGB888 pixels.
- * PNG, JPEG, GIF (first frame) and BMP through stb_image (this module's only
- * stb_image translation unit, with our limits), WebP through libwebp. The
+ * PNG through libspng, JPEG through libjpeg-turbo, GIF (first frame) and
+ * BMP through stb_image (this module's only stb_image translation unit,
+ * with our limits), WebP through libwebp. The
  * header is read first and anything over the limits is refused before a
  * pixel buffer is allocated.
  */
@@ -22,10 +23,13 @@
 /* Background that transparent pixels are composited on (0xRRGGBB). */
 #define IMAGE_DEFAULT_BG	0x000000u
 
-/* Packed RGB888, rows top to bottom, stride w*3. Owns rgb. */
+/* Packed RGB888, rows top to bottom, stride w*3. Owns rgb. Make and
+ * free images with image_new() / image_free() only (rgb may be mapped:
+ * mapped is then its length, else 0 and rgb came from malloc). */
 struct image {
 	int		 w, h;
 	unsigned char	*rgb;
+	size_t		 mapped;
 };
 
 /*
@@ -37,6 +41,21 @@ struct image {
  */
 struct image *image_decode(const void *data, size_t len, uint32_t bg,
     char *err, size_t errsz);
+
+/*
+ * image_decode() for a picture that will be shown at want_w x want_h (the
+ * fitted size, aspect kept): JPEG is shrunk in the DCT to the smallest
+ * n/8 size still at least that big, WebP decodes straight to that size
+ * when it is smaller than the picture; other formats decode whole. The
+ * result is never smaller than want_w x want_h unless the picture is.
+ * want_w or want_h <= 0: full size (image_decode()).
+ */
+struct image *image_decode_fit(const void *data, size_t len, uint32_t bg,
+    int want_w, int want_h, char *err, size_t errsz);
+
+/* The picture's size from its header, nothing decoded: 0, or -1 when
+ * the format is unknown or the header unreadable or over the limits. */
+int image_probe(const void *data, size_t len, int *w, int *h);
 
 /* New w x h image, pixels zeroed; NULL (err filled) when over the limits. */
 struct image *image_new(int w, int h, char *err, size_t errsz);

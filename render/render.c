@@ -6,9 +6,11 @@
 #include "render/render.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "render/buf.h"
 #include "render/kitty.h"
@@ -101,14 +103,27 @@ render_place(const struct render_blob *blob, int row, int col,
 	return 0;
 }
 
-/* Pixel size for a graphics mode: fit the box, then the max geometry. */
+double
+render_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/*
+ * Pixel size for a graphics mode: fit the box, then the max geometry.
+ * sw x sh is the picture's own size (the image may have been shrunk by
+ * its decoder already).
+ */
 static void
-graphics_size(const struct image *img, const struct render_opts *o, int cw,
-    int ch, int *w, int *h)
+graphics_size(int sw, int sh, const struct render_opts *o, int cw, int ch,
+    int *w, int *h)
 {
 	int uc, ur;
 
-	fit_cells(img->w, img->h, o->cols, o->rows, cw, ch, o->upscale, w, h,
+	fit_cells(sw, sh, o->cols, o->rows, cw, ch, o->upscale, w, h,
 	    &uc, &ur);
 	if (o->max_w > 0 && o->max_h > 0 && (*w > o->max_w || *h > o->max_h))
 		fit_box(*w, *h, o->max_w, o->max_h, false, w, h);
@@ -132,57 +147,108 @@ finish(struct render_blob *out, unsigned char *data, size_t len, int cols,
 	return 0;
 }
 
+/* The scaled picture: img itself when it has the size already. */
+static struct image *
+scaled(const struct image *img, int w, int h, struct render_stats *st,
+    char *err, size_t errsz)
+{
+	struct image *s;
+	double t0 = render_now_ms();
+
+	if (img->w == w && img->h == h)
+		return (struct image *)(uintptr_t)img;	/* not freed */
+	s = fit_scale(img, w, h, err, errsz);
+	st->scale_ms += render_now_ms() - t0;
+	return s;
+}
+
+static void
+unscaled(const struct image *img, struct image *s)
+{
+	if (s != img)
+		image_free(s);
+}
+
 static int
-render_sixel(const struct image *img, const struct render_opts *o, int cw,
-    int ch, struct render_blob *out, char *err, size_t errsz)
+render_sixel(const struct image *img, int sw, int sh,
+    const struct render_opts *o, int cw, int ch, struct render_blob *out,
+    struct render_stats *st, char *err, size_t errsz)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
+	struct sixel_pal *pal;
 	int w, h, tries;
 
-	graphics_size(img, o, cw, ch, &w, &h);
+	if ((pal = malloc(sizeof *pal)) == NULL) {
+		snprintf(err, errsz, "sixel: out of memory");
+		return -1;
+	}
+	graphics_size(sw, sh, o, cw, ch, &w, &h);
 	for (tries = 0; tries < 8; tries++) {
-		struct image *s = fit_scale(img, w, h, err, errsz);
-		double f;
+		struct image *s = scaled(img, w, h, st, err, errsz);
+		double f, t0, t1;
+		int rc;
 
 		if (s == NULL)
-			return -1;
+			break;
 		free(data);
-		if (sixel_encode_rgb(s->rgb, s->w, s->h, o->colors, &data,
-		    &len, err, errsz) != 0) {
-			image_free(s);
-			return -1;
-		}
-		image_free(s);
-		if (len <= SIXEL_MAX_BYTES)
+		data = NULL;
+		t0 = render_now_ms();
+		rc = sixel_palette(s->rgb, s->w, s->h, o->colors, pal);
+		t1 = render_now_ms();
+		if (rc != 0)
+			snprintf(err, errsz, "sixel: out of memory");
+		else
+			rc = sixel_encode_pal(s->rgb, s->w, s->h, pal, &data,
+			    &len, err, errsz);
+		st->quant_ms += t1 - t0;
+		st->encode_ms += render_now_ms() - t1;
+		st->out_w = s->w;
+		st->out_h = s->h;
+		unscaled(img, s);
+		if (rc != 0)
+			break;
+		if (len <= SIXEL_MAX_BYTES) {
+			free(pal);
 			return finish(out, data, len, (w + cw - 1) / cw,
 			    (h + ch - 1) / ch, o, err, errsz);
+		}
 		/* bytes grow with area: shrink both sides, a bit extra */
 		f = sqrt((double)SIXEL_MAX_BYTES / (double)len) * 0.95;
 		fit_box(w, h, (int)(w * f), (int)(h * f), false, &w, &h);
-		if (w < 1 || h < 1)
+		if (w < 1 || h < 1) {
+			tries = 8;
 			break;
+		}
 	}
+	free(pal);
 	free(data);
-	snprintf(err, errsz, "sixel: cannot fit the image in %u bytes",
-	    SIXEL_MAX_BYTES);
+	if (tries >= 8)
+		snprintf(err, errsz, "sixel: cannot fit the image in %u bytes",
+		    SIXEL_MAX_BYTES);
 	return -1;
 }
 
 static int
-render_kitty(const struct image *img, const struct render_opts *o, int cw,
-    int ch, struct render_blob *out, char *err, size_t errsz)
+render_kitty(const struct image *img, int sw, int sh,
+    const struct render_opts *o, int cw, int ch, struct render_blob *out,
+    struct render_stats *st, char *err, size_t errsz)
 {
 	unsigned char *png, *data;
 	size_t pnglen, len;
 	struct image *s;
 	int w, h, rc;
+	double t0;
 
-	graphics_size(img, o, cw, ch, &w, &h);
-	if ((s = fit_scale(img, w, h, err, errsz)) == NULL)
+	graphics_size(sw, sh, o, cw, ch, &w, &h);
+	if ((s = scaled(img, w, h, st, err, errsz)) == NULL)
 		return -1;
+	t0 = render_now_ms();
+	st->out_w = s->w;
+	st->out_h = s->h;
 	rc = kitty_png_encode(s->rgb, s->w, s->h, &png, &pnglen, err, errsz);
-	image_free(s);
+	st->encode_ms += render_now_ms() - t0;
+	unscaled(img, s);
 	if (rc != 0)
 		return -1;
 	rc = kitty_encode(png, pnglen, o->kitty_id, &data, &len, err, errsz);
@@ -197,16 +263,33 @@ int
 render_image(const struct image *img, const struct render_opts *o,
     struct render_blob *out, char *err, size_t errsz)
 {
+	struct render_stats st;
+
+	memset(&st, 0, sizeof st);
+	return render_image_ex(img, img ? img->w : 0, img ? img->h : 0, o,
+	    out, &st, err, errsz);
+}
+
+int
+render_image_ex(const struct image *img, int src_w, int src_h,
+    const struct render_opts *o, struct render_blob *out,
+    struct render_stats *st, char *err, size_t errsz)
+{
 	struct cellgrid *g;
 	unsigned char *data;
 	size_t len;
 	int cw, ch, rc;
+	double t0;
 
 	memset(out, 0, sizeof *out);
 	if (img == NULL || img->rgb == NULL || o == NULL || o->cols < 1 ||
 	    o->rows < 1 || o->cols > 10000 || o->rows > 10000) {
 		snprintf(err, errsz, "render: no image or an empty box");
 		return -1;
+	}
+	if (src_w < 1 || src_h < 1) {
+		src_w = img->w;
+		src_h = img->h;
 	}
 	cw = o->cell_w;
 	ch = o->cell_h;
@@ -217,15 +300,21 @@ render_image(const struct image *img, const struct render_opts *o,
 	}
 	switch (o->mode) {
 	case RENDER_MODE_SIXEL:
-		return render_sixel(img, o, cw, ch, out, err, errsz);
+		return render_sixel(img, src_w, src_h, o, cw, ch, out, st,
+		    err, errsz);
 	case RENDER_MODE_KITTY:
-		return render_kitty(img, o, cw, ch, out, err, errsz);
+		return render_kitty(img, src_w, src_h, o, cw, ch, out, st, err,
+		    errsz);
 	case RENDER_MODE_BLOCKS:
+		t0 = render_now_ms();
 		g = blocks_render(img, o->cols, o->rows, cw, ch, o->upscale,
 		    o->depth, err, errsz);
+		st->scale_ms += render_now_ms() - t0;
 		if (g == NULL)
 			return -1;
+		t0 = render_now_ms();
 		rc = blocks_ansi(g, &data, &len, err, errsz);
+		st->encode_ms += render_now_ms() - t0;
 		if (rc == 0) {
 			out->data = data;
 			out->len = len;
@@ -318,19 +407,14 @@ same_opts(const struct render_opts *a, const struct render_opts *b)
 	    a->depth == b->depth;
 }
 
-const struct render_blob *
-render_cache_get(struct render_cache *c, const struct image *img,
-    const struct render_opts *opts, char *err, size_t errsz)
+/* The entry for (h, img, opts), or NULL; *victim: where a new one goes. */
+static struct cache_entry *
+cache_find(struct render_cache *c, uint64_t h, const struct image *img,
+    const struct render_opts *opts, struct cache_entry **victim)
 {
-	struct cache_entry *victim = NULL;
-	uint64_t h;
 	int i;
 
-	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL) {
-		snprintf(err, errsz, "render: no cache or image");
-		return NULL;
-	}
-	h = pixel_hash(img);
+	*victim = NULL;
 	c->clock++;
 	for (i = 0; i < RENDER_CACHE_ENTRIES; i++) {
 		struct cache_entry *e = &c->e[i];
@@ -338,26 +422,82 @@ render_cache_get(struct render_cache *c, const struct image *img,
 		if (e->used && e->hash == h && e->w == img->w &&
 		    e->h == img->h && same_opts(&e->opts, opts)) {
 			e->stamp = c->clock;
-			return &e->blob;
+			return e;
 		}
 		/* victim: a free slot, else the least recently used */
 		if (!e->used) {
-			if (victim == NULL || victim->used)
-				victim = e;
-		} else if (victim == NULL || (victim->used &&
-		    e->stamp < victim->stamp))
-			victim = e;
+			if (*victim == NULL || (*victim)->used)
+				*victim = e;
+		} else if (*victim == NULL || ((*victim)->used &&
+		    e->stamp < (*victim)->stamp))
+			*victim = e;
 	}
+	return NULL;
+}
+
+static void
+cache_fill(struct render_cache *c, struct cache_entry *v, uint64_t h,
+    const struct image *img, const struct render_opts *opts)
+{
+	v->used = true;
+	v->hash = h;
+	v->w = img->w;
+	v->h = img->h;
+	v->opts = *opts;
+	v->stamp = c->clock;
+}
+
+const struct render_blob *
+render_cache_get(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts, char *err, size_t errsz)
+{
+	struct cache_entry *e, *victim;
+	uint64_t h;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL) {
+		snprintf(err, errsz, "render: no cache or image");
+		return NULL;
+	}
+	h = pixel_hash(img);
+	if ((e = cache_find(c, h, img, opts, &victim)) != NULL)
+		return &e->blob;
 	c->misses++;
 	render_blob_done(&victim->blob);
 	victim->used = false;
 	if (render_image(img, opts, &victim->blob, err, errsz) != 0)
 		return NULL;
-	victim->used = true;
-	victim->hash = h;
-	victim->w = img->w;
-	victim->h = img->h;
-	victim->opts = *opts;
-	victim->stamp = c->clock;
+	cache_fill(c, victim, h, img, opts);
 	return &victim->blob;
+}
+
+const struct render_blob *
+render_cache_peek(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts)
+{
+	struct cache_entry *e, *victim;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL)
+		return NULL;
+	e = cache_find(c, pixel_hash(img), img, opts, &victim);
+	return e != NULL ? &e->blob : NULL;
+}
+
+const struct render_blob *
+render_cache_put(struct render_cache *c, const struct image *img,
+    const struct render_opts *opts, struct render_blob *blob)
+{
+	struct cache_entry *e, *victim;
+	uint64_t h;
+
+	if (c == NULL || img == NULL || img->rgb == NULL || opts == NULL ||
+	    blob == NULL || blob->data == NULL)
+		return NULL;
+	h = pixel_hash(img);
+	if ((e = cache_find(c, h, img, opts, &victim)) == NULL)
+		e = victim;
+	render_blob_done(&e->blob);
+	e->blob = *blob;
+	memset(blob, 0, sizeof *blob);
+	cache_fill(c, e, h, img, opts);
+	return &e->blob;
 }

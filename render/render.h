@@ -89,6 +89,48 @@ struct render_opts {
 int render_image(const struct image *img, const struct render_opts *opts,
     struct render_blob *out, char *err, size_t errsz);
 
+/* Milliseconds per stage, filled by render_image_ex() and render_prepare()
+ * (each adds to what is there: zero it first). */
+struct render_stats {
+	double	read_ms, decode_ms, scale_ms, quant_ms, encode_ms;
+	int	src_w, src_h;	/* the picture's own size */
+	int	dec_w, dec_h;	/* as decoded (smaller when the decoder
+				   shrank it) */
+	int	out_w, out_h;	/* as encoded (pixels) */
+};
+
+/* CLOCK_MONOTONIC in milliseconds (for stage timings). */
+double render_now_ms(void);
+
+/*
+ * render_image() for an image that a decoder may have shrunk already:
+ * the fitted size is computed from src_w x src_h (the picture's own size;
+ * <= 0: img's), then img is scaled to it. Adds stage times to *st.
+ */
+int render_image_ex(const struct image *img, int src_w, int src_h,
+    const struct render_opts *opts, struct render_blob *out,
+    struct render_stats *st, char *err, size_t errsz);
+
+/*
+ * Encoded bytes (data, len) to a blob for opts in one go: the size the
+ * picture will be drawn at is worked out from its header first, so JPEG
+ * and WebP decode straight to (about) that size; then scale and encode
+ * (on two cores where it pays). bg as for image_decode(). When img_out is
+ * not NULL it receives the decoded image (caller frees; it may be smaller
+ * than the picture, see image_decode_fit()). st may be NULL. 0, or -1 with
+ * err filled and *out zeroed.
+ */
+int render_prepare(const void *data, size_t len, uint32_t bg,
+    const struct render_opts *opts, struct render_blob *out,
+    struct image **img_out, struct render_stats *st, char *err,
+    size_t errsz);
+
+/* The pixel size render_prepare() would decode for: the fitted size of a
+ * src_w x src_h picture in opts' box (blocks: 1 x 2 pixels per cell).
+ * 0 x 0 when unknown. */
+void render_want_size(int src_w, int src_h, const struct render_opts *opts,
+    int *w, int *h);
+
 /*
  * Wrap a blob for a multiplexer (enum render_passthrough in detect.h):
  * TMUX: ESC P tmux; payload with every ESC doubled ESC \. SCREEN: the
@@ -141,6 +183,18 @@ void render_cache_clear(struct render_cache *c);
 const struct render_blob *render_cache_get(struct render_cache *c,
     const struct image *img, const struct render_opts *opts, char *err,
     size_t errsz);
+/*
+ * For a caller that renders elsewhere (render/async.h): the cached blob
+ * for (img, opts) or NULL, never rendering; and storing a blob rendered
+ * for (img, opts): the cache takes *blob over (zeroed here), replacing
+ * any entry for the same key. Both borrowed pointers as above; put
+ * returns NULL (blob untouched) on bad arguments.
+ */
+const struct render_blob *render_cache_peek(struct render_cache *c,
+    const struct image *img, const struct render_opts *opts);
+const struct render_blob *render_cache_put(struct render_cache *c,
+    const struct image *img, const struct render_opts *opts,
+    struct render_blob *blob);
 /* Number of renders done (cache misses), for tests. */
 unsigned long render_cache_misses(const struct render_cache *c);
 

@@ -12,7 +12,7 @@
  * and writes bands with run-length coding, one colour at a time over that
  * colour's column span. It is faster than img2sixel and chafa, smaller
  * than img2sixel's output and at least as close to the source (see
- * tests/bench/bench_render.sh). libsixel 1.10.3 also has an open heap
+ * tests/bench/bench_render.py). libsixel 1.10.3 also has an open heap
  * overflow in its encoder (libsixel#72), another reason not to feed it.
  */
 #include "render/sixel.h"
@@ -21,17 +21,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "render/buf.h"
+#include "render/par.h"
 
 #define HBITS	5
-#define HSIZE	(1 << (3 * HBITS))
+#define HSIZE	SIXEL_LUT_SIZE
 #define KEY(r, g, b) ((((unsigned)(r) >> 3) << 10) | \
 	(((unsigned)(g) >> 3) << 5) | ((unsigned)(b) >> 3))
 
+/*
+ * One bin per 15-bit colour: pixel count and channel sums side by side
+ * (one cache line per pixel). 32 bits hold the sums of up to
+ * HIST_MAX_PIXELS pixels of 255.
+ */
+#define HIST_MAX_PIXELS	(UINT32_MAX / 255u)
 struct hist {
-	uint32_t	 count[HSIZE];
-	uint64_t	 sum[HSIZE][3];
+	struct {
+		uint32_t n, s[3];
+	} b[HSIZE];
 };
 
 struct qbox {
@@ -44,7 +53,7 @@ struct qbox {
 static double
 bin_mean(const struct hist *hs, unsigned k, int c)
 {
-	return (double)hs->sum[k][c] / hs->count[k];
+	return (double)hs->b[k].s[c] / hs->b[k].n;
 }
 
 /* Find the box's best split (largest drop in squared error). */
@@ -68,7 +77,7 @@ box_eval(struct qbox *bx, const uint16_t *bins, const struct hist *hs)
 		for (i = bx->lo; i < bx->hi; i++) {
 			unsigned k = bins[i];
 			int q = (int)((k >> shift) & 31);
-			double n = hs->count[k];
+			double n = hs->b[k].n;
 
 			cnt[q] += n;
 			for (c = 0; c < 3; c++) {
@@ -114,52 +123,198 @@ box_eval(struct qbox *bx, const uint16_t *bins, const struct hist *hs)
 		    tot_s[1] + tot_s[2] * tot_s[2]) / tot_n) - best;
 }
 
-static int
-nearest(const unsigned char *pal, int n, int r, int g, int b)
+/* Histogram of one half of the pixels (part 1 into its own table). */
+struct hist_job {
+	const unsigned char	*rgb;
+	size_t			 npx;
+	struct hist		*hs[2];
+};
+
+static void
+hist_part(void *arg, int part)
 {
-	int i, best = 0;
+	struct hist_job *j = arg;
+	struct hist *hs = j->hs[part];
+	const unsigned char *rgb;
+	size_t lo, hi, p;
+
+	par_split(j->npx, part, &lo, &hi);
+	rgb = j->rgb + lo * 3;
+	for (p = lo; p < hi; p++, rgb += 3) {
+		unsigned k = KEY(rgb[0], rgb[1], rgb[2]);
+
+		hs->b[k].n++;
+		hs->b[k].s[0] += rgb[0];
+		hs->b[k].s[1] += rgb[1];
+		hs->b[k].s[2] += rgb[2];
+	}
+}
+
+/*
+ * nearest() over a palette sorted by green (the heaviest weight): start
+ * where green matches and walk outwards both ways, stopping each way once
+ * green alone is further than the best so far. The distance weighs
+ * red 3, green 4, blue 2; ties go to the lower entry, as a plain scan
+ * would give.
+ */
+struct gsort {
+	int		 n;
+	int		 idx[SIXEL_MAX_COLORS];
+	int		 g[SIXEL_MAX_COLORS];
+};
+
+static int
+nearest_g(const unsigned char *pal, const struct gsort *gs, int r, int g,
+    int b)
+{
+	int lo = 0, hi = gs->n, up, dn, best = 0;
 	long bd = -1;
 
-	for (i = 0; i < n; i++) {
-		long dr = r - pal[i * 3], dg = g - pal[i * 3 + 1],
-		    db = b - pal[i * 3 + 2];
-		long d = dr * dr * 3 + dg * dg * 4 + db * db * 2;
+	while (lo < hi) {	/* first entry with green >= g */
+		int mid = (lo + hi) / 2;
 
-		if (bd < 0 || d < bd) {
-			bd = d;
-			best = i;
+		if (gs->g[mid] < g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	up = lo;
+	dn = lo - 1;
+	while (up < gs->n || dn >= 0) {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			int j = k == 0 ? up : dn, i;
+			long dr, dg, db, d;
+
+			if (j < 0 || j >= gs->n)
+				continue;
+			dg = g - gs->g[j];
+			if (bd >= 0 && dg * dg * 4 > bd) {
+				if (k == 0)
+					up = gs->n;
+				else
+					dn = -1;
+				continue;
+			}
+			i = gs->idx[j];
+			dr = r - pal[i * 3];
+			db = b - pal[i * 3 + 2];
+			d = dr * dr * 3 + dg * dg * 4 + db * db * 2;
+			if (bd < 0 || d < bd || (d == bd && i < best)) {
+				bd = d;
+				best = i;
+			}
+			if (k == 0)
+				up++;
+			else
+				dn--;
 		}
 	}
 	return best;
 }
 
-/* Palette and a bin -> entry table; 0 or -1 on ENOMEM. */
+static void
+gsort_init(struct gsort *gs, const unsigned char *pal, int n)
+{
+	int i, j;
+
+	gs->n = n;
+	for (i = 0; i < n; i++) {	/* insertion sort: n <= 256 */
+		int g = pal[i * 3 + 1];
+
+		for (j = i; j > 0 && gs->g[j - 1] > g; j--) {
+			gs->g[j] = gs->g[j - 1];
+			gs->idx[j] = gs->idx[j - 1];
+		}
+		gs->g[j] = g;
+		gs->idx[j] = i;
+	}
+}
+
+/* The Lloyd step over one half of the used bins. */
+struct lloyd_job {
+	const struct hist	*hs;
+	const uint16_t		*bins;
+	int			 nb, nbox;
+	const struct gsort	*gs;
+	const unsigned char	*pal;
+	uint8_t			*lut;
+	uint64_t		(*acc[2])[4];
+};
+
+static void
+lloyd_part(void *arg, int part)
+{
+	struct lloyd_job *l = arg;
+	uint64_t (*acc)[4] = l->acc[part];
+	size_t lo, hi, j;
+	int c;
+
+	par_split((size_t)l->nb, part, &lo, &hi);
+	for (j = lo; j < hi; j++) {
+		unsigned k = l->bins[j];
+		int e = nearest_g(l->pal, l->gs,
+		    (int)(bin_mean(l->hs, k, 0) + .5),
+		    (int)(bin_mean(l->hs, k, 1) + .5),
+		    (int)(bin_mean(l->hs, k, 2) + .5));
+
+		l->lut[k] = (uint8_t)e;
+		acc[e][3] += l->hs->b[k].n;
+		for (c = 0; c < 3; c++)
+			acc[e][c] += l->hs->b[k].s[c];
+	}
+}
+
+/*
+ * Palette and a bin -> entry table; 0 or -1 on ENOMEM. The histogram and
+ * the Lloyd step run on two cores for big images; the result is the same
+ * either way (sums are exact integers).
+ */
 static int
 quantize(const unsigned char *rgb, size_t npx, int colors,
     unsigned char *pal, int *npal, uint8_t *lut)
 {
-	struct hist *hs;
+	struct hist *hs, *hs2;
+	void *hmem;
+	struct hist_job hj;
 	uint16_t *bins;
 	struct qbox box[SIXEL_MAX_COLORS];
 	int nb = 0, nbox, i, j, c;
-	size_t p;
+	int two = npx >= (size_t)PAR_MIN_PIXELS;
 
-	if ((hs = calloc(1, sizeof *hs)) == NULL)
+	if (npx > HIST_MAX_PIXELS)
 		return -1;
+	/* both tables in one populated mapping: no fault per page */
+	hmem = mmap(NULL, 2 * sizeof *hs, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (hmem == MAP_FAILED)
+		return -1;
+	hs = hmem;
+	hs2 = hs + 1;
 	if ((bins = malloc(HSIZE * sizeof *bins)) == NULL) {
-		free(hs);
+		munmap(hmem, 2 * sizeof *hs);
 		return -1;
 	}
-	for (p = 0; p < npx; p++, rgb += 3) {
-		unsigned k = KEY(rgb[0], rgb[1], rgb[2]);
-
-		hs->count[k]++;
-		hs->sum[k][0] += rgb[0];
-		hs->sum[k][1] += rgb[1];
-		hs->sum[k][2] += rgb[2];
+	hj.rgb = rgb;
+	hj.npx = npx;
+	hj.hs[0] = hs;
+	hj.hs[1] = two ? hs2 : hs;
+	if (two) {
+		par_run2(hist_part, &hj);
+		for (i = 0; i < HSIZE; i++) {
+			if (hs2->b[i].n == 0)
+				continue;
+			hs->b[i].n += hs2->b[i].n;
+			for (c = 0; c < 3; c++)
+				hs->b[i].s[c] += hs2->b[i].s[c];
+		}
+	} else {
+		hist_part(&hj, 0);
+		hist_part(&hj, 1);
 	}
 	for (i = 0; i < HSIZE; i++)
-		if (hs->count[i] != 0)
+		if (hs->b[i].n != 0)
 			bins[nb++] = (uint16_t)i;
 	box[0].lo = 0;
 	box[0].hi = nb;
@@ -201,9 +356,9 @@ quantize(const unsigned char *rgb, size_t npx, int colors,
 		for (j = box[i].lo; j < box[i].hi; j++) {
 			unsigned k = bins[j];
 
-			n += hs->count[k];
+			n += hs->b[k].n;
 			for (c = 0; c < 3; c++)
-				s[c] += hs->sum[k][c];
+				s[c] += hs->b[k].s[c];
 			lut[k] = (uint8_t)i;
 		}
 		for (c = 0; c < 3; c++)
@@ -216,33 +371,38 @@ quantize(const unsigned char *rgb, size_t npx, int colors,
 	 * Only when there are enough pixels for the cost to pay off.
 	 */
 	if (nbox > 1 && npx > (size_t)nb * 2) {
-		uint64_t (*acc)[4] = calloc((size_t)nbox, sizeof *acc);
+		struct gsort gs;
+		struct lloyd_job l = { hs, bins, nb, nbox, &gs, pal, lut,
+		    { NULL, NULL } };
 
-		if (acc != NULL) {
-			for (j = 0; j < nb; j++) {
-				unsigned k = bins[j];
-				int e = nearest(pal, nbox,
-				    (int)(bin_mean(hs, k, 0) + .5),
-				    (int)(bin_mean(hs, k, 1) + .5),
-				    (int)(bin_mean(hs, k, 2) + .5));
+		gsort_init(&gs, pal, nbox);
 
-				lut[k] = (uint8_t)e;
-				acc[e][3] += hs->count[k];
-				for (c = 0; c < 3; c++)
-					acc[e][c] += hs->sum[k][c];
+		l.acc[0] = calloc((size_t)nbox, sizeof *l.acc[0]);
+		l.acc[1] = calloc((size_t)nbox, sizeof *l.acc[1]);
+		if (l.acc[0] != NULL && l.acc[1] != NULL) {
+			if (nb >= 2048)
+				par_run2(lloyd_part, &l);
+			else {
+				lloyd_part(&l, 0);
+				lloyd_part(&l, 1);
 			}
-			for (i = 0; i < nbox; i++)
-				if (acc[i][3] != 0)
+			for (i = 0; i < nbox; i++) {
+				uint64_t *a = l.acc[0][i], *b = l.acc[1][i];
+
+				for (c = 0; c < 4; c++)
+					a[c] += b[c];
+				if (a[3] != 0)
 					for (c = 0; c < 3; c++)
 						pal[i * 3 + c] = (unsigned char)
-						    ((acc[i][c] + acc[i][3] / 2) /
-						    acc[i][3]);
-			free(acc);
+						    ((a[c] + a[3] / 2) / a[3]);
+			}
 		}
+		free(l.acc[0]);
+		free(l.acc[1]);
 	}
 	*npal = nbox;
 	free(bins);
-	free(hs);
+	munmap(hmem, 2 * sizeof *hs);
 	return 0;
 }
 
@@ -315,15 +475,25 @@ emit_span(char *o, int ci, const uint8_t *bits, int x0, int x1)
 }
 
 int
+sixel_palette(const unsigned char *rgb, int w, int h, int colors,
+    struct sixel_pal *p)
+{
+	if (rgb == NULL || w < 1 || h < 1)
+		return -1;
+	if (colors <= 0 || colors > SIXEL_MAX_COLORS)
+		colors = SIXEL_MAX_COLORS;
+	if (colors < SIXEL_MIN_COLORS)
+		colors = SIXEL_MIN_COLORS;
+	memset(p->lut, 0, sizeof p->lut);
+	return quantize(rgb, (size_t)w * h, colors, p->rgb, &p->n, p->lut);
+}
+
+int
 sixel_encode_rgb(const unsigned char *rgb, int w, int h, int colors,
     unsigned char **out, size_t *outlen, char *err, size_t errsz)
 {
-	struct rbuf b = { 0 };
-	unsigned char pal[SIXEL_MAX_COLORS * 3];
-	uint8_t *lut = NULL, *bits = NULL;
-	int minx[SIXEL_MAX_COLORS], maxx[SIXEL_MAX_COLORS];
-	int used[SIXEL_MAX_COLORS];
-	int npal = 0, y0, i, x;
+	struct sixel_pal *p;
+	int rc;
 
 	*out = NULL;
 	*outlen = 0;
@@ -331,14 +501,39 @@ sixel_encode_rgb(const unsigned char *rgb, int w, int h, int colors,
 		snprintf(err, errsz, "sixel: bad image size %dx%d", w, h);
 		return -1;
 	}
-	if (colors <= 0 || colors > SIXEL_MAX_COLORS)
-		colors = SIXEL_MAX_COLORS;
-	if (colors < SIXEL_MIN_COLORS)
-		colors = SIXEL_MIN_COLORS;
-	lut = calloc(HSIZE, 1);
+	if ((p = malloc(sizeof *p)) == NULL ||
+	    sixel_palette(rgb, w, h, colors, p) != 0) {
+		free(p);
+		snprintf(err, errsz, "sixel: out of memory for %dx%d", w, h);
+		return -1;
+	}
+	rc = sixel_encode_pal(rgb, w, h, p, out, outlen, err, errsz);
+	free(p);
+	return rc;
+}
+
+int
+sixel_encode_pal(const unsigned char *rgb, int w, int h,
+    const struct sixel_pal *sp, unsigned char **out, size_t *outlen,
+    char *err, size_t errsz)
+{
+	struct rbuf b = { 0 };
+	const unsigned char *pal = sp->rgb;
+	const uint8_t *lut = sp->lut;
+	uint8_t *bits = NULL;
+	int minx[SIXEL_MAX_COLORS], maxx[SIXEL_MAX_COLORS];
+	int used[SIXEL_MAX_COLORS];
+	int npal = sp->n, y0, i, x;
+
+	*out = NULL;
+	*outlen = 0;
+	if (rgb == NULL || w < 1 || h < 1 || w > 16384 || h > 16384 ||
+	    npal < 1 || npal > SIXEL_MAX_COLORS) {
+		snprintf(err, errsz, "sixel: bad image size %dx%d", w, h);
+		return -1;
+	}
 	bits = calloc((size_t)SIXEL_MAX_COLORS, (size_t)w);
-	if (lut == NULL || bits == NULL ||
-	    quantize(rgb, (size_t)w * h, colors, pal, &npal, lut) != 0)
+	if (bits == NULL)
 		goto nomem;
 	rbuf_puts(&b, "\033P0;1;0q\"1;1;");
 	rbuf_putu(&b, (unsigned)w);
@@ -399,13 +594,11 @@ sixel_encode_rgb(const unsigned char *rgb, int w, int h, int colors,
 	rbuf_puts(&b, "\033\\");
 	if (b.failed)
 		goto nomem;
-	free(lut);
 	free(bits);
 	*out = b.data;
 	*outlen = b.len;
 	return 0;
 nomem:
-	free(lut);
 	free(bits);
 	rbuf_done(&b);
 	snprintf(err, errsz, "sixel: out of memory or over %u bytes for "

@@ -7,6 +7,7 @@
 #define PG_RENDER_SIXEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* tmux drops DCS sequences over about 1 MB: every image stays below. */
 #define SIXEL_MAX_BYTES		(1000u * 1000u)
@@ -22,6 +23,28 @@
  */
 int sixel_encode_rgb(const unsigned char *rgb, int w, int h, int colors,
     unsigned char **out, size_t *outlen, char *err, size_t errsz);
+
+/*
+ * The two halves of sixel_encode_rgb(), for callers that time or reuse
+ * them: a palette (entries in rgb, n of them) and the table from a pixel's
+ * 15-bit colour (r>>3 << 10 | g>>3 << 5 | b>>3) to its entry.
+ */
+#define SIXEL_LUT_SIZE		32768
+struct sixel_pal {
+	int		n;
+	unsigned char	rgb[SIXEL_MAX_COLORS * 3];
+	uint8_t		lut[SIXEL_LUT_SIZE];
+};
+
+/* Build *p for w x h RGB888 pixels (colors clamped as above): 0, or -1
+ * on ENOMEM. Uses the second core for big images. */
+int sixel_palette(const unsigned char *rgb, int w, int h, int colors,
+    struct sixel_pal *p);
+
+/* Encode with a palette from sixel_palette(): as sixel_encode_rgb(). */
+int sixel_encode_pal(const unsigned char *rgb, int w, int h,
+    const struct sixel_pal *p, unsigned char **out, size_t *outlen,
+    char *err, size_t errsz);
 
 /*
  * Median-cut palette (exposed for tests): at most colors entries of RGB in

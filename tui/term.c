@@ -70,14 +70,25 @@ term_headless(void)
 	return headless;
 }
 
+/*
+ * A fatal signal can land in the middle of an image write, inside an open
+ * DCS (sixel) or APC (kitty) string, which would swallow the restore
+ * sequence whole. CAN aborts any escape sequence or control string, and
+ * ST ends one in terminals that ignore CAN inside strings; outside a
+ * string both do nothing.
+ */
+static const char end_string_seq[] = "\030\033\\";
+
 /* From a fatal signal: only async-signal-safe calls (no endwin()). */
 static void
 on_fatal(int sig)
 {
 	if (active && !headless) {
 		active = 0;
+		(void)term_write_all(STDOUT_FILENO, end_string_seq,
+		    sizeof end_string_seq - 1);
 		(void)term_write_all(STDOUT_FILENO, restore_seq,
-	    sizeof restore_seq - 1);
+		    sizeof restore_seq - 1);
 		if (have_tio)
 			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	}

@@ -11,6 +11,7 @@ Prints a table; asserts nothing (no timed assertions in tests).
      measured (median, p95, max over the presses).
 
 Environment: R8PLAY (binary), ROOT. BENCH_KEYS (presses, default 60).
+BENCH_SUMMARY: a file to append make bench's summary lines to.
 """
 import json
 import os
@@ -26,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import fakes  # noqa: E402
 
 ROOT = fakes.ROOT
-R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/debug/r8play"))
+R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/default/r8play"))
 PRESSES = int(os.environ.get("BENCH_KEYS", "60"))
 
 
@@ -181,6 +182,17 @@ def main():
         print("|%s|%s|" % ("-" * (w + 2), "-" * 12))
         for k, v in rows:
             print("| %-*s | %10s |" % (w, k, v))
+        # make bench's summary: case, r8play med/min/max, peer med/min/max
+        out = os.environ.get("BENCH_SUMMARY")
+        if out:
+            fr = sorted(x[0] for x in ff)
+            with open(out, "a") as f:
+                f.write("tui first frame\t%.1f\t%.1f\t%.1f\t-\t-\t-\t-\n"
+                        % (frame, fr[0], fr[-1]))
+                if gaps:
+                    f.write("tui key-to-update (2 stalled streams)\t%.1f\t"
+                            "%.1f\t%.1f\t16 ms frame\t16\t16\t16\n"
+                            % (statistics.median(gaps), gaps[0], gaps[-1]))
     finally:
         fakes.stop(proc)
 

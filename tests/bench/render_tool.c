@@ -1,11 +1,20 @@
 /*
- * tests/bench/render_tool.c: helpers for tests/bench/bench_render.sh.
+ * tests/bench/render_tool.c: helpers for tests/bench/bench_render.py.
  *   render_tool gen SRC OUT.png        1024x1024 photo-like PNG from SRC:
  *                                       bilinear 2x upscale + fixed grain
  *   render_tool psnr SRC OUT.six [W H] decode OUT.six with libsixel, scale
  *                                       SRC (area average) to the decoded
  *                                       size, print "PSNR W H"
  *   render_tool scale SRC W H OUT.png  SRC area-averaged to W x H
+ *   render_tool gen SRC OUT.png SIZE   as gen, SIZE x SIZE
+ *   render_tool jpeg SRC OUT.jpg Q     SRC as JPEG (libjpeg-turbo, 4:2:0)
+ *   render_tool webp SRC OUT.webp Q    SRC as lossy WebP (libwebp)
+ *   render_tool stages FILE BOXW BOXH RUNS
+ *                                      the stages of `r8play show --width
+ *                                      BOXW --height BOXH` (render_prepare,
+ *                                      the same code) RUNS times: median ms
+ *                                      of read, decode, scale, quantise,
+ *                                      encode, write, one line
  */
 #include <math.h>
 #include <stdint.h>
@@ -13,11 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <sixel.h>
+#include <turbojpeg.h>
+#include <webp/encode.h>
 
 #include "render/fit.h"
 #include "render/image.h"
 #include "render/kitty.h"
+#include "render/render.h"
 
 static unsigned char *
 slurp(const char *path, size_t *len)
@@ -71,14 +86,14 @@ save_png(const struct image *img, const char *path)
 }
 
 static int
-gen(const char *src, const char *out)
+gen(const char *src, const char *out, int size)
 {
 	struct image *s = load(src), *d;
 	char err[256];
 	uint32_t seed = 12345;
 	int x, y, c;
 
-	if ((d = image_new(1024, 1024, err, sizeof err)) == NULL)
+	if ((d = image_new(size, size, err, sizeof err)) == NULL)
 		return 1;
 	for (y = 0; y < d->h; y++)
 		for (x = 0; x < d->w; x++) {
@@ -153,11 +168,138 @@ psnr(const char *src, const char *six)
 	return 0;
 }
 
+static void
+save(const char *path, const unsigned char *p, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fwrite(p, 1, len, fp) != len || fclose(fp) != 0) {
+		fprintf(stderr, "render_tool: cannot write %s\n", path);
+		exit(1);
+	}
+}
+
+static int
+enc_jpeg(const char *src, const char *out, int q)
+{
+	struct image *s = load(src);
+	tjhandle tj = tjInitCompress();
+	unsigned char *jpg = NULL;
+	unsigned long len = 0;
+
+	if (tj == NULL || tjCompress2(tj, s->rgb, s->w, s->w * 3, s->h, TJPF_RGB,
+	    &jpg, &len, TJSAMP_420, q, 0) != 0) {
+		fprintf(stderr, "render_tool: jpeg: %s\n", tjGetErrorStr2(tj));
+		return 1;
+	}
+	save(out, jpg, len);
+	tjFree(jpg);
+	tjDestroy(tj);
+	image_free(s);
+	return 0;
+}
+
+static int
+enc_webp(const char *src, const char *out, int q)
+{
+	struct image *s = load(src);
+	uint8_t *w = NULL;
+	size_t len = WebPEncodeRGB(s->rgb, s->w, s->h, s->w * 3, (float)q, &w);
+
+	if (len == 0) {
+		fprintf(stderr, "render_tool: webp: encoding failed\n");
+		return 1;
+	}
+	save(out, w, len);
+	WebPFree(w);
+	image_free(s);
+	return 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define STAGES	6
+static int
+stages(const char *path, int bw, int bh, int runs)
+{
+	static const char *name[STAGES] = { "read", "decode", "scale",
+	    "quantise", "encode", "write" };
+	double t[STAGES][64];
+	struct render_opts o;
+	struct render_stats st;
+	int r, k;
+
+	if (runs < 1 || runs > 64)
+		runs = 9;
+	memset(&o, 0, sizeof o);
+	o.mode = RENDER_MODE_SIXEL;
+	o.cell_w = FIT_DEFAULT_CELL_W;
+	o.cell_h = FIT_DEFAULT_CELL_H;
+	o.max_w = bw;
+	o.max_h = bh;
+	o.cols = (bw + o.cell_w - 1) / o.cell_w;
+	o.rows = (bh + o.cell_h - 1) / o.cell_h;
+	for (r = 0; r < runs; r++) {
+		struct render_blob b;
+		char err[256];
+		unsigned char *data;
+		size_t len;
+		double t0 = render_now_ms();
+		int fd;
+
+		memset(&st, 0, sizeof st);
+		data = slurp(path, &len);
+		st.read_ms = render_now_ms() - t0;
+		if (render_prepare(data, len, 0, &o, &b, NULL, &st, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "render_tool: %s: %s\n", path, err);
+			return 1;
+		}
+		free(data);
+		t0 = render_now_ms();
+		fd = open("/dev/null", O_WRONLY);
+		if (fd < 0 || write(fd, b.data, b.len) != (ssize_t)b.len) {
+			fprintf(stderr, "render_tool: write failed\n");
+			return 1;
+		}
+		close(fd);
+		t[5][r] = render_now_ms() - t0;
+		t[0][r] = st.read_ms;
+		t[1][r] = st.decode_ms;
+		t[2][r] = st.scale_ms;
+		t[3][r] = st.quant_ms;
+		t[4][r] = st.encode_ms;
+		render_blob_done(&b);
+	}
+	for (k = 0; k < STAGES; k++) {
+		qsort(t[k], (size_t)runs, sizeof t[k][0], cmp_double);
+		printf("%s%s %.1f", k ? " " : "", name[k], t[k][runs / 2]);
+	}
+	printf(" decoded %dx%d out %dx%d\n", st.dec_w, st.dec_h, st.out_w,
+	    st.out_h);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "gen") == 0)
-		return gen(argv[2], argv[3]);
+		return gen(argv[2], argv[3], 1024);
+	if (argc == 5 && strcmp(argv[1], "gen") == 0)
+		return gen(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "jpeg") == 0)
+		return enc_jpeg(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "webp") == 0)
+		return enc_webp(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 6 && strcmp(argv[1], "stages") == 0)
+		return stages(argv[2], atoi(argv[3]), atoi(argv[4]),
+		    atoi(argv[5]));
 	if (argc == 4 && strcmp(argv[1], "psnr") == 0)
 		return psnr(argv[2], argv[3]);
 	if (argc == 6 && strcmp(argv[1], "scale") == 0) {
@@ -172,7 +314,8 @@ main(int argc, char **argv)
 		save_png(d, argv[5]);
 		return 0;
 	}
-	fputs("usage: render_tool gen SRC OUT | psnr SRC SIXEL | "
-	    "scale SRC W H OUT\n", stderr);
+	fputs("usage: render_tool gen SRC OUT [SIZE] | psnr SRC SIXEL | "
+	    "scale SRC W H OUT | jpeg|webp SRC OUT Q | stages FILE W H RUNS\n",
+	    stderr);
 	return 2;
 }

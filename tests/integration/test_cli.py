@@ -87,7 +87,7 @@ def test_documents():
     check(set(["models", "model", "run", "predictions", "cancel", "schema",
                "show", "cost"]) <= set(cmds), "every command has a table",
           cmds)
-    man = os.path.join(ROOT, os.environ.get("O", "build/debug"), "man",
+    man = os.path.join(ROOT, os.environ.get("O", "build/default"), "man",
                        "r8play.1")
     bash = os.path.join(os.path.dirname(man), "..", "completions",
                         "r8play.bash")
@@ -161,7 +161,7 @@ def test_documents():
 
 def test_install():
     dest = os.path.join(WORK, "dest")
-    o = os.environ.get("O", "build/debug")
+    o = os.environ.get("O", "build/default")
     build = os.environ.get("BUILD") or os.path.basename(o.rstrip("/"))
     p = subprocess.run(["make", "-s", "--no-print-directory", "install",
                         "DESTDIR=" + dest, "PREFIX=/usr", "O=" + o,

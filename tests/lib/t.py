@@ -13,7 +13,7 @@ _failed = 0
 
 ROOT = os.environ.get("ROOT") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
-O = os.environ.get("O", "build/debug")
+O = os.environ.get("O", "build/default")
 R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", os.path.join(O, "r8play")))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 

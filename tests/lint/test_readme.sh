@@ -4,7 +4,7 @@
 # exist, and it names the two set-up commands.
 set -u
 cd "$(dirname "$0")/../.."
-R8PLAY=${R8PLAY:-build/debug/r8play}
+R8PLAY=${R8PLAY:-build/default/r8play}
 pass=0 fail=0
 ok() { if [ "$1" = 0 ]; then pass=$((pass+1)); echo "ok   $2"; else fail=$((fail+1)); echo "FAIL $2"; fi; }
 

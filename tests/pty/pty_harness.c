@@ -493,11 +493,102 @@ sixel(char **argv)
 	return 0;
 }
 
+/* Offset of the first DCS sixel start at or after from, or -1. */
+static long
+dcs_start(size_t from)
+{
+	size_t i;
+
+	for (i = from; i + 2 < outlen; i++)
+		if (out[i] == 033 && out[i + 1] == 'P') {
+			size_t k = i + 2;
+
+			while (k < outlen && ((out[k] >= '0' && out[k] <= '9') ||
+			    out[k] == ';'))
+				k++;
+			if (k < outlen && out[k] == 'q')
+				return (long)i;
+		}
+	return -1;
+}
+
+/*
+ * A fatal signal while a sixel DCS is open: get an image on screen, make
+ * r8play send it again (a resize), read only until its DCS has begun and
+ * then stop reading, so r8play blocks inside that write with the string
+ * open; then the signal. The bytes after the DCS start must hold CAN ST
+ * before the alternate screen is left, and end with the cursor shown.
+ */
+static int
+sixelcrash(const char *signame, char **argv)
+{
+	int sig = strcmp(signame, "ABRT") == 0 ? SIGABRT : SIGSEGV;
+	int row, col, w, h, st, found = 0;
+	size_t len, mark, i, can = 0, leave = 0;
+	long ds = -1;
+	long long end;
+
+	rows = 40;
+	cols = 120;
+	start(argv);
+	check(wait_text("Playground", 8000), "local playground shown");
+	settle(300, 3000);
+	put("\r");
+	usleep(100000);
+	put("a red fox");
+	put("\r");
+	usleep(100000);
+	put("\022");		/* Ctrl-R */
+	check(wait_text("succeeded", 20000), "the run succeeds");
+	settle(500, 8000);
+	check(find_sixel(0, &row, &col, &len, &w, &h), "a sixel image is "
+	    "written");
+	mark = outlen;
+	set_size(48, 160);	/* bigger: sent again, and larger */
+	end = now_ms() + 10000;
+	while (now_ms() < end && (ds = dcs_start(mark)) < 0) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		unsigned char buf[256];
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		if ((n = read(master, buf, sizeof buf)) <= 0)
+			break;
+		if (outlen + (size_t)n <= LOG_MAX) {
+			memcpy(out + outlen, buf, (size_t)n);
+			outlen += (size_t)n;
+		}
+		vterm_input_write(vt, (const char *)buf, (size_t)n);
+	}
+	check(ds >= 0, "the image is sent again after the resize");
+	usleep(500000);		/* r8play fills the pty and blocks */
+	for (i = (size_t)(ds < 0 ? 0 : ds); i + 1 < outlen; i++)
+		if (out[i] == 033 && out[i + 1] == '\\')
+			found = 1;
+	check(ds >= 0 && !found, "the DCS is still open when the signal comes");
+	kill(child, sig);
+	check(reap(5000, &st), "exits after SIG%s", signame);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == sig, "dies of SIG%s",
+	    signame);
+	for (i = (size_t)(ds < 0 ? 0 : ds); i + 2 < outlen; i++) {
+		if (!can && out[i] == 030 && out[i + 1] == 033 &&
+		    out[i + 2] == '\\')
+			can = i;
+		if (memcmp(out + i, "\033[?1049l", 8) == 0)
+			leave = i;
+	}
+	check(can > 0, "CAN ST closes the open DCS");
+	check(can > 0 && leave > can, "then the alternate screen is left");
+	check(ends_with_restore(), "output ends with \\e[?1049l ... \\e[?25h");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: pty_harness storm|restore SIG|sixel "
+		fprintf(stderr, "usage: pty_harness storm|restore SIG|sixel|sixelcrash SIG "
 		    "R8PLAY [ARGS]\n");
 		return 2;
 	}
@@ -508,6 +599,8 @@ main(int argc, char **argv)
 		restore(argv[2], argv + 3);
 	else if (strcmp(argv[1], "sixel") == 0)
 		sixel(argv + 2);
+	else if (strcmp(argv[1], "sixelcrash") == 0 && argc >= 4)
+		sixelcrash(argv[2], argv + 3);
 	else {
 		fprintf(stderr, "pty_harness: unknown scenario %s\n", argv[1]);
 		return 2;

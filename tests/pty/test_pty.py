@@ -55,6 +55,10 @@ def main():
         work = tempfile.mkdtemp(prefix="run-", dir=SCRATCH)
         scenario(["sixel", R8PLAY, "--local", base],
                  "sixel at its place, cleared on leaving", cwd=work)
+        for sig in ("SEGV", "ABRT"):
+            scenario(["sixelcrash", sig, R8PLAY, "--local", base],
+                     "SIG%s inside an open sixel DCS: CAN ST, then restored"
+                     % sig, cwd=work)
     finally:
         fakes.stop(proc)
     summary()

@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import fakes  # noqa: E402
 
 ROOT = fakes.ROOT
-R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/debug/r8play"))
+R8PLAY = os.path.join(ROOT, os.environ.get("R8PLAY", "build/default/r8play"))
 OUT = os.path.join(ROOT, "screenshots")
 DISPLAY = ":%d" % (70 + os.getpid() % 20)
 COLS, ROWS = 120, 36

@@ -164,9 +164,61 @@ test_fit_and_odd(void)
 	image_free(img);
 }
 
+/* The pane's space is used, not the picture's pixel count at the
+ * terminal's cell size (a 512x512 picture was 51x26 cells in 98x28). */
+static void
+test_fill_pane(void)
+{
+	char err[128];
+	struct image *img = image_new(512, 512, err, sizeof err);
+	struct image *icon = image_new(16, 16, err, sizeof err);
+	struct cellgrid *g;
+
+	/* 98x28 cells of 10x20: 560x560 px square -> 56 x 28 cells */
+	g = blocks_render(img, 98, 28, 10, 20, false, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 56);
+	T_EQ(g->rows, 28);
+	cellgrid_free(g);
+	/* 8x16 cells: the same shape, the same grid */
+	g = blocks_render(img, 98, 28, 8, 16, false, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 56);
+	T_EQ(g->rows, 28);
+	cellgrid_free(g);
+	/* square cells (10x10): a square picture is as wide as it is
+	 * tall in cells, two samples per cell down */
+	g = blocks_render(img, 98, 28, 10, 10, false, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 28);
+	T_EQ(g->rows, 28);
+	cellgrid_free(g);
+	/* a narrow pane: the width bounds it */
+	g = blocks_render(img, 40, 28, 10, 20, false, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 40);
+	T_EQ(g->rows, 20);
+	cellgrid_free(g);
+	/* a 16x16 icon is not sampled finer than its pixels... */
+	g = blocks_render(icon, 98, 28, 10, 20, false, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 16);
+	T_EQ(g->rows, 8);
+	cellgrid_free(g);
+	/* ...unless asked to grow */
+	g = blocks_render(icon, 98, 28, 10, 20, true, BLOCKS_256, err,
+	    sizeof err);
+	T_EQ(g->cols, 56);
+	T_EQ(g->rows, 28);
+	cellgrid_free(g);
+	image_free(img);
+	image_free(icon);
+}
+
 int
 main(void)
 {
+	test_fill_pane();
 	test_palette();
 	test_grid();
 	test_fit_and_odd();

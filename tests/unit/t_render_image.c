@@ -300,8 +300,8 @@ test_refused(void)
 		T_OK(strstr(err, "webp: ") == err);
 	}
 
-	/* a Huffman table whose counts add up past 256: stb 2.27 overflows
-	 * on it, so it must be refused before stb runs */
+	/* a Huffman table whose counts add up past 256 (stb 2.27 overflowed
+	 * on it; JPEG now goes to libjpeg-turbo, which refuses it) */
 	{
 		unsigned char j[64] = "\xff\xd8\xff\xc4\x00\x13\x00";
 		int k;
@@ -310,7 +310,8 @@ test_refused(void)
 			j[7 + k] = 19;
 		memcpy(j + 23, "\xff\xd9", 2);
 		T_OK(image_decode(j, 25, 0, err, sizeof err) == NULL);
-		T_STREQ(err, "jpeg: corrupt Huffman table");
+		T_OK(strstr(err, "jpeg: ") == err &&
+		    strstr(err, "Huffman") != NULL);
 	}
 
 	/* random bytes, with and without a PNG signature in front */
