@@ -30,7 +30,11 @@
 	X("cost", cmd_cost,						\
 	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] "	\
 	    "[--concurrency C] [--private] [--deployment SPEC] [--json]",	\
-	    "estimate what a run costs on every hardware tier")
+	    "estimate what a run costs on every hardware tier")		\
+	X("local", cmd_local,						\
+	    "local images|ps [--json] | pull REF | start REF [--gpus all|none|N|ID,...] "\
+	    "[--port N] [--name NAME] [--timeout S] [--json] | stop ID|all",\
+	    "Cog models in the local Docker Engine")
 
 #define X(name, fn, usage, summary) int fn(int argc, char **argv);
 CLI_COMMANDS(X)

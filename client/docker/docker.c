@@ -65,6 +65,8 @@ struct dop {
 	struct docker_pull_progress *pull;
 	long long last_progress;
 	struct docker_demux demux;
+	char	*buf;			/* a 2xx body of a non-stream step */
+	size_t	 len, alloc;
 	enum client_rc sent_rc;		/* saved while cleaning up */
 	long	 sent_status;
 	bool	 gpu_refused, stream_failed;
@@ -564,7 +566,7 @@ docker_new(struct client *c, const struct docker_config *cfg, char *err,
 	d->stall_ms = cfg->pull_stall_ms > 0 ? cfg->pull_stall_ms :
 	    DOCKER_PULL_STALL_MS;
 	d->timeout_ms = cfg->request_timeout_ms > 0 ?
-	    cfg->request_timeout_ms : 60000;
+	    cfg->request_timeout_ms : DOCKER_REQUEST_TIMEOUT_MS;
 	return d;
 }
 
@@ -631,6 +633,7 @@ dop_free(struct dop *o)
 	if (o == NULL)
 		return;
 	free(o->body);
+	free(o->buf);
 	if (o->pull != NULL)
 		docker_pull_progress_done(o->pull);
 	free(o->pull);
@@ -796,15 +799,18 @@ send_req(struct dop *o, const char *method, const char *path,
 	h.url = url;
 	h.body = body;
 	h.body_len = body != NULL ? strlen(body) : 0;
-	h.sink = stream ? HTTP_SINK_STREAM : HTTP_SINK_JSON;
+	/* every answer comes through on_data: the daemon may be silent for
+	   long (a stop waits for the container, a remove deletes its files
+	   on vfs), which the JSON sink's low-speed limit would call dead */
+	h.sink = HTTP_SINK_STREAM;
 	h.no_retry = true;
 	h.no_auth = true;
 	h.unix_socket = o->d->ep.socket[0] ? o->d->ep.socket : NULL;
 	h.timeout_ms = stream ? 0 : o->d->timeout_ms;
 	if (stream && o->op == DOCKER_OP_PULL)
 		h.stall_ms = o->d->stall_ms;
-	if (stream)
-		h.on_data = on_data;
+	h.on_data = on_data;
+	o->len = 0;
 	h.done = on_done;
 	h.arg = o;
 	if (o->op == DOCKER_OP_PULL && o->auth[0] != '\0') {
@@ -1162,6 +1168,14 @@ log_line(int stream, const char *line, size_t len, void *arg)
 	emit_progress(o, r);
 }
 
+/* Is the current request a stream read as it comes (pull, logs)? */
+static bool
+streaming(const struct dop *o)
+{
+	return (o->op == DOCKER_OP_PULL || o->op == DOCKER_OP_LOGS) &&
+	    o->step == S_MAIN;
+}
+
 static bool
 on_data(struct client *c, unsigned id, const char *buf, size_t len,
     void *arg)
@@ -1174,6 +1188,26 @@ on_data(struct client *c, unsigned id, const char *buf, size_t len,
 	(void)id;
 	if (o->cancelled || o->stream_failed)
 		return false;
+	if (!streaming(o)) {
+		if (o->len + len + 1 > CLIENT_MAX_JSON_BYTES)
+			return false;
+		if (o->len + len + 1 > o->alloc) {
+			size_t na = o->alloc ? o->alloc : 4096;
+			char *t;
+
+			while (na < o->len + len + 1)
+				na *= 2;
+			t = realloc(o->buf, na);
+			if (t == NULL)
+				return false;
+			o->buf = t;
+			o->alloc = na;
+		}
+		memcpy(o->buf + o->len, buf, len);
+		o->len += len;
+		o->buf[o->len] = '\0';
+		return true;
+	}
 	if (o->op == DOCKER_OP_LOGS) {
 		if (docker_demux_feed(&o->demux, buf, len, log_line, o, o->err,
 		    sizeof o->err) != 0) {
@@ -1285,10 +1319,24 @@ on_done(struct client *c, unsigned id, struct http_response *res, void *arg)
 			dop_free(o);
 		return;
 	}
-	if ((o->op == DOCKER_OP_PULL || o->op == DOCKER_OP_LOGS) &&
-	    o->step == S_MAIN) {
+	if (streaming(o)) {
 		step_stream(o, res);
 		return;
+	}
+	if (res->rc == CLIENT_ECANCEL && res->status >= 200 &&
+	    res->status < 300) {
+		fail(o, CLIENT_ELIMIT, res->status, "%s: answer larger than "
+		    "%s", "the limit");
+		return;
+	}
+	if (res->status >= 200 && res->status < 300) {
+		/* the 2xx body went to on_data; lend it to the steps */
+		if (o->buf == NULL && (o->buf = calloc(1, 1)) == NULL) {
+			finish(o, CLIENT_ENOMEM, 0, "out of memory", NULL);
+			return;
+		}
+		res->body = o->buf;
+		res->len = o->len;
 	}
 	if (res->rc != CLIENT_OK && res->status == 0) {
 		transport_message(o, res, m, sizeof m);

@@ -45,6 +45,8 @@ struct client;
 #define DOCKER_MAX_AUTH		4096	/* X-Registry-Auth header value */
 #define DOCKER_STOP_TIMEOUT_S	10	/* SIGTERM grace before SIGKILL */
 #define DOCKER_PULL_STALL_MS	120000	/* a silent pull is a dead pull */
+#define DOCKER_REQUEST_TIMEOUT_MS 600000	/* one call (a remove on vfs
+						   can take minutes) */
 #define DOCKER_PROGRESS_MS	100	/* pull PROGRESS events at most this
 					   often */
 
@@ -297,7 +299,8 @@ struct docker_config {
 					   $DOCKER_CONFIG/config.json, else
 					   ~/.docker/config.json */
 	long	pull_stall_ms;		/* 0: DOCKER_PULL_STALL_MS */
-	long	request_timeout_ms;	/* non-stream calls; 0: 60000 */
+	long	request_timeout_ms;	/* non-stream calls; 0:
+					   DOCKER_REQUEST_TIMEOUT_MS */
 };
 
 struct docker;
