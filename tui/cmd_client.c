@@ -24,6 +24,7 @@
 #include "client/net/prediction.h"
 #include "client/replicate/replicate.h"
 #include "client/forms/schema.h"
+#include "tui/cmd_docker.h"
 #include "tui/cmd_local.h"
 #include "widgets/tw.h"
 
@@ -1320,6 +1321,9 @@ cmd_run(int argc, char **argv)
 		if (strcmp(argv[i], "--local") == 0 ||
 		    strncmp(argv[i], "--local=", 8) == 0)
 			return cmd_run_local(argc, argv);
+		else if (strcmp(argv[i], "--image") == 0 ||
+		    strncmp(argv[i], "--image=", 8) == 0)
+			return cmd_run_image(argc, argv);	/* cmd_docker.c */
 	memset(&x, 0, sizeof x);
 	memset(&ro, 0, sizeof ro);
 	for (i = 1; i < argc; i++) {

@@ -8,9 +8,13 @@
  *               [--timeout S] [--json]
  *                                  create+start, wait for READY, print the URL
  *   local stop ID|all              stop (and remove, when r8play started it)
+ *   run --image REF [--gpus G] [--keep] ...   start or reuse, run, stop
  * Exit status: 0 ok, 1 failed, 2 usage, 130 interrupted.
  */
+#include "tui/cmd_docker.h"
+
 #include "tui/cli.h"
+#include "tui/cmd_local.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -636,5 +640,142 @@ cmd_local(int argc, char **argv)
 		st = local_stop(c, d, argv[2]);
 	docker_free(d);
 	client_free(c);
+	return st;
+}
+
+/* A running container of ref that r8play started: its id and URL. */
+static bool
+find_running(struct client *c, struct docker *d, const char *ref, char *id,
+    size_t idn, char *url, size_t urln)
+{
+	char err[CLIENT_ERR_MAX];
+	struct wait w;
+	bool found = false;
+	size_t i;
+
+	memset(&w, 0, sizeof w);
+	if (run_op(c, &w, docker_containers(d, err, sizeof err), err,
+	    60000) == 0)
+		for (i = 0; i < w.res->containers->n && !found; i++) {
+			const struct docker_container *ct =
+			    &w.res->containers->items[i];
+
+			if (ct->managed && ct->url != NULL && ct->image &&
+			    strcmp(ct->image, ref) == 0 && ct->state &&
+			    strcmp(ct->state, "running") == 0) {
+				snprintf(id, idn, "%s", ct->id);
+				snprintf(url, urln, "%s", ct->url);
+				found = true;
+			}
+		}
+	wait_reset(&w);
+	return found;
+}
+
+int
+cmd_run_image(int argc, char **argv)
+{
+	static char opt_local[] = "--local", opt_no_webhooks[] =
+	    "--no-webhooks";
+	struct docker_start_opts so;
+	struct docker *d = NULL;
+	struct client *c;
+	struct wait w;
+	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID] = "";
+	char url[64] = "", **av = NULL;
+	const char *ref = NULL;
+	bool keep = false, started = false, hooks = true;
+	int i, n = 0, st;
+
+	memset(&so, 0, sizeof so);
+	/* av: run --local URL [--no-webhooks] and the rest, in order */
+	av = calloc((size_t)argc + 5, sizeof *av);
+	if (av == NULL)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--image") == 0 && i + 1 < argc)
+			ref = argv[++i];
+		else if (strncmp(a, "--image=", 8) == 0)
+			ref = a + 8;
+		else if (strcmp(a, "--keep") == 0)
+			keep = true;
+		else if (strcmp(a, "--gpus") == 0 && i + 1 < argc) {
+			if (docker_gpus_parse(argv[++i], &so.gpus, err,
+			    sizeof err) != 0) {
+				fprintf(stderr, "r8play: %s\n", err);
+				free(av);
+				return 2;
+			}
+		} else {
+			/* the server can only reach a listener it can see */
+			if (strcmp(a, "--async") == 0 ||
+			    strcmp(a, "--listen") == 0 ||
+			    strcmp(a, "--no-webhooks") == 0)
+				hooks = false;
+			av[4 + n++] = argv[i];
+		}
+	}
+	if (ref == NULL || ref[0] == '\0') {
+		free(av);
+		return cli_usage("run");
+	}
+	sigint_install();
+	c = new_client(&d);
+	if (c == NULL) {
+		free(av);
+		return 1;
+	}
+	memset(&w, 0, sizeof w);
+	if (!find_running(c, d, ref, id, sizeof id, url, sizeof url)) {
+		/* not here: pull it first */
+		st = run_op(c, &w, docker_image_inspect(d, ref, err,
+		    sizeof err), err, 60000);
+		wait_reset(&w);
+		if (st == 1 && (st = local_pull(c, d, ref)) != 0)
+			goto out;
+		so.image = ref;
+		st = run_op(c, &w, docker_start(d, &so, err, sizeof err), err,
+		    120000);
+		if (st != 0) {
+			if (st == 1)
+				fprintf(stderr, "r8play: %s\n", w.err);
+			wait_reset(&w);
+			goto out;
+		}
+		started = true;
+		snprintf(id, sizeof id, "%s", w.res->container->id);
+		snprintf(url, sizeof url, "%s", w.res->container->url ?
+		    w.res->container->url : "");
+		wait_reset(&w);
+		fprintf(stderr, "r8play: started %.12s at %s, waiting for "
+		    "READY\n", id, url);
+		st = wait_ready(c, url, LOCAL_READY_TIMEOUT_S, msg, sizeof msg);
+		if (st != 0) {
+			if (st == 1)
+				fprintf(stderr, "r8play: %s: %s\n", ref, msg);
+			goto out;
+		}
+	}
+	av[0] = argv[0];
+	av[1] = opt_local;
+	av[2] = url;
+	av[3] = opt_no_webhooks;
+	if (hooks)
+		st = cmd_run_local(n + 4, av);
+	else {
+		memmove(&av[3], &av[4], (size_t)n * sizeof *av);
+		st = cmd_run_local(n + 3, av);
+	}
+out:
+	if (started && !keep && id[0] != '\0') {
+		interrupted = 0;
+		discard(c, d, id);
+	} else if (started && id[0] != '\0')
+		fprintf(stderr, "r8play: kept %.12s at %s\n", id, url);
+	docker_free(d);
+	client_free(c);
+	free(av);
 	return st;
 }

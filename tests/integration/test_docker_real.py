@@ -64,9 +64,19 @@ def bed_ready():
     return None
 
 
+def ours():
+    """Containers this test made: named TAG-*, or r8play's of PULL (run
+    --image names none)."""
+    _, a, _ = sh(["docker", "ps", "-aq", "--filter", "name=" + TAG])
+    _, b, _ = sh(["docker", "ps", "-aq", "--filter",
+                  "label=dev.r8play.managed", "--format",
+                  "{{.ID}} {{.Image}}"])
+    return set(a.split()) | {ln.split()[0] for ln in b.splitlines()
+                             if ln.split()[1:] == [PULL]}
+
+
 def cleanup():
-    rc, out, _ = sh(["docker", "ps", "-aq", "--filter", "name=" + TAG])
-    ids = out.split()
+    ids = list(ours())
     if ids:
         sh(["docker", "rm", "-f"] + ids)
     sh(["docker", "rmi", PULL])
@@ -96,8 +106,7 @@ def main():
     finally:
         cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
-    rc, out, _ = sh(["docker", "ps", "-aq", "--filter", "name=" + TAG])
-    check(out.strip() == "", "no container of this test is left")
+    check(not ours(), "no container of this test is left")
     summary()
 
 
@@ -182,6 +191,26 @@ def run_all(tmp):
     rc, out, err = r8(["local", "stop", name])
     check(rc == 1 and "No such container" in err, "stop again: no such "
           "container", err)
+
+    # run --image: start, run, stop; with --keep the next run reuses it
+    rc, out, err = r8(["run", "--image", PULL, "--keep", "-i", "prompt=x",
+                       "-i", "width=64", "-i", "height=64",
+                       "--output-dir", os.path.join(tmp, "o2")], timeout=300)
+    check(rc == 0 and "started" in err and "kept" in err,
+          "run --image --keep starts and keeps a container", err)
+    rc, out, err = r8(["run", "--image", PULL, "-i", "prompt=y", "-i",
+                       "width=64", "-i", "height=64", "--output-dir",
+                       os.path.join(tmp, "o3")], timeout=300)
+    check(rc == 0 and "started" not in err and
+          os.path.isdir(os.path.join(tmp, "o3")),
+          "run --image reuses the running container", err)
+    rc, out, err = r8(["local", "ps", "--json"])
+    left = [c for c in (json.loads(out) if rc == 0 else [])
+            if c["image"] == PULL and c["r8play"]]
+    check(len(left) == 1, "the kept container is still there", out)
+    for c in left:
+        rc, out, err = r8(["local", "stop", c["id"]], timeout=120)
+        check(rc == 0, "local stop ID", out + err)
 
     rc, out, err = r8(["local", "ps"], env={
         "DOCKER_HOST": "unix:///nonexistent/docker.sock"})
