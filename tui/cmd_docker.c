@@ -342,9 +342,11 @@ local_pull(struct client *c, struct docker *d, const char *ref)
 	st = run_op(c, &w, docker_pull(d, ref, err, sizeof err), err, -1);
 	if (w.progress_tty)
 		fputs("\r\033[K", stderr);
-	if (st == 0)
-		printf("%s %s%s\n", w.res->pull->up_to_date ? "up to date:" :
-		    "pulled:", ref, w.res->pull->digest[0] ? "" : "");
+	if (st == 0 && w.res->pull != NULL)
+		printf("%s %s%s%s%s\n", w.res->pull->up_to_date ?
+		    "up to date:" : "pulled:", ref, w.res->pull->digest[0] ?
+		    " (" : "", w.res->pull->digest, w.res->pull->digest[0] ?
+		    ")" : "");
 	else if (st == 1)
 		fprintf(stderr, "r8play: %s\n", w.err);
 	else
