@@ -21,7 +21,8 @@ What it covers that the real daemon on a test machine cannot:
     ...nope      404 before any progress (manifest unknown)
     anything else: the recorded pull (32) is replayed and the image added
 Control: GET /_fake/requests (every request: method, path, headers, body),
-POST /_fake/reset.
+POST /_fake/reset. `docker.py --dump-requests DOCKER_HOST` prints that log
+(for tests that have no HTTP client of their own for a unix socket).
 """
 import argparse
 import copy
@@ -430,7 +431,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.error(404, "page not found")
 
 
+def dump_requests(host):
+    """Print GET /_fake/requests of a running fake at host."""
+    if host.startswith("unix://"):
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(host[7:])
+    else:
+        h, p = host.split("://", 1)[1].rsplit(":", 1)
+        s = socket.create_connection((h, int(p)))
+    s.sendall(b"GET /_fake/requests HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    data = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+    s.close()
+    sys.stdout.write(data.split(b"\r\n\r\n", 1)[-1].decode())
+    return 0
+
+
 def main(argv=None):
+    if argv is None:
+        argv = sys.argv[1:]
+    if len(argv) == 2 and argv[0] == "--dump-requests":
+        return dump_requests(argv[1])
     ap = argparse.ArgumentParser(description="fake Docker Engine API")
     ap.add_argument("--socket", default=None)
     ap.add_argument("--port", type=int, default=None)
