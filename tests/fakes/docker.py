@@ -53,6 +53,11 @@ def load(name):
         return f.read()
 
 
+def jdump(obj):
+    """JSON as the daemon writes it (compact)."""
+    return json.dumps(obj, separators=(",", ":"))
+
+
 def api_num(v):
     a, b = v.split(".")
     return int(a) * 1000 + int(b)
@@ -130,7 +135,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def reply(self, status, obj=None, raw=None, ctype="application/json"):
         body = raw if raw is not None else (
-            b"" if obj is None else (json.dumps(obj) + "\n").encode())
+            b"" if obj is None else (jdump(obj) + "\n").encode())
         self.send_response(status)
         self.common_headers()
         if body or status not in (204, 304):
@@ -141,6 +146,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def error(self, status, msg):
+        # the daemon writes plain-text errors to requests below 1.24
+        v = getattr(self, "req_version", None)
+        if v is not None and api_num(v) < 1024:
+            return self.reply(status, raw=(msg + "\n").encode(),
+                              ctype="text/plain; charset=utf-8")
         self.reply(status, {"message": msg})
 
     def chunk(self, data):
@@ -184,9 +194,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.requests = []
             return self.reply(204)
         o = self.server.opts
+        self.req_version = None
         m = re.match(r"^/v(\d+\.\d+)(/.*)$", path)
         if m:
             v = m.group(1)
+            self.req_version = v
             path = m.group(2)
             if api_num(v) > api_num(o.api):
                 return self.error(400, "client version %s is too new. "
@@ -282,7 +294,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if last.endswith("fulldisk"):
             msg = ("write /var/lib/docker/tmp/GetImageBlob123: no space "
                    "left on device")
-            self.chunk(json.dumps({"errorDetail": {"message": msg},
+            self.chunk(jdump({"errorDetail": {"message": msg},
                                    "error": msg}) + "\r\n")
             self.end_chunked()
             return
@@ -300,9 +312,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     im["RepoTags"] = [ref]
                     im["RepoDigests"] = []
                 st.images.append(im)
-        self.chunk(json.dumps({"status": "Digest: sha256:%064x" % 7})
+        self.chunk(jdump({"status": "Digest: sha256:%064x" % 7})
                    + "\r\n")
-        self.chunk(json.dumps({"status": "Status: %s for %s" % (
+        self.chunk(jdump({"status": "Status: %s for %s" % (
             "Image is up to date" if known else
             "Downloaded newer image", ref)}) + "\r\n")
         self.end_chunked()
