@@ -35,7 +35,6 @@ import signal
 import socket
 import socketserver
 import stat
-import struct
 import sys
 import threading
 import time
