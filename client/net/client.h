@@ -89,6 +89,7 @@ struct client_saved;
 	X(SAVE,			"outputs save")				\
 	X(FETCH,		"fetch")				\
 	X(COG,			"cog request")				\
+	X(DOCKER,		"docker request")			\
 	X(WEBHOOK,		"webhook")
 
 enum client_req {

@@ -80,6 +80,8 @@ struct http_opts {
 	long	timeout_ms;	/* whole transfer; 0: config default
 				   (none for SINK_STREAM and SINK_FILE) */
 	long	stall_ms;	/* abort when no byte arrives this long */
+	const char *unix_socket;	/* connect to this socket path instead
+					   of the URL's host (Docker); copied */
 	http_data_fn on_data;	/* SINK_STREAM */
 	http_done_fn done;	/* called exactly once unless cancelled */
 	void	*arg;
