@@ -45,7 +45,10 @@ IMG_CFLAGS    := $(call pc_cflags,libsixel libwebp) -isystem /usr/include/stb
 # sixel in the tests, so only test, fuzz and bench programs link it.
 IMG_LIBS      := $(call pc_libs,libwebp) -lm
 SIXEL_LIBS    := $(call pc_libs,libsixel)
-PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) -lutil -lm
+# SQLite: client/history/ only (the run history)
+SQLITE_CFLAGS := $(call pc_cflags,sqlite3)
+SQLITE_LIBS   := $(call pc_libs,sqlite3)
+PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(SQLITE_LIBS) $(IMG_LIBS) -lutil -lm
 ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
@@ -57,6 +60,7 @@ TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c))
 obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 $(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)
+$(call obj,$(wildcard client/history/*.c)): CPPFLAGS += $(SQLITE_CFLAGS)
 $(call obj,$(RENDER_SRC)):  CPPFLAGS += $(IMG_CFLAGS)
 $(call obj,$(WIDGETS_SRC)): CPPFLAGS += $(CURSES_CFLAGS)
 $(call obj,$(TUI_SRC) tui/main.c): CPPFLAGS += $(CURSES_CFLAGS)
@@ -132,7 +136,7 @@ demo: deps
 # Debian packages the build, the tests and the screenshots need.
 DEB_PKGS := make gcc pkg-config python3 libncurses-dev libcurl4-openssl-dev \
             libcjson-dev libsixel-dev libstb-dev libwebp-dev libvterm-dev \
-            tmux clang libclang-rt-14-dev nodejs npm
+            tmux clang libclang-rt-14-dev nodejs npm libsqlite3-dev
 NPM_DIR  := tests/conformance
 deps:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || \

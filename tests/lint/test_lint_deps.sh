@@ -31,9 +31,16 @@ try themes/bad.c '<stdio.h>
 try widgets/bad.c '"client/net/client.h"'
 try widgets/bad.c '"../render/image.h"'
 try client/bad.c '"tui/app.h"'
+try client/bad.c '<sqlite3.h>'
+try client/net/bad.c '<sqlite3.h>'
+try tui/bad.c '<sqlite3.h>'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"
 tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: themes/ from widgets/"
+rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
+mkdir -p "$scratch/client/history"
+printf '#include <sqlite3.h>\n' >"$scratch/client/history/good.c"
+tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: sqlite3 in client/history/"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
