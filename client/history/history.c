@@ -481,6 +481,24 @@ history_redact_input(const char *input_json,
 	return out;
 }
 
+char *
+history_scrub(const char *text, const struct history_secrets *sec,
+    const char *input_json)
+{
+	const char *vals[HISTORY_MAX_SECRETS * 2];
+	char *esc[HISTORY_MAX_SECRETS + 1] = { 0 }, *out;
+	cJSON *doc;
+	size_t nv, i;
+	bool oom = false;
+
+	nv = secret_values_of(input_json, sec, &doc, vals, esc);
+	out = scrub(text, sec, vals, nv, &oom);
+	for (i = 0; i < HISTORY_MAX_SECRETS + 1; i++)
+		free(esc[i]);
+	cJSON_Delete(doc);
+	return out;
+}
+
 /* The last HISTORY_MAX_LOG_BYTES of logs, starting on a UTF-8 lead byte. */
 static const char *
 log_tail(const char *logs)

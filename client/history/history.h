@@ -181,6 +181,14 @@ enum history_rc history_in_flight(struct history *h,
 char *history_redact_input(const char *input_json,
     const struct history_secrets *sec);
 
+/*
+ * text with every secret value replaced by "<secret>": sec's values and
+ * the values of sec's fields in input_json (may be NULL). Caller frees;
+ * NULL when out of memory or text is NULL.
+ */
+char *history_scrub(const char *text, const struct history_secrets *sec,
+    const char *input_json);
+
 void history_run_done(struct history_run *r);
 void history_list_done(struct history_list *l);
 
