@@ -30,7 +30,12 @@
 	X("cost", cmd_cost,						\
 	    "cost [OWNER/NAME] [--seconds S] [--hardware SKU] [--runs N] "	\
 	    "[--concurrency C] [--private] [--deployment SPEC] [--json]",	\
-	    "estimate what a run costs on every hardware tier")
+	    "estimate what a run costs on every hardware tier")		\
+	X("history", cmd_history, "history [--model M] [--status S] "	\
+	    "[--target T] [--search TEXT] [--limit N] [--json] | history show ID "\
+	    "[--json]", "list past runs, or show one in full")		\
+	X("get", cmd_get, "get ID [--output-dir D] [--json]",		\
+	    "fetch a Replicate prediction, save its outputs, record it")
 
 #define X(name, fn, usage, summary) int fn(int argc, char **argv);
 CLI_COMMANDS(X)

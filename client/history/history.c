@@ -1063,6 +1063,74 @@ history_in_flight(struct history *h, struct history_list *out, char *err,
 	return r;
 }
 
+static void
+json_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+json_embed(cJSON *o, const char *k, const char *v)
+{
+	cJSON *j;
+
+	if (v == NULL) {
+		cJSON_AddNullToObject(o, k);
+		return;
+	}
+	if ((j = cJSON_ParseWithOpts(v, NULL, 1)) == NULL)
+		j = cJSON_CreateString(v);
+	cJSON_AddItemToObject(o, k, j);
+}
+
+static void
+json_num(cJSON *o, const char *k, double v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+char *
+history_run_json(const struct history_run *r, bool pretty)
+{
+	cJSON *o, *t;
+	char *s;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	cJSON_AddNumberToObject(o, "id", (double)r->id);
+	if ((t = cJSON_AddObjectToObject(o, "target")) != NULL) {
+		cJSON_AddStringToObject(t, "kind",
+		    history_target_name(r->target_kind));
+		json_str(t, "url", r->target);
+	}
+	json_str(o, "prediction_id", r->remote_id);
+	json_str(o, "model", r->model);
+	json_str(o, "version", r->version);
+	json_embed(o, "input", r->input_json);
+	json_str(o, "status", r->status);
+	json_str(o, "created_at", r->created_at);
+	json_str(o, "started_at", r->started_at);
+	json_str(o, "completed_at", r->completed_at);
+	json_num(o, "predict_time", r->predict_time);
+	json_embed(o, "metrics", r->metrics_json);
+	json_str(o, "error", r->error);
+	json_str(o, "logs", r->logs);
+	json_embed(o, "output", r->output_json);
+	json_embed(o, "files", r->saved_json);
+	json_str(o, "output_dir", r->output_dir);
+	json_num(o, "cost_estimate", r->cost);
+	cJSON_AddNumberToObject(o, "recorded", (double)r->recorded);
+	s = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
 void
 history_run_done(struct history_run *r)
 {

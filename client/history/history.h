@@ -189,6 +189,16 @@ char *history_redact_input(const char *input_json,
 char *history_scrub(const char *text, const struct history_secrets *sec,
     const char *input_json);
 
+/*
+ * r as one JSON object (caller frees; NULL when out of memory): id,
+ * target {kind, url}, prediction_id, model, version, input, status,
+ * created_at, started_at, completed_at, predict_time, metrics, error,
+ * logs, output, files, output_dir, cost_estimate, recorded. Columns that
+ * hold JSON are embedded as JSON (as strings when they do not parse).
+ * pretty: indented.
+ */
+char *history_run_json(const struct history_run *r, bool pretty);
+
 void history_run_done(struct history_run *r);
 void history_list_done(struct history_list *l);
 
