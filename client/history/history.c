@@ -155,6 +155,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX runs_status ON runs(status, id);"
 	"CREATE INDEX runs_target ON runs(target, id);"
 	"CREATE UNIQUE INDEX runs_remote ON runs(target, remote_id)"
+	"  WHERE remote_id IS NOT NULL;"
+	"CREATE INDEX runs_remote_id ON runs(remote_id)"
 	"  WHERE remote_id IS NOT NULL;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -654,9 +656,11 @@ find_remote(sqlite3 *db, const char *target, const char *remote_id)
 	sqlite3_stmt *st;
 	long long id = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE remote_id = ?1 "
-	    "AND (?2 IS NULL OR target = ?2) ORDER BY id DESC LIMIT 1", -1,
-	    &st, NULL) != SQLITE_OK)
+	/* two statements so each one uses its index */
+	if (sqlite3_prepare_v2(db, target != NULL ?
+	    "SELECT id FROM runs WHERE target = ?2 AND remote_id = ?1" :
+	    "SELECT id FROM runs WHERE remote_id = ?1 ORDER BY id DESC "
+	    "LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, remote_id, -1, SQLITE_STATIC);
 	if (target != NULL)
@@ -853,16 +857,41 @@ oom:
 	return HISTORY_ENOMEM;
 }
 
-/* WHERE clause for f with parameters ?1..?4 (model, status, target, text). */
-static const char filter_where[] =
-	" WHERE (?1 IS NULL OR model = ?1)"
-	" AND (?2 IS NULL OR status = ?2)"
-	" AND (?3 IS NULL OR target = ?3 OR target_kind = ?5)"
-	" AND (?4 IS NULL OR instr(coalesce(model,''), ?4) > 0"
-	"  OR instr(coalesce(remote_id,''), ?4) > 0"
-	"  OR instr(coalesce(input,''), ?4) > 0"
-	"  OR instr(coalesce(output,''), ?4) > 0"
-	"  OR instr(coalesce(error,''), ?4) > 0)";
+/*
+ * WHERE clause for f into buf, naming only the filters f sets (so SQLite
+ * can use an index), with parameters ?1..?5 (model, status, target, text,
+ * target kind) bound by bind_filter().
+ */
+static void
+filter_where(const struct history_filter *f, char *buf, size_t n)
+{
+	size_t len = 0;
+	const char *and = " WHERE ";
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	if (f->model != NULL && f->model[0] != '\0') {
+		len += (size_t)snprintf(buf + len, n - len, "%smodel = ?1", and);
+		and = " AND ";
+	}
+	if (f->status != NULL && f->status[0] != '\0' && len < n) {
+		len += (size_t)snprintf(buf + len, n - len, "%sstatus = ?2",
+		    and);
+		and = " AND ";
+	}
+	if (f->target != NULL && f->target[0] != '\0' && len < n) {
+		len += (size_t)snprintf(buf + len, n - len, "%s(target = ?3 OR "
+		    "target_kind = ?5)", and);
+		and = " AND ";
+	}
+	if (f->text != NULL && f->text[0] != '\0' && len < n)
+		snprintf(buf + len, n - len, "%s(instr(coalesce(model,''), ?4)"
+		    " > 0 OR instr(coalesce(remote_id,''), ?4) > 0"
+		    " OR instr(coalesce(input,''), ?4) > 0"
+		    " OR instr(coalesce(output,''), ?4) > 0"
+		    " OR instr(coalesce(error,''), ?4) > 0)", and);
+}
 
 static void
 bind_filter(sqlite3_stmt *st, const struct history_filter *f)
@@ -901,10 +930,11 @@ history_list(struct history *h, const struct history_filter *f,
 	if (limit > HISTORY_MAX_LIST)
 		limit = HISTORY_MAX_LIST;
 	{
-		char sql[1024];
+		char sql[1536], where[768];
 
+		filter_where(f, where, sizeof where);
 		snprintf(sql, sizeof sql, "SELECT " SELECT_COLS " FROM runs%s"
-		    " ORDER BY id DESC LIMIT ?6 OFFSET ?7", filter_where);
+		    " ORDER BY id DESC LIMIT ?6 OFFSET ?7", where);
 		rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
 	}
 	if (rc != SQLITE_OK)
@@ -921,12 +951,13 @@ enum history_rc
 history_count(struct history *h, const struct history_filter *f, size_t *n,
     char *err, size_t errsz)
 {
-	char sql[1024];
+	char sql[1024], where[768];
 	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM runs%s", filter_where);
+	filter_where(f, where, sizeof where);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM runs%s", where);
 	if ((rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL)) != SQLITE_OK)
 		return dberr(h->db, rc, "count", err, errsz);
 	bind_filter(st, f);
