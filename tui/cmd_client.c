@@ -20,6 +20,7 @@
 #include "client/net/client.h"
 #include "client/net/config.h"
 #include "client/forms/form.h"
+#include "client/history/record.h"
 #include "client/net/outputs.h"
 #include "client/net/prediction.h"
 #include "client/replicate/replicate.h"
@@ -1197,6 +1198,9 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 			fputc('\n', stdout);
 		}
 	}
+	if (record_finish(p, s, HISTORY_TARGET_REPLICATE, client_api_base(x->c),
+	    config_token(&x->cfg), saved, ro->output_dir, err, sizeof err) != 0)
+		die_msg(err);
 	client_saved_free(saved);
 	return rc;
 }
@@ -1298,6 +1302,9 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		put_flat(stderr, p->error);
 	}
 	fputc('\n', stderr);
+	if (record_finish(p, &s, HISTORY_TARGET_REPLICATE, client_api_base(x->c),
+	    config_token(&x->cfg), NULL, ro->output_dir, err, sizeof err) != 0)
+		die_msg(err);
 	rc = EXIT_FAIL;
 out:
 	prediction_free(p);

@@ -23,6 +23,7 @@
 #include "client/net/client.h"
 #include "client/cog/cog.h"
 #include "client/forms/form.h"
+#include "client/history/record.h"
 #include "client/net/outputs.h"
 #include "client/net/prediction.h"
 #include "client/forms/schema.h"
@@ -600,6 +601,9 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		fprintf(stderr, "r8play: %s succeeded in %.2f s\n", st->id,
 		    p->metrics.predict_time);
 	fflush(stdout);
+	if (record_finish(p, s, HISTORY_TARGET_SERVER, cog_base(st->g), NULL, sv,
+	    outdir, err, sizeof err) != 0)
+		fprintf(stderr, "r8play: %s\n", err);
 	client_saved_free(sv);
 	prediction_free(p);
 	return status;

@@ -776,3 +776,62 @@ record_history(struct history *h, const struct record_run *r, long long *id,
 	free(saved);
 	return rc;
 }
+
+int
+record_finish(const struct prediction *p, const struct schema *s,
+    enum history_target kind, const char *target, const char *token,
+    const struct client_saved *saved, const char *dir, char *err,
+    size_t errsz)
+{
+	const char *fields[HISTORY_MAX_SECRETS], *values[1];
+	struct history_secrets sec = { fields, 0, values, 0 };
+	struct record_run r;
+	struct history *h;
+	char folder[4096], e2[512];
+	enum record_shape shape;
+	long long id = 0;
+	size_t i;
+	int rc = 0;
+
+	if (p == NULL)
+		return 0;
+	for (i = 0; s != NULL && i < s->nfields &&
+	    sec.n_fields < HISTORY_MAX_SECRETS; i++)
+		if (s->fields[i].kind == SCHEMA_KIND_SECRET)
+			fields[sec.n_fields++] = s->fields[i].name;
+	if (token != NULL && token[0] != '\0') {
+		values[0] = token;
+		sec.n_values = 1;
+	}
+	if (saved != NULL && saved->dir != NULL)
+		snprintf(folder, sizeof folder, "%s", saved->dir);
+	else if (dir != NULL)
+		snprintf(folder, sizeof folder, "%s", dir);
+	else
+		snprintf(folder, sizeof folder, "./%s", p->id != NULL ? p->id :
+		    "run");
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.so = s != NULL && s->has_output ? &s->output : NULL;
+	r.target_kind = kind;
+	r.target = target;
+	r.saved = saved != NULL ? (const char *const *)saved->paths : NULL;
+	r.n_saved = saved != NULL ? saved->n : 0;
+	r.dir = folder;
+	r.cost = -1;
+	r.sec = &sec;
+	shape = record_classify(p->output_json, r.so);
+	/* file outputs none of which is ours (a path inside a server): no
+	   folder to describe; the history still has the run */
+	if (!((shape == RECORD_FILE || shape == RECORD_FILES) &&
+	    r.n_saved == 0) && record_save(&r, NULL, err, errsz) != 0)
+		rc = -1;
+	if (history_open(NULL, &h, e2, sizeof e2) != HISTORY_OK ||
+	    record_history(h, &r, &id, e2, sizeof e2) != HISTORY_OK) {
+		if (rc == 0)
+			seterr(err, errsz, "%s", e2);
+		rc = -1;
+	}
+	history_close(h);
+	return rc;
+}

@@ -24,6 +24,7 @@
 
 #include "client/forms/schema.h"
 #include "client/history/history.h"
+#include "client/net/client.h"
 #include "client/net/prediction.h"
 
 #define RECORD_MAX_DEPTH	32		/* nesting rendered */
@@ -131,5 +132,21 @@ char *record_run_json(const struct record_run *r);
  */
 enum history_rc record_history(struct history *h, const struct record_run *r,
     long long *id, char *err, size_t errsz);
+
+/*
+ * The one call a run path makes when a prediction ends (or changes
+ * state): its folder (record_save) and its row in the default history
+ * (record_history; opened and closed here). s (may be NULL) gives the
+ * output shape and the secret fields (SCHEMA_KIND_SECRET); token (may be
+ * NULL) is scrubbed from what is written. The folder is saved->dir when
+ * files were saved, else dir, else ./<prediction id>; a file output none
+ * of whose files was saved (a path inside a server) gets no folder. On failure (a
+ * damaged history, a folder that cannot be written) returns -1 with err
+ * set, after doing what it could: the run itself is not affected.
+ */
+int record_finish(const struct prediction *p, const struct schema *s,
+    enum history_target kind, const char *target, const char *token,
+    const struct client_saved *saved, const char *dir, char *err,
+    size_t errsz);
 
 #endif

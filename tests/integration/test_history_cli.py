@@ -238,6 +238,57 @@ def test_refused(base, data):
     check(read_bytes(path) == before, "newer history: the file is untouched")
 
 
+def test_run_records(base):
+    """`r8play run` (remote and --local) records its run: a history row
+    and run.json beside the outputs; a text output saved as output.txt."""
+    data = os.path.join(WORK, "data-run")
+    d = tempfile.mkdtemp(dir=WORK)
+    od = os.path.join(d, "outs")
+    rc, out, err = run(["run", "stability-ai/sdxl", "-i", "prompt=recorded",
+                        "--output-dir", od, "--api-base", base + "/v1"],
+                       data, d)
+    rc2, hout, herr = run(["history", "--json"], data, d)
+    rows = json.loads(hout or "[]")
+    check(rc == 0 and len(rows) == 1 and
+          rows[0]["model"] == "stability-ai/sdxl" and
+          rows[0]["status"] == "succeeded" and
+          rows[0]["input"].get("prompt") == "recorded" and
+          rows[0]["files"] == [os.path.join(od, "out-0.png")] and
+          rows[0]["output"] == [os.path.join(od, "out-0.png")] and
+          rows[0]["target"]["kind"] == "replicate",
+          "run: recorded in the history", (err, hout[:500]))
+    rj = load_json(os.path.join(od, "run.json")) or {}
+    check(rj.get("status") == "succeeded" and
+          rj.get("id") == rows[0].get("prediction_id") if rows else False,
+          "run: run.json beside the outputs", rj)
+
+    proc, cbase = fakes.start_cog("--setup-seconds", "0.1",
+                                  predictor="text")
+    try:
+        fakes.wait_cog_health(cbase, "READY", 10)
+        lo = os.path.join(d, "local")
+        rc, out, err = run(["run", "--local", cbase, "-i", "prompt=hello",
+                            "--output-dir", lo], data, d)
+        rc2, hout, herr = run(["history", "--target", "server", "--json"],
+                              data, d)
+        rows = json.loads(hout or "[]")
+        check(rc == 0 and len(rows) == 1 and rows[0]["status"] ==
+              "succeeded" and rows[0]["target"]["url"] == cbase,
+              "run --local: recorded with its server", (err, hout[:300]))
+        txt = ""
+        try:
+            with open(os.path.join(lo, "output.txt")) as f:
+                txt = f.read()
+        except OSError:
+            pass
+        check(txt.strip() and txt.strip() in out,
+              "run --local: the text output saved as output.txt",
+              (txt, out))
+    finally:
+        fakes.stop(proc)
+    check(TOKEN.encode() not in db_bytes(data), "run: no token stored")
+
+
 def main():
     global WORK, CFG
     WORK = tempfile.mkdtemp(prefix="r8play-hist.")
@@ -248,6 +299,7 @@ def main():
     try:
         data = test_get_and_history(base)
         test_refused(base, data)
+        test_run_records(base)
     finally:
         fakes.stop(proc)
     leaked = [o for o in ALL_OUTPUT if TOKEN.encode() in o]
