@@ -535,9 +535,11 @@ static const char *const col_names[C__COUNT] = {
 	"recorded"
 };
 
-#define SELECT_COLS "id, target_kind, target, remote_id, model, version, " \
-	"input, status, created_at, started_at, completed_at, predict_time, " \
-	"metrics, error, logs, output, saved, output_dir, cost, recorded"
+#define SELECT_COLS_A "id, target_kind, target, remote_id, model, " \
+	"version, input, status, created_at, started_at, completed_at, " \
+	"predict_time, metrics, error, "
+#define SELECT_COLS_B ", output, saved, output_dir, cost, recorded"
+#define SELECT_COLS SELECT_COLS_A "logs" SELECT_COLS_B
 
 /* The scrubbed text columns of one write, owned here. */
 struct cleaned {
@@ -933,8 +935,11 @@ history_list(struct history *h, const struct history_filter *f,
 		char sql[1536], where[768];
 
 		filter_where(f, where, sizeof where);
-		snprintf(sql, sizeof sql, "SELECT " SELECT_COLS " FROM runs%s"
-		    " ORDER BY id DESC LIMIT ?6 OFFSET ?7", where);
+		/* logs (the bulk of a row) only when asked for */
+		snprintf(sql, sizeof sql, "SELECT " SELECT_COLS_A "%s"
+		    SELECT_COLS_B " FROM runs%s ORDER BY id DESC LIMIT ?6 "
+		    "OFFSET ?7", f != NULL && f->with_logs ? "logs" : "NULL",
+		    where);
 		rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
 	}
 	if (rc != SQLITE_OK)

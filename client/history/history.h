@@ -99,6 +99,7 @@ struct history_filter {
 	const char *text;	/* substring of model, id, input, output, error */
 	size_t	 limit;		/* 0: HISTORY_MAX_LIST */
 	size_t	 offset;
+	bool	 with_logs;	/* list: fill logs too (history_get does) */
 };
 
 struct history_list {
