@@ -622,14 +622,19 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 /* Bind the columns of r (1-based, C_* order). */
 static void
 bind_run(sqlite3_stmt *st, const struct history_run *r,
-    const struct cleaned *c, long long now)
+    const struct cleaned *c, long long now, bool update)
 {
 	int i;
 
 	for (i = 0; i < C__COUNT; i++) {
 		switch (i) {
 		case C_TARGET_KIND:
-			sqlite3_bind_int(st, i + 1, (int)r->target_kind);
+			/* the kind goes with its target: kept when none */
+			if (update && r->target == NULL)
+				sqlite3_bind_null(st, i + 1);
+			else
+				sqlite3_bind_int(st, i + 1,
+				    (int)r->target_kind);
 			break;
 		case C_PREDICT_TIME:
 			if (r->predict_time >= 0)
@@ -723,7 +728,7 @@ history_record(struct history *h, const struct history_run *r,
 	}
 	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		bind_run(st, r, &c, (long long)time(NULL));
+		bind_run(st, r, &c, (long long)time(NULL), id > 0);
 		if (id > 0)
 			sqlite3_bind_int64(st, C__COUNT + 1, id);
 		rc = sqlite3_step(st);

@@ -134,7 +134,7 @@ void history_close(struct history *h);
  * Write run r. r->id > 0 updates that row; otherwise a row with the same
  * target and remote_id is updated when there is one, else a row is
  * inserted. On update NULL strings and negative numbers keep what is
- * stored. The input has sec's fields replaced by "<secret:NAME>" and
+ * stored (and target_kind is kept when target is NULL). The input has sec's fields replaced by "<secret:NAME>" and
  * every secret value is replaced by "<secret>" in every text column; logs
  * keep their last HISTORY_MAX_LOG_BYTES. *id (may be NULL) gets the row id.
  */

@@ -236,6 +236,22 @@ test_record_and_query(void)
 	    HISTORY_ENOTFOUND);
 	T_OK(in == NULL);
 
+	/* an update without a target keeps the run's kind */
+	memset(&r, 0, sizeof r);
+	r.remote_id = S("p4");
+	r.status = S("starting");
+	r.predict_time = r.cost = -1;
+	T_EQ(history_get_remote(h, NULL, "p4", &got, err, sizeof err),
+	    HISTORY_OK);
+	r.id = got.id;
+	history_run_done(&got);
+	T_EQ(history_record(h, &r, NULL, NULL, err, sizeof err), HISTORY_OK);
+	T_EQ(history_get_remote(h, NULL, "p4", &got, err, sizeof err),
+	    HISTORY_OK);
+	T_EQ(got.target_kind, HISTORY_TARGET_SERVER);
+	T_STREQ(got.target, "http://127.0.0.1:5000");
+	history_run_done(&got);
+
 	/* in flight: remote runs still starting/processing (not the server) */
 	T_EQ(history_in_flight(h, &l, err, sizeof err), HISTORY_OK);
 	T_EQ(l.n, 1);
