@@ -240,6 +240,36 @@ is_scalar(const cJSON *v)
 
 static void render_value(struct buf *b, const cJSON *v, int ind, int depth);
 
+/* A non-empty array of numbers, bools and nulls only (shown inline). */
+static bool
+is_flat_array(const cJSON *v)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(v) || v->child == NULL)
+		return false;
+	cJSON_ArrayForEach(it, v)
+		if (!cJSON_IsNumber(it) && !cJSON_IsBool(it) &&
+		    !cJSON_IsNull(it))
+			return false;
+	return true;
+}
+
+/* "[1, 2, 3]" */
+static void
+flat_array(struct buf *b, const cJSON *v)
+{
+	const cJSON *it;
+
+	buf_put(b, "[", 1);
+	cJSON_ArrayForEach(it, v) {
+		scalar(b, it);
+		if (it->next != NULL)
+			buf_put(b, ", ", 2);
+	}
+	buf_put(b, "]", 1);
+}
+
 /* Fields of an object, one "key: value" a line at ind. */
 static void
 render_object(struct buf *b, const cJSON *o, int ind, int depth)
@@ -261,6 +291,10 @@ render_object(struct buf *b, const cJSON *o, int ind, int depth)
 		} else if ((cJSON_IsArray(it) || cJSON_IsObject(it)) &&
 		    it->child == NULL) {
 			buf_str(b, cJSON_IsArray(it) ? " []\n" : " {}\n");
+		} else if (is_flat_array(it)) {
+			buf_put(b, " ", 1);
+			flat_array(b, it);
+			buf_put(b, "\n", 1);
 		} else {
 			buf_put(b, "\n", 1);
 			indent(b, ind + 2);
@@ -299,7 +333,10 @@ render_value(struct buf *b, const cJSON *v, int ind, int depth)
 	}
 	if (cJSON_IsObject(v))
 		render_object(b, v, ind, depth);
-	else if (cJSON_IsArray(v))
+	else if (depth > 0 && is_flat_array(v)) {
+		flat_array(b, v);
+		buf_put(b, "\n", 1);
+	} else if (cJSON_IsArray(v))
 		render_array(b, v, ind, depth);
 	else if (cJSON_IsString(v)) {
 		multiline(b, v->valuestring, ind);

@@ -70,7 +70,8 @@ enum record_shape record_classify(const char *output_json,
  * a string as is; numbers and bools as JSON writes them; files one path a
  * line; strings one a line, or joined when the shape is TEXT_STREAM; an
  * object as "key: value" lines, nested values indented two spaces under
- * their label, list items as "- "; null as "null". Capped at
+ * their label, list items as "- " (a nested list of numbers and bools
+ * inline: "[1, 2]"); null as "null". Capped at
  * RECORD_MAX_TEXT and RECORD_MAX_DEPTH ("..." marks a cut).
  */
 char *record_text(const char *output_json, const struct schema_output *so);

@@ -201,7 +201,7 @@ test_whisper(void)
 	    "tales they tell are false") != NULL);
 	T_OK(text != NULL && strstr(text, "\ndetected_language: english") !=
 	    NULL);
-	T_OK(text != NULL && strstr(text, "\n    tokens:\n      - 50365\n")
+	T_OK(text != NULL && strstr(text, "\n    tokens: [50365, 264, 707, ")
 	    != NULL);
 	free(text);
 	T_EQ(record_save(&r, &files, err, sizeof err), 0);
@@ -421,7 +421,10 @@ test_text_forms(void)
 		{ "\"https://x/y.png\"", "https://x/y.png", RECORD_FILE },
 		{ "[\"data:image/png;base64,AA\",\"https://a/b\"]",
 		  "data:image/png;base64,AA\nhttps://a/b", RECORD_FILES },
-		{ "[1,[2,3],{}]", "- 1\n- - 2\n  - 3\n- {}", RECORD_LIST },
+		{ "[1,[2,3],{}]", "- 1\n- [2, 3]\n- {}", RECORD_LIST },
+		{ "[[\"a\"],[]]", "- - a\n- []", RECORD_LIST },
+		{ "{\"v\":[0.5,true,null]}", "v: [0.5, true, null]",
+		  RECORD_OBJECT },
 		{ "{\"a\":\"x\\ny\",\"b\":{\"c\":[]}}",
 		  "a:\n  x\n  y\nb:\n  c: []", RECORD_OBJECT },
 		{ "{}", "{}", RECORD_OBJECT },
