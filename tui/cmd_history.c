@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/history/history.h"
 #include "client/history/record.h"
@@ -141,6 +142,14 @@ print_row(const struct history_run *r)
 		memcpy(when, c, 16);
 		when[10] = ' ';
 		when[16] = '\0';
+	} else if (r->recorded > 0) {
+		/* a local run has no created_at: when it was recorded */
+		time_t t = (time_t)r->recorded;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm) == 0)
+			snprintf(when, sizeof when, "-");
 	} else
 		snprintf(when, sizeof when, "-");
 	tw_fit(when, 16, buf, sizeof buf, 1);

@@ -36,6 +36,26 @@ row(const char *what, size_t n, double dt, size_t got)
 	printf("%-44s %8zu %12.2f %10zu\n", what, n, dt * 1e3, got);
 }
 
+/* One history_list() timed and printed. */
+static int
+time_list(struct history *h, const struct history_filter *f,
+    const char *label, size_t n)
+{
+	struct history_list l;
+	char err[512];
+	double t0 = now_s();
+	size_t got;
+
+	if (history_list(h, f, &l, err, sizeof err) != HISTORY_OK) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	got = l.n;
+	history_list_done(&l);
+	row(label, n, now_s() - t0, got);
+	return 0;
+}
+
 static char *
 S(const char *s)
 {
@@ -97,36 +117,35 @@ main(void)
 	row("record (insert, one transaction each)", n, now_s() - t0, n);
 
 	memset(&f, 0, sizeof f);
-#define TIME_LIST(label)						\
-	do {								\
-		t0 = now_s();						\
-		if (history_list(h, &f, &l, err, sizeof err) != 0)	\
-			return 1;					\
-		got = l.n;						\
-		history_list_done(&l);					\
-		row(label, n, now_s() - t0, got);			\
-	} while (0)
 	f.limit = 100;
-	TIME_LIST("list newest 100 (screen opens)");
+	if (time_list(h, &f, "list newest 100 (screen opens)", n) != 0)
+		return 1;
 	f.offset = n / 2;
-	TIME_LIST("list 100 at offset n/2 (scrolled)");
+	if (time_list(h, &f, "list 100 at offset n/2 (scrolled)", n) != 0)
+		return 1;
 	f.offset = 0;
 	f.limit = 0;
-	TIME_LIST("list every run");
+	if (time_list(h, &f, "list every run", n) != 0)
+		return 1;
 	f.limit = 100;
 	f.model = "openai/whisper";
-	TIME_LIST("filter model, 100");
+	if (time_list(h, &f, "filter model, 100", n) != 0)
+		return 1;
 	f.model = NULL;
 	f.status = "failed";
-	TIME_LIST("filter status, 100");
+	if (time_list(h, &f, "filter status, 100", n) != 0)
+		return 1;
 	f.status = NULL;
 	f.target = "server";
-	TIME_LIST("filter target kind, 100");
+	if (time_list(h, &f, "filter target kind, 100", n) != 0)
+		return 1;
 	f.target = NULL;
 	f.text = "style 42\"";
-	TIME_LIST("search text, 100 (full scan)");
+	if (time_list(h, &f, "search text, 100 (full scan)", n) != 0)
+		return 1;
 	f.text = "no such text anywhere";
-	TIME_LIST("search text, no match (full scan)");
+	if (time_list(h, &f, "search text, no match (full scan)", n) != 0)
+		return 1;
 	f.text = NULL;
 	t0 = now_s();
 	history_count(h, &f, &got, err, sizeof err);
