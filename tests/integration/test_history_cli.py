@@ -139,7 +139,7 @@ def test_get_and_history(base):
                                                       "processing"),
           "get in flight: recorded as starting/processing",
           [(r.get("prediction_id"), r.get("status")) for r in rows])
-    for _ in range(40):
+    for _ in range(120):
         _, _, body = fakes.http_request(
             "GET", base + "/v1/predictions/" + pid,
             headers={"Authorization": "Bearer " + TOKEN})
@@ -295,7 +295,8 @@ def main():
     CFG = tempfile.mkdtemp(prefix="r8play-cfg.")
     for d in (WORK, CFG):
         atexit.register(shutil.rmtree, d, True)
-    proc, base = fakes.start_replicate("--speed", "8", "--quiet")
+    # slow runs (4 s): the in-flight case must see one still running
+    proc, base = fakes.start_replicate("--speed", "0.5", "--quiet")
     try:
         data = test_get_and_history(base)
         test_refused(base, data)
