@@ -1,10 +1,11 @@
 /*
  * tests/fuzz/fuzz_client_history.c: the history reader on corrupted rows.
- * An in-memory history is built and one to three rows are written into
- * its runs table straight through SQLite with fuzzed values of every
- * storage class (NULL, integer, real, text with any bytes, blob), as a
- * damaged or hand-edited file would hold them; then everything that reads
- * rows runs over them: list (with filters from the input), count, get,
+ * A history is created in a scratch file (history_open makes its schema),
+ * one to three rows are written into its runs table straight through
+ * SQLite with fuzzed values of every storage class (NULL, integer, real,
+ * text with any bytes, blob), as a damaged or hand-edited file would hold
+ * them, and the history is opened again; then everything that reads rows
+ * runs over them: list (with filters from the input), count, get,
  * get by prediction id, last input, in flight, the JSON of a run and the
  * text form of its output and input.
  *
@@ -14,10 +15,14 @@
  * range, predict time and cost either -1 or >= 0, and a JSON form.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "client/history/history.c"
+#include <sqlite3.h>
+
+#include "client/history/history.h"
 #include "client/history/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +71,22 @@ bind_field(sqlite3_stmt *st, int i, const uint8_t *p, size_t n)
 	}
 }
 
+static char dir[64], path[128];
+
+/* The scratch folder goes when the fuzzer exits. */
+static void
+cleanup(void)
+{
+	char p[160];
+
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+	rmdir(dir);
+}
+
 static void
 check_run(const struct history_run *r)
 {
@@ -99,9 +120,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, len = 0, n, rows;
 	int c;
 
+	sqlite3 *db;
+
 	if (size > 1 << 16)
 		return 0;
-	if (history_open(":memory:", &h, err, sizeof err) != HISTORY_OK)
+	if (dir[0] == '\0') {
+		/* memory-backed when there is one: a history per input */
+		snprintf(dir, sizeof dir, "%s/r8play-fuzz-history-XXXXXX",
+		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if (mkdtemp(dir) == NULL)
+			abort();
+		snprintf(path, sizeof path, "%s/history.db", dir);
+		atexit(cleanup);
+	}
+	unlink(path);
+	if (history_open(path, &h, err, sizeof err) != HISTORY_OK)
+		abort();
+	history_close(h);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
 		abort();
 	len = (size_t)snprintf(sql, sizeof sql, "INSERT INTO runs (");
 	for (i = 0; i < NCOLS; i++)
@@ -115,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* filters: the first four fields as short strings */
 	memset(filt, 0, sizeof filt);
 	for (rows = 0; rows < 3 && p < end; rows++) {
-		if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			abort();
 		for (c = 0; c < (int)NCOLS; c++) {
 			q = memchr(p, 0xff, (size_t)(end - p));
@@ -136,6 +172,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
+	sqlite3_close(db);
+	if (history_open(path, &h, err, sizeof err) != HISTORY_OK)
+		abort();
 
 	memset(&f, 0, sizeof f);
 	if (history_list(h, &f, &l, err, sizeof err) == HISTORY_OK) {
