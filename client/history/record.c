@@ -840,13 +840,11 @@ record_finish(const struct prediction *p, const struct schema *s,
 		values[0] = token;
 		sec.n_values = 1;
 	}
-	if (saved != NULL && saved->dir != NULL)
+	folder[0] = '\0';
+	if (saved != NULL && saved->n > 0 && saved->dir != NULL)
 		snprintf(folder, sizeof folder, "%s", saved->dir);
 	else if (dir != NULL)
 		snprintf(folder, sizeof folder, "%s", dir);
-	else
-		snprintf(folder, sizeof folder, "./%s", p->id != NULL ? p->id :
-		    "run");
 	memset(&r, 0, sizeof r);
 	r.p = p;
 	r.so = s != NULL && s->has_output ? &s->output : NULL;
@@ -854,14 +852,14 @@ record_finish(const struct prediction *p, const struct schema *s,
 	r.target = target;
 	r.saved = saved != NULL ? (const char *const *)saved->paths : NULL;
 	r.n_saved = saved != NULL ? saved->n : 0;
-	r.dir = folder;
+	r.dir = folder[0] != '\0' ? folder : NULL;
 	r.cost = -1;
 	r.sec = &sec;
 	shape = record_classify(p->output_json, r.so);
 	/* file outputs none of which is ours (a path inside a server): no
 	   folder to describe; the history still has the run */
-	if (!((shape == RECORD_FILE || shape == RECORD_FILES) &&
-	    r.n_saved == 0) && record_save(&r, NULL, err, errsz) != 0)
+	if (r.dir != NULL && !((shape == RECORD_FILE || shape == RECORD_FILES)
+	    && r.n_saved == 0) && record_save(&r, NULL, err, errsz) != 0)
 		rc = -1;
 	if (history_open(NULL, &h, e2, sizeof e2) != HISTORY_OK ||
 	    record_history(h, &r, &id, e2, sizeof e2) != HISTORY_OK) {

@@ -140,8 +140,9 @@ enum history_rc record_history(struct history *h, const struct record_run *r,
  * (record_history; opened and closed here). s (may be NULL) gives the
  * output shape and the secret fields (SCHEMA_KIND_SECRET); token (may be
  * NULL) is scrubbed from what is written. The folder is saved->dir when
- * files were saved, else dir, else ./<prediction id>; a file output none
- * of whose files was saved (a path inside a server) gets no folder. On failure (a
+ * files were saved, else dir; with neither (a text run given no folder)
+ * only the history has the run, and a file output none of whose files
+ * was saved (a path inside a server) gets no folder either. On failure (a
  * damaged history, a folder that cannot be written) returns -1 with err
  * set, after doing what it could: the run itself is not affected.
  */
