@@ -51,7 +51,10 @@ SIXEL_LIBS    := $(call pc_libs,libsixel)
 # libyaml: client/project only (cog.yaml).
 YAML_CFLAGS   := $(call pc_cflags,yaml-0.1)
 YAML_LIBS     := $(or $(call pc_libs,yaml-0.1),-lyaml)
-PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(IMG_LIBS) $(YAML_LIBS) -lutil -lm -ldl
+# SQLite: client/history/ only (the run history)
+SQLITE_CFLAGS := $(call pc_cflags,sqlite3)
+SQLITE_LIBS   := $(call pc_libs,sqlite3)
+PROG_LIBS      = $(CURSES_LIBS) $(NET_LIBS) $(SQLITE_LIBS) $(IMG_LIBS) $(YAML_LIBS) -lutil -lm -ldl
 ALL_LIBS       = $(PROG_LIBS) $(SIXEL_LIBS)
 
 MODULES     := themes client render widgets tui
@@ -64,6 +67,7 @@ obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 $(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)
 $(call obj,$(wildcard client/project/*.c)): CPPFLAGS += $(YAML_CFLAGS)
+$(call obj,$(wildcard client/history/*.c)): CPPFLAGS += $(SQLITE_CFLAGS)
 $(call obj,$(RENDER_SRC)):  CPPFLAGS += $(IMG_CFLAGS)
 $(call obj,$(WIDGETS_SRC)): CPPFLAGS += $(CURSES_CFLAGS)
 $(call obj,$(TUI_SRC) tui/main.c): CPPFLAGS += $(CURSES_CFLAGS)
@@ -143,7 +147,7 @@ demo: deps-demo
 # The benchmark's peers (img2sixel, chafa) are installed by make bench.
 BUILD_PKGS := make gcc pkg-config libncurses-dev libcurl4-openssl-dev \
               libcjson-dev libstb-dev libwebp-dev libspng-dev libturbojpeg0-dev \
-              libyaml-dev
+              libyaml-dev libsqlite3-dev
 DEMO_PKGS  := $(BUILD_PKGS) python3
 DEB_PKGS   := $(DEMO_PKGS) libsixel-dev libvterm-dev \
               tmux clang libclang-rt-14-dev nodejs npm

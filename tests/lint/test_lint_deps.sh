@@ -36,6 +36,9 @@ try client/bad.c '<yaml.h>'
 try tui/bad.c '<yaml.h>'
 try tui/cli/bad.c '<curses.h>'
 try tui/cli/bad.h '<ncursesw/ncurses.h>'
+try client/bad.c '<sqlite3.h>'
+try client/net/bad.c '<sqlite3.h>'
+try tui/bad.c '<sqlite3.h>'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"
@@ -43,5 +46,8 @@ tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: themes/ from wi
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include <yaml.h>\n' >"$scratch/client/project/good.c"
 tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: yaml.h in client/project/"
+mkdir -p "$scratch/client/history"
+printf '#include <sqlite3.h>\n' >"$scratch/client/history/good.c"
+tests/lint/lint-deps "$scratch" >/dev/null 2>&1; ok $? "allowed: sqlite3 in client/history/"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
