@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/files/files.h"
 #include "client/net/client.h"
 #include "client/net/http.h"
 #include "client/net/json.h"
@@ -388,47 +389,15 @@ cog_output_text(const struct prediction *p, const struct schema *s)
 
 /* ---- schema-less input ---- */
 
-static const struct {
-	const char *ext, *mime;
-} mime_table[] = {
-	{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
-	{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
-	{ ".webp", "image/webp" }, { ".bmp", "image/bmp" },
-	{ ".svg", "image/svg+xml" }, { ".txt", "text/plain" },
-	{ ".json", "application/json" }, { ".csv", "text/csv" },
-	{ ".md", "text/markdown" }, { ".html", "text/html" },
-	{ ".wav", "audio/wav" }, { ".mp3", "audio/mpeg" },
-	{ ".flac", "audio/flac" }, { ".ogg", "audio/ogg" },
-	{ ".mp4", "video/mp4" }, { ".webm", "video/webm" },
-	{ ".pdf", "application/pdf" }, { ".zip", "application/zip" },
-	{ ".tar", "application/x-tar" }, { ".npy", "application/octet-stream" },
-};
-
-static const char *
-guess_mime(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	size_t i;
-
-	if (dot == NULL || (slash != NULL && dot < slash))
-		return "application/octet-stream";
-	for (i = 0; i < sizeof mime_table / sizeof mime_table[0]; i++)
-		if (strcasecmp(dot, mime_table[i].ext) == 0)
-			return mime_table[i].mime;
-	return "application/octet-stream";
-}
-
 /* "data:<mime>;base64,<...>" of a file (caller frees), or NULL + err. */
 static char *
 file_data_uri(const char *key, const char *path, enum client_rc *rc,
     char *err, size_t errsz)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *mime = guess_mime(path);
+	const char *mime = files_mime_type(path);
 	unsigned char *data = NULL;
 	struct stat st;
-	size_t n = 0, i, at;
+	size_t n = 0;
 	char *out = NULL;
 	int fd;
 
@@ -457,29 +426,9 @@ file_data_uri(const char *key, const char *path, enum client_rc *rc,
 			break;
 		n += (size_t)r;
 	}
-	out = malloc(strlen(mime) + 16 + (n + 2) / 3 * 4 + 1);
+	out = files_data_uri(mime, data, n);
 	if (out == NULL)
 		goto nomem;
-	at = (size_t)sprintf(out, "data:%s;base64,", mime);
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 |
-		    (uint32_t)data[i + 1] << 8 | data[i + 2];
-
-		out[at++] = b64[v >> 18 & 63];
-		out[at++] = b64[v >> 12 & 63];
-		out[at++] = b64[v >> 6 & 63];
-		out[at++] = b64[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)data[i] << 16 |
-		    (i + 1 < n ? (uint32_t)data[i + 1] << 8 : 0);
-
-		out[at++] = b64[v >> 18 & 63];
-		out[at++] = b64[v >> 12 & 63];
-		out[at++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		out[at++] = '=';
-	}
-	out[at] = '\0';
 	goto out;
 nomem:
 	snprintf(err, errsz, "input %s: out of memory", key);

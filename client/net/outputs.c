@@ -13,49 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/files/files.h"
 #include "client/net/http.h"
 
 #define OUTPUTS_PATH_MAX	4096
 
-static const struct {
-	const char *mime, *ext;
-} mime_exts[] = {
-	{ "image/png", ".png" },
-	{ "image/jpeg", ".jpg" },
-	{ "image/jpg", ".jpg" },
-	{ "image/webp", ".webp" },
-	{ "image/gif", ".gif" },
-	{ "image/svg+xml", ".svg" },
-	{ "video/mp4", ".mp4" },
-	{ "video/webm", ".webm" },
-	{ "audio/wav", ".wav" },
-	{ "audio/x-wav", ".wav" },
-	{ "audio/mpeg", ".mp3" },
-	{ "audio/ogg", ".ogg" },
-	{ "audio/flac", ".flac" },
-	{ "application/json", ".json" },
-	{ "application/zip", ".zip" },
-	{ "application/pdf", ".pdf" },
-	{ "application/x-tar", ".tar" },
-	{ "model/gltf-binary", ".glb" },
-	{ "text/plain", ".txt" },
-	{ "text/markdown", ".md" },
-	{ "text/csv", ".csv" },
-};
-
 const char *
 outputs_mime_ext(const char *mime)
 {
-	size_t i, n;
-
-	if (mime == NULL)
-		return "";
-	n = strcspn(mime, ";");
-	for (i = 0; i < sizeof mime_exts / sizeof mime_exts[0]; i++)
-		if (strlen(mime_exts[i].mime) == n &&
-		    strncasecmp(mime, mime_exts[i].mime, n) == 0)
-			return mime_exts[i].ext;
-	return "";
+	return files_mime_ext(mime);
 }
 
 static int
@@ -179,110 +145,20 @@ outputs_safe_name(const char *value, const char *key, char *buf, size_t n)
 	}
 }
 
-static const signed char b64[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
-	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
-	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
-	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
-	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
-	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
-	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
-	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64, ['-'] = 63, ['_'] = 64,
-};
-
 enum client_rc
 outputs_data_decode(const char *uri, size_t max, unsigned char **data,
     size_t *len, char **mime, char *err, size_t errsz)
 {
-	const char *comma, *p, *params;
-	unsigned char *out;
-	bool base64 = false;
-	size_t ml, n, o = 0, i;
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-
-	*data = NULL;
-	*len = 0;
-	if (mime != NULL)
-		*mime = NULL;
-	if (uri == NULL || strncmp(uri, "data:", 5) != 0 ||
-	    (comma = strchr(uri + 5, ',')) == NULL) {
-		snprintf(err, errsz, "data URI: expected data:[type][;base64],"
-		    "...");
-		return CLIENT_EPARSE;
-	}
-	ml = strcspn(uri + 5, ";,");
-	params = uri + 5 + ml;
-	for (p = params; p < comma; p++)
-		if (*p == ';' && (size_t)(comma - p) >= 7 &&
-		    strncmp(p, ";base64", 7) == 0 && (p + 7 == comma ||
-		    p[7] == ';'))
-			base64 = true;
-	n = strlen(comma + 1);
-	if ((base64 ? n / 4 * 3 : n) > max) {
-		snprintf(err, errsz, "data URI: more than %zu bytes", max);
+	switch (files_data_decode(uri, max, data, len, mime, err, errsz)) {
+	case FILES_OK:
+		return CLIENT_OK;
+	case FILES_ELIMIT:
 		return CLIENT_ELIMIT;
-	}
-	out = malloc(n + 1);
-	if (out == NULL) {
-		snprintf(err, errsz, "data URI: out of memory");
+	case FILES_ENOMEM:
 		return CLIENT_ENOMEM;
-	}
-	p = comma + 1;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (!base64) {
-			if (ch == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
-			    hexval(p[i + 2]) >= 0) {
-				out[o++] = (unsigned char)(hexval(p[i + 1]) * 16 +
-				    hexval(p[i + 2]));
-				i += 2;
-			} else
-				out[o++] = ch;
-			continue;
-		}
-		if (ch == '=') {
-			pad++;
-			continue;
-		}
-		if (ch == '\n' || ch == '\r' || ch == ' ')
-			continue;
-		if (b64[ch] == 0 || pad > 0) {
-			free(out);
-			snprintf(err, errsz, "data URI: bad base64 at byte %zu",
-			    (size_t)(p - uri) + i);
-			return CLIENT_EPARSE;
-		}
-		acc = (acc << 6) | (unsigned)(b64[ch] - 1);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (base64 && (bits >= 6 || pad > 2)) {
-		free(out);
-		snprintf(err, errsz, "data URI: truncated base64 at byte %zu",
-		    strlen(uri));
+	default:
 		return CLIENT_EPARSE;
 	}
-	out[o] = '\0';
-	if (mime != NULL) {
-		*mime = ml > 0 ? strndup(uri + 5, ml) : strdup("text/plain");
-		if (*mime == NULL) {
-			free(out);
-			snprintf(err, errsz, "data URI: out of memory");
-			return CLIENT_ENOMEM;
-		}
-	}
-	*data = out;
-	*len = o;
-	return CLIENT_OK;
 }
 
 static int

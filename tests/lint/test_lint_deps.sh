@@ -31,6 +31,11 @@ try themes/bad.c '<stdio.h>
 try widgets/bad.c '"client/net/client.h"'
 try widgets/bad.c '"../render/image.h"'
 try client/bad.c '"tui/app.h"'
+try client/cost/bad.c '<cJSON.h>'
+try client/cost/bad.h '<curl/curl.h>'
+try client/forms/bad.c '<curl/curl.h>'
+try client/files/bad.c '<cJSON.h>'
+try client/files/bad.c '"client/net/rc.h"'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"
