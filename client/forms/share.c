@@ -103,18 +103,83 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	b->oom = true;	/* only short fixed texts go through here */
 }
 
-/* Single-quoted shell text of s[0..n) without the surrounding quotes. */
+/*
+ * Length of the character at s[0..n) (1..4 bytes), with *bad set when it
+ * must never reach a terminal raw through an export (pasted, copied with
+ * OSC 52, or shown): C0 controls but tab and newline, DEL, C1 controls
+ * (U+0080-U+009F), the bidi overrides U+202A-U+202E and U+2066-U+2069, and
+ * any byte that is not part of valid UTF-8 (length 1).
+ */
+static size_t
+char_len(const unsigned char *s, size_t n, bool *bad)
+{
+	unsigned c = s[0];
+	size_t len, i;
+
+	*bad = true;
+	if (c < 0x80) {
+		*bad = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 1;
+	if (len > n)
+		return 1;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+		return 1;	/* overlong, surrogate, past U+10FFFF */
+	/* C1; bidi embedding, override, isolate */
+	*bad = (c == 0xc2 && s[1] <= 0x9f) || (c == 0xe2 &&
+	    ((s[1] == 0x80 && s[2] >= 0xaa && s[2] <= 0xae) ||
+	    (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)));
+	return len;
+}
+
+/*
+ * The one shell quoting of every export: s[0..n) as the body of a word
+ * already inside single quotes ('...'). A quote becomes '\'' and a run of
+ * unsafe characters (char_len) leaves the quotes for "$(printf '\NNN...')",
+ * POSIX sh, so the pasted text carries no control byte yet the command
+ * receives the exact bytes. Nothing in s is ever expanded by the shell.
+ */
 static void
 buf_sq_body(struct buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
+	bool bad;
 
-	for (i = 0; i < n; i++)
+	while (i < n) {
 		if (s[i] == '\'') {
 			buf_addn(b, s + start, i - start);
 			buf_add(b, "'\\''");
-			start = i + 1;
+			start = ++i;
+			continue;
 		}
+		k = char_len(u + i, n - i, &bad);
+		if (!bad) {
+			i += k;
+			continue;
+		}
+		buf_addn(b, s + start, i - start);
+		buf_add(b, "'\"$(printf '");
+		do {
+			while (k-- > 0)
+				buf_addf(b, "\\%03o", u[i++]);
+		} while (i < n && (k = char_len(u + i, n - i, &bad)) > 0 &&
+		    bad);
+		buf_add(b, "')\"'");
+		start = i;
+	}
 	buf_addn(b, s + start, n - start);
 }
 
@@ -124,6 +189,58 @@ buf_sq(struct buf *b, const char *s)
 	buf_add(b, "'");
 	buf_sq_body(b, s, strlen(s));
 	buf_add(b, "'");
+}
+
+/*
+ * JSON text (cJSON's print) made inert: cJSON escapes C0 but leaves DEL,
+ * C1, bidi overrides and invalid bytes raw; each becomes \u00XX / \u20XX
+ * (an invalid byte B is read as U+00B). Valid JSON, Python and JavaScript
+ * string literal text. Takes ownership of text; NULL when out of memory.
+ */
+static char *
+json_inert(char *text)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	struct buf o = { NULL, 0, 0, false };
+	size_t i = 0, start = 0, n, k;
+	bool bad;
+
+	if (text == NULL)
+		return NULL;
+	n = strlen(text);
+	while (i < n) {
+		k = char_len(u + i, n - i, &bad);
+		if (!bad) {
+			i += k;
+			continue;
+		}
+		buf_addn(&o, text + start, i - start);
+		if (k == 2)
+			buf_addf(&o, "\\u%04x", (unsigned)(u[i] & 0x1f) << 6 |
+			    (u[i + 1] & 0x3f));
+		else if (k == 3)
+			buf_addf(&o, "\\u%04x", (unsigned)(u[i] & 0x0f) << 12 |
+			    (unsigned)(u[i + 1] & 0x3f) << 6 |
+			    (u[i + 2] & 0x3f));
+		else
+			buf_addf(&o, "\\u%04x", u[i]);
+		i += k;
+		start = i;
+	}
+	buf_addn(&o, text + start, n - start);
+	free(text);
+	if (o.oom || o.p == NULL) {
+		free(o.p);
+		return o.oom ? NULL : strdup("");
+	}
+	return o.p;
+}
+
+/* cJSON_PrintUnformatted, inert (json_inert); caller frees. */
+static char *
+json_print(const cJSON *v)
+{
+	return json_inert(cJSON_PrintUnformatted(v));
 }
 
 char *
@@ -326,7 +443,7 @@ export_curl(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	    t->version) == NULL)
 		goto oom;
 	cJSON_AddItemReferenceToObject(body, "input", c->input);
-	text = cJSON_PrintUnformatted(body);
+	text = json_print(body);
 	if (text == NULL)
 		goto oom;
 	if (fmt == SHARE_CURL_COG)
@@ -369,7 +486,7 @@ kv_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return json_print(v);
 }
 
 static void
@@ -435,8 +552,20 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 		char *text;
 
 		if (mk == MARK_SECRET) {
-			buf_addf(b, " \\\n  -i \"%s=$%s\"", m->string,
-			    share_secret_var(m->string, var, sizeof var));
+			/* 'NAME='"$VAR": the name from the schema stays
+			 * quoted; only the sanitised variable expands */
+			struct buf w = { NULL, 0, 0, false };
+
+			buf_add(&w, m->string);
+			buf_add(&w, "=");
+			buf_add(b, " \\\n  -i ");
+			if (w.oom)
+				b->oom = true;
+			else
+				buf_sq(b, w.p);
+			free(w.p);
+			buf_addf(b, "\"$%s\"", share_secret_var(m->string, var,
+			    sizeof var));
 			continue;
 		}
 		if (cJSON_IsArray(m) && fd != NULL &&
@@ -518,7 +647,7 @@ lit(struct ctx *c, struct buf *b, const cJSON *v, const struct schema_field *fd,
 	if (mk == MARK_FILE) {
 		cJSON *p = cJSON_CreateString(v->valuestring + 1);
 
-		s = p != NULL ? cJSON_PrintUnformatted(p) : NULL;
+		s = p != NULL ? json_print(p) : NULL;
 		cJSON_Delete(p);
 		if (s == NULL) {
 			b->oom = true;
@@ -554,7 +683,7 @@ lit(struct ctx *c, struct buf *b, const cJSON *v, const struct schema_field *fd,
 		cJSON_ArrayForEach(el, v) {
 			cJSON *key = cJSON_CreateString(el->string);
 
-			s = key != NULL ? cJSON_PrintUnformatted(key) : NULL;
+			s = key != NULL ? json_print(key) : NULL;
 			cJSON_Delete(key);
 			if (s == NULL) {
 				b->oom = true;
@@ -577,7 +706,7 @@ lit(struct ctx *c, struct buf *b, const cJSON *v, const struct schema_field *fd,
 		return;
 	}
 	/* strings and numbers: JSON text is a valid Python/JS literal */
-	s = cJSON_PrintUnformatted(v);
+	s = json_print(v);
 	if (s == NULL) {
 		b->oom = true;
 		return;
@@ -624,7 +753,7 @@ export_prog(struct ctx *c, bool py, const struct share_target *t,
 	if (t->version != NULL)
 		buf_add(&ref, t->version);
 	js = ref.oom ? NULL : cJSON_CreateString(ref.p);
-	q = js != NULL ? cJSON_PrintUnformatted(js) : NULL;
+	q = js != NULL ? json_print(js) : NULL;
 	cJSON_Delete(js);
 	free(ref.p);
 	if (q == NULL) {
