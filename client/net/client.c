@@ -86,6 +86,23 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	client_config_defaults(&def);
 	if (cfg == NULL)
 		cfg = &def;
+	if (cfg->token != NULL) {
+		/* a CR/LF would end the Authorization header and start
+		 * another: refuse any control byte, naming none of the
+		 * token's own bytes */
+		const unsigned char *t = (const unsigned char *)cfg->token;
+
+		for (; *t != '\0'; t++)
+			if (*t < 0x20 || *t == 0x7f) {
+				snprintf(err, errsz, "the API token (from "
+				    "REPLICATE_API_TOKEN or the config file) "
+				    "contains a %s: refusing to send it; "
+				    "set it again without it", *t == '\r' ||
+				    *t == '\n' ? "line break (CR/LF)" :
+				    "control character");
+				return NULL;
+			}
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errsz, "client: curl could not start");
 		return NULL;

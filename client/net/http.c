@@ -232,15 +232,104 @@ http_escape(const char *s, char *buf, size_t n)
 	return 0;
 }
 
-/* Only the API base gets the token: never a download or stream host. */
+/* "." or ".." (also written %2e) for the segment s[0..n). */
+static int
+dot_segment(const char *s, size_t n)
+{
+	int dots = 0;
+
+	while (n > 0) {
+		if (*s == '.') {
+			s++;
+			n--;
+		} else if (n >= 3 && s[0] == '%' && s[1] == '2' &&
+		    (s[2] == 'e' || s[2] == 'E')) {
+			s += 3;
+			n -= 3;
+		} else
+			return 0;
+		if (++dots > 2)
+			return 0;
+	}
+	return dots;
+}
+
+int
+http_url_normalise(const char *url, char *out, size_t outsz)
+{
+	const char *auth, *path, *end;
+	size_t o, segs[HTTP_MAX_URL / 2], nseg = 0;
+
+	if (url == NULL || outsz == 0 || (auth = strstr(url, "://")) == NULL)
+		return -1;
+	path = auth + 3 + strcspn(auth + 3, "/?#");
+	o = (size_t)(path - url);
+	if (o >= outsz)
+		return -1;
+	memcpy(out, url, o);
+	end = path + strcspn(path, "?#");
+	/* RFC 3986 5.2.4 on the path, one segment ("/name") at a time */
+	while (path < end) {
+		const char *seg = path + 1;
+		size_t n = strcspn(seg, "/?#");
+		int d = dot_segment(seg, n);
+
+		if (seg + n > end)
+			n = (size_t)(end - seg);
+		if (d == 2 && nseg > 0)
+			o = segs[--nseg];
+		if (d == 2 || d == 1) {
+			if (seg + n == end) {	/* "/x/.." -> "/x/" */
+				if (o + 1 >= outsz)
+					return -1;
+				out[o++] = '/';
+				if (nseg < sizeof segs / sizeof segs[0])
+					segs[nseg++] = o - 1;
+			}
+			path = seg + n;
+			continue;
+		}
+		if (o + 1 + n >= outsz ||
+		    nseg >= sizeof segs / sizeof segs[0])
+			return -1;
+		segs[nseg++] = o;
+		out[o++] = '/';
+		memcpy(out + o, seg, n);
+		o += n;
+		path = seg + n;
+	}
+	if (o + strlen(end) >= outsz)
+		return -1;
+	strcpy(out + o, end);
+	return 0;
+}
+
+bool
+http_url_under(const char *base, const char *url)
+{
+	char nb[HTTP_MAX_URL], nu[HTTP_MAX_URL];
+	size_t bl;
+
+	if (http_url_normalise(base, nb, sizeof nb) != 0 ||
+	    http_url_normalise(url, nu, sizeof nu) != 0)
+		return false;
+	bl = strlen(nb);
+	while (bl > 0 && nb[bl - 1] == '/')
+		bl--;
+	if (strncmp(nu, nb, bl) != 0)
+		return false;
+	return nu[bl] == '\0' || nu[bl] == '/' || nu[bl] == '?';
+}
+
+/*
+ * Only the API base gets the token: never a download or stream host, and
+ * never a path that climbs out of the base ("/v1/../../x": curl resolves
+ * dot segments before sending, so the check runs on the resolved path).
+ */
 static bool
 wants_auth(const struct client *c, const char *url)
 {
-	size_t bl = strlen(c->api_base);
-
-	if (c->token == NULL || strncmp(url, c->api_base, bl) != 0)
-		return false;
-	return url[bl] == '\0' || url[bl] == '/' || url[bl] == '?';
+	return c->token != NULL && http_url_under(c->api_base, url);
 }
 
 static int

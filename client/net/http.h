@@ -55,6 +55,20 @@ struct http_response {
 
 struct http_request;
 
+/*
+ * url with the dot segments of its path removed (RFC 3986 5.2.4; "." and
+ * ".." also as %2e), scheme, authority, query and fragment kept, into
+ * out. -1 when url has no "://" or out is too small.
+ */
+int http_url_normalise(const char *url, char *out, size_t outsz);
+
+/*
+ * True when url, once normalised, is base itself or below it (base's
+ * trailing '/' ignored): the one test that decides whether a request
+ * carries the API token.
+ */
+bool http_url_under(const char *base, const char *url);
+
 typedef void (*http_done_fn)(struct client *c, unsigned id,
     struct http_response *res, void *arg);
 /* Streaming body chunk; return false to abort the transfer (rc ECANCEL). */
