@@ -57,6 +57,7 @@ client_config_defaults(struct client_config *cfg)
 	cfg->poll_max_ms = 5000;
 	cfg->retry_base_ms = 500;
 	cfg->retry_max_ms = 30000;
+	cfg->retry_total_ms = HTTP_RETRY_TOTAL_MS;
 	cfg->max_retries = 5;
 	cfg->max_json_bytes = CLIENT_MAX_JSON_BYTES;
 	cfg->max_file_bytes = CLIENT_MAX_FILE_BYTES;
@@ -124,6 +125,7 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	DEF(retry_base_ms);
 	DEF(retry_max_ms);
 	DEF(max_retries);
+	DEF(retry_total_ms);
 	DEF(max_json_bytes);
 	DEF(max_file_bytes);
 #undef DEF

@@ -6,6 +6,7 @@
 #include "client/net/internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 #include "client/net/json.h"
 
 #define RETRY_AFTER_MAX_MS	60000L
+/* A refused or unreachable connection is retried only within this budget:
+ * nothing listening on 127.0.0.1:9 will not start listening in a minute. */
+#define CONNECT_FAIL_BUDGET_MS	2000L
 
 static void
 req_free(struct http_request *r)
@@ -484,6 +488,7 @@ http_start(struct client *c, const struct http_opts *o, char *err,
 	r->done = o->done;
 	r->arg = o->arg;
 	r->retry_after_ms = -1;
+	r->first_ms = client_now_ms();
 	r->url = strdup(url);
 	r->method = strdup(o->method != NULL ? o->method : "GET");
 	if (r->url == NULL || r->method == NULL)
@@ -557,20 +562,72 @@ backoff_ms(struct client *c, unsigned attempt)
 	return d + (long)client_rand(c, (unsigned long)(d / 4 + 1));
 }
 
-/* Finish r (or schedule its retry). why: our own reason (stall) or NULL. */
+/* "HOST:PORT" of url (default port by scheme) into buf. */
+static void
+host_port(const char *url, char *buf, size_t n)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+
+	snprintf(buf, n, "the server");
+	if (u == NULL)
+		return;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK)
+		snprintf(buf, n, "%.200s:%.16s", host, port);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+/*
+ * A connection that never opened: "cannot connect to HOST:PORT (connection
+ * refused)" into err, or 0 when res is not such a failure.
+ */
+static int
+connect_failure(struct http_request *r, CURLcode res, char *err, size_t n)
+{
+	char hp[256];
+	long oserr = 0;
+	const char *what;
+
+	if (res != CURLE_COULDNT_CONNECT)
+		return 0;
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+	what = oserr == ECONNREFUSED ? "connection refused" :
+	    oserr == EHOSTUNREACH ? "host unreachable" :
+	    oserr == ENETUNREACH ? "network unreachable" :
+	    oserr == ETIMEDOUT ? "timed out" : "no connection";
+	host_port(r->url, hp, sizeof hp);
+	snprintf(err, n, "cannot connect to %s (%s)", hp, what);
+	return 1;
+}
+
+/*
+ * Finish r (or schedule its retry). why: our own reason (stall) or NULL.
+ * Retries: 429 after Retry-After (or backoff); 5xx and transport errors of
+ * idempotent requests with backoff; a connection refused or unreachable
+ * only within CONNECT_FAIL_BUDGET_MS of the first attempt. No retry starts
+ * later than cfg.retry_total_ms after the first attempt (a 429 storm with
+ * huge Retry-After values ends with its 429 instead of waiting minutes).
+ */
 static void
 finish(struct client *c, struct http_request *r, CURLcode res,
     const char *why)
 {
 	struct http_response resp;
-	char err[CLIENT_ERR_MAX];
+	char err[CLIENT_ERR_MAX], hp[256];
 	long status = 0, delay = -1;
-	bool transport;
+	long long now = client_now_ms();
+	bool transport, refused;
 
 	if (res == CURLE_OK || why == NULL)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	transport = (res != CURLE_OK || why != NULL) && !r->over_cap &&
 	    !r->stream_abort;
+	refused = transport && why == NULL && res == CURLE_COULDNT_CONNECT;
 	if (!r->no_retry && r->attempts <= c->cfg.max_retries) {
 		if (!transport && status == 429)
 			delay = r->retry_after_ms >= 0 ? r->retry_after_ms :
@@ -580,11 +637,30 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 			delay = !transport && r->retry_after_ms >= 0 ?
 			    r->retry_after_ms : backoff_ms(c, r->attempts);
 	}
+	if (delay >= 0 && refused &&
+	    now + delay - r->first_ms > CONNECT_FAIL_BUDGET_MS)
+		delay = -1;
+	if (delay >= 0 && now + delay - r->first_ms > c->cfg.retry_total_ms) {
+		/* wait what is left of the budget once, then give up */
+		delay = c->cfg.retry_total_ms - (long)(now - r->first_ms);
+		if (delay <= 0)
+			delay = -1;
+	}
 	curl_multi_remove_handle(c->multi, r->easy);
 	if (delay >= 0) {
+		host_port(r->url, hp, sizeof hp);
+		if (!transport && status == 429)
+			snprintf(r->wait_why, sizeof r->wait_why, "rate limited "
+			    "by %.80s (HTTP 429): retry %u", hp, r->attempts);
+		else if (!transport)
+			snprintf(r->wait_why, sizeof r->wait_why, "%.80s answered "
+			    "HTTP %ld: retry %u", hp, status, r->attempts);
+		else
+			snprintf(r->wait_why, sizeof r->wait_why, "no answer "
+			    "from %.80s: retry %u", hp, r->attempts);
 		r->attempts++;
 		r->state = REQ_WAITING;
-		r->retry_at = client_now_ms() + delay;
+		r->retry_at = now + delay;
 		return;
 	}
 	r->state = REQ_DEAD;
@@ -607,9 +683,10 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	} else if (transport) {
 		resp.rc = why != NULL || res == CURLE_OPERATION_TIMEDOUT ?
 		    CLIENT_ETIMEOUT : CLIENT_ENET;
-		snprintf(err, sizeof err, "%s%s", why != NULL ? why :
-		    r->errbuf[0] ? r->errbuf : curl_easy_strerror(res),
-		    r->attempts > 1 ? "" : "");
+		if (why != NULL || !connect_failure(r, res, err, sizeof err))
+			snprintf(err, sizeof err, "%s", why != NULL ? why :
+			    r->errbuf[0] ? r->errbuf :
+			    curl_easy_strerror(res));
 		if (r->attempts > 1) {
 			size_t l = strlen(err);
 
@@ -624,6 +701,32 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	/* the callback may have taken the body */
 	if (resp.body == NULL)
 		r->buf = NULL;
+}
+
+bool
+client_retry_wait(const struct client *c, char *why, size_t whysz,
+    long *left_ms)
+{
+	const struct http_request *r, *first = NULL;
+
+	if (whysz > 0)
+		why[0] = '\0';
+	if (left_ms != NULL)
+		*left_ms = 0;
+	for (r = c != NULL ? c->reqs : NULL; r != NULL; r = r->next)
+		if (r->state == REQ_WAITING && (first == NULL ||
+		    r->retry_at < first->retry_at))
+			first = r;
+	if (first == NULL)
+		return false;
+	if (whysz > 0)
+		snprintf(why, whysz, "%s", first->wait_why);
+	if (left_ms != NULL) {
+		long long left = first->retry_at - client_now_ms();
+
+		*left_ms = left > 0 ? (long)left : 0;
+	}
+	return true;
 }
 
 void
