@@ -1321,6 +1321,91 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 	return 0;
 }
 
+/* ---- the local files a request reads ---- */
+
+void
+form_local_files_free(struct form_local_file *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* Append the local path of one value (skipped when a URL/data:/blank). */
+static int
+local_push(struct form_local_file **v, size_t *n, size_t field, size_t item,
+    const char *text)
+{
+	char path[4096], msg[FORM_MSG_MAX];
+	struct form_local_file *nv;
+	struct stat st;
+
+	if (blank(text) || file_form(text, msg, sizeof msg) != FILE_LOCAL)
+		return 0;
+	if (*n >= FORM_MAX_LOCAL_FILES)
+		return 0;
+	local_path(text, path, sizeof path);
+	nv = realloc(*v, (*n + 1) * sizeof **v);
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	nv[*n].field = field;
+	nv[*n].item = item;
+	nv[*n].size = stat(path, &st) == 0 && S_ISREG(st.st_mode) ?
+	    (long long)st.st_size : -1;
+	nv[*n].path = strdup(path);
+	if (nv[*n].path == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int
+form_local_files(const struct form *f, struct form_local_file **out,
+    size_t *n, char *err, size_t errsz)
+{
+	struct form_local_file *v = NULL;
+	struct items it;
+	size_t i, k, got = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; f != NULL && i < f->nfields; i++) {
+		const struct schema_field *fd = &f->schema->fields[i];
+		const char *text = f->values[i].text;
+
+		if (!f->values[i].set || text == NULL)
+			continue;
+		if (fd->kind == SCHEMA_KIND_FILE) {
+			if (local_push(&v, &got, i, 0, text) != 0)
+				goto oom;
+			continue;
+		}
+		if (fd->kind != SCHEMA_KIND_ARRAY ||
+		    fd->item_kind != SCHEMA_KIND_FILE)
+			continue;
+		if (items_parse(text, &it, err, errsz) != 0) {
+			form_local_files_free(v, got);
+			return -1;
+		}
+		for (k = 0; k < it.n; k++)
+			if (local_push(&v, &got, i, k, it.v[k]) != 0) {
+				items_free(&it);
+				goto oom;
+			}
+		items_free(&it);
+	}
+	*out = v;
+	*n = got;
+	return 0;
+oom:
+	form_local_files_free(v, got);
+	msgf(err, errsz, "out of memory");
+	return -1;
+}
+
 /* ---- examples ---- */
 
 int
