@@ -61,6 +61,7 @@ client_config_defaults(struct client_config *cfg)
 	cfg->max_retries = 5;
 	cfg->max_json_bytes = CLIENT_MAX_JSON_BYTES;
 	cfg->max_file_bytes = CLIENT_MAX_FILE_BYTES;
+	cfg->max_run_bytes = CLIENT_MAX_RUN_BYTES;
 }
 
 static char *
@@ -128,6 +129,7 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	DEF(retry_total_ms);
 	DEF(max_json_bytes);
 	DEF(max_file_bytes);
+	DEF(max_run_bytes);
 #undef DEF
 	if (c->cfg.max_retries > CLIENT_MAX_RETRIES)
 		c->cfg.max_retries = CLIENT_MAX_RETRIES;
@@ -135,6 +137,8 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 		c->cfg.max_json_bytes = CLIENT_MAX_JSON_BYTES;
 	if (c->cfg.max_file_bytes > CLIENT_MAX_FILE_BYTES)
 		c->cfg.max_file_bytes = CLIENT_MAX_FILE_BYTES;
+	if (c->cfg.max_run_bytes > CLIENT_MAX_RUN_BYTES)
+		c->cfg.max_run_bytes = CLIENT_MAX_RUN_BYTES;
 	if (c->cfg.poll_max_ms < c->cfg.poll_min_ms)
 		c->cfg.poll_max_ms = c->cfg.poll_min_ms;
 	c->api_base = dup_or_null(cfg->api_base != NULL && *cfg->api_base ?
@@ -153,6 +157,9 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	    (unsigned long long)getpid() ^ (unsigned long long)(size_t)c;
 	if (c->rng == 0)
 		c->rng = 0x9e3779b97f4a7c15ULL;
+	/* part files a killed r8play left behind (outputs.h) */
+	if (!oom)
+		(void)outputs_clean_stale(c->output_dir);
 	if (oom) {
 		snprintf(err, errsz, "client: out of memory");
 		client_free(c);

@@ -28,6 +28,7 @@
 /* Limits (the config may lower them, never raise them past these). */
 #define CLIENT_MAX_JSON_BYTES	(64u * 1024u * 1024u)	/* one JSON body */
 #define CLIENT_MAX_FILE_BYTES	(1024u * 1024u * 1024u)	/* one file body */
+#define CLIENT_MAX_RUN_BYTES	((size_t)4 << 30)	/* one run's files */
 #define CLIENT_MAX_REQUESTS	256u	/* requests alive at once */
 #define CLIENT_MAX_RETRIES	10u
 /* No retry of one request starts later than this after its first attempt
@@ -57,6 +58,8 @@ struct client_config {
 					   HTTP_RETRY_TOTAL_MS */
 	size_t	max_json_bytes;		/* 0: CLIENT_MAX_JSON_BYTES */
 	size_t	max_file_bytes;		/* 0: CLIENT_MAX_FILE_BYTES */
+	size_t	max_run_bytes;		/* all files of one prediction;
+					   0: CLIENT_MAX_RUN_BYTES */
 };
 
 struct client;

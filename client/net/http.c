@@ -15,6 +15,7 @@
 #include "client/net/json.h"
 
 #define RETRY_AFTER_MAX_MS	60000L
+#define HTTP_ERROR_BODY_MAX	65536u	/* non-2xx body of a streamed file */
 /* A refused or unreachable connection is retried only within this budget:
  * nothing listening on 127.0.0.1:9 will not start listening in a minute. */
 #define CONNECT_FAIL_BUDGET_MS	2000L
@@ -91,6 +92,14 @@ buf_append(struct http_request *r, const char *p, size_t n)
 	return 0;
 }
 
+/* A SINK_FILE request with on_data: the body goes to the caller as it
+ * comes (decoded), counted against the file cap; nothing is buffered. */
+static bool
+file_streamed(const struct http_request *r)
+{
+	return r->sink == HTTP_SINK_FILE && r->on_data != NULL;
+}
+
 static size_t
 on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -98,12 +107,22 @@ on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 
 	r->last_byte_ms = client_now_ms();
-	if (r->sink == HTTP_SINK_STREAM && is_2xx(r)) {
+	if ((r->sink == HTTP_SINK_STREAM || file_streamed(r)) && is_2xx(r)) {
+		if (file_streamed(r) && (n > r->cap ||
+		    r->streamed > r->cap - n)) {
+			r->over_cap = true;	/* decoded size: gzip bombs */
+			return 0;
+		}
+		r->streamed += n;
 		if (!r->on_data(r->c, r->id, ptr, n, r->arg)) {
 			r->stream_abort = true;
 			return 0;
 		}
 		return n;
+	}
+	if (file_streamed(r) && r->len + n > HTTP_ERROR_BODY_MAX) {
+		r->over_cap = true;	/* an error page is short */
+		return 0;
 	}
 	if (r->len + n > r->cap) {
 		r->over_cap = true;
@@ -187,6 +206,16 @@ on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 	} else if ((v = header_value(ptr, n, "retry-after")) != NULL) {
 		r->retry_after_ms = parse_retry_after(v);
 		free(v);
+	} else if (r->sink == HTTP_SINK_FILE &&
+	    (v = header_value(ptr, n, "content-length")) != NULL) {
+		/* refuse a body over the cap before its first byte */
+		unsigned long long cl = strtoull(v, NULL, 10);
+
+		free(v);
+		if (is_2xx(r) && cl > r->cap) {
+			r->over_cap = true;
+			return 0;
+		}
 	}
 	return n;
 }
@@ -763,6 +792,11 @@ http_start_due(struct client *c, long long now)
 			continue;
 		req_reset_response(r);
 		r->last_byte_ms = now;
+		if (file_streamed(r) && r->streamed > 0) {
+			/* the caller starts its file over */
+			r->on_data(c, r->id, NULL, 0, r->arg);
+			r->streamed = 0;
+		}
 		if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
 			r->state = REQ_RUNNING;
 			finish(c, r, CURLE_FAILED_INIT, "could not restart");

@@ -25,7 +25,9 @@
 
 enum http_sink {
 	HTTP_SINK_JSON,		/* buffer, capped at max_json_bytes */
-	HTTP_SINK_FILE,		/* buffer, capped at max_file_bytes */
+	HTTP_SINK_FILE,		/* buffer, capped at max_file_bytes; with
+				   on_data: streamed to it instead (see
+				   http_opts.on_data) */
 	HTTP_SINK_STREAM	/* hand chunks to on_data; nothing kept */
 };
 
@@ -94,7 +96,13 @@ struct http_opts {
 	long	timeout_ms;	/* whole transfer; 0: config default
 				   (none for SINK_STREAM and SINK_FILE) */
 	long	stall_ms;	/* abort when no byte arrives this long */
-	http_data_fn on_data;	/* SINK_STREAM */
+	http_data_fn on_data;	/* SINK_STREAM; SINK_FILE streamed: 2xx
+				   body bytes as they come (decoded), the
+				   total capped at max_file_bytes, a
+				   Content-Length over it refused before
+				   any byte (ELIMIT); before a retry that
+				   follows bytes, on_data(NULL, 0) says
+				   "start the file over" */
 	http_done_fn done;	/* called exactly once unless cancelled */
 	void	*arg;
 };

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,57 +198,77 @@ numbered(const char *name, unsigned k, char *buf, size_t n)
 		    dot != NULL && dot != name ? dot : "");
 }
 
-enum client_rc
-outputs_write(const char *dir, const char *name, const void *data,
-    size_t len, char **path, char *err, size_t errsz)
+/*
+ * A part file in dir: dir/.r8play-part-XXXXXX, mode 0600 until published,
+ * held under an exclusive flock() for as long as this process writes it,
+ * so outputs_clean_stale() can tell a dead writer's leftovers from a live
+ * one's. The path goes into tmp. Returns the fd, or -1 with err set.
+ */
+static int
+part_open(const char *dir, char *tmp, size_t tmpsz, char *err, size_t errsz)
 {
-	char tmp[OUTPUTS_PATH_MAX], fin[OUTPUTS_PATH_MAX];
-	char cand[OUTPUTS_MAX_NAME + 16];
-	const unsigned char *p = data;
-	size_t off = 0;
-	unsigned k;
 	int fd, w;
 
-	*path = NULL;
-	if (dir == NULL || *dir == '\0')
-		dir = ".";
 	if (mkdir_p(dir) != 0) {
 		snprintf(err, errsz, "cannot create %.200s: %s", dir,
 		    strerror(errno));
-		return CLIENT_EIO;
+		return -1;
 	}
-	w = snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
-	if (w < 0 || (size_t)w >= sizeof tmp) {
+	w = snprintf(tmp, tmpsz, "%s/" OUTPUTS_PART_PREFIX "XXXXXX", dir);
+	if (w < 0 || (size_t)w >= tmpsz) {
 		snprintf(err, errsz, "path too long in %.200s", dir);
-		return CLIENT_EIO;
+		return -1;
 	}
 	fd = mkstemp(tmp);
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errsz, "cannot write in %.200s: %s", dir,
 		    strerror(errno));
-		return CLIENT_EIO;
+		return -1;
 	}
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+	return fd;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t off = 0;
+
 	while (off < len) {
 		ssize_t n = write(fd, p + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			snprintf(err, errsz, "writing %.200s: %s", tmp,
-			    strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return CLIENT_EIO;
-		}
+		if (n <= 0)
+			return -1;
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+/*
+ * Give the finished part file tmp (fd open) its final name in dir: name,
+ * name-1, ... (link() never replaces; rename() after a check where hard
+ * links are not supported). Closes fd; the part is gone afterwards, on
+ * success and on failure alike.
+ */
+static enum client_rc
+part_publish(int fd, const char *tmp, const char *dir, const char *name,
+    char **path, char *err, size_t errsz)
+{
+	char fin[OUTPUTS_PATH_MAX], cand[OUTPUTS_MAX_NAME + 16];
+	unsigned k;
+
+	*path = NULL;
 	fchmod(fd, 0644);
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		snprintf(err, errsz, "writing %.200s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return CLIENT_EIO;
 	}
-	/* link() refuses to replace: the first free name wins */
 	for (k = 0; k <= OUTPUTS_MAX_DUP; k++) {
 		numbered(name, k, cand, sizeof cand);
 		snprintf(fin, sizeof fin, "%s/%s", dir, cand);
@@ -280,6 +302,74 @@ outputs_write(const char *dir, const char *name, const void *data,
 	return CLIENT_OK;
 }
 
+enum client_rc
+outputs_write(const char *dir, const char *name, const void *data,
+    size_t len, char **path, char *err, size_t errsz)
+{
+	char tmp[OUTPUTS_PATH_MAX];
+	int fd;
+
+	*path = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = ".";
+	if ((fd = part_open(dir, tmp, sizeof tmp, err, errsz)) < 0)
+		return CLIENT_EIO;
+	if (write_all(fd, data, len) != 0) {
+		snprintf(err, errsz, "writing %.200s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return CLIENT_EIO;
+	}
+	return part_publish(fd, tmp, dir, name, path, err, errsz);
+}
+
+/* Remove the stale part files directly in dir; how many. */
+static unsigned
+clean_dir(const char *dir, unsigned depth)
+{
+	char path[OUTPUTS_PATH_MAX];
+	unsigned removed = 0, seen = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && seen++ < OUTPUTS_CLEAN_MAX) {
+		int w = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+
+		if (w < 0 || (size_t)w >= sizeof path)
+			continue;
+		if (strncmp(de->d_name, OUTPUTS_PART_PREFIX,
+		    sizeof OUTPUTS_PART_PREFIX - 1) == 0) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+			    O_NONBLOCK);
+
+			if (fd < 0)
+				continue;
+			/* a live writer holds the lock: leave its file */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+			    unlink(path) == 0)
+				removed++;
+			close(fd);
+			continue;
+		}
+		if (depth > 0 && de->d_name[0] != '.' &&
+		    lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			removed += clean_dir(path, depth - 1);
+	}
+	closedir(d);
+	return removed;
+}
+
+unsigned
+outputs_clean_stale(const char *dir)
+{
+	return clean_dir(dir != NULL && *dir != '\0' ? dir : ".", 1);
+}
+
 /* ---- saving a prediction */
 
 struct save_item {
@@ -288,6 +378,9 @@ struct save_item {
 	unsigned http;
 	char	*path;		/* written, or NULL */
 	bool	 done;
+	int	 fd;		/* part file being downloaded, or -1 */
+	char	 tmp[OUTPUTS_PATH_MAX];	/* its path */
+	size_t	 got;		/* bytes in it */
 };
 
 struct save {
@@ -296,9 +389,21 @@ struct save {
 	char	*dir;
 	struct save_item *items;
 	size_t	 n, left;
+	size_t	 total, run_cap;	/* bytes of every file so far, cap */
 	enum client_rc rc;
 	char	 err[CLIENT_ERR_MAX];
 };
+
+/* Close and remove an item's part file (every failure path). */
+static void
+item_drop_part(struct save_item *it)
+{
+	if (it->fd >= 0) {
+		close(it->fd);
+		unlink(it->tmp);
+		it->fd = -1;
+	}
+}
 
 static void
 save_free(struct save *s)
@@ -306,6 +411,7 @@ save_free(struct save *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
+		item_drop_part(&s->items[i]);
 		free(s->items[i].value);
 		free(s->items[i].path);
 	}
@@ -419,11 +525,56 @@ dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
 		http_problem("download", res->status, res->body, res->len, msg,
 		    sizeof msg);
 		save_fail(s, http_status_rc(res->status), it->name, msg);
-	} else
-		item_write(s, it, res->body != NULL ? res->body : "",
-		    res->len);
+	} else if (it->fd >= 0) {
+		enum client_rc rc = part_publish(it->fd, it->tmp, s->dir,
+		    it->name, &it->path, msg, sizeof msg);
+
+		it->fd = -1;	/* closed, and published or removed */
+		if (rc != CLIENT_OK)
+			save_fail(s, rc, it->name, msg);
+	}
+	item_drop_part(it);
 	if (--s->left == 0)
 		save_finish(s);
+}
+
+/* Download bytes straight into the item's part file: nothing in memory. */
+static bool
+dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
+    void *arg)
+{
+	struct save *s = arg;
+	struct save_item *it = NULL;
+	char msg[CLIENT_ERR_MAX];
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].http == hid && !s->items[i].done)
+			it = &s->items[i];
+	if (it == NULL || it->fd < 0)
+		return false;
+	if (buf == NULL) {	/* a retry: start over */
+		s->total -= it->got;
+		it->got = 0;
+		return ftruncate(it->fd, 0) == 0 &&
+		    lseek(it->fd, 0, SEEK_SET) == 0;
+	}
+	if (len > s->run_cap || s->total > s->run_cap - len) {
+		snprintf(msg, sizeof msg, "the outputs of this run are over "
+		    "the %zu-byte limit", s->run_cap);
+		save_fail(s, CLIENT_ELIMIT, it->name, msg);
+		return false;
+	}
+	if (write_all(it->fd, buf, len) != 0) {
+		snprintf(msg, sizeof msg, "writing %.200s: %s", it->tmp,
+		    strerror(errno));
+		save_fail(s, CLIENT_EIO, it->name, msg);
+		return false;
+	}
+	it->got += len;
+	s->total += len;
+	return true;
 }
 
 static void
@@ -450,6 +601,7 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 	if (s == NULL)
 		goto oom;
 	s->c = c;
+	s->run_cap = cf->max_run_bytes;
 	if (dir == NULL)
 		dir = cf->output_dir;
 	if (dir == NULL) {
@@ -486,6 +638,7 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 			if (j == n)
 				break;
 		}
+		s->items[n].fd = -1;
 		if ((s->items[n].value = strdup(o->value)) == NULL)
 			goto oom;
 		n++;
@@ -502,7 +655,16 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 
 			rc = outputs_data_decode(it->value, cf->max_file_bytes,
 			    &data, &len, NULL, sub, sizeof sub);
+			if (rc == CLIENT_OK && (len > s->run_cap ||
+			    s->total > s->run_cap - len)) {
+				free(data);
+				snprintf(sub, sizeof sub, "the outputs of this "
+				    "run are over the %zu-byte limit",
+				    s->run_cap);
+				rc = CLIENT_ELIMIT;
+			}
 			if (rc == CLIENT_OK) {
+				s->total += len;
 				item_write(s, it, data, len);
 				free(data);
 			} else
@@ -516,10 +678,15 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 			o.sink = HTTP_SINK_FILE;
 			o.idempotent = true;
 			o.follow_redirects = true;
+			o.on_data = dl_data;
 			o.done = dl_done;
 			o.arg = s;
-			it->http = http_start(c, &o, sub, sizeof sub);
+			it->fd = part_open(s->dir, it->tmp, sizeof it->tmp, sub,
+			    sizeof sub);
+			it->http = it->fd < 0 ? 0 : http_start(c, &o, sub,
+			    sizeof sub);
 			if (it->http == 0) {
+				item_drop_part(it);
 				save_fail(s, CLIENT_ENET, it->name, sub);
 				it->done = true;
 			} else
