@@ -612,8 +612,9 @@ struct cog_pred {
 	char	 id[COG_MAX_ID + 1];
 	char	 token[33];
 	bool	 async, accepted, got_webhook;
+	bool	 hook_terminal;	/* a webhook said succeeded/failed/... */
 	int	 ready_polls;	/* async: READY health answers in a row */
-	long long accepted_ms, last_hook_ms;
+	long long accepted_ms, last_hook_ms, sent_ms;
 	struct prediction cur;
 	/* the PUT's answer, collected here: a sync PUT is silent for as
 	 * long as the model runs, which the JSON sink's low-speed limit
@@ -855,6 +856,8 @@ pred_apply(struct cog_pred *p, const struct prediction *upd)
 	return 0;
 }
 
+static void pred_arm(struct cog_pred *p, long ms);
+
 static void
 on_webhook(void *arg, const struct listener_webhook *wh)
 {
@@ -877,9 +880,35 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 	if (p->accepted &&
 	    prediction_status_terminal(p->cur.status))
 		pred_finish(p);
+	else if (!p->accepted && prediction_status_terminal(p->cur.status) &&
+	    !p->hook_terminal) {
+		/* sync: the answer should follow at once; if it stalls, the
+		 * webhook's terminal state is the result (on_pred_timer) */
+		p->hook_terminal = true;
+		pred_arm(p, COG_SYNC_ANSWER_MS);
+	}
 }
 
-static void pred_arm(struct cog_pred *p, long ms);
+/*
+ * A sync PUT whose final webhook came COG_SYNC_ANSWER_MS ago and whose
+ * answer has not finished (stalled mid-body): take the webhook's terminal
+ * state, cancel the stalled request. true when p was finished (and freed).
+ */
+static bool
+sync_take_webhook(struct cog_pred *p)
+{
+	if (p->accepted || !p->hook_terminal ||
+	    client_now_ms() - p->last_hook_ms < COG_SYNC_ANSWER_MS)
+		return false;
+	if (p->http != 0) {
+		http_cancel(p->g->c, p->http);
+		p->http = 0;
+	}
+	if (effectively_failed(&p->cur))
+		p->cur.status = PREDICTION_FAILED;
+	pred_finish(p);
+	return true;
+}
 
 static void
 on_pred_health(struct client *c, unsigned id, struct http_response *res,
@@ -918,6 +947,15 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		pred_free(p);
 		return;
 	}
+	if (!p->accepted) {
+		/* sync: the PUT carries the answer; health only tells a dead
+		 * worker (above) or, after a final webhook, that the server
+		 * is done while our answer stalls */
+		cog_health_done(&h);
+		if (!sync_take_webhook(p))
+			pred_arm(p, p->g->health_ms);
+		return;
+	}
 	if (!p->got_webhook && quiet >= p->g->grace_ms) {
 		snprintf(err, sizeof err, "cog prediction %s: no webhook "
 		    "reached %s:%u in %ld ms (is it reachable from the "
@@ -954,6 +992,8 @@ on_pred_timer(struct client *c, unsigned timer, void *arg)
 	(void)c;
 	if (p->timer == timer)
 		p->timer = 0;
+	if (sync_take_webhook(p))
+		return;
 	if (p->health != 0)
 		return;
 	memset(&o, 0, sizeof o);
@@ -1494,6 +1534,9 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	}
 	p->next = g->preds;
 	g->preds = p;
+	p->sent_ms = client_now_ms();
+	if (!o->async)		/* sync: watch the worker while we wait */
+		pred_arm(p, g->health_ms);
 	if (id_out != NULL)
 		snprintf(id_out, COG_MAX_ID + 1, "%s", p->id);
 	return p->op;
