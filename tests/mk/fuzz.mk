@@ -27,7 +27,7 @@ define fuzz_rule
 $(O)/fuzz/$(basename $(notdir $(1))): $(1) $$(LINK_$(call fuzz_mod,$(1)))
 	@mkdir -p $$(@D)
 	$$(Q)tmp=$$(@D)/.$$(@F).$$$$$$$$; \
-	$$(CC) $$(CPPFLAGS) $$(NET_CFLAGS) $$(IMG_CFLAGS) $$(CFLAGS) -MMD -MP -MT $$@ -MF $$@.d -fsanitize=fuzzer -o $$$$tmp $$(filter %.c %.a,$$^) $$(ALL_LIBS) && \
+	$$(CC) $$(CPPFLAGS) $$(NET_CFLAGS) $$(IMG_CFLAGS) $$(CFLAGS) -MMD -MP -MT $$@ -MF $$@.d -fsanitize=fuzzer -o $$$$tmp $$(filter tests/fuzz/%.c %.a,$$^) $$(ALL_LIBS) && \
 	mv -f $$$$tmp $$@ || { rm -f $$$$tmp; exit 1; }
 endef
 ifeq ($(BUILD),fuzz)
