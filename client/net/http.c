@@ -220,140 +220,6 @@ on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-int
-http_url(const struct client *c, const char *url, char *buf, size_t n)
-{
-	int w;
-
-	if (url == NULL)
-		return -1;
-	if (url[0] == '/')
-		w = snprintf(buf, n, "%s%s", c->api_base, url);
-	else if (strncmp(url, "http://", 7) == 0 ||
-	    strncmp(url, "https://", 8) == 0)
-		w = snprintf(buf, n, "%s", url);
-	else
-		return -1;
-	return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
-int
-http_escape(const char *s, char *buf, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' ||
-		    ch == '~') {
-			if (o + 1 >= n)
-				return -1;
-			buf[o++] = (char)ch;
-		} else {
-			if (o + 3 >= n)
-				return -1;
-			buf[o++] = '%';
-			buf[o++] = hex[ch >> 4];
-			buf[o++] = hex[ch & 15];
-		}
-	}
-	if (o >= n)
-		return -1;
-	buf[o] = '\0';
-	return 0;
-}
-
-/* "." or ".." (also written %2e) for the segment s[0..n). */
-static int
-dot_segment(const char *s, size_t n)
-{
-	int dots = 0;
-
-	while (n > 0) {
-		if (*s == '.') {
-			s++;
-			n--;
-		} else if (n >= 3 && s[0] == '%' && s[1] == '2' &&
-		    (s[2] == 'e' || s[2] == 'E')) {
-			s += 3;
-			n -= 3;
-		} else
-			return 0;
-		if (++dots > 2)
-			return 0;
-	}
-	return dots;
-}
-
-int
-http_url_normalise(const char *url, char *out, size_t outsz)
-{
-	const char *auth, *path, *end;
-	size_t o, segs[HTTP_MAX_URL / 2], nseg = 0;
-
-	if (url == NULL || outsz == 0 || (auth = strstr(url, "://")) == NULL)
-		return -1;
-	path = auth + 3 + strcspn(auth + 3, "/?#");
-	o = (size_t)(path - url);
-	if (o >= outsz)
-		return -1;
-	memcpy(out, url, o);
-	end = path + strcspn(path, "?#");
-	/* RFC 3986 5.2.4 on the path, one segment ("/name") at a time */
-	while (path < end) {
-		const char *seg = path + 1;
-		size_t n = strcspn(seg, "/?#");
-		int d = dot_segment(seg, n);
-
-		if (seg + n > end)
-			n = (size_t)(end - seg);
-		if (d == 2 && nseg > 0)
-			o = segs[--nseg];
-		if (d == 2 || d == 1) {
-			if (seg + n == end) {	/* "/x/.." -> "/x/" */
-				if (o + 1 >= outsz)
-					return -1;
-				out[o++] = '/';
-				if (nseg < sizeof segs / sizeof segs[0])
-					segs[nseg++] = o - 1;
-			}
-			path = seg + n;
-			continue;
-		}
-		if (o + 1 + n >= outsz ||
-		    nseg >= sizeof segs / sizeof segs[0])
-			return -1;
-		segs[nseg++] = o;
-		out[o++] = '/';
-		memcpy(out + o, seg, n);
-		o += n;
-		path = seg + n;
-	}
-	if (o + strlen(end) >= outsz)
-		return -1;
-	strcpy(out + o, end);
-	return 0;
-}
-
-bool
-http_url_under(const char *base, const char *url)
-{
-	char nb[HTTP_MAX_URL], nu[HTTP_MAX_URL];
-	size_t bl;
-
-	if (http_url_normalise(base, nb, sizeof nb) != 0 ||
-	    http_url_normalise(url, nu, sizeof nu) != 0)
-		return false;
-	bl = strlen(nb);
-	while (bl > 0 && nb[bl - 1] == '/')
-		bl--;
-	if (strncmp(nu, nb, bl) != 0)
-		return false;
-	return nu[bl] == '\0' || nu[bl] == '/' || nu[bl] == '?';
-}
-
 /*
  * Only the API base gets the token: never a download or stream host, and
  * never a path that climbs out of the base ("/v1/../../x": curl resolves
@@ -591,26 +457,6 @@ backoff_ms(struct client *c, unsigned attempt)
 	return d + (long)client_rand(c, (unsigned long)(d / 4 + 1));
 }
 
-/* "HOST:PORT" of url (default port by scheme) into buf. */
-static void
-host_port(const char *url, char *buf, size_t n)
-{
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL;
-
-	snprintf(buf, n, "the server");
-	if (u == NULL)
-		return;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
-	    CURLUE_OK)
-		snprintf(buf, n, "%.200s:%.16s", host, port);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-}
-
 /*
  * A connection that never opened: "cannot connect to HOST:PORT (connection
  * refused)" into err, or 0 when res is not such a failure.
@@ -629,7 +475,7 @@ connect_failure(struct http_request *r, CURLcode res, char *err, size_t n)
 	    oserr == EHOSTUNREACH ? "host unreachable" :
 	    oserr == ENETUNREACH ? "network unreachable" :
 	    oserr == ETIMEDOUT ? "timed out" : "no connection";
-	host_port(r->url, hp, sizeof hp);
+	http_url_host_port(r->url, hp, sizeof hp);
 	snprintf(err, n, "cannot connect to %s (%s)", hp, what);
 	return 1;
 }
@@ -677,7 +523,7 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	}
 	curl_multi_remove_handle(c->multi, r->easy);
 	if (delay >= 0) {
-		host_port(r->url, hp, sizeof hp);
+		http_url_host_port(r->url, hp, sizeof hp);
 		if (!transport && status == 429)
 			snprintf(r->wait_why, sizeof r->wait_why, "rate limited "
 			    "by %.80s (HTTP 429): retry %u", hp, r->attempts);
@@ -852,109 +698,3 @@ http_free_all(struct client *c)
 	}
 }
 
-enum client_rc
-http_status_rc(long status)
-{
-	if (status == 401 || status == 403)
-		return CLIENT_EAUTH;
-	if (status == 404)
-		return CLIENT_ENOTFOUND;
-	if (status == 429)
-		return CLIENT_ERATE;
-	if (status >= 400 || status < 200)
-		return CLIENT_EHTTP;
-	return CLIENT_OK;
-}
-
-/* pydantic's [{"loc": [...], "msg": "..."}] -> "width: msg; prompt: msg" */
-static void
-detail_list(const cJSON *arr, char *buf, size_t n)
-{
-	const cJSON *it;
-	size_t o = 0;
-
-	buf[0] = '\0';
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *loc = json_arr(it, "loc"), *last;
-		const char *msg = json_str(it, "msg");
-		char where[64] = "";
-		int w;
-
-		if (cJSON_IsString(it)) {
-			msg = it->valuestring;
-		} else if (loc != NULL) {
-			last = cJSON_GetArrayItem(loc,
-			    cJSON_GetArraySize(loc) - 1);
-			if (cJSON_IsString(last))
-				snprintf(where, sizeof where, "%s: ",
-				    last->valuestring);
-			else if (cJSON_IsNumber(last))
-				snprintf(where, sizeof where, "[%d]: ",
-				    last->valueint);
-		}
-		if (msg == NULL)
-			continue;
-		w = snprintf(buf + o, n - o, "%s%s%s", o > 0 ? "; " : "",
-		    where, msg);
-		if (w < 0 || (size_t)w >= n - o)
-			return;
-		o += (size_t)w;
-	}
-}
-
-void
-http_problem(const char *what, long status, const char *body, size_t len,
-    char *err, size_t errsz)
-{
-	char jerr[96], detail[200], code[32];
-	const char *title = NULL, *d = NULL;
-	const cJSON *dl;
-	cJSON *root = NULL;
-	size_t i;
-
-	snprintf(code, sizeof code, "HTTP %ld", status);
-	detail[0] = '\0';
-	if (body != NULL && len > 0)
-		root = json_parse(body, len, NULL, jerr, sizeof jerr);
-	if (cJSON_IsObject(root)) {
-		title = json_str(root, "title");
-		d = json_str(root, "detail");
-		dl = json_arr(root, "detail");
-		if (d == NULL && dl != NULL) {
-			detail_list(dl, detail, sizeof detail);
-			if (detail[0] != '\0')
-				d = detail;
-		}
-	} else if (body != NULL && len > 0 && len < 160 &&
-	    memchr(body, '<', len) == NULL) {
-		/* short plain text ("Internal Server Error") */
-		for (i = 0; i < len && i + 1 < sizeof detail &&
-		    body[i] != '\n' && body[i] != '\r'; i++)
-			detail[i] = body[i];
-		detail[i] = '\0';
-		if (detail[0] != '\0')
-			d = detail;
-	}
-	if (title != NULL && d != NULL)
-		snprintf(err, errsz, "%s: %s: %s (%s)", what, title, d, code);
-	else if (d != NULL || title != NULL)
-		snprintf(err, errsz, "%s: %s (%s)", what, d != NULL ? d : title,
-		    code);
-	else
-		snprintf(err, errsz, "%s: %s", what, code);
-	cJSON_Delete(root);
-	/* one line: server text may hold newlines ("- width: ...\n") */
-	{
-		char *p, *q;
-
-		for (p = q = err; *p != '\0'; p++) {
-			char ch = *p == '\n' || *p == '\r' || *p == '\t' ?
-			    ' ' : *p;
-
-			if (ch == ' ' && (q == err || q[-1] == ' '))
-				continue;
-			*q++ = ch;
-		}
-		*q = '\0';
-	}
-}

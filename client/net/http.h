@@ -71,6 +71,10 @@ int http_url_normalise(const char *url, char *out, size_t outsz);
  */
 bool http_url_under(const char *base, const char *url);
 
+/* "HOST:PORT" of url (the scheme's port when none) into buf, for
+ * messages; "the server" when url does not parse. */
+void http_url_host_port(const char *url, char *buf, size_t n);
+
 typedef void (*http_done_fn)(struct client *c, unsigned id,
     struct http_response *res, void *arg);
 /* Streaming body chunk; return false to abort the transfer (rc ECANCEL). */
