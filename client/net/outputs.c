@@ -525,7 +525,10 @@ dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
 		http_problem("download", res->status, res->body, res->len, msg,
 		    sizeof msg);
 		save_fail(s, http_status_rc(res->status), it->name, msg);
-	} else if (it->fd >= 0) {
+	} else if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
+	    sizeof it->tmp, msg, sizeof msg)) < 0) {
+		save_fail(s, CLIENT_EIO, it->name, msg);	/* empty body */
+	} else {
 		enum client_rc rc = part_publish(it->fd, it->tmp, s->dir,
 		    it->name, &it->path, msg, sizeof msg);
 
@@ -552,9 +555,11 @@ dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
 	for (i = 0; i < s->n; i++)
 		if (s->items[i].http == hid && !s->items[i].done)
 			it = &s->items[i];
-	if (it == NULL || it->fd < 0)
+	if (it == NULL)
 		return false;
 	if (buf == NULL) {	/* a retry: start over */
+		if (it->fd < 0)
+			return true;
 		s->total -= it->got;
 		it->got = 0;
 		return ftruncate(it->fd, 0) == 0 &&
@@ -564,6 +569,13 @@ dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
 		snprintf(msg, sizeof msg, "the outputs of this run are over "
 		    "the %zu-byte limit", s->run_cap);
 		save_fail(s, CLIENT_ELIMIT, it->name, msg);
+		return false;
+	}
+	/* the part file opens with the first byte: a run with a thousand
+	 * outputs never holds a thousand descriptors before they are due */
+	if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
+	    sizeof it->tmp, msg, sizeof msg)) < 0) {
+		save_fail(s, CLIENT_EIO, it->name, msg);
 		return false;
 	}
 	if (write_all(it->fd, buf, len) != 0) {
@@ -681,12 +693,8 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 			o.on_data = dl_data;
 			o.done = dl_done;
 			o.arg = s;
-			it->fd = part_open(s->dir, it->tmp, sizeof it->tmp, sub,
-			    sizeof sub);
-			it->http = it->fd < 0 ? 0 : http_start(c, &o, sub,
-			    sizeof sub);
+			it->http = http_start(c, &o, sub, sizeof sub);
 			if (it->http == 0) {
-				item_drop_part(it);
 				save_fail(s, CLIENT_ENET, it->name, sub);
 				it->done = true;
 			} else
