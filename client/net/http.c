@@ -476,7 +476,7 @@ connect_failure(struct http_request *r, CURLcode res, char *err, size_t n)
 	    oserr == ENETUNREACH ? "network unreachable" :
 	    oserr == ETIMEDOUT ? "timed out" : "no connection";
 	http_url_host_port(r->url, hp, sizeof hp);
-	snprintf(err, n, "cannot connect to %s (%s)", hp, what);
+	snprintf(err, n, "cannot connect to %.200s (%s)", hp, what);
 	return 1;
 }
 
