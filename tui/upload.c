@@ -10,19 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* Is this field value a local path (not a URL, not a data: URI)? */
-static const char *
-local_path(const char *v)
-{
-	if (v == NULL || v[0] == '\0')
-		return NULL;
-	if (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0 ||
-	    strncmp(v, "data:", 5) == 0)
-		return NULL;
-	return v[0] == '@' ? v + 1 : v;
-}
 
 static struct upload *
 find(struct app *app, const char *path)
@@ -68,27 +55,32 @@ upload_clear(struct app *app)
 	app->mp.run_waiting = false;
 }
 
+/*
+ * Start an upload for every local file of the form over the inline limit.
+ * Which values are local files, and their paths ("~/" expanded, each item
+ * of a file array), come from the form itself (form_local_files), the same
+ * paths form_request() hands upload_hook().
+ */
 size_t
 upload_start_needed(struct app *app)
 {
 	struct mpage *mp = &app->mp;
+	struct form_local_file *lf = NULL;
 	char err[CLIENT_ERR_MAX];
-	size_t i, started = 0;
+	size_t i, n = 0, started = 0;
 
 	if (mp->local || mp->form == NULL)
 		return 0;
-	for (i = 0; i < mp->form->nfields; i++) {
-		const struct schema_field *f = &mp->schema.fields[i];
-		const char *p;
+	if (form_local_files(mp->form, &lf, &n, err, sizeof err) != 0) {
+		app_error(app, "upload: %s", err);
+		return (size_t)-1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *p = lf[i].path;
 		struct upload *u;
-		struct stat st;
 
-		if (f->kind != SCHEMA_KIND_FILE || !form_is_set(mp->form, i))
-			continue;
-		p = local_path(form_text(mp->form, i));
-		if (p == NULL || stat(p, &st) != 0 ||
-		    (size_t)st.st_size <= FORM_DATA_URI_MAX)
-			continue;
+		if (lf[i].size < 0 || (size_t)lf[i].size <= FORM_DATA_URI_MAX)
+			continue;	/* inline, or form_request's error */
 		u = find(app, p);
 		if (u != NULL && (u->url != NULL || u->req != 0)) {
 			started += u->req != 0;
@@ -105,10 +97,12 @@ upload_start_needed(struct app *app)
 		    form_mime_type(p), err, sizeof err);
 		if (u->req == 0) {
 			app_error(app, "upload %s: %s", p, err);
+			form_local_files_free(lf, n);
 			return (size_t)-1;
 		}
 		started++;
 	}
+	form_local_files_free(lf, n);
 	return started;
 }
 

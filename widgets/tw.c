@@ -54,6 +54,18 @@ is_c0(uint32_t cp)
 	return cp < 0x20 || cp == 0x7f;
 }
 
+/*
+ * Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+ * invisible, and they reorder what follows (a file name "x\u202Egnp.exe"
+ * reads "xexe.png"). Untrusted text shows them as U+FFFD instead.
+ */
+static int
+is_bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
+	    cp <= 0x2069);
+}
+
 int
 tw_cp_width(uint32_t cp)
 {
@@ -61,7 +73,7 @@ tw_cp_width(uint32_t cp)
 
 	if (is_c0(cp))
 		return 2;
-	if (cp >= 0x80 && cp < 0xa0)
+	if ((cp >= 0x80 && cp < 0xa0) || is_bidi(cp))
 		return 1;		/* shown as U+FFFD */
 	w = wcwidth((wchar_t)cp);
 	return w < 0 ? 1 : w;
@@ -101,7 +113,7 @@ put_cp(uint32_t cp, char *b, int flat)
 		b[1] = cp == 0x7f ? '?' : (char)(cp + 0x40);
 		return 2;
 	}
-	if ((cp >= 0x80 && cp < 0xa0) || cp == 0xfffd ||
+	if ((cp >= 0x80 && cp < 0xa0) || cp == 0xfffd || is_bidi(cp) ||
 	    wcwidth((wchar_t)cp) < 0)
 		cp = 0xfffd;
 	if (cp < 0x80) {

@@ -2,7 +2,8 @@
  * widgets/tw.h: text width. The ONE place that decides how many terminal
  * cells a string takes, how it is cut to fit, and how untrusted text (model
  * names, descriptions, logs from the network) is made safe to print:
- * control characters become visible (^[, ^?), invalid UTF-8 becomes U+FFFD.
+ * control characters become visible (^[, ^?), invalid UTF-8, C1 and bidi
+ * overrides become U+FFFD.
  * Plain libc (wcwidth under the caller's locale; call setlocale first).
  */
 #ifndef PG_WIDGETS_TW_H
@@ -32,7 +33,8 @@ int tw_width_n(const char *s, size_t len);
 
 /*
  * Copy s[0..len) into out (outsz bytes, always NUL-terminated when
- * outsz > 0) with C0/DEL shown as ^X, C1 and invalid bytes as U+FFFD.
+ * outsz > 0) with C0/DEL shown as ^X, C1, invalid bytes and the bidi
+ * controls U+202A-U+202E, U+2066-U+2069 as U+FFFD.
  * When flat is nonzero, tab, CR and LF become single spaces instead.
  * Returns the bytes written (excluding the NUL); stops early, at a code
  * point boundary, when out is full.

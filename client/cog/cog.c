@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/files/files.h"
 #include "client/net/client.h"
 #include "client/net/http.h"
 #include "client/net/json.h"
@@ -130,29 +131,55 @@ cog_health_parse(long status, const char *body, size_t len,
 
 /* ---- messages ---- */
 
-/* Append s to buf[*at..n) with control characters made visible. */
+/*
+ * Append s to buf[*at..n) with control characters made visible: C0 and DEL
+ * as \xHH, C1 (U+0080-U+009F) and the bidi controls (U+202A-U+202E,
+ * U+2066-U+2069) as \uHHHH, and a byte that is not valid UTF-8 as \xHH.
+ */
 static void
 put_visible(char *buf, size_t n, size_t *at, const char *s, size_t len)
 {
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, j;
 
-	for (i = 0; i < len && *at + 1 < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	while (i < len && *at + 1 < n) {
+		unsigned ch = u[i];
 		char esc[8];
 		size_t el;
 
 		if (ch == '\n' || ch == '\t' || ch == '\r')
 			ch = ' ';
-		if (ch < 0x20 || ch == 0x7f) {
+		k = ch < 0x80 ? 1 : ch >= 0xc2 && ch <= 0xdf ? 2 :
+		    ch >= 0xe0 && ch <= 0xef ? 3 : ch >= 0xf0 && ch <= 0xf4 ?
+		    4 : 0;
+		for (j = 1; j < k; j++)
+			if (i + j >= len || (u[i + j] & 0xc0) != 0x80)
+				k = 0;
+		esc[0] = '\0';
+		if (ch < 0x20 || ch == 0x7f || k == 0)
 			snprintf(esc, sizeof esc, "\\x%02x", ch);
+		else if (k == 2 && ch == 0xc2 && u[i + 1] <= 0x9f)
+			snprintf(esc, sizeof esc, "\\u%04x", u[i + 1]);
+		else if (k == 3 && ch == 0xe2 && ((u[i + 1] == 0x80 &&
+		    u[i + 2] >= 0xaa && u[i + 2] <= 0xae) || (u[i + 1] == 0x81 &&
+		    u[i + 2] >= 0xa6 && u[i + 2] <= 0xa9)))
+			snprintf(esc, sizeof esc, "\\u%04x", 0x2000u |
+			    (unsigned)(u[i + 1] & 0x3f) << 6 | (u[i + 2] & 0x3f));
+		if (esc[0] != '\0') {
 			el = strlen(esc);
 			if (*at + el + 1 >= n)
 				break;
 			memcpy(buf + *at, esc, el);
 			*at += el;
+			i += k == 0 ? 1 : k;
 			continue;
 		}
+		if (*at + k + 1 >= n)
+			break;
 		buf[(*at)++] = (char)ch;
+		for (j = 1; j < k; j++)
+			buf[(*at)++] = (char)u[i + j];
+		i += k;
 	}
 	buf[*at] = '\0';
 }
@@ -388,47 +415,15 @@ cog_output_text(const struct prediction *p, const struct schema *s)
 
 /* ---- schema-less input ---- */
 
-static const struct {
-	const char *ext, *mime;
-} mime_table[] = {
-	{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
-	{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
-	{ ".webp", "image/webp" }, { ".bmp", "image/bmp" },
-	{ ".svg", "image/svg+xml" }, { ".txt", "text/plain" },
-	{ ".json", "application/json" }, { ".csv", "text/csv" },
-	{ ".md", "text/markdown" }, { ".html", "text/html" },
-	{ ".wav", "audio/wav" }, { ".mp3", "audio/mpeg" },
-	{ ".flac", "audio/flac" }, { ".ogg", "audio/ogg" },
-	{ ".mp4", "video/mp4" }, { ".webm", "video/webm" },
-	{ ".pdf", "application/pdf" }, { ".zip", "application/zip" },
-	{ ".tar", "application/x-tar" }, { ".npy", "application/octet-stream" },
-};
-
-static const char *
-guess_mime(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	size_t i;
-
-	if (dot == NULL || (slash != NULL && dot < slash))
-		return "application/octet-stream";
-	for (i = 0; i < sizeof mime_table / sizeof mime_table[0]; i++)
-		if (strcasecmp(dot, mime_table[i].ext) == 0)
-			return mime_table[i].mime;
-	return "application/octet-stream";
-}
-
 /* "data:<mime>;base64,<...>" of a file (caller frees), or NULL + err. */
 static char *
 file_data_uri(const char *key, const char *path, enum client_rc *rc,
     char *err, size_t errsz)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *mime = guess_mime(path);
+	const char *mime = files_mime_type(path);
 	unsigned char *data = NULL;
 	struct stat st;
-	size_t n = 0, i, at;
+	size_t n = 0;
 	char *out = NULL;
 	int fd;
 
@@ -457,29 +452,9 @@ file_data_uri(const char *key, const char *path, enum client_rc *rc,
 			break;
 		n += (size_t)r;
 	}
-	out = malloc(strlen(mime) + 16 + (n + 2) / 3 * 4 + 1);
+	out = files_data_uri(mime, data, n);
 	if (out == NULL)
 		goto nomem;
-	at = (size_t)sprintf(out, "data:%s;base64,", mime);
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 |
-		    (uint32_t)data[i + 1] << 8 | data[i + 2];
-
-		out[at++] = b64[v >> 18 & 63];
-		out[at++] = b64[v >> 12 & 63];
-		out[at++] = b64[v >> 6 & 63];
-		out[at++] = b64[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)data[i] << 16 |
-		    (i + 1 < n ? (uint32_t)data[i + 1] << 8 : 0);
-
-		out[at++] = b64[v >> 18 & 63];
-		out[at++] = b64[v >> 12 & 63];
-		out[at++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		out[at++] = '=';
-	}
-	out[at] = '\0';
 	goto out;
 nomem:
 	snprintf(err, errsz, "input %s: out of memory", key);
@@ -637,8 +612,9 @@ struct cog_pred {
 	char	 id[COG_MAX_ID + 1];
 	char	 token[33];
 	bool	 async, accepted, got_webhook;
+	bool	 hook_terminal;	/* a webhook said succeeded/failed/... */
 	int	 ready_polls;	/* async: READY health answers in a row */
-	long long accepted_ms, last_hook_ms;
+	long long accepted_ms, last_hook_ms, sent_ms;
 	struct prediction cur;
 	/* the PUT's answer, collected here: a sync PUT is silent for as
 	 * long as the model runs, which the JSON sink's low-speed limit
@@ -880,6 +856,8 @@ pred_apply(struct cog_pred *p, const struct prediction *upd)
 	return 0;
 }
 
+static void pred_arm(struct cog_pred *p, long ms);
+
 static void
 on_webhook(void *arg, const struct listener_webhook *wh)
 {
@@ -902,9 +880,35 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 	if (p->accepted &&
 	    prediction_status_terminal(p->cur.status))
 		pred_finish(p);
+	else if (!p->accepted && prediction_status_terminal(p->cur.status) &&
+	    !p->hook_terminal) {
+		/* sync: the answer should follow at once; if it stalls, the
+		 * webhook's terminal state is the result (on_pred_timer) */
+		p->hook_terminal = true;
+		pred_arm(p, COG_SYNC_ANSWER_MS);
+	}
 }
 
-static void pred_arm(struct cog_pred *p, long ms);
+/*
+ * A sync PUT whose final webhook came COG_SYNC_ANSWER_MS ago and whose
+ * answer has not finished (stalled mid-body): take the webhook's terminal
+ * state, cancel the stalled request. true when p was finished (and freed).
+ */
+static bool
+sync_take_webhook(struct cog_pred *p)
+{
+	if (p->accepted || !p->hook_terminal ||
+	    client_now_ms() - p->last_hook_ms < COG_SYNC_ANSWER_MS)
+		return false;
+	if (p->http != 0) {
+		http_cancel(p->g->c, p->http);
+		p->http = 0;
+	}
+	if (effectively_failed(&p->cur))
+		p->cur.status = PREDICTION_FAILED;
+	pred_finish(p);
+	return true;
+}
 
 static void
 on_pred_health(struct client *c, unsigned id, struct http_response *res,
@@ -943,6 +947,15 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		pred_free(p);
 		return;
 	}
+	if (!p->accepted) {
+		/* sync: the PUT carries the answer; health only tells a dead
+		 * worker (above) or, after a final webhook, that the server
+		 * is done while our answer stalls */
+		cog_health_done(&h);
+		if (!sync_take_webhook(p))
+			pred_arm(p, p->g->health_ms);
+		return;
+	}
 	if (!p->got_webhook && quiet >= p->g->grace_ms) {
 		snprintf(err, sizeof err, "cog prediction %s: no webhook "
 		    "reached %s:%u in %ld ms (is it reachable from the "
@@ -979,6 +992,8 @@ on_pred_timer(struct client *c, unsigned timer, void *arg)
 	(void)c;
 	if (p->timer == timer)
 		p->timer = 0;
+	if (sync_take_webhook(p))
+		return;
 	if (p->health != 0)
 		return;
 	memset(&o, 0, sizeof o);
@@ -1519,6 +1534,9 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	}
 	p->next = g->preds;
 	g->preds = p;
+	p->sent_ms = client_now_ms();
+	if (!o->async)		/* sync: watch the worker while we wait */
+		pred_arm(p, g->health_ms);
 	if (id_out != NULL)
 		snprintf(id_out, COG_MAX_ID + 1, "%s", p->id);
 	return p->op;

@@ -27,7 +27,10 @@
 						   outputs are data: URIs */
 #define COG_WEBHOOK_GRACE_MS	5000	/* async: no webhook this long after
 					   the 202 means none will come */
-#define COG_HEALTH_POLL_MS	2000	/* async: health checks while waiting */
+#define COG_HEALTH_POLL_MS	2000	/* health checks while waiting */
+#define COG_SYNC_ANSWER_MS	2000	/* sync: the answer may lag the final
+					   webhook this long; then the webhook
+					   is the result and the PUT cancelled */
 #define COG_IDLE_MS		30000	/* async: READY and no webhook this
 					   long: the last webhook was lost */
 

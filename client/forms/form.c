@@ -20,6 +20,8 @@
 
 #include <cJSON.h>
 
+#include "client/files/files.h"
+
 /* ---- small helpers ---- */
 
 /* A message stays one line: it may quote what was typed (a path, an
@@ -732,48 +734,11 @@ check_string(const struct schema_field *fd, const char *text, char *msg,
 
 /* ---- files ---- */
 
-/* X(extension, mime) */
-#define FORM_MIME_LIST(X)						\
-	X("png", "image/png")	X("jpg", "image/jpeg")			\
-	X("jpeg", "image/jpeg")	X("webp", "image/webp")			\
-	X("gif", "image/gif")	X("bmp", "image/bmp")			\
-	X("tif", "image/tiff")	X("tiff", "image/tiff")			\
-	X("svg", "image/svg+xml") X("heic", "image/heic")		\
-	X("mp4", "video/mp4")	X("mov", "video/quicktime")		\
-	X("webm", "video/webm")	X("mkv", "video/x-matroska")		\
-	X("avi", "video/x-msvideo") X("mp3", "audio/mpeg")		\
-	X("wav", "audio/x-wav")	X("flac", "audio/flac")			\
-	X("ogg", "audio/ogg")	X("m4a", "audio/mp4")			\
-	X("txt", "text/plain")	X("md", "text/markdown")		\
-	X("csv", "text/csv")	X("html", "text/html")			\
-	X("json", "application/json") X("pdf", "application/pdf")	\
-	X("zip", "application/zip") X("tar", "application/x-tar")	\
-	X("gz", "application/gzip")
-
-static const struct {
-	const char *ext, *mime;
-} mime_table[] = {
-#define X(e, m) { e, m },
-	FORM_MIME_LIST(X)
-#undef X
-};
-
+/* The MIME table lives in client/files (one owner for every module). */
 const char *
 form_mime_type(const char *path)
 {
-	const char *dot, *slash;
-	size_t k;
-
-	if (path == NULL)
-		return "application/octet-stream";
-	dot = strrchr(path, '.');
-	slash = strrchr(path, '/');
-	if (dot == NULL || (slash != NULL && dot < slash))
-		return "application/octet-stream";
-	for (k = 0; k < sizeof mime_table / sizeof mime_table[0]; k++)
-		if (strcasecmp(dot + 1, mime_table[k].ext) == 0)
-			return mime_table[k].mime;
-	return "application/octet-stream";
+	return files_mime_type(path);
 }
 
 enum file_form { FILE_URL, FILE_DATA, FILE_LOCAL, FILE_BAD };
@@ -850,12 +815,9 @@ stat_file(const char *path, off_t *size, char *msg, size_t msgsz)
 static char *
 data_uri(const char *path, size_t size, char *msg, size_t msgsz)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *mime = form_mime_type(path);
 	unsigned char *raw;
-	char *out, *o;
-	size_t got, k, hl;
+	char *out = NULL;
+	size_t got;
 	FILE *fp;
 
 	fp = fopen(path, "rb");
@@ -864,45 +826,23 @@ data_uri(const char *path, size_t size, char *msg, size_t msgsz)
 		return NULL;
 	}
 	raw = malloc(size ? size : 1);
-	hl = strlen(mime) + 13;
-	out = malloc(hl + (size + 2) / 3 * 4 + 1);
-	if (raw == NULL || out == NULL) {
+	if (raw == NULL) {
 		msgf(msg, msgsz, "out of memory reading %s", path);
-		goto fail;
+		goto out;
 	}
 	got = fread(raw, 1, size, fp);
 	if (got != size || ferror(fp)) {
 		msgf(msg, msgsz, "cannot read %s (changed while reading?)",
 		    path);
-		goto fail;
+		goto out;
 	}
+	out = files_data_uri(files_mime_type(path), raw, size);
+	if (out == NULL)
+		msgf(msg, msgsz, "out of memory reading %s", path);
+out:
 	fclose(fp);
-	o = out + snprintf(out, hl + 1, "data:%s;base64,", mime);
-	for (k = 0; k + 2 < size; k += 3) {
-		*o++ = b64[raw[k] >> 2];
-		*o++ = b64[((raw[k] & 3) << 4) | (raw[k + 1] >> 4)];
-		*o++ = b64[((raw[k + 1] & 15) << 2) | (raw[k + 2] >> 6)];
-		*o++ = b64[raw[k + 2] & 63];
-	}
-	if (size - k == 1) {
-		*o++ = b64[raw[k] >> 2];
-		*o++ = b64[(raw[k] & 3) << 4];
-		*o++ = '=';
-		*o++ = '=';
-	} else if (size - k == 2) {
-		*o++ = b64[raw[k] >> 2];
-		*o++ = b64[((raw[k] & 3) << 4) | (raw[k + 1] >> 4)];
-		*o++ = b64[(raw[k + 1] & 15) << 2];
-		*o++ = '=';
-	}
-	*o = '\0';
 	free(raw);
 	return out;
-fail:
-	fclose(fp);
-	free(raw);
-	free(out);
-	return NULL;
 }
 
 /* ---- conversion of one value ---- */
@@ -1379,6 +1319,91 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the local files a request reads ---- */
+
+void
+form_local_files_free(struct form_local_file *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* Append the local path of one value (skipped when a URL/data:/blank). */
+static int
+local_push(struct form_local_file **v, size_t *n, size_t field, size_t item,
+    const char *text)
+{
+	char path[4096], msg[FORM_MSG_MAX];
+	struct form_local_file *nv;
+	struct stat st;
+
+	if (blank(text) || file_form(text, msg, sizeof msg) != FILE_LOCAL)
+		return 0;
+	if (*n >= FORM_MAX_LOCAL_FILES)
+		return 0;
+	local_path(text, path, sizeof path);
+	nv = realloc(*v, (*n + 1) * sizeof **v);
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	nv[*n].field = field;
+	nv[*n].item = item;
+	nv[*n].size = stat(path, &st) == 0 && S_ISREG(st.st_mode) ?
+	    (long long)st.st_size : -1;
+	nv[*n].path = strdup(path);
+	if (nv[*n].path == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int
+form_local_files(const struct form *f, struct form_local_file **out,
+    size_t *n, char *err, size_t errsz)
+{
+	struct form_local_file *v = NULL;
+	struct items it;
+	size_t i, k, got = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; f != NULL && i < f->nfields; i++) {
+		const struct schema_field *fd = &f->schema->fields[i];
+		const char *text = f->values[i].text;
+
+		if (!f->values[i].set || text == NULL)
+			continue;
+		if (fd->kind == SCHEMA_KIND_FILE) {
+			if (local_push(&v, &got, i, 0, text) != 0)
+				goto oom;
+			continue;
+		}
+		if (fd->kind != SCHEMA_KIND_ARRAY ||
+		    fd->item_kind != SCHEMA_KIND_FILE)
+			continue;
+		if (items_parse(text, &it, err, errsz) != 0) {
+			form_local_files_free(v, got);
+			return -1;
+		}
+		for (k = 0; k < it.n; k++)
+			if (local_push(&v, &got, i, k, it.v[k]) != 0) {
+				items_free(&it);
+				goto oom;
+			}
+		items_free(&it);
+	}
+	*out = v;
+	*n = got;
+	return 0;
+oom:
+	form_local_files_free(v, got);
+	msgf(err, errsz, "out of memory");
+	return -1;
 }
 
 /* ---- examples ---- */

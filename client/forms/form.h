@@ -131,6 +131,29 @@ int form_validate(struct form *f);
 /* Check one field; returns 0 valid, -1 invalid (message in values[i]). */
 int form_validate_index(struct form *f, size_t i);
 
+/* One local file a request reads (form_local_files). */
+struct form_local_file {
+	size_t	 field;		/* index of the field */
+	size_t	 item;		/* item index in a file array, else 0 */
+	char	*path;		/* as form_request() reads it: "@" dropped,
+				   "~/" expanded from $HOME; owned */
+	long long size;		/* bytes; -1 when not a readable file */
+};
+
+#define FORM_MAX_LOCAL_FILES	256u	/* listed per form */
+
+/*
+ * The one list of local-file values of the set fields: every file field
+ * and every item of a file-array field that is neither a URL nor a data:
+ * URI, with the path form_request() will read (and hand its upload hook).
+ * The uploader asks here instead of re-deriving it. *out (free with
+ * form_local_files_free) and *n are set; 0, or -1 with err set (out of
+ * memory, an array text that does not parse).
+ */
+int form_local_files(const struct form *f, struct form_local_file **out,
+    size_t *n, char *err, size_t errsz);
+void form_local_files_free(struct form_local_file *v, size_t n);
+
 /* The field's message after validation, or NULL when it is valid. */
 const char *form_error(const struct form *f, size_t i);
 

@@ -14,6 +14,8 @@
 
 #include <cJSON.h>
 
+#include "client/forms/share_text.h"
+
 static const struct {
 	const char *name, *what;
 } formats[] = {
@@ -43,100 +45,6 @@ const char *
 share_format_what(enum share_format fmt)
 {
 	return (unsigned)fmt < SHARE__COUNT ? formats[fmt].what : "?";
-}
-
-/* ---- growing buffer ---- */
-
-struct buf {
-	char	*p;
-	size_t	n, cap;
-	bool	oom;
-};
-
-static void
-buf_addn(struct buf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t cap;
-
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 256;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-buf_add(struct buf *b, const char *s)
-{
-	buf_addn(b, s, strlen(s));
-}
-
-static void
-buf_addf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof tmp) {
-		buf_addn(b, tmp, (size_t)n);
-		return;
-	}
-	b->oom = true;	/* only short fixed texts go through here */
-}
-
-/* Single-quoted shell text of s[0..n) without the surrounding quotes. */
-static void
-buf_sq_body(struct buf *b, const char *s, size_t n)
-{
-	size_t i, start = 0;
-
-	for (i = 0; i < n; i++)
-		if (s[i] == '\'') {
-			buf_addn(b, s + start, i - start);
-			buf_add(b, "'\\''");
-			start = i + 1;
-		}
-	buf_addn(b, s + start, n - start);
-}
-
-static void
-buf_sq(struct buf *b, const char *s)
-{
-	buf_add(b, "'");
-	buf_sq_body(b, s, strlen(s));
-	buf_add(b, "'");
-}
-
-char *
-share_sh_quote(const char *s)
-{
-	struct buf b = { NULL, 0, 0, false };
-
-	buf_sq(&b, s != NULL ? s : "");
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
 }
 
 const char *
@@ -273,37 +181,37 @@ sentinel_at(const char *p, size_t *idx)
 /* ---- curl ---- */
 
 static void
-curl_body(struct buf *b, const char *body, const struct splice *sp)
+curl_body(struct share_buf *b, const char *body, const struct splice *sp)
 {
 	const char *p = body, *start = body;
 	size_t len, idx;
 
-	buf_add(b, "'");
+	share_buf_add(b, "'");
 	while (*p != '\0') {
 		len = sentinel_at(p, &idx);
 		if (len == 0 || idx >= sp->n) {
 			p++;
 			continue;
 		}
-		buf_sq_body(b, start, (size_t)(p - start));
+		share_buf_sq_body(b, start, (size_t)(p - start));
 		if (sp->kind[idx] == MARK_SECRET)
-			buf_addf(b, "\"'\"$%s\"'\"", sp->what[idx]);
+			share_buf_addf(b, "\"'\"$%s\"'\"", sp->what[idx]);
 		else {
-			buf_addf(b, "\"'\"data:%s;base64,$(base64 < ",
+			share_buf_addf(b, "\"'\"data:%s;base64,$(base64 < ",
 			    form_mime_type(sp->what[idx]));
-			buf_sq(b, sp->what[idx]);
-			buf_add(b, " | tr -d '\\n')\"'\"");
+			share_buf_sq(b, sp->what[idx]);
+			share_buf_add(b, " | tr -d '\\n')\"'\"");
 		}
 		p += len;
 		start = p;
 	}
-	buf_sq_body(b, start, (size_t)(p - start));
-	buf_add(b, "'");
+	share_buf_sq_body(b, start, (size_t)(p - start));
+	share_buf_add(b, "'");
 }
 
 static int
 export_curl(struct ctx *c, enum share_format fmt, const struct share_target *t,
-    struct buf *b, char *err, size_t errsz)
+    struct share_buf *b, char *err, size_t errsz)
 {
 	struct splice sp = { { NULL }, { MARK_NONE }, 0 };
 	cJSON *body = NULL;
@@ -326,7 +234,7 @@ export_curl(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	    t->version) == NULL)
 		goto oom;
 	cJSON_AddItemReferenceToObject(body, "input", c->input);
-	text = cJSON_PrintUnformatted(body);
+	text = share_json_print(body);
 	if (text == NULL)
 		goto oom;
 	if (fmt == SHARE_CURL_COG)
@@ -337,17 +245,17 @@ export_curl(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	else
 		snprintf(url, sizeof url, "%s/models/%s/predictions", base,
 		    t->model);
-	buf_add(b, "curl -sS -X POST ");
-	buf_sq(b, url);
-	buf_add(b, " \\\n");
+	share_buf_add(b, "curl -sS -X POST ");
+	share_buf_sq(b, url);
+	share_buf_add(b, " \\\n");
 	if (fmt != SHARE_CURL_COG) {
-		buf_add(b, "  -H \"Authorization: Bearer "
+		share_buf_add(b, "  -H \"Authorization: Bearer "
 		    "$REPLICATE_API_TOKEN\" \\\n");
-		buf_add(b, "  -H 'Prefer: wait' \\\n");
+		share_buf_add(b, "  -H 'Prefer: wait' \\\n");
 	}
-	buf_add(b, "  -H 'Content-Type: application/json' \\\n  -d ");
+	share_buf_add(b, "  -H 'Content-Type: application/json' \\\n  -d ");
 	curl_body(b, text, &sp);
-	buf_add(b, "\n");
+	share_buf_add(b, "\n");
 	rc = b->oom ? -1 : 0;
 	if (rc != 0)
 		snprintf(err, errsz, "out of memory");
@@ -369,36 +277,36 @@ kv_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return share_json_print(v);
 }
 
 static void
-kv_word(struct buf *b, const char *name, const char *value, bool cog)
+kv_word(struct share_buf *b, const char *name, const char *value, bool cog)
 {
 	size_t n = strlen(value);
-	struct buf w = { NULL, 0, 0, false };
+	struct share_buf w = { NULL, 0, 0, false };
 
-	buf_add(&w, name);
-	buf_add(&w, "=");
+	share_buf_add(&w, name);
+	share_buf_add(&w, "=");
 	/* cog predict strips one pair of surrounding double quotes */
 	if (cog && n >= 2 && value[0] == '"' && value[n - 1] == '"') {
-		buf_add(&w, "\"");
-		buf_add(&w, value);
-		buf_add(&w, "\"");
+		share_buf_add(&w, "\"");
+		share_buf_add(&w, value);
+		share_buf_add(&w, "\"");
 	} else
-		buf_add(&w, value);
+		share_buf_add(&w, value);
 	if (w.oom) {
 		b->oom = true;
 		return;
 	}
-	buf_add(b, " \\\n  -i ");
-	buf_sq(b, w.p);
+	share_buf_add(b, " \\\n  -i ");
+	share_buf_sq(b, w.p);
 	free(w.p);
 }
 
 static int
 export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
-    struct buf *b, char *err, size_t errsz)
+    struct share_buf *b, char *err, size_t errsz)
 {
 	bool cog = fmt == SHARE_COG;
 	cJSON *m, *el;
@@ -406,28 +314,28 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 	unsigned warned = 0;
 
 	if (cog)
-		buf_add(b, "cog predict");
+		share_buf_add(b, "cog predict");
 	else if (t->cog_url != NULL && t->model == NULL) {
-		buf_add(b, "r8play run --local ");
-		buf_sq(b, t->cog_url);
+		share_buf_add(b, "r8play run --local ");
+		share_buf_sq(b, t->cog_url);
 	} else {
 		if (t->model == NULL) {
 			snprintf(err, errsz, "an r8play export needs a model "
 			    "name or a --local URL");
 			return -1;
 		}
-		buf_add(b, "r8play run ");
+		share_buf_add(b, "r8play run ");
 		if (t->version != NULL) {
-			struct buf r = { NULL, 0, 0, false };
+			struct share_buf r = { NULL, 0, 0, false };
 
-			buf_add(&r, t->model);
-			buf_add(&r, ":");
-			buf_add(&r, t->version);
+			share_buf_add(&r, t->model);
+			share_buf_add(&r, ":");
+			share_buf_add(&r, t->version);
 			if (!r.oom)
-				buf_sq(b, r.p);
+				share_buf_sq(b, r.p);
 			free(r.p);
 		} else
-			buf_sq(b, t->model);
+			share_buf_sq(b, t->model);
 	}
 	cJSON_ArrayForEach(m, c->input) {
 		const struct schema_field *fd = field_of(c, m->string);
@@ -435,8 +343,20 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 		char *text;
 
 		if (mk == MARK_SECRET) {
-			buf_addf(b, " \\\n  -i \"%s=$%s\"", m->string,
-			    share_secret_var(m->string, var, sizeof var));
+			/* 'NAME='"$VAR": the name from the schema stays
+			 * quoted; only the sanitised variable expands */
+			struct share_buf w = { NULL, 0, 0, false };
+
+			share_buf_add(&w, m->string);
+			share_buf_add(&w, "=");
+			share_buf_add(b, " \\\n  -i ");
+			if (w.oom)
+				b->oom = true;
+			else
+				share_buf_sq(b, w.p);
+			free(w.p);
+			share_buf_addf(b, "\"$%s\"", share_secret_var(m->string, var,
+			    sizeof var));
 			continue;
 		}
 		if (cJSON_IsArray(m) && fd != NULL &&
@@ -468,19 +388,19 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 		kv_word(b, m->string, text, cog);
 		free(text);
 	}
-	buf_add(b, "\n");
+	share_buf_add(b, "\n");
 	if (warned) {
-		struct buf nb = { NULL, 0, 0, false };
+		struct share_buf nb = { NULL, 0, 0, false };
 
 		if (warned & 1)
-			buf_add(&nb, "# note: cog predict reads a value "
+			share_buf_add(&nb, "# note: cog predict reads a value "
 			    "starting with @ as a file name\n");
 		if (warned & 2)
-			buf_add(&nb, "# note: cog predict before 0.16 sends "
+			share_buf_add(&nb, "# note: cog predict before 0.16 sends "
 			    "every value as a string, and Cog\n# refuses a "
 			    "string for integer choices: use the curl "
 			    "export\n");
-		buf_addn(&nb, b->p, b->n);
+		share_buf_addn(&nb, b->p, b->n);
 		if (nb.oom) {
 			free(nb.p);
 			b->oom = true;
@@ -499,7 +419,7 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 /* ---- Python and JavaScript ---- */
 
 static void
-lit(struct ctx *c, struct buf *b, const cJSON *v, const struct schema_field *fd,
+lit(struct ctx *c, struct share_buf *b, const cJSON *v, const struct schema_field *fd,
     bool py, int indent)
 {
 	const cJSON *el;
@@ -510,79 +430,79 @@ lit(struct ctx *c, struct buf *b, const cJSON *v, const struct schema_field *fd,
 	if (mk == MARK_SECRET) {
 		share_secret_var(fd->name, var, sizeof var);
 		if (py)
-			buf_addf(b, "os.environ[\"%s\"]", var);
+			share_buf_addf(b, "os.environ[\"%s\"]", var);
 		else
-			buf_addf(b, "process.env.%s", var);
+			share_buf_addf(b, "process.env.%s", var);
 		return;
 	}
 	if (mk == MARK_FILE) {
 		cJSON *p = cJSON_CreateString(v->valuestring + 1);
 
-		s = p != NULL ? cJSON_PrintUnformatted(p) : NULL;
+		s = p != NULL ? share_json_print(p) : NULL;
 		cJSON_Delete(p);
 		if (s == NULL) {
 			b->oom = true;
 			return;
 		}
-		buf_add(b, py ? "open(" : "await readFile(");
-		buf_add(b, s);
-		buf_add(b, py ? ", \"rb\")" : ")");
+		share_buf_add(b, py ? "open(" : "await readFile(");
+		share_buf_add(b, s);
+		share_buf_add(b, py ? ", \"rb\")" : ")");
 		free(s);
 		return;
 	}
 	if (cJSON_IsBool(v)) {
-		buf_add(b, cJSON_IsTrue(v) ? (py ? "True" : "true") :
+		share_buf_add(b, cJSON_IsTrue(v) ? (py ? "True" : "true") :
 		    (py ? "False" : "false"));
 		return;
 	}
 	if (cJSON_IsNull(v)) {
-		buf_add(b, py ? "None" : "null");
+		share_buf_add(b, py ? "None" : "null");
 		return;
 	}
 	if (cJSON_IsArray(v)) {
-		buf_add(b, "[");
+		share_buf_add(b, "[");
 		cJSON_ArrayForEach(el, v) {
 			lit(c, b, el, fd, py, indent);
 			if (el->next != NULL)
-				buf_add(b, ", ");
+				share_buf_add(b, ", ");
 		}
-		buf_add(b, "]");
+		share_buf_add(b, "]");
 		return;
 	}
 	if (cJSON_IsObject(v)) {
-		buf_add(b, "{");
+		share_buf_add(b, "{");
 		cJSON_ArrayForEach(el, v) {
 			cJSON *key = cJSON_CreateString(el->string);
 
-			s = key != NULL ? cJSON_PrintUnformatted(key) : NULL;
+			s = key != NULL ? share_json_print(key) : NULL;
 			cJSON_Delete(key);
 			if (s == NULL) {
 				b->oom = true;
 				return;
 			}
-			buf_add(b, "\n");
+			share_buf_add(b, "\n");
 			for (k = 0; k < indent + 4; k++)
-				buf_add(b, " ");
-			buf_add(b, s);
-			buf_add(b, ": ");
+				share_buf_add(b, " ");
+			share_buf_add(b, s);
+			share_buf_add(b, ": ");
 			free(s);
 			lit(c, b, el, indent == 4 ? field_of(c, el->string) :
 			    NULL, py, indent + 4);
-			buf_add(b, ",");
+			share_buf_add(b, ",");
 		}
-		buf_add(b, "\n");
+		share_buf_add(b, "\n");
 		for (k = 0; k < indent; k++)
-			buf_add(b, " ");
-		buf_add(b, "}");
+			share_buf_add(b, " ");
+		share_buf_add(b, "}");
 		return;
 	}
 	/* strings and numbers: JSON text is a valid Python/JS literal */
-	s = cJSON_PrintUnformatted(v);
+	s = share_json_print(v);
 	if (s == NULL) {
 		b->oom = true;
 		return;
 	}
-	buf_add(b, s);
+	share_buf_add(b, s);
 	free(s);
 }
 
@@ -606,9 +526,9 @@ uses(const struct ctx *c, enum mark want)
 
 static int
 export_prog(struct ctx *c, bool py, const struct share_target *t,
-    struct buf *b, char *err, size_t errsz)
+    struct share_buf *b, char *err, size_t errsz)
 {
-	struct buf ref = { NULL, 0, 0, false };
+	struct share_buf ref = { NULL, 0, 0, false };
 	cJSON *js;
 	char *q;
 
@@ -618,13 +538,13 @@ export_prog(struct ctx *c, bool py, const struct share_target *t,
 		return -1;
 	}
 	if (t->model != NULL)
-		buf_add(&ref, t->model);
+		share_buf_add(&ref, t->model);
 	if (t->model != NULL && t->version != NULL)
-		buf_add(&ref, ":");
+		share_buf_add(&ref, ":");
 	if (t->version != NULL)
-		buf_add(&ref, t->version);
+		share_buf_add(&ref, t->version);
 	js = ref.oom ? NULL : cJSON_CreateString(ref.p);
-	q = js != NULL ? cJSON_PrintUnformatted(js) : NULL;
+	q = js != NULL ? share_json_print(js) : NULL;
 	cJSON_Delete(js);
 	free(ref.p);
 	if (q == NULL) {
@@ -633,23 +553,23 @@ export_prog(struct ctx *c, bool py, const struct share_target *t,
 	}
 	if (py) {
 		if (uses(c, MARK_SECRET))
-			buf_add(b, "import os\n\n");
-		buf_add(b, "import replicate\n\noutput = replicate.run(\n    ");
-		buf_add(b, q);
-		buf_add(b, ",\n    input=");
+			share_buf_add(b, "import os\n\n");
+		share_buf_add(b, "import replicate\n\noutput = replicate.run(\n    ");
+		share_buf_add(b, q);
+		share_buf_add(b, ",\n    input=");
 		lit(c, b, c->input, NULL, true, 4);
-		buf_add(b, ",\n)\nprint(output)\n");
+		share_buf_add(b, ",\n)\nprint(output)\n");
 	} else {
-		buf_add(b, "import Replicate from \"replicate\";\n");
+		share_buf_add(b, "import Replicate from \"replicate\";\n");
 		if (uses(c, MARK_FILE))
-			buf_add(b, "import { readFile } from "
+			share_buf_add(b, "import { readFile } from "
 			    "\"node:fs/promises\";\n");
-		buf_add(b, "\nconst replicate = new Replicate();\n"
+		share_buf_add(b, "\nconst replicate = new Replicate();\n"
 		    "const output = await replicate.run(");
-		buf_add(b, q);
-		buf_add(b, ", {\n    input: ");
+		share_buf_add(b, q);
+		share_buf_add(b, ", {\n    input: ");
 		lit(c, b, c->input, NULL, false, 4);
-		buf_add(b, ",\n});\nconsole.log(output);\n");
+		share_buf_add(b, ",\n});\nconsole.log(output);\n");
 	}
 	free(q);
 	if (b->oom) {
@@ -664,7 +584,7 @@ share_export(struct form *f, enum share_format fmt,
     const struct share_target *t, char **out, char *err, size_t errsz)
 {
 	static const struct share_target none = { NULL, NULL, NULL, NULL };
-	struct buf b = { NULL, 0, 0, false };
+	struct share_buf b = { NULL, 0, 0, false };
 	struct ctx c;
 	char *json = NULL;
 	int rc;

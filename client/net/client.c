@@ -57,9 +57,11 @@ client_config_defaults(struct client_config *cfg)
 	cfg->poll_max_ms = 5000;
 	cfg->retry_base_ms = 500;
 	cfg->retry_max_ms = 30000;
+	cfg->retry_total_ms = HTTP_RETRY_TOTAL_MS;
 	cfg->max_retries = 5;
 	cfg->max_json_bytes = CLIENT_MAX_JSON_BYTES;
 	cfg->max_file_bytes = CLIENT_MAX_FILE_BYTES;
+	cfg->max_run_bytes = CLIENT_MAX_RUN_BYTES;
 }
 
 static char *
@@ -86,6 +88,23 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	client_config_defaults(&def);
 	if (cfg == NULL)
 		cfg = &def;
+	if (cfg->token != NULL) {
+		/* a CR/LF would end the Authorization header and start
+		 * another: refuse any control byte, naming none of the
+		 * token's own bytes */
+		const unsigned char *t = (const unsigned char *)cfg->token;
+
+		for (; *t != '\0'; t++)
+			if (*t < 0x20 || *t == 0x7f) {
+				snprintf(err, errsz, "the API token (from "
+				    "REPLICATE_API_TOKEN or the config file) "
+				    "contains a %s: refusing to send it; "
+				    "set it again without it", *t == '\r' ||
+				    *t == '\n' ? "line break (CR/LF)" :
+				    "control character");
+				return NULL;
+			}
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errsz, "client: curl could not start");
 		return NULL;
@@ -107,8 +126,10 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	DEF(retry_base_ms);
 	DEF(retry_max_ms);
 	DEF(max_retries);
+	DEF(retry_total_ms);
 	DEF(max_json_bytes);
 	DEF(max_file_bytes);
+	DEF(max_run_bytes);
 #undef DEF
 	if (c->cfg.max_retries > CLIENT_MAX_RETRIES)
 		c->cfg.max_retries = CLIENT_MAX_RETRIES;
@@ -116,6 +137,8 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 		c->cfg.max_json_bytes = CLIENT_MAX_JSON_BYTES;
 	if (c->cfg.max_file_bytes > CLIENT_MAX_FILE_BYTES)
 		c->cfg.max_file_bytes = CLIENT_MAX_FILE_BYTES;
+	if (c->cfg.max_run_bytes > CLIENT_MAX_RUN_BYTES)
+		c->cfg.max_run_bytes = CLIENT_MAX_RUN_BYTES;
 	if (c->cfg.poll_max_ms < c->cfg.poll_min_ms)
 		c->cfg.poll_max_ms = c->cfg.poll_min_ms;
 	c->api_base = dup_or_null(cfg->api_base != NULL && *cfg->api_base ?
@@ -134,6 +157,9 @@ client_new(const struct client_config *cfg, char *err, size_t errsz)
 	    (unsigned long long)getpid() ^ (unsigned long long)(size_t)c;
 	if (c->rng == 0)
 		c->rng = 0x9e3779b97f4a7c15ULL;
+	/* part files a killed r8play left behind (outputs.h) */
+	if (!oom)
+		(void)outputs_clean_stale(c->output_dir);
 	if (oom) {
 		snprintf(err, errsz, "client: out of memory");
 		client_free(c);

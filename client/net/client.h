@@ -28,8 +28,12 @@
 /* Limits (the config may lower them, never raise them past these). */
 #define CLIENT_MAX_JSON_BYTES	(64u * 1024u * 1024u)	/* one JSON body */
 #define CLIENT_MAX_FILE_BYTES	(1024u * 1024u * 1024u)	/* one file body */
+#define CLIENT_MAX_RUN_BYTES	((size_t)4 << 30)	/* one run's files */
 #define CLIENT_MAX_REQUESTS	256u	/* requests alive at once */
 #define CLIENT_MAX_RETRIES	10u
+/* No retry of one request starts later than this after its first attempt
+ * (a 429 storm with Retry-After: 86400 ends in about two minutes). */
+#define HTTP_RETRY_TOTAL_MS	120000L
 #define CLIENT_ERR_MAX		256u	/* size of err buffers in events */
 #define CLIENT_MAX_WAIT_FDS	16u	/* extra descriptors client_wait polls */
 
@@ -49,8 +53,13 @@ struct client_config {
 	long	retry_base_ms;		/* retry backoff base; 0: 500 */
 	long	retry_max_ms;		/* cap of one wait; 0: 30000 */
 	unsigned max_retries;		/* 0: 5 (at most CLIENT_MAX_RETRIES) */
+	long	retry_total_ms;		/* no retry starts later than this
+					   after the first attempt; 0:
+					   HTTP_RETRY_TOTAL_MS */
 	size_t	max_json_bytes;		/* 0: CLIENT_MAX_JSON_BYTES */
 	size_t	max_file_bytes;		/* 0: CLIENT_MAX_FILE_BYTES */
+	size_t	max_run_bytes;		/* all files of one prediction;
+					   0: CLIENT_MAX_RUN_BYTES */
 };
 
 struct client;
@@ -195,6 +204,17 @@ int client_timeout_ms(const struct client *c, int max_ms);
 
 /* Requests still alive (transfers, retries waiting, follows). */
 unsigned client_pending(const struct client *c);
+
+/*
+ * What the client is waiting for between two attempts of a request, for a
+ * countdown in the CLI and the TUI: true while a retry is pending, with
+ * why ("rate limited by api.replicate.com:443 (HTTP 429): retry 2", no
+ * token; print it through the usual safe-text writer) and *left_ms, the
+ * milliseconds until the soonest one starts. false, why "" and 0 when none.
+ * Call it after client_pump() when the wait ends without an event.
+ */
+bool client_retry_wait(const struct client *c, char *why, size_t whysz,
+    long *left_ms);
 
 /*
  * Cancel a request locally: no more events for id; a follow stops (the

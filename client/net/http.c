@@ -6,6 +6,7 @@
 #include "client/net/internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include "client/net/json.h"
 
 #define RETRY_AFTER_MAX_MS	60000L
+#define HTTP_ERROR_BODY_MAX	65536u	/* non-2xx body of a streamed file */
+/* A refused or unreachable connection is retried only within this budget:
+ * nothing listening on 127.0.0.1:9 will not start listening in a minute. */
+#define CONNECT_FAIL_BUDGET_MS	2000L
 
 static void
 req_free(struct http_request *r)
@@ -87,6 +92,14 @@ buf_append(struct http_request *r, const char *p, size_t n)
 	return 0;
 }
 
+/* A SINK_FILE request with on_data: the body goes to the caller as it
+ * comes (decoded), counted against the file cap; nothing is buffered. */
+static bool
+file_streamed(const struct http_request *r)
+{
+	return r->sink == HTTP_SINK_FILE && r->on_data != NULL;
+}
+
 static size_t
 on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -94,12 +107,22 @@ on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 
 	r->last_byte_ms = client_now_ms();
-	if (r->sink == HTTP_SINK_STREAM && is_2xx(r)) {
+	if ((r->sink == HTTP_SINK_STREAM || file_streamed(r)) && is_2xx(r)) {
+		if (file_streamed(r) && (n > r->cap ||
+		    r->streamed > r->cap - n)) {
+			r->over_cap = true;	/* decoded size: gzip bombs */
+			return 0;
+		}
+		r->streamed += n;
 		if (!r->on_data(r->c, r->id, ptr, n, r->arg)) {
 			r->stream_abort = true;
 			return 0;
 		}
 		return n;
+	}
+	if (file_streamed(r) && r->len + n > HTTP_ERROR_BODY_MAX) {
+		r->over_cap = true;	/* an error page is short */
+		return 0;
 	}
 	if (r->len + n > r->cap) {
 		r->over_cap = true;
@@ -183,64 +206,29 @@ on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 	} else if ((v = header_value(ptr, n, "retry-after")) != NULL) {
 		r->retry_after_ms = parse_retry_after(v);
 		free(v);
+	} else if (r->sink == HTTP_SINK_FILE &&
+	    (v = header_value(ptr, n, "content-length")) != NULL) {
+		/* refuse a body over the cap before its first byte */
+		unsigned long long cl = strtoull(v, NULL, 10);
+
+		free(v);
+		if (is_2xx(r) && cl > r->cap) {
+			r->over_cap = true;
+			return 0;
+		}
 	}
 	return n;
 }
 
-int
-http_url(const struct client *c, const char *url, char *buf, size_t n)
-{
-	int w;
-
-	if (url == NULL)
-		return -1;
-	if (url[0] == '/')
-		w = snprintf(buf, n, "%s%s", c->api_base, url);
-	else if (strncmp(url, "http://", 7) == 0 ||
-	    strncmp(url, "https://", 8) == 0)
-		w = snprintf(buf, n, "%s", url);
-	else
-		return -1;
-	return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
-int
-http_escape(const char *s, char *buf, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' ||
-		    ch == '~') {
-			if (o + 1 >= n)
-				return -1;
-			buf[o++] = (char)ch;
-		} else {
-			if (o + 3 >= n)
-				return -1;
-			buf[o++] = '%';
-			buf[o++] = hex[ch >> 4];
-			buf[o++] = hex[ch & 15];
-		}
-	}
-	if (o >= n)
-		return -1;
-	buf[o] = '\0';
-	return 0;
-}
-
-/* Only the API base gets the token: never a download or stream host. */
+/*
+ * Only the API base gets the token: never a download or stream host, and
+ * never a path that climbs out of the base ("/v1/../../x": curl resolves
+ * dot segments before sending, so the check runs on the resolved path).
+ */
 static bool
 wants_auth(const struct client *c, const char *url)
 {
-	size_t bl = strlen(c->api_base);
-
-	if (c->token == NULL || strncmp(url, c->api_base, bl) != 0)
-		return false;
-	return url[bl] == '\0' || url[bl] == '/' || url[bl] == '?';
+	return c->token != NULL && http_url_under(c->api_base, url);
 }
 
 static int
@@ -397,6 +385,7 @@ http_start(struct client *c, const struct http_opts *o, char *err,
 	r->done = o->done;
 	r->arg = o->arg;
 	r->retry_after_ms = -1;
+	r->first_ms = client_now_ms();
 	r->url = strdup(url);
 	r->method = strdup(o->method != NULL ? o->method : "GET");
 	if (r->url == NULL || r->method == NULL)
@@ -470,20 +459,52 @@ backoff_ms(struct client *c, unsigned attempt)
 	return d + (long)client_rand(c, (unsigned long)(d / 4 + 1));
 }
 
-/* Finish r (or schedule its retry). why: our own reason (stall) or NULL. */
+/*
+ * A connection that never opened: "cannot connect to HOST:PORT (connection
+ * refused)" into err, or 0 when res is not such a failure.
+ */
+static int
+connect_failure(struct http_request *r, CURLcode res, char *err, size_t n)
+{
+	char hp[256];
+	long oserr = 0;
+	const char *what;
+
+	if (res != CURLE_COULDNT_CONNECT)
+		return 0;
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+	what = oserr == ECONNREFUSED ? "connection refused" :
+	    oserr == EHOSTUNREACH ? "host unreachable" :
+	    oserr == ENETUNREACH ? "network unreachable" :
+	    oserr == ETIMEDOUT ? "timed out" : "no connection";
+	http_url_host_port(r->url, hp, sizeof hp);
+	snprintf(err, n, "cannot connect to %.200s (%s)", hp, what);
+	return 1;
+}
+
+/*
+ * Finish r (or schedule its retry). why: our own reason (stall) or NULL.
+ * Retries: 429 after Retry-After (or backoff); 5xx and transport errors of
+ * idempotent requests with backoff; a connection refused or unreachable
+ * only within CONNECT_FAIL_BUDGET_MS of the first attempt. No retry starts
+ * later than cfg.retry_total_ms after the first attempt (a 429 storm with
+ * huge Retry-After values ends with its 429 instead of waiting minutes).
+ */
 static void
 finish(struct client *c, struct http_request *r, CURLcode res,
     const char *why)
 {
 	struct http_response resp;
-	char err[CLIENT_ERR_MAX];
+	char err[CLIENT_ERR_MAX], hp[256];
 	long status = 0, delay = -1;
-	bool transport;
+	long long now = client_now_ms();
+	bool transport, refused;
 
 	if (res == CURLE_OK || why == NULL)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	transport = (res != CURLE_OK || why != NULL) && !r->over_cap &&
 	    !r->stream_abort;
+	refused = transport && why == NULL && res == CURLE_COULDNT_CONNECT;
 	if (!r->no_retry && r->attempts <= c->cfg.max_retries) {
 		if (!transport && status == 429)
 			delay = r->retry_after_ms >= 0 ? r->retry_after_ms :
@@ -493,11 +514,30 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 			delay = !transport && r->retry_after_ms >= 0 ?
 			    r->retry_after_ms : backoff_ms(c, r->attempts);
 	}
+	if (delay >= 0 && refused &&
+	    now + delay - r->first_ms > CONNECT_FAIL_BUDGET_MS)
+		delay = -1;
+	if (delay >= 0 && now + delay - r->first_ms > c->cfg.retry_total_ms) {
+		/* wait what is left of the budget once, then give up */
+		delay = c->cfg.retry_total_ms - (long)(now - r->first_ms);
+		if (delay <= 0)
+			delay = -1;
+	}
 	curl_multi_remove_handle(c->multi, r->easy);
 	if (delay >= 0) {
+		http_url_host_port(r->url, hp, sizeof hp);
+		if (!transport && status == 429)
+			snprintf(r->wait_why, sizeof r->wait_why, "rate limited "
+			    "by %.80s (HTTP 429): retry %u", hp, r->attempts);
+		else if (!transport)
+			snprintf(r->wait_why, sizeof r->wait_why, "%.80s answered "
+			    "HTTP %ld: retry %u", hp, status, r->attempts);
+		else
+			snprintf(r->wait_why, sizeof r->wait_why, "no answer "
+			    "from %.80s: retry %u", hp, r->attempts);
 		r->attempts++;
 		r->state = REQ_WAITING;
-		r->retry_at = client_now_ms() + delay;
+		r->retry_at = now + delay;
 		return;
 	}
 	r->state = REQ_DEAD;
@@ -520,9 +560,10 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	} else if (transport) {
 		resp.rc = why != NULL || res == CURLE_OPERATION_TIMEDOUT ?
 		    CLIENT_ETIMEOUT : CLIENT_ENET;
-		snprintf(err, sizeof err, "%s%s", why != NULL ? why :
-		    r->errbuf[0] ? r->errbuf : curl_easy_strerror(res),
-		    r->attempts > 1 ? "" : "");
+		if (why != NULL || !connect_failure(r, res, err, sizeof err))
+			snprintf(err, sizeof err, "%s", why != NULL ? why :
+			    r->errbuf[0] ? r->errbuf :
+			    curl_easy_strerror(res));
 		if (r->attempts > 1) {
 			size_t l = strlen(err);
 
@@ -537,6 +578,32 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	/* the callback may have taken the body */
 	if (resp.body == NULL)
 		r->buf = NULL;
+}
+
+bool
+client_retry_wait(const struct client *c, char *why, size_t whysz,
+    long *left_ms)
+{
+	const struct http_request *r, *first = NULL;
+
+	if (whysz > 0)
+		why[0] = '\0';
+	if (left_ms != NULL)
+		*left_ms = 0;
+	for (r = c != NULL ? c->reqs : NULL; r != NULL; r = r->next)
+		if (r->state == REQ_WAITING && (first == NULL ||
+		    r->retry_at < first->retry_at))
+			first = r;
+	if (first == NULL)
+		return false;
+	if (whysz > 0)
+		snprintf(why, whysz, "%s", first->wait_why);
+	if (left_ms != NULL) {
+		long long left = first->retry_at - client_now_ms();
+
+		*left_ms = left > 0 ? (long)left : 0;
+	}
+	return true;
 }
 
 void
@@ -573,6 +640,11 @@ http_start_due(struct client *c, long long now)
 			continue;
 		req_reset_response(r);
 		r->last_byte_ms = now;
+		if (file_streamed(r) && r->streamed > 0) {
+			/* the caller starts its file over */
+			r->on_data(c, r->id, NULL, 0, r->arg);
+			r->streamed = 0;
+		}
 		if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
 			r->state = REQ_RUNNING;
 			finish(c, r, CURLE_FAILED_INIT, "could not restart");
@@ -628,109 +700,3 @@ http_free_all(struct client *c)
 	}
 }
 
-enum client_rc
-http_status_rc(long status)
-{
-	if (status == 401 || status == 403)
-		return CLIENT_EAUTH;
-	if (status == 404)
-		return CLIENT_ENOTFOUND;
-	if (status == 429)
-		return CLIENT_ERATE;
-	if (status >= 400 || status < 200)
-		return CLIENT_EHTTP;
-	return CLIENT_OK;
-}
-
-/* pydantic's [{"loc": [...], "msg": "..."}] -> "width: msg; prompt: msg" */
-static void
-detail_list(const cJSON *arr, char *buf, size_t n)
-{
-	const cJSON *it;
-	size_t o = 0;
-
-	buf[0] = '\0';
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *loc = json_arr(it, "loc"), *last;
-		const char *msg = json_str(it, "msg");
-		char where[64] = "";
-		int w;
-
-		if (cJSON_IsString(it)) {
-			msg = it->valuestring;
-		} else if (loc != NULL) {
-			last = cJSON_GetArrayItem(loc,
-			    cJSON_GetArraySize(loc) - 1);
-			if (cJSON_IsString(last))
-				snprintf(where, sizeof where, "%s: ",
-				    last->valuestring);
-			else if (cJSON_IsNumber(last))
-				snprintf(where, sizeof where, "[%d]: ",
-				    last->valueint);
-		}
-		if (msg == NULL)
-			continue;
-		w = snprintf(buf + o, n - o, "%s%s%s", o > 0 ? "; " : "",
-		    where, msg);
-		if (w < 0 || (size_t)w >= n - o)
-			return;
-		o += (size_t)w;
-	}
-}
-
-void
-http_problem(const char *what, long status, const char *body, size_t len,
-    char *err, size_t errsz)
-{
-	char jerr[96], detail[200], code[32];
-	const char *title = NULL, *d = NULL;
-	const cJSON *dl;
-	cJSON *root = NULL;
-	size_t i;
-
-	snprintf(code, sizeof code, "HTTP %ld", status);
-	detail[0] = '\0';
-	if (body != NULL && len > 0)
-		root = json_parse(body, len, NULL, jerr, sizeof jerr);
-	if (cJSON_IsObject(root)) {
-		title = json_str(root, "title");
-		d = json_str(root, "detail");
-		dl = json_arr(root, "detail");
-		if (d == NULL && dl != NULL) {
-			detail_list(dl, detail, sizeof detail);
-			if (detail[0] != '\0')
-				d = detail;
-		}
-	} else if (body != NULL && len > 0 && len < 160 &&
-	    memchr(body, '<', len) == NULL) {
-		/* short plain text ("Internal Server Error") */
-		for (i = 0; i < len && i + 1 < sizeof detail &&
-		    body[i] != '\n' && body[i] != '\r'; i++)
-			detail[i] = body[i];
-		detail[i] = '\0';
-		if (detail[0] != '\0')
-			d = detail;
-	}
-	if (title != NULL && d != NULL)
-		snprintf(err, errsz, "%s: %s: %s (%s)", what, title, d, code);
-	else if (d != NULL || title != NULL)
-		snprintf(err, errsz, "%s: %s (%s)", what, d != NULL ? d : title,
-		    code);
-	else
-		snprintf(err, errsz, "%s: %s", what, code);
-	cJSON_Delete(root);
-	/* one line: server text may hold newlines ("- width: ...\n") */
-	{
-		char *p, *q;
-
-		for (p = q = err; *p != '\0'; p++) {
-			char ch = *p == '\n' || *p == '\r' || *p == '\t' ?
-			    ' ' : *p;
-
-			if (ch == ' ' && (q == err || q[-1] == ' '))
-				continue;
-			*q++ = ch;
-		}
-		*q = '\0';
-	}
-}

@@ -25,7 +25,9 @@
 
 enum http_sink {
 	HTTP_SINK_JSON,		/* buffer, capped at max_json_bytes */
-	HTTP_SINK_FILE,		/* buffer, capped at max_file_bytes */
+	HTTP_SINK_FILE,		/* buffer, capped at max_file_bytes; with
+				   on_data: streamed to it instead (see
+				   http_opts.on_data) */
 	HTTP_SINK_STREAM	/* hand chunks to on_data; nothing kept */
 };
 
@@ -55,6 +57,24 @@ struct http_response {
 
 struct http_request;
 
+/*
+ * url with the dot segments of its path removed (RFC 3986 5.2.4; "." and
+ * ".." also as %2e), scheme, authority, query and fragment kept, into
+ * out. -1 when url has no "://" or out is too small.
+ */
+int http_url_normalise(const char *url, char *out, size_t outsz);
+
+/*
+ * True when url, once normalised, is base itself or below it (base's
+ * trailing '/' ignored): the one test that decides whether a request
+ * carries the API token.
+ */
+bool http_url_under(const char *base, const char *url);
+
+/* "HOST:PORT" of url (the scheme's port when none) into buf, for
+ * messages; "the server" when url does not parse. */
+void http_url_host_port(const char *url, char *buf, size_t n);
+
 typedef void (*http_done_fn)(struct client *c, unsigned id,
     struct http_response *res, void *arg);
 /* Streaming body chunk; return false to abort the transfer (rc ECANCEL). */
@@ -82,7 +102,13 @@ struct http_opts {
 	long	stall_ms;	/* abort when no byte arrives this long */
 	const char *unix_socket;	/* connect to this socket path instead
 					   of the URL's host (Docker); copied */
-	http_data_fn on_data;	/* SINK_STREAM */
+	http_data_fn on_data;	/* SINK_STREAM; SINK_FILE streamed: 2xx
+				   body bytes as they come (decoded), the
+				   total capped at max_file_bytes, a
+				   Content-Length over it refused before
+				   any byte (ELIMIT); before a retry that
+				   follows bytes, on_data(NULL, 0) says
+				   "start the file over" */
 	http_done_fn done;	/* called exactly once unless cancelled */
 	void	*arg;
 };

@@ -48,6 +48,9 @@ struct http_request {
 	long	 retry_after_ms;
 	bool	 over_cap, stream_abort;
 	long long last_byte_ms, retry_at;
+	long long first_ms;	/* first attempt started (client_now_ms) */
+	size_t	 streamed;	/* 2xx body bytes handed to on_data */
+	char	 wait_why[128];	/* REQ_WAITING: what the retry waits for */
 	unsigned attempts;
 };
 

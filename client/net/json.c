@@ -9,26 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool
+is_space_c(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* Bytes that matter to the lexers below outside strings: 1, else 0. */
+static const unsigned char lex_special[256] = {
+	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+};
+
+/* Index of the '"' closing the string whose body starts at i, or len. */
+static size_t
+string_end(const char *buf, size_t len, size_t i)
+{
+	const char *q;
+
+	while (i < len && (q = memchr(buf + i, '"', len - i)) != NULL) {
+		size_t at = (size_t)(q - buf), bs = 0;
+
+		while (at - bs > i && buf[at - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return at;
+		i = at + 1;
+	}
+	return len;
+}
+
 bool
 json_depth_ok(const char *buf, size_t len, unsigned max, size_t *offset)
 {
 	unsigned depth = 0;
-	bool in_str = false;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		char ch = buf[i];
 
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = false;
+		if (!lex_special[(unsigned char)ch])
 			continue;
-		}
 		switch (ch) {
 		case '"':
-			in_str = true;
+			i = string_end(buf, len, i + 1);
 			break;
 		case '{':
 		case '[':
@@ -38,22 +61,116 @@ json_depth_ok(const char *buf, size_t len, unsigned max, size_t *offset)
 				return false;
 			}
 			break;
-		case '}':
-		case ']':
+		default:	/* '}' ']' */
 			if (depth > 0)
 				depth--;
-			break;
-		default:
 			break;
 		}
 	}
 	return true;
 }
 
+/* End (exclusive) of the JSON value starting at i (after spaces), or 0. */
+static size_t
+value_end(const char *buf, size_t len, size_t i)
+{
+	unsigned depth = 0;
+
+	if (i >= len)
+		return 0;
+	if (buf[i] != '{' && buf[i] != '[') {
+		if (buf[i] == '"') {
+			i = string_end(buf, len, i + 1);
+			return i < len ? i + 1 : 0;
+		}
+		while (i < len && buf[i] != ',' && buf[i] != '}' &&
+		    buf[i] != ']' && buf[i] != ' ' && buf[i] != '\n' &&
+		    buf[i] != '\r' && buf[i] != '\t')
+			i++;
+		return i;
+	}
+	for (; i < len; i++) {
+		char ch = buf[i];
+
+		if (!lex_special[(unsigned char)ch])
+			continue;
+		if (ch == '"')
+			i = string_end(buf, len, i + 1);
+		else if (ch == '{' || ch == '[')
+			depth++;
+		else if (--depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+size_t
+json_blank_members(char *buf, size_t len, const char *parent,
+    const char *key)
+{
+	/* per open container: opened as the value of `parent` (objects) */
+	bool under[CLIENT_JSON_MAX_DEPTH + 2];
+	size_t i, pl = strlen(parent), kl = strlen(key), n = 0;
+	size_t kstart = 0, klen = 0;	/* the last string read */
+	unsigned depth = 0;
+
+	under[0] = false;
+	for (i = 0; i < len; i++) {
+		char ch = buf[i];
+		size_t e, j;
+
+		if (!lex_special[(unsigned char)ch] && ch != ':')
+			continue;
+		switch (ch) {
+		case '"':
+			e = string_end(buf, len, i + 1);
+			kstart = i + 1;
+			klen = e - kstart;
+			i = e;
+			break;
+		case ':':
+			/* the string before ':' was a key */
+			for (j = i + 1; j < len && is_space_c(buf[j]); j++)
+				;
+			if (depth > 0 && under[depth] && klen == kl &&
+			    memcmp(buf + kstart, key, kl) == 0 &&
+			    (e = value_end(buf, len, j)) > j + 4) {
+				memcpy(buf + j, "null", 4);
+				memset(buf + j + 4, ' ', e - j - 4);
+				n++;
+				i = e - 1;
+				klen = 0;
+				break;
+			}
+			if (j < len && buf[j] == '{' && depth + 1 <=
+			    CLIENT_JSON_MAX_DEPTH && klen == pl &&
+			    memcmp(buf + kstart, parent, pl) == 0) {
+				under[++depth] = true;
+				i = j;
+			}
+			klen = 0;
+			break;
+		case '{':
+		case '[':
+			if (depth + 1 > CLIENT_JSON_MAX_DEPTH)
+				return n;	/* json_parse refuses it */
+			under[++depth] = false;
+			klen = 0;
+			break;
+		default:	/* '}' ']' */
+			if (depth > 0)
+				depth--;
+			klen = 0;
+			break;
+		}
+	}
+	return n;
+}
+
 static bool
 is_space(char ch)
 {
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+	return is_space_c(ch);
 }
 
 cJSON *

@@ -26,6 +26,17 @@
 bool json_depth_ok(const char *buf, size_t len, unsigned max, size_t *offset);
 
 /*
+ * In buf (modified in place, same length), replace the value of every
+ * member named key of an object that is itself the value of a member
+ * named parent by null and spaces: the text stays valid JSON and that
+ * value is never parsed (a search page's default_example outputs, ~40,000
+ * floats nothing draws). Values shorter than 5 bytes are left. Returns how
+ * many were blanked; stops at CLIENT_JSON_MAX_DEPTH.
+ */
+size_t json_blank_members(char *buf, size_t len, const char *parent,
+    const char *key);
+
+/*
  * Parse len bytes (no NUL needed). Returns a tree the caller frees with
  * cJSON_Delete(), or NULL with err set to e.g. "malformed JSON at byte 412
  * of 2048" / "JSON nested deeper than 64 at byte 70" / "empty body" and

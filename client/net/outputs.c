@@ -10,52 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/files/files.h"
 #include "client/net/http.h"
 
 #define OUTPUTS_PATH_MAX	4096
 
-static const struct {
-	const char *mime, *ext;
-} mime_exts[] = {
-	{ "image/png", ".png" },
-	{ "image/jpeg", ".jpg" },
-	{ "image/jpg", ".jpg" },
-	{ "image/webp", ".webp" },
-	{ "image/gif", ".gif" },
-	{ "image/svg+xml", ".svg" },
-	{ "video/mp4", ".mp4" },
-	{ "video/webm", ".webm" },
-	{ "audio/wav", ".wav" },
-	{ "audio/x-wav", ".wav" },
-	{ "audio/mpeg", ".mp3" },
-	{ "audio/ogg", ".ogg" },
-	{ "audio/flac", ".flac" },
-	{ "application/json", ".json" },
-	{ "application/zip", ".zip" },
-	{ "application/pdf", ".pdf" },
-	{ "application/x-tar", ".tar" },
-	{ "model/gltf-binary", ".glb" },
-	{ "text/plain", ".txt" },
-	{ "text/markdown", ".md" },
-	{ "text/csv", ".csv" },
-};
-
 const char *
 outputs_mime_ext(const char *mime)
 {
-	size_t i, n;
-
-	if (mime == NULL)
-		return "";
-	n = strcspn(mime, ";");
-	for (i = 0; i < sizeof mime_exts / sizeof mime_exts[0]; i++)
-		if (strlen(mime_exts[i].mime) == n &&
-		    strncasecmp(mime, mime_exts[i].mime, n) == 0)
-			return mime_exts[i].ext;
-	return "";
+	return files_mime_ext(mime);
 }
 
 static int
@@ -179,110 +147,20 @@ outputs_safe_name(const char *value, const char *key, char *buf, size_t n)
 	}
 }
 
-static const signed char b64[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
-	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
-	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
-	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
-	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
-	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
-	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
-	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64, ['-'] = 63, ['_'] = 64,
-};
-
 enum client_rc
 outputs_data_decode(const char *uri, size_t max, unsigned char **data,
     size_t *len, char **mime, char *err, size_t errsz)
 {
-	const char *comma, *p, *params;
-	unsigned char *out;
-	bool base64 = false;
-	size_t ml, n, o = 0, i;
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-
-	*data = NULL;
-	*len = 0;
-	if (mime != NULL)
-		*mime = NULL;
-	if (uri == NULL || strncmp(uri, "data:", 5) != 0 ||
-	    (comma = strchr(uri + 5, ',')) == NULL) {
-		snprintf(err, errsz, "data URI: expected data:[type][;base64],"
-		    "...");
-		return CLIENT_EPARSE;
-	}
-	ml = strcspn(uri + 5, ";,");
-	params = uri + 5 + ml;
-	for (p = params; p < comma; p++)
-		if (*p == ';' && (size_t)(comma - p) >= 7 &&
-		    strncmp(p, ";base64", 7) == 0 && (p + 7 == comma ||
-		    p[7] == ';'))
-			base64 = true;
-	n = strlen(comma + 1);
-	if ((base64 ? n / 4 * 3 : n) > max) {
-		snprintf(err, errsz, "data URI: more than %zu bytes", max);
+	switch (files_data_decode(uri, max, data, len, mime, err, errsz)) {
+	case FILES_OK:
+		return CLIENT_OK;
+	case FILES_ELIMIT:
 		return CLIENT_ELIMIT;
-	}
-	out = malloc(n + 1);
-	if (out == NULL) {
-		snprintf(err, errsz, "data URI: out of memory");
+	case FILES_ENOMEM:
 		return CLIENT_ENOMEM;
-	}
-	p = comma + 1;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (!base64) {
-			if (ch == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
-			    hexval(p[i + 2]) >= 0) {
-				out[o++] = (unsigned char)(hexval(p[i + 1]) * 16 +
-				    hexval(p[i + 2]));
-				i += 2;
-			} else
-				out[o++] = ch;
-			continue;
-		}
-		if (ch == '=') {
-			pad++;
-			continue;
-		}
-		if (ch == '\n' || ch == '\r' || ch == ' ')
-			continue;
-		if (b64[ch] == 0 || pad > 0) {
-			free(out);
-			snprintf(err, errsz, "data URI: bad base64 at byte %zu",
-			    (size_t)(p - uri) + i);
-			return CLIENT_EPARSE;
-		}
-		acc = (acc << 6) | (unsigned)(b64[ch] - 1);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (base64 && (bits >= 6 || pad > 2)) {
-		free(out);
-		snprintf(err, errsz, "data URI: truncated base64 at byte %zu",
-		    strlen(uri));
+	default:
 		return CLIENT_EPARSE;
 	}
-	out[o] = '\0';
-	if (mime != NULL) {
-		*mime = ml > 0 ? strndup(uri + 5, ml) : strdup("text/plain");
-		if (*mime == NULL) {
-			free(out);
-			snprintf(err, errsz, "data URI: out of memory");
-			return CLIENT_ENOMEM;
-		}
-	}
-	*data = out;
-	*len = o;
-	return CLIENT_OK;
 }
 
 static int
@@ -320,57 +198,77 @@ numbered(const char *name, unsigned k, char *buf, size_t n)
 		    dot != NULL && dot != name ? dot : "");
 }
 
-enum client_rc
-outputs_write(const char *dir, const char *name, const void *data,
-    size_t len, char **path, char *err, size_t errsz)
+/*
+ * A part file in dir: dir/.r8play-part-XXXXXX, mode 0600 until published,
+ * held under an exclusive flock() for as long as this process writes it,
+ * so outputs_clean_stale() can tell a dead writer's leftovers from a live
+ * one's. The path goes into tmp. Returns the fd, or -1 with err set.
+ */
+static int
+part_open(const char *dir, char *tmp, size_t tmpsz, char *err, size_t errsz)
 {
-	char tmp[OUTPUTS_PATH_MAX], fin[OUTPUTS_PATH_MAX];
-	char cand[OUTPUTS_MAX_NAME + 16];
-	const unsigned char *p = data;
-	size_t off = 0;
-	unsigned k;
 	int fd, w;
 
-	*path = NULL;
-	if (dir == NULL || *dir == '\0')
-		dir = ".";
 	if (mkdir_p(dir) != 0) {
 		snprintf(err, errsz, "cannot create %.200s: %s", dir,
 		    strerror(errno));
-		return CLIENT_EIO;
+		return -1;
 	}
-	w = snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
-	if (w < 0 || (size_t)w >= sizeof tmp) {
+	w = snprintf(tmp, tmpsz, "%s/" OUTPUTS_PART_PREFIX "XXXXXX", dir);
+	if (w < 0 || (size_t)w >= tmpsz) {
 		snprintf(err, errsz, "path too long in %.200s", dir);
-		return CLIENT_EIO;
+		return -1;
 	}
 	fd = mkstemp(tmp);
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errsz, "cannot write in %.200s: %s", dir,
 		    strerror(errno));
-		return CLIENT_EIO;
+		return -1;
 	}
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+	return fd;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t off = 0;
+
 	while (off < len) {
 		ssize_t n = write(fd, p + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			snprintf(err, errsz, "writing %.200s: %s", tmp,
-			    strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return CLIENT_EIO;
-		}
+		if (n <= 0)
+			return -1;
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+/*
+ * Give the finished part file tmp (fd open) its final name in dir: name,
+ * name-1, ... (link() never replaces; rename() after a check where hard
+ * links are not supported). Closes fd; the part is gone afterwards, on
+ * success and on failure alike.
+ */
+static enum client_rc
+part_publish(int fd, const char *tmp, const char *dir, const char *name,
+    char **path, char *err, size_t errsz)
+{
+	char fin[OUTPUTS_PATH_MAX], cand[OUTPUTS_MAX_NAME + 16];
+	unsigned k;
+
+	*path = NULL;
 	fchmod(fd, 0644);
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		snprintf(err, errsz, "writing %.200s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return CLIENT_EIO;
 	}
-	/* link() refuses to replace: the first free name wins */
 	for (k = 0; k <= OUTPUTS_MAX_DUP; k++) {
 		numbered(name, k, cand, sizeof cand);
 		snprintf(fin, sizeof fin, "%s/%s", dir, cand);
@@ -404,6 +302,74 @@ outputs_write(const char *dir, const char *name, const void *data,
 	return CLIENT_OK;
 }
 
+enum client_rc
+outputs_write(const char *dir, const char *name, const void *data,
+    size_t len, char **path, char *err, size_t errsz)
+{
+	char tmp[OUTPUTS_PATH_MAX];
+	int fd;
+
+	*path = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = ".";
+	if ((fd = part_open(dir, tmp, sizeof tmp, err, errsz)) < 0)
+		return CLIENT_EIO;
+	if (write_all(fd, data, len) != 0) {
+		snprintf(err, errsz, "writing %.200s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return CLIENT_EIO;
+	}
+	return part_publish(fd, tmp, dir, name, path, err, errsz);
+}
+
+/* Remove the stale part files directly in dir; how many. */
+static unsigned
+clean_dir(const char *dir, unsigned depth)
+{
+	char path[OUTPUTS_PATH_MAX];
+	unsigned removed = 0, seen = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && seen++ < OUTPUTS_CLEAN_MAX) {
+		int w = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+
+		if (w < 0 || (size_t)w >= sizeof path)
+			continue;
+		if (strncmp(de->d_name, OUTPUTS_PART_PREFIX,
+		    sizeof OUTPUTS_PART_PREFIX - 1) == 0) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+			    O_NONBLOCK);
+
+			if (fd < 0)
+				continue;
+			/* a live writer holds the lock: leave its file */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+			    unlink(path) == 0)
+				removed++;
+			close(fd);
+			continue;
+		}
+		if (depth > 0 && de->d_name[0] != '.' &&
+		    lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			removed += clean_dir(path, depth - 1);
+	}
+	closedir(d);
+	return removed;
+}
+
+unsigned
+outputs_clean_stale(const char *dir)
+{
+	return clean_dir(dir != NULL && *dir != '\0' ? dir : ".", 1);
+}
+
 /* ---- saving a prediction */
 
 struct save_item {
@@ -412,6 +378,9 @@ struct save_item {
 	unsigned http;
 	char	*path;		/* written, or NULL */
 	bool	 done;
+	int	 fd;		/* part file being downloaded, or -1 */
+	char	 tmp[OUTPUTS_PATH_MAX];	/* its path */
+	size_t	 got;		/* bytes in it */
 };
 
 struct save {
@@ -420,9 +389,21 @@ struct save {
 	char	*dir;
 	struct save_item *items;
 	size_t	 n, left;
+	size_t	 total, run_cap;	/* bytes of every file so far, cap */
 	enum client_rc rc;
 	char	 err[CLIENT_ERR_MAX];
 };
+
+/* Close and remove an item's part file (every failure path). */
+static void
+item_drop_part(struct save_item *it)
+{
+	if (it->fd >= 0) {
+		close(it->fd);
+		unlink(it->tmp);
+		it->fd = -1;
+	}
+}
 
 static void
 save_free(struct save *s)
@@ -430,6 +411,7 @@ save_free(struct save *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
+		item_drop_part(&s->items[i]);
 		free(s->items[i].value);
 		free(s->items[i].path);
 	}
@@ -543,11 +525,68 @@ dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
 		http_problem("download", res->status, res->body, res->len, msg,
 		    sizeof msg);
 		save_fail(s, http_status_rc(res->status), it->name, msg);
-	} else
-		item_write(s, it, res->body != NULL ? res->body : "",
-		    res->len);
+	} else if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
+	    sizeof it->tmp, msg, sizeof msg)) < 0) {
+		save_fail(s, CLIENT_EIO, it->name, msg);	/* empty body */
+	} else {
+		enum client_rc rc = part_publish(it->fd, it->tmp, s->dir,
+		    it->name, &it->path, msg, sizeof msg);
+
+		it->fd = -1;	/* closed, and published or removed */
+		if (rc != CLIENT_OK)
+			save_fail(s, rc, it->name, msg);
+	}
+	item_drop_part(it);
 	if (--s->left == 0)
 		save_finish(s);
+}
+
+/* Download bytes straight into the item's part file: nothing in memory. */
+static bool
+dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
+    void *arg)
+{
+	struct save *s = arg;
+	struct save_item *it = NULL;
+	char msg[CLIENT_ERR_MAX];
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].http == hid && !s->items[i].done)
+			it = &s->items[i];
+	if (it == NULL)
+		return false;
+	if (buf == NULL) {	/* a retry: start over */
+		if (it->fd < 0)
+			return true;
+		s->total -= it->got;
+		it->got = 0;
+		return ftruncate(it->fd, 0) == 0 &&
+		    lseek(it->fd, 0, SEEK_SET) == 0;
+	}
+	if (len > s->run_cap || s->total > s->run_cap - len) {
+		snprintf(msg, sizeof msg, "the outputs of this run are over "
+		    "the %zu-byte limit", s->run_cap);
+		save_fail(s, CLIENT_ELIMIT, it->name, msg);
+		return false;
+	}
+	/* the part file opens with the first byte: a run with a thousand
+	 * outputs never holds a thousand descriptors before they are due */
+	if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
+	    sizeof it->tmp, msg, sizeof msg)) < 0) {
+		save_fail(s, CLIENT_EIO, it->name, msg);
+		return false;
+	}
+	if (write_all(it->fd, buf, len) != 0) {
+		snprintf(msg, sizeof msg, "writing %.200s: %s", it->tmp,
+		    strerror(errno));
+		save_fail(s, CLIENT_EIO, it->name, msg);
+		return false;
+	}
+	it->got += len;
+	s->total += len;
+	return true;
 }
 
 static void
@@ -574,6 +613,7 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 	if (s == NULL)
 		goto oom;
 	s->c = c;
+	s->run_cap = cf->max_run_bytes;
 	if (dir == NULL)
 		dir = cf->output_dir;
 	if (dir == NULL) {
@@ -610,6 +650,7 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 			if (j == n)
 				break;
 		}
+		s->items[n].fd = -1;
 		if ((s->items[n].value = strdup(o->value)) == NULL)
 			goto oom;
 		n++;
@@ -626,7 +667,16 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 
 			rc = outputs_data_decode(it->value, cf->max_file_bytes,
 			    &data, &len, NULL, sub, sizeof sub);
+			if (rc == CLIENT_OK && (len > s->run_cap ||
+			    s->total > s->run_cap - len)) {
+				free(data);
+				snprintf(sub, sizeof sub, "the outputs of this "
+				    "run are over the %zu-byte limit",
+				    s->run_cap);
+				rc = CLIENT_ELIMIT;
+			}
 			if (rc == CLIENT_OK) {
+				s->total += len;
 				item_write(s, it, data, len);
 				free(data);
 			} else
@@ -640,6 +690,7 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 			o.sink = HTTP_SINK_FILE;
 			o.idempotent = true;
 			o.follow_redirects = true;
+			o.on_data = dl_data;
 			o.done = dl_done;
 			o.arg = s;
 			it->http = http_start(c, &o, sub, sizeof sub);

@@ -150,6 +150,13 @@ enum client_rc
 prediction_from_json(const struct cJSON *obj, struct prediction *out,
     char *err, size_t errsz)
 {
+	return prediction_from_json_flags(obj, out, 0, err, errsz);
+}
+
+enum client_rc
+prediction_from_json_flags(const struct cJSON *obj, struct prediction *out,
+    unsigned flags, char *err, size_t errsz)
+{
 	const cJSON *in, *output, *metrics, *urls, *e, *logs;
 	bool oom = false;
 
@@ -169,7 +176,8 @@ prediction_from_json(const struct cJSON *obj, struct prediction *out,
 	if (in != NULL && !cJSON_IsNull(in))
 		oom |= (out->input_json = json_print(in)) == NULL;
 	output = cJSON_GetObjectItemCaseSensitive(obj, "output");
-	if (output != NULL && !cJSON_IsNull(output)) {
+	if (output != NULL && !cJSON_IsNull(output) &&
+	    !(flags & PREDICTION_NO_OUTPUT)) {
 		oom |= (out->output_json = json_print(output)) == NULL;
 		oom |= walk_output(out, output, NULL) != 0;
 	}

@@ -102,6 +102,16 @@ struct cJSON;
 enum client_rc prediction_from_json(const struct cJSON *obj,
     struct prediction *out, char *err, size_t errsz);
 
+/*
+ * The same with flags: PREDICTION_NO_OUTPUT leaves the output out
+ * (output_json NULL, no outputs), for a model page's default_example,
+ * whose output nothing on a page draws (a search page's embeddings are
+ * ~40,000 floats that re-printing would dominate the parse).
+ */
+#define PREDICTION_NO_OUTPUT	1u
+enum client_rc prediction_from_json_flags(const struct cJSON *obj,
+    struct prediction *out, unsigned flags, char *err, size_t errsz);
+
 /* Free every member and zero *p; NULL and zeroed structs are fine. */
 void prediction_done(struct prediction *p);
 

@@ -270,7 +270,8 @@ version_from_json(const cJSON *obj, struct version *v, char *err,
 }
 
 static enum client_rc
-model_from_json(const cJSON *obj, struct model *m, char *err, size_t errsz)
+model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
+    size_t errsz)
 {
 	const cJSON *de, *lv;
 	enum client_rc rc;
@@ -310,7 +311,8 @@ model_from_json(const cJSON *obj, struct model *m, char *err, size_t errsz)
 			replicate_model_done(m);
 			return oom(err, errsz, "model");
 		}
-		rc = prediction_from_json(de, m->default_example, err, errsz);
+		rc = prediction_from_json_flags(de, m->default_example, pflags,
+		    err, errsz);
 		if (rc != CLIENT_OK) {
 			replicate_model_done(m);
 			return rc;
@@ -368,8 +370,8 @@ collection_from_json(const cJSON *obj, struct collection *col, char *err,
 	cJSON_ArrayForEach(it, models) {
 		if (col->n_models >= (size_t)n)
 			break;
-		rc = model_from_json(it, &col->models[col->n_models], sub,
-		    sizeof sub);
+		rc = model_from_json(it, &col->models[col->n_models],
+		    PREDICTION_NO_OUTPUT, sub, sizeof sub);
 		if (rc != CLIENT_OK) {
 			snprintf(err, errsz, "collection: models[%zu]: %s",
 			    col->n_models, sub);
@@ -422,7 +424,14 @@ struct page_spec {
 static enum client_rc
 m_from(const cJSON *o, void *it, char *e, size_t n)
 {
-	return model_from_json(o, it, e, n);
+	return model_from_json(o, it, 0, e, n);
+}
+
+/* A model as a page lists it: default_example without its output. */
+static enum client_rc
+m_page_from(const cJSON *o, void *it, char *e, size_t n)
+{
+	return model_from_json(o, it, PREDICTION_NO_OUTPUT, e, n);
 }
 
 static void
@@ -544,6 +553,29 @@ struct page_out {
 	char	**next, **previous;
 };
 
+/*
+ * json_parse() of a body that lists models (a page, a search, a
+ * collection): their default_example outputs are blanked in a copy first
+ * (json_blank_members), since a page never draws them and a search page's
+ * embeddings would dominate the parse. replicate_model_get keeps them.
+ */
+static cJSON *
+models_json_parse(const char *json, size_t len, enum client_rc *rc,
+    char *err, size_t errsz)
+{
+	cJSON *root;
+	char *copy;
+
+	if (json == NULL || (copy = malloc(len + 1)) == NULL)
+		return json_parse(json, len, rc, err, errsz);
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	json_blank_members(copy, len, "default_example", "output");
+	root = json_parse(copy, len, rc, err, errsz);
+	free(copy);
+	return root;
+}
+
 static enum client_rc
 page_parse(const struct page_spec *sp, const char *json, size_t len,
     struct page_out *po, char *err, size_t errsz)
@@ -553,7 +585,8 @@ page_parse(const struct page_spec *sp, const char *json, size_t len,
 	enum client_rc rc;
 	cJSON *root;
 
-	root = json_parse(json, len, &rc, jerr, sizeof jerr);
+	root = sp->from == m_page_from ? models_json_parse(json, len, &rc,
+	    jerr, sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
 	if (root == NULL) {
 		snprintf(err, errsz, "%s: %s", sp->what, jerr);
 		return rc;
@@ -574,7 +607,7 @@ page_parse(const struct page_spec *sp, const char *json, size_t len,
 }
 
 static const struct page_spec model_page_spec = {
-	"models page", sizeof(struct model), m_from, m_done };
+	"models page", sizeof(struct model), m_page_from, m_done };
 static const struct page_spec collection_page_spec = {
 	"collections page", sizeof(struct collection), c_from, c_done };
 static const struct page_spec version_page_spec = {
@@ -648,7 +681,7 @@ enum client_rc
 replicate_search_parse(const char *json, size_t len, struct model_page *out,
     char *err, size_t errsz)
 {
-	const struct page_spec sp = { "search", sizeof(struct model), m_from,
+	const struct page_spec sp = { "search", sizeof(struct model), m_page_from,
 		m_done };
 	const cJSON *models;
 	char jerr[160];
@@ -656,7 +689,7 @@ replicate_search_parse(const char *json, size_t len, struct model_page *out,
 	cJSON *root;
 
 	memset(out, 0, sizeof *out);
-	root = json_parse(json, len, &rc, jerr, sizeof jerr);
+	root = models_json_parse(json, len, &rc, jerr, sizeof jerr);
 	if (root == NULL) {
 		snprintf(err, errsz, "search: %s", jerr);
 		return rc;
@@ -682,7 +715,8 @@ object_parse(const char *what, item_fn from, const char *json, size_t len,
 	enum client_rc rc;
 	cJSON *root;
 
-	root = json_parse(json, len, &rc, jerr, sizeof jerr);
+	root = from == c_from ? models_json_parse(json, len, &rc, jerr,
+	    sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
 	if (root == NULL) {
 		snprintf(err, errsz, "%s: %s", what, jerr);
 		return rc;

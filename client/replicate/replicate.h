@@ -37,7 +37,9 @@ struct model {
 	char	*created_at;
 	long long run_count;		/* -1 when absent */
 	bool	 is_official;
-	struct prediction *default_example;	/* NULL when none */
+	struct prediction *default_example;	/* NULL when none; in a page
+				   (list, search, collection) without its
+				   output: replicate_model_get has it */
 	struct version *latest_version;		/* NULL: no runnable version */
 };
 

@@ -318,12 +318,102 @@ model_path(char *buf, size_t n, const char *owner, const char *name,
 	return 0;
 }
 
+/*
+ * The GET endpoints, one row each: X(id, kind, what, path, bad). path has
+ * up to three escaped arguments as %s; the "what" of messages names them
+ * as "owner/name:version" (or the one slug); bad is the message for a
+ * missing or unescapable argument. A paged one takes a next_url instead.
+ */
+#define REPLICATE_GET_LIST(X)						\
+	X(MODELS, MODELS, "models list", "/models", NULL)		\
+	X(COLLECTIONS, COLLECTIONS, "collections list", "/collections",	\
+	    NULL)							\
+	X(COLLECTION, COLLECTION, "collection get", "/collections/%s",	\
+	    "bad slug")							\
+	X(MODEL, MODEL, "model get", "/models/%s/%s", "bad model name")	\
+	X(VERSIONS, VERSIONS, "versions list", "/models/%s/%s/versions", \
+	    "bad model name")						\
+	X(VERSION, VERSION, "version get", "/models/%s/%s/versions/%s",	\
+	    "bad model name or version id")				\
+	X(EXAMPLES, EXAMPLES, "examples list", "/models/%s/%s/examples", \
+	    "bad model name")						\
+	X(HARDWARE, HARDWARE, "hardware list", "/hardware", NULL)	\
+	X(ACCOUNT, ACCOUNT, "account get", "/account", NULL)		\
+	X(PREDICTIONS, PREDICTIONS, "predictions list", "/predictions",	\
+	    NULL)
+
+enum get_ep {
+#define X(id, kind, what, path, bad) GET_##id,
+	REPLICATE_GET_LIST(X)
+#undef X
+};
+
+static const struct get_row {
+	enum client_req kind;
+	const char *what, *path, *bad;
+} get_rows[] = {
+#define X(id, kind, what, path, bad) { CLIENT_REQ_##kind, what, path, bad },
+	REPLICATE_GET_LIST(X)
+#undef X
+};
+
+/* Arguments a row's path takes (its "%s" count). */
+static unsigned
+get_nargs(const struct get_row *r)
+{
+	const char *p;
+	unsigned n = 0;
+
+	for (p = r->path; (p = strstr(p, "%s")) != NULL; p += 2)
+		n++;
+	return n;
+}
+
+/*
+ * Start GET row ep with args (escaped into the path), or at next_url when
+ * one is given (a page link). Returns the operation id, or 0 with err.
+ */
+static unsigned
+get_start(struct client *c, enum get_ep ep, const char *const args[3],
+    const char *next_url, char *err, size_t errsz)
+{
+	static const char *const seps[] = { " ", "/", ":" };
+	const struct get_row *r = &get_rows[ep];
+	char esc[3][256], url[1024], what[700];
+	unsigned i, n = get_nargs(r);
+	size_t at;
+	int w;
+
+	at = (size_t)snprintf(what, sizeof what, "%s", r->what);
+	for (i = 0; i < n && at < sizeof what; i++)
+		at += (size_t)snprintf(what + at, sizeof what - at, "%s%.200s",
+		    seps[i], args[i] != NULL ? args[i] : "");
+	if (next_url != NULL)
+		return get_json(c, r->kind, what, next_url, err, errsz);
+	for (i = 0; i < n; i++)
+		if (args[i] == NULL || *args[i] == '\0' ||
+		    http_escape(args[i], esc[i], sizeof esc[i]) != 0) {
+			snprintf(err, errsz, "%s: %s", what, r->bad);
+			return 0;
+		}
+	w = n == 0 ? snprintf(url, sizeof url, "%s", r->path) :
+	    n == 1 ? snprintf(url, sizeof url, r->path, esc[0]) :
+	    n == 2 ? snprintf(url, sizeof url, r->path, esc[0], esc[1]) :
+	    snprintf(url, sizeof url, r->path, esc[0], esc[1], esc[2]);
+	if (w < 0 || (size_t)w >= sizeof url) {
+		snprintf(err, errsz, "%s: too long", what);
+		return 0;
+	}
+	return get_json(c, r->kind, what, url, err, errsz);
+}
+
 unsigned
 replicate_models_list(struct client *c, const char *next_url, char *err,
     size_t errsz)
 {
-	return get_json(c, CLIENT_REQ_MODELS, "models list",
-	    next_url != NULL ? next_url : "/models", err, errsz);
+	const char *const none[3] = { NULL, NULL, NULL };
+
+	return get_start(c, GET_MODELS, none, next_url, err, errsz);
 }
 
 unsigned
@@ -353,112 +443,70 @@ unsigned
 replicate_collections_list(struct client *c, const char *next_url,
     char *err, size_t errsz)
 {
-	return get_json(c, CLIENT_REQ_COLLECTIONS, "collections list",
-	    next_url != NULL ? next_url : "/collections", err, errsz);
+	const char *const none[3] = { NULL, NULL, NULL };
+
+	return get_start(c, GET_COLLECTIONS, none, next_url, err, errsz);
 }
 
 unsigned
 replicate_collection_get(struct client *c, const char *slug, char *err,
     size_t errsz)
 {
-	char url[512], es[256], what[300];
+	const char *const a[3] = { slug, NULL, NULL };
 
-	if (slug == NULL || *slug == '\0' ||
-	    http_escape(slug, es, sizeof es) != 0) {
-		snprintf(err, errsz, "collection get: bad slug");
-		return 0;
-	}
-	snprintf(url, sizeof url, "/collections/%s", es);
-	snprintf(what, sizeof what, "collection get %.200s", slug);
-	return get_json(c, CLIENT_REQ_COLLECTION, what, url, err, errsz);
+	return get_start(c, GET_COLLECTION, a, NULL, err, errsz);
 }
 
 unsigned
 replicate_model_get(struct client *c, const char *owner, const char *name,
     char *err, size_t errsz)
 {
-	char url[700], what[600], sub[64];
+	const char *const a[3] = { owner, name, NULL };
 
-	snprintf(what, sizeof what, "model get %.200s/%.200s", owner ? owner :
-	    "", name ? name : "");
-	if (model_path(url, sizeof url, owner, name, "", sub, sizeof sub)) {
-		snprintf(err, errsz, "%s: %s", what, sub);
-		return 0;
-	}
-	return get_json(c, CLIENT_REQ_MODEL, what, url, err, errsz);
+	return get_start(c, GET_MODEL, a, NULL, err, errsz);
 }
 
 unsigned
 replicate_versions_list(struct client *c, const char *owner, const char *name,
     const char *next_url, char *err, size_t errsz)
 {
-	char url[700], what[600], sub[64];
+	const char *const a[3] = { owner, name, NULL };
 
-	snprintf(what, sizeof what, "versions list %.200s/%.200s",
-	    owner ? owner : "", name ? name : "");
-	if (next_url != NULL)
-		return get_json(c, CLIENT_REQ_VERSIONS, what, next_url, err,
-		    errsz);
-	if (model_path(url, sizeof url, owner, name, "/versions", sub,
-	    sizeof sub)) {
-		snprintf(err, errsz, "%s: %s", what, sub);
-		return 0;
-	}
-	return get_json(c, CLIENT_REQ_VERSIONS, what, url, err, errsz);
+	return get_start(c, GET_VERSIONS, a, next_url, err, errsz);
 }
 
 unsigned
 replicate_version_get(struct client *c, const char *owner, const char *name,
     const char *id, char *err, size_t errsz)
 {
-	char url[1024], suffix[300], ev[256], what[700], sub[64];
+	const char *const a[3] = { owner, name, id };
 
-	snprintf(what, sizeof what, "version get %.200s/%.200s:%.100s",
-	    owner ? owner : "", name ? name : "", id ? id : "");
-	if (id == NULL || *id == '\0' || http_escape(id, ev, sizeof ev) != 0) {
-		snprintf(err, errsz, "%s: bad version id", what);
-		return 0;
-	}
-	snprintf(suffix, sizeof suffix, "/versions/%s", ev);
-	if (model_path(url, sizeof url, owner, name, suffix, sub,
-	    sizeof sub)) {
-		snprintf(err, errsz, "%s: %s", what, sub);
-		return 0;
-	}
-	return get_json(c, CLIENT_REQ_VERSION, what, url, err, errsz);
+	return get_start(c, GET_VERSION, a, NULL, err, errsz);
 }
 
 unsigned
 replicate_examples_list(struct client *c, const char *owner, const char *name,
     const char *next_url, char *err, size_t errsz)
 {
-	char url[700], what[600], sub[64];
+	const char *const a[3] = { owner, name, NULL };
 
-	snprintf(what, sizeof what, "examples list %.200s/%.200s",
-	    owner ? owner : "", name ? name : "");
-	if (next_url != NULL)
-		return get_json(c, CLIENT_REQ_EXAMPLES, what, next_url, err,
-		    errsz);
-	if (model_path(url, sizeof url, owner, name, "/examples", sub,
-	    sizeof sub)) {
-		snprintf(err, errsz, "%s: %s", what, sub);
-		return 0;
-	}
-	return get_json(c, CLIENT_REQ_EXAMPLES, what, url, err, errsz);
+	return get_start(c, GET_EXAMPLES, a, next_url, err, errsz);
 }
 
 unsigned
 replicate_hardware_list(struct client *c, char *err, size_t errsz)
 {
-	return get_json(c, CLIENT_REQ_HARDWARE, "hardware list", "/hardware",
-	    err, errsz);
+	const char *const none[3] = { NULL, NULL, NULL };
+
+	return get_start(c, GET_HARDWARE, none, NULL, err, errsz);
 }
 
 unsigned
 replicate_account_get(struct client *c, char *err, size_t errsz)
 {
-	return get_json(c, CLIENT_REQ_ACCOUNT, "account get", "/account", err,
-	    errsz);
+	const char *const none[3] = { NULL, NULL, NULL };
+
+	return get_start(c, GET_ACCOUNT, none, NULL, err, errsz);
 }
 
 /* "/predictions/{id}{suffix}" or the URL itself when one is given. */
@@ -517,8 +565,9 @@ unsigned
 replicate_predictions_list(struct client *c, const char *next_url, char *err,
     size_t errsz)
 {
-	return get_json(c, CLIENT_REQ_PREDICTIONS, "predictions list",
-	    next_url != NULL ? next_url : "/predictions", err, errsz);
+	const char *const none[3] = { NULL, NULL, NULL };
+
+	return get_start(c, GET_PREDICTIONS, none, next_url, err, errsz);
 }
 
 unsigned

@@ -1707,7 +1707,8 @@ REDOC = """
     </html>
     """
 
-FAULT_KINDS = ("500", "502", "503", "slow", "drop", "close", "truncate")
+FAULT_KINDS = ("500", "502", "503", "slow", "drop", "close", "truncate",
+               "stall_body")
 
 
 def parse_fault_header(h):
@@ -1807,6 +1808,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        if f is not None and f["kind"] == "stall_body":
+            # half the answer, then silence with the connection open
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            time.sleep(float(f["params"].get("delay", 30)))
             return
         self.wfile.write(body)
 

@@ -32,6 +32,7 @@ import threading
 import time
 import traceback
 import uuid
+import zlib
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -770,6 +771,8 @@ class Handler(BaseHTTPRequestHandler):
     def pre_fault(self, f):
         """Faults that replace the answer. True when the request is done."""
         k, p = f.kind, f.params
+        if k in ("huge_length", "gzip_bomb", "stall_body"):
+            return self.download_fault(k, p)
         if k == "slow":
             time.sleep(float(p.get("delay", 2)))
             return False
@@ -806,6 +809,45 @@ class Handler(BaseHTTPRequestHandler):
             self.send_bytes(int(k), html.encode(), "text/html", hdr)
             return True
         return False
+
+    BOMBS = {}
+
+    def download_fault(self, k, p):
+        """Hostile downloads: huge_length declares `length` bytes (2 GB)
+        and sends 1 MiB before closing; gzip_bomb sends `mib` MiB of zeros
+        (64) gzip-compressed (about 1000:1); stall_body declares `bytes`
+        (1 MiB), sends half, then hangs `delay` seconds (30)."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        try:
+            if k == "huge_length":
+                self.send_header("Content-Length",
+                                 str(int(p.get("length", 2 << 30))))
+                self.end_headers()
+                self.wfile.write(b"\0" * (1 << 20))
+            elif k == "gzip_bomb":
+                mib = int(p.get("mib", 64))
+                if mib not in self.BOMBS:
+                    z, mb = zlib.compressobj(1, zlib.DEFLATED, 31), b"\0" * (1 << 20)
+                    self.BOMBS[mib] = b"".join(
+                        [z.compress(mb) for _ in range(mib)] + [z.flush()])
+                body = self.BOMBS[mib]
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                n = int(p.get("bytes", 1 << 20))
+                self.send_header("Content-Length", str(n))
+                self.end_headers()
+                self.wfile.write(b"x" * (n // 2))
+                self.wfile.flush()
+                time.sleep(float(p.get("delay", 30)))
+            self.wfile.flush()
+        except OSError:
+            pass
+        return True
 
     def send_bytes(self, status, data, ctype, headers=None, allow_gzip=True):
         if isinstance(data, str):
@@ -1473,7 +1515,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 FAULT_KINDS = ("429", "500", "502", "503", "504", "slow", "drop", "truncate",
-               "close", "stall_sse", "drop_sse")
+               "close", "stall_sse", "drop_sse", "huge_length", "gzip_bomb",
+               "stall_body")
 
 
 def parse_duration(s):

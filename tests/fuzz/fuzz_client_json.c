@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "client/net/http.h"
+#include "client/net/json.h"
 #include "client/net/outputs.h"
 #include "client/net/prediction.h"
 #include "client/replicate/replicate.h"
@@ -136,6 +139,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		replicate_prediction_page_parse(body, len, &pp, err,
 		    sizeof err);
 		replicate_prediction_page_done(&pp);
+		{
+			/* blanking keeps valid JSON valid, and the length */
+			char *copy = malloc(len + 1);
+			enum client_rc rc;
+			cJSON *a, *b;
+
+			if (copy == NULL)
+				break;
+			memcpy(copy, body, len);
+			copy[len] = '\0';
+			a = json_parse(body, len, &rc, err, sizeof err);
+			json_blank_members(copy, len, "default_example",
+			    "output");
+			b = json_parse(copy, len, &rc, err, sizeof err);
+			if (a != NULL && b == NULL)
+				abort();
+			cJSON_Delete(a);
+			cJSON_Delete(b);
+			free(copy);
+		}
 		break;
 	}
 	default: {

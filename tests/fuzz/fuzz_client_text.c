@@ -65,7 +65,10 @@ cfg_line(const char *key, const char *value, unsigned line, void *arg,
 	return 0;
 }
 
-/* Undo POSIX single quoting: 'abc'\''def' -> abc'def; -1 if malformed. */
+/*
+ * Undo r8play's POSIX quoting: 'abc'\''def' -> abc'def, and
+ * "$(printf '\033\302\233')" -> the octal bytes; -1 if malformed.
+ */
 static int
 sh_unquote(const char *q, char *out, size_t outsz)
 {
@@ -86,6 +89,18 @@ sh_unquote(const char *q, char *out, size_t outsz)
 				return -1;
 			out[o++] = '\'';
 			q += 2;
+		} else if (strncmp(q, "\"$(printf '", 11) == 0) {
+			for (q += 11; q[0] == '\\' && q[1] >= '0' && q[1] <= '3' &&
+			    q[2] >= '0' && q[2] <= '7' && q[3] >= '0' &&
+			    q[3] <= '7'; q += 4) {
+				if (o + 1 >= outsz)
+					return -1;
+				out[o++] = (char)((q[1] - '0') * 64 +
+				    (q[2] - '0') * 8 + (q[3] - '0'));
+			}
+			if (strncmp(q, "')\"", 3) != 0)
+				return -1;
+			q += 3;
 		} else
 			return -1;	/* a raw byte outside quotes */
 	}
@@ -108,6 +123,12 @@ check_quote(const char *s, size_t len)
 	}
 	if (sh_unquote(q, back, strlen(q) + 1) != 0 || strcmp(back, s) != 0)
 		abort();
+	for (i = 0; q[i] != '\0'; i++)	/* inert: no control byte */
+		if (((unsigned char)q[i] < 0x20 && q[i] != '\t' &&
+		    q[i] != '\n') || q[i] == 0x7f || ((unsigned char)q[i] ==
+		    0xc2 && (unsigned char)q[i + 1] >= 0x80 &&
+		    (unsigned char)q[i + 1] <= 0x9f))
+			abort();
 	free(back);
 	free(q);
 	if (len == 0)

@@ -39,6 +39,11 @@ try tui/cli/bad.h '<ncursesw/ncurses.h>'
 try client/bad.c '<sqlite3.h>'
 try client/net/bad.c '<sqlite3.h>'
 try tui/bad.c '<sqlite3.h>'
+try client/cost/bad.c '<cJSON.h>'
+try client/cost/bad.h '<curl/curl.h>'
+try client/forms/bad.c '<curl/curl.h>'
+try client/files/bad.c '<cJSON.h>'
+try client/files/bad.c '"client/net/rc.h"'
 # and a permitted one passes
 rm -rf "$scratch"/*; cp -r client render widgets tui themes "$scratch"/
 printf '#include "themes/theme.h"\n' >"$scratch/widgets/good.c"

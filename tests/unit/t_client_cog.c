@@ -203,6 +203,16 @@ test_problems(void)
 	T_EQ(cog_problem("x", 400, "{\"detail\":\"a\\u001b[2Jb\"}", 24, err,
 	    sizeof err), CLIENT_EHTTP);
 	T_STREQ(err, "x: HTTP 400: a\\x1b[2Jb");
+	/* and C1, bidi overrides; other UTF-8 stays */
+	{
+		static const char b[] = "{\"detail\":\"\\u009b31m "
+		    "\\u202eexe.png \\u2069 caf\\u00e9\"}";
+
+		T_EQ(cog_problem("x", 400, b, sizeof b - 1, err, sizeof err),
+		    CLIENT_EHTTP);
+		T_STREQ(err, "x: HTTP 400: \\u009b31m \\u202eexe.png \\u2069 "
+		    "caf\xc3\xa9");
+	}
 	T_EQ(cog_problem("x", 418, NULL, 0, err, sizeof err), CLIENT_EHTTP);
 	T_STREQ(err, "x: HTTP 418");
 

@@ -689,6 +689,43 @@ test_unreachable_webhook(void)
 	fake_stop(fp);
 }
 
+/*
+ * A sync PUT whose answer stalls halfway after the final webhook said
+ * succeeded: the webhook's terminal state is the result and the stalled
+ * request is cancelled (no timing assertion: the wait bound is generous).
+ */
+static void
+test_sync_stall(void)
+{
+	const char *const extra[] = { "--predictor", "text",
+	    "--setup-seconds", "0.1", "--quiet", NULL };
+	struct cog_config gc;
+	char url[128], id[COG_MAX_ID + 1], err[256], *r;
+	struct cog *g;
+	pid_t fp;
+
+	if (!T_EQ(fake_start("cog.py", extra, &fp, url, sizeof url), 0))
+		return;
+	memset(&gc, 0, sizeof gc);
+	gc.base = url;
+	gc.webhooks = true;
+	gc.health_poll_ms = 300;
+	g = cog_new(cl, &gc, err, sizeof err);
+	T_OK(wait_state(g, COG_HEALTH_READY, 5000));
+	r = fetch(url, "/_fake/faults", "{\"kind\":\"stall_body\","
+	    "\"method\":\"PUT\",\"path\":\"^/predictions/\","
+	    "\"delay\":60}");
+	free(r);
+	T_EQ(wait_id(predict(g, "{\"prompt\":\"x\",\"max_tokens\":5,"
+	    "\"token_delay\":0.05}", false, id), 30000), CLIENT_OK);
+	T_OK(cx.pred != NULL && cx.pred->status == PREDICTION_SUCCEEDED);
+	T_OK(cx.pred != NULL && cx.pred->output_json != NULL);
+	/* and the client holds no request to the stalled PUT any more */
+	T_EQ(client_pending(cl), 0);
+	cog_free(g);
+	fake_stop(fp);
+}
+
 /* A connected, idle TCP socket to port on loopback, or -1. */
 static int
 idle_conn(unsigned port)
@@ -805,6 +842,7 @@ main(void)
 	test_failures();
 	test_concurrent();
 	test_unreachable_webhook();
+	test_sync_stall();
 	test_flood();
 	test_token_never_sent();
 	ctx_reset();

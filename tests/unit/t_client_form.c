@@ -504,6 +504,110 @@ test_examples(void)
 	schema_done(&s);
 }
 
+/*
+ * The form lists its own local files: "~/" expanded, "@" dropped, each
+ * item of a file array, URLs and data: URIs left out, unset fields too;
+ * the paths are the ones form_request() hands its upload hook.
+ */
+static int
+record_upload(void *ctx, const char *field, const char *path, size_t size,
+    char **url, char *err, size_t errsz)
+{
+	char *seen = ctx;
+
+	(void)field;
+	(void)size;
+	(void)err;
+	(void)errsz;
+	strcat(seen, path);
+	strcat(seen, ";");
+	*url = strdup("https://up.test/x");
+	return 0;
+}
+
+static void
+test_local_files(void)
+{
+	static const char doc[] =
+	    "{\"openapi\":\"3.0.2\",\"components\":{\"schemas\":{"
+	    "\"Input\":{\"type\":\"object\",\"properties\":{"
+	    "\"image\":{\"type\":\"string\",\"format\":\"uri\","
+	    "\"x-order\":0},"
+	    "\"mask\":{\"type\":\"string\",\"format\":\"uri\","
+	    "\"x-order\":1},"
+	    "\"files\":{\"type\":\"array\",\"items\":{\"type\":"
+	    "\"string\",\"format\":\"uri\"},\"x-order\":2},"
+	    "\"prompt\":{\"type\":\"string\",\"x-order\":3}}},"
+	    "\"Output\":{\"type\":\"string\"}}}}";
+	struct form_local_file *lf = NULL;
+	char err[256], big[512], small[512], want[1040], *json = NULL;
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	static char seen[4096];
+	struct schema s;
+	struct form *f;
+	size_t n = 0;
+	FILE *fp;
+
+	if (!T_EQ(schema_parse(doc, sizeof doc - 1, &s, err, sizeof err), 0))
+		return;
+	setenv("HOME", tmpdir, 1);
+	snprintf(big, sizeof big, "%s/big.bin", tmpdir);
+	snprintf(small, sizeof small, "%s/s.png", tmpdir);
+	fp = fopen(big, "wb");
+	if (fp != NULL) {
+		fseek(fp, (long)FORM_DATA_URI_MAX + 10, SEEK_SET);
+		fputc(1, fp);
+		fclose(fp);
+	}
+	fp = fopen(small, "wb");
+	if (fp != NULL) {
+		fputs("png", fp);
+		fclose(fp);
+	}
+	f = form_new_from_schema(&s);
+	T_EQ(form_local_files(f, &lf, &n, err, sizeof err), 0);
+	T_EQ(n, 0);			/* nothing set */
+	form_local_files_free(lf, n);
+	form_set(f, "image", "~/big.bin", NULL, 0);
+	form_set(f, "mask", "https://x.test/m.png", NULL, 0);
+	form_set(f, "files", "data:,abc\n@~/s.png\nhttps://x.test/a\n"
+	    "~/big.bin", NULL, 0);
+	form_set(f, "prompt", "~/big.bin", NULL, 0);	/* not a file field */
+	T_EQ(form_local_files(f, &lf, &n, err, sizeof err), 0);
+	T_EQ(n, 3);
+	if (n == 3) {
+		T_EQ(lf[0].field, 0);
+		T_STREQ(lf[0].path, big);
+		T_EQ(lf[0].size, FORM_DATA_URI_MAX + 11);
+		T_EQ(lf[1].field, 2);
+		T_EQ(lf[1].item, 1);
+		T_STREQ(lf[1].path, small);
+		T_EQ(lf[1].size, 3);
+		T_EQ(lf[2].item, 3);
+		T_STREQ(lf[2].path, big);
+	}
+	form_local_files_free(lf, n);
+	/* the same paths reach the upload hook */
+	seen[0] = '\0';
+	T_EQ(form_request(f, 0, record_upload, seen, &json, err, sizeof err),
+	    0);
+	snprintf(want, sizeof want, "%s;%s;", big, big);
+	T_STREQ(seen, want);
+	free(json);
+	/* a missing file is listed with size -1 (form_request reports it) */
+	form_set(f, "files", "~/nope.png", NULL, 0);
+	T_EQ(form_local_files(f, &lf, &n, err, sizeof err), 0);
+	T_OK(n == 2 && lf[1].size == -1);
+	form_local_files_free(lf, n);
+	form_free(f);
+	schema_done(&s);
+	unlink(big);
+	unlink(small);
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+}
+
 int
 main(void)
 {
@@ -515,6 +619,7 @@ main(void)
 	test_files();
 	test_args();
 	test_examples();
+	test_local_files();
 	rmdir(tmpdir);
 	return T_SUMMARY();
 }

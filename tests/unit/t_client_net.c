@@ -7,9 +7,12 @@
  * and the token staying out of every message. Counts requests through the
  * fake's /_fake/requests log.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -451,6 +454,100 @@ test_faults(struct client *c)
 	T_OK(strstr(w.err, "model get stability-ai/sdxl: model: malformed JSON")
 	    != NULL && strstr(w.err, "of 500") != NULL);
 	w_free(&w);
+}
+
+static void
+total_1500(struct client_config *cc)
+{
+	cc->retry_total_ms = 1500;
+}
+
+/*
+ * Nothing listening: the error names HOST:PORT and the reason after a few
+ * quick attempts (about 2 s), not 6 attempts over 18 s; a 429 says what is
+ * waited for and how long; a huge Retry-After ends at the total cap.
+ */
+static void
+test_waits(struct client *c0)
+{
+	struct client_config cc;
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	struct waiter w = { 0 };
+	char err[CLIENT_ERR_MAX], api[96], want[96], why[160];
+	const char *at;
+	struct client *c;
+	long left = -1;
+	int fd, i, port = 0;
+	bool waiting = false;
+
+	/* a port that was free a moment ago */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	client_config_defaults(&cc);
+	snprintf(api, sizeof api, "http://127.0.0.1:%d/v1", port);
+	cc.api_base = api;
+	c = client_new(&cc, err, sizeof err);
+	if (T_OK(c != NULL && port > 0)) {
+		T_OK(wait_id(c, &w, replicate_account_get(c, err, sizeof err),
+		    20000));
+		T_EQ(w.ev.kind, CLIENT_EV_ERROR);
+		T_EQ(w.ev.rc, CLIENT_ENET);
+		snprintf(want, sizeof want, "cannot connect to 127.0.0.1:%d "
+		    "(connection refused)", port);
+		if (!T_OK(strstr(w.err, want) != NULL))
+			printf("     got \"%s\"\n", w.err);
+		/* the default backoff (0.5 s, 1 s, ...) fits 3 in 2 s */
+		at = strstr(w.err, "(after ");
+		T_OK(at == NULL || atoi(at + 7) <= 3);
+		w_free(&w);
+	}
+	client_free(c);
+
+	/* a 429 tells what is waited for, and for how long */
+	fake_reset(c0);
+	fault(c0, "{\"kind\":\"429\",\"path\":\"/v1/account\","
+	    "\"retry_after\":2}");
+	w.id = replicate_account_get(c0, err, sizeof err);
+	T_OK(!client_retry_wait(c0, why, sizeof why, &left));
+	T_STREQ(why, "");
+	for (i = 0; i < 500 && !waiting && !w.done; i++) {
+		client_wait(c0, NULL, 0, 10, err, sizeof err);
+		client_pump(c0, on_event, &w);
+		waiting = client_retry_wait(c0, why, sizeof why, &left);
+	}
+	T_OK(waiting);
+	if (!T_OK(strstr(why, "rate limited by 127.0.0.1:") != NULL &&
+	    strstr(why, "(HTTP 429): retry 1") != NULL))
+		printf("     why \"%s\"\n", why);
+	T_OK(left > 0 && left <= 2000);
+	T_OK(wait_id(c0, &w, w.id, 8000));
+	T_EQ(w.ev.kind, CLIENT_EV_DONE);
+	T_OK(!client_retry_wait(c0, why, sizeof why, &left));
+	T_EQ(left, 0);
+
+	/* Retry-After: 3600 (capped at 60 s per wait) ends at the total */
+	c = new_client(TOKEN, total_1500);
+	if (T_OK(c != NULL)) {
+		fake_reset(c);
+		fault(c, "{\"kind\":\"429\",\"path\":\"/v1/account\","
+		    "\"retry_after\":3600,\"count\":50}");
+		T_OK(wait_id(c, &w, replicate_account_get(c, err, sizeof err),
+		    10000));
+		T_EQ(w.ev.kind, CLIENT_EV_ERROR);
+		T_EQ(count_requests(c, "GET", "/v1/account"), 2);
+		T_OK(strstr(w.err, "429") != NULL);
+		w_free(&w);
+		fake_reset(c);
+	}
+	client_free(c);
 }
 
 static void
@@ -946,6 +1043,7 @@ main(void)
 		test_endpoints(c);
 		test_auth();
 		test_faults(c);
+		test_waits(c);
 		test_limits(c);
 		test_follow(c);
 		test_stall(c);

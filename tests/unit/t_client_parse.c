@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cJSON.h>
+
 #include "client/net/http.h"
 #include "client/net/json.h"
 #include "client/net/outputs.h"
@@ -652,9 +654,77 @@ test_misc(void)
 	T_STREQ(client_req_name(CLIENT_REQ_SEARCH), "models search");
 }
 
+/*
+ * Bodies that list models skip their default_example outputs (never drawn
+ * on a page) without losing anything else; a single model keeps them.
+ */
+static void
+test_blank(void)
+{
+	char b1[] = "{\"default_example\":{\"output\":[1.5,2.5,\"a}\\\"]\"],"
+	    "\"metrics\":{\"predict_time\":2}},\"output\":[1,2,3,4]}";
+	char b2[] = "{\"x\":{\"output\":[1,2,3]},\"default_example\":"
+	    "{\"input\":{\"output\":[9,9,9]},\"output\":\"tiny\"}}";
+	char b3[] = "[{\"default_example\":{\"status\":\"x\",\"output\":"
+	    "{\"a\":[[1],[2]]}}},{\"default_example\":null}]";
+	size_t n = strlen(b1);
+
+	T_EQ(json_blank_members(b1, n, "default_example", "output"), 1);
+	T_EQ(strlen(b1), n);
+	T_OK(strncmp(b1, "{\"default_example\":{\"output\":null ", 33) == 0);
+	T_OK(strstr(b1, "\"metrics\":{\"predict_time\":2}},\"output\":"
+	    "[1,2,3,4]}") != NULL);	/* the outer output is not a match */
+	/* nested "output" in input and a short value stay */
+	T_EQ(json_blank_members(b2, strlen(b2), "default_example", "output"),
+	    1);
+	T_OK(strstr(b2, "{\"output\":[9,9,9]}") != NULL);
+	T_OK(strstr(b2, "\"x\":{\"output\":[1,2,3]}") != NULL);
+	T_EQ(json_blank_members(b3, strlen(b3), "default_example", "output"),
+	    1);
+	T_OK(strstr(b3, "\"output\":null ") != NULL);
+	{
+		cJSON *j = cJSON_Parse(b3);
+
+		T_OK(j != NULL);
+		cJSON_Delete(j);
+	}
+}
+
+/* The 1.46 MB search page: every field a page draws survives. */
+static void
+test_search_page(void)
+{
+	struct model_page mp;
+	char err[256];
+	size_t len, i, with_ex = 0, with_time = 0;
+	char *b = t_slurp(FIX "responses/models.search.QUERY-llama.2024-07-19"
+	    ".json", &len);
+
+	if (!T_OK(b != NULL))
+		return;
+	T_EQ(replicate_model_page_parse(b, len, &mp, err, sizeof err),
+	    CLIENT_OK);
+	T_OK(mp.n > 0);
+	for (i = 0; i < mp.n; i++) {
+		T_OK(mp.items[i].owner != NULL && mp.items[i].name != NULL);
+		if (mp.items[i].default_example != NULL) {
+			with_ex++;
+			T_OK(mp.items[i].default_example->output_json == NULL);
+			if (mp.items[i].default_example->metrics.predict_time
+			    > 0)
+				with_time++;
+		}
+	}
+	T_OK(with_ex > 0 && with_time > 0);
+	replicate_model_page_done(&mp);
+	free(b);
+}
+
 int
 main(void)
 {
+	test_blank();
+	test_search_page();
 	test_predictions();
 	test_cog_shapes();
 	test_models();

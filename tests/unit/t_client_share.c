@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "client/forms/form.h"
 #include "client/forms/schema.h"
 #include "client/forms/share.h"
@@ -23,6 +25,8 @@ static const char *const nasty[] = {
 	"~user", "#hash", "semi;colon && or || pipe | amp &",
 	"caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x8e\xa8", "!bang",
 	"-n", "{a,b}", "end\\", "\r\n", "x=y", "'\"'\"'",
+	"\x1b[201~paste", "c1 \xc2\x9b" "31m", "\xe2\x80\xae" "bidi",
+	"del\x7f", "bell\a'q'\x1b",
 };
 
 /* Run a shell script; its stdout into out (NUL bytes kept). */
@@ -58,6 +62,12 @@ test_quote(void)
 			printf("     quoted %s gave [%s]\n", q, out);
 		free(q);
 	}
+	/* invalid UTF-8 too (JSON cannot carry it, so not in nasty[]) */
+	q = share_sh_quote("\x9b\xff'\x80");
+	T_OK(q != NULL && strchr(q, 0x9b) == NULL);
+	snprintf(script, sizeof script, "printf %%s %s", q ? q : "");
+	T_STREQ((run_sh(script, out, sizeof out), out), "\x9b\xff'\x80");
+	free(q);
 	q = share_sh_quote("it's");
 	T_STREQ(q, "'it'\\''s'");
 	free(q);
@@ -114,6 +124,22 @@ request(struct form *f)
 	return json;
 }
 
+/* The same JSON value (exports escape what cJSON leaves raw) */
+static int
+same_json(const char *a, const char *b)
+{
+	cJSON *x = a != NULL ? cJSON_Parse(a) : NULL;
+	cJSON *y = b != NULL ? cJSON_Parse(b) : NULL;
+	int same = x != NULL && y != NULL && cJSON_Compare(x, y, 1);
+
+	if (!same)
+		printf("     got  %s\n     want %s\n", a ? a : "(null)",
+		    b ? b : "(null)");
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same;
+}
+
 static void
 test_curl(void)
 {
@@ -159,7 +185,7 @@ test_curl(void)
 		    "http://127.0.0.1:5000/predictions");
 		snprintf(body, sizeof body, "{\"input\":%s}", json);
 		d = after(argv, argc, "-d");
-		if (!T_STREQ(d, body))
+		if (!T_OK(same_json(d, body)))
 			printf("     export was:\n%s\n", out);
 		free(out);
 		/* by version, with the token left to the shell */
@@ -176,7 +202,7 @@ test_curl(void)
 		T_STREQ(argc > 7 ? argv[7] : NULL, "Prefer: wait");
 		snprintf(body, sizeof body, "{\"version\":\"7762fd07\","
 		    "\"input\":%s}", json);
-		T_STREQ(after(argv, argc, "-d"), body);
+		T_OK(same_json(after(argv, argc, "-d"), body));
 		T_OK(out && strstr(out, "r8_test_token") == NULL);
 		free(out);
 		free(json);
@@ -333,10 +359,130 @@ test_secrets(void)
 	schema_done(&s);
 }
 
+/* No byte of text may drive a terminal: ESC, other C0 but \t \n, DEL, C1,
+ * bidi overrides. */
+static int
+inert(const char *text)
+{
+	const unsigned char *u = (const unsigned char *)text;
+
+	for (; *u != '\0'; u++) {
+		if ((*u < 0x20 && *u != '\t' && *u != '\n') || *u == 0x7f)
+			return 0;
+		if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			return 0;
+		if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa &&
+		    u[2] <= 0xae) || (u[1] == 0x81 && u[2] >= 0xa6 &&
+		    u[2] <= 0xa9)))
+			return 0;
+		if (*u >= 0x80 && *u < 0xc2)
+			return 0;	/* a stray continuation or C1 byte */
+	}
+	return 1;
+}
+
+/*
+ * A schema from a hostile server: a secret field whose name runs commands
+ * if it ever leaves quotes, and a default full of escape sequences (the
+ * bracketed-paste end among them). Every export, run by sh with stubs,
+ * creates nothing, carries no control byte, and the stub still receives
+ * the exact bytes of the default.
+ */
+static void
+test_hostile(void)
+{
+	static const char doc[] =
+	    "{\"openapi\":\"3.0.2\",\"components\":{\"schemas\":{\"Input\":"
+	    "{\"type\":\"object\",\"properties\":{"
+	    "\"tok$(touch T/x)`touch T/y`\":{\"type\":\"string\","
+	    "\"format\":\"password\",\"x-cog-secret\":true,\"x-order\":0},"
+	    "\"a\\\"b'c$(touch T/z)\":{\"type\":\"string\",\"x-order\":1,"
+	    "\"default\":\"x\\u001b[201~\\u001b]0;pwn\\u0007\\u009b31m"
+	    "\\u202eevil\\u2066\\u007fend\"}}},"
+	    "\"Output\":{\"type\":\"string\"}}}}";
+	static char buf[1 << 16];
+	const char *argv[64];
+	char dir[] = "/tmp/r8play-share-XXXXXX", err[512], *out;
+	char *docx, *p, path[256];
+	const char *text;
+	struct share_target t = { "o/m", NULL, NULL, NULL };
+	struct schema s;
+	struct form *f;
+	int k, argc, i;
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	/* T/ in the names is the scratch folder */
+	docx = malloc(sizeof doc + 256);
+	p = docx;
+	for (i = 0; doc[i] != '\0'; i++) {
+		if (doc[i] == 'T' && doc[i + 1] == '/') {
+			p += sprintf(p, "%s", dir);
+			continue;
+		}
+		*p++ = doc[i];
+	}
+	*p = '\0';
+	if (!T_EQ(schema_parse(docx, strlen(docx), &s, err, sizeof err), 0)) {
+		printf("     %s\n", err);
+		free(docx);
+		return;
+	}
+	f = form_new_from_schema(&s);
+	/* the default as a value (an example loaded, or typed back) */
+	snprintf(path, sizeof path, "a\"b'c$(touch %s/z)", dir);
+	T_EQ(form_set(f, path, "x\x1b[201~\x1b]0;pwn\x07\xc2\x9b" "31m"
+	    "\xe2\x80\xae" "evil\xe2\x81\xa6\x7f" "end", err, sizeof err), 0);
+	snprintf(path, sizeof path, "tok$(touch %s/x)`touch %s/y`", dir, dir);
+	T_EQ(form_set(f, path, "sekrit", err, sizeof err), 0);
+	setenv("TOK_TOUCH__", "v", 1);
+	for (k = 0; k < SHARE__COUNT; k++) {
+		out = NULL;
+		T_EQ(share_export(f, (enum share_format)k, &t, &out, err,
+		    sizeof err), 0);
+		if (out == NULL)
+			continue;
+		if (!T_OK(inert(out)))
+			printf("     %s export carries a control byte\n",
+			    share_format_name((enum share_format)k));
+		if (k != SHARE_PYTHON && k != SHARE_JS) {
+			argc = stub_args(k == SHARE_COG ? "cog" : k ==
+			    SHARE_R8PLAY ? "r8play" : "curl", out, buf,
+			    sizeof buf, argv, 64);
+			if (!T_OK(argc > 2))
+				printf("     export was:\n%s\n", out);
+			if (k == SHARE_COG || k == SHARE_R8PLAY) {
+				/* the default arrives byte for byte */
+				text = NULL;
+				for (i = 0; i + 1 < argc; i++)
+					if (strncmp(argv[i + 1], "a\"b'c", 5)
+					    == 0)
+						text = argv[i + 1];
+				T_OK(text != NULL && strstr(text, "=x\x1b[201~"
+				    "\x1b]0;pwn\x07\xc2\x9b" "31m\xe2\x80\xae"
+				    "evil\xe2\x81\xa6\x7f" "end") != NULL);
+			}
+		}
+		free(out);
+	}
+	unsetenv("TOK_TOUCH__");
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%c", dir, "xyz"[i]);
+		if (!T_OK(access(path, F_OK) != 0))
+			printf("     the export ran a command: %s\n", path);
+		unlink(path);
+	}
+	rmdir(dir);
+	free(docx);
+	form_free(f);
+	schema_done(&s);
+}
+
 int
 main(void)
 {
 	test_quote();
+	test_hostile();
 	test_curl();
 	test_secrets();
 	return T_SUMMARY();

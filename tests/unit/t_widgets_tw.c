@@ -81,6 +81,24 @@ main(void)
 	T_STREQ(san("x\ny", 3, 1), "x y");
 	T_STREQ(san("nul\0in", 6, 0), "nul^@in");
 	T_OK(strchr(san("\x1bP q#0\x1b\\", 8, 0), 0x1b) == NULL);
+	/* bidi embeddings, overrides, isolates are shown, never obeyed */
+	{
+		static const char *const bidi[] = { "\xe2\x80\xaa",
+		    "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad",
+		    "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa7",
+		    "\xe2\x81\xa8", "\xe2\x81\xa9" };
+		char in[16];
+		size_t i;
+
+		for (i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+			snprintf(in, sizeof in, "a%sb", bidi[i]);
+			T_STREQ(san(in, strlen(in), 0), "a\xef\xbf\xbd" "b");
+			T_EQ(tw_width(in), 3);
+			T_STREQ(fit(in, 5, 0), "a\xef\xbf\xbd" "b");
+		}
+		/* a neighbour stays: U+2030 */
+		T_STREQ(san("\xe2\x80\xb0", 3, 0), "\xe2\x80\xb0");
+	}
 	/* out of room: stops at a code point boundary, NUL-terminated */
 	T_EQ(tw_sanitize("ab作", 5, small, sizeof small, 0), 5);
 	T_STREQ(small, "ab作");
