@@ -1,6 +1,7 @@
 /* tui/cli/out.c: see out.h. */
 #include "tui/cli/out.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -133,10 +134,16 @@ out_json_raw(FILE *fp, const char *s)
 void
 out_json_num(FILE *fp, double v)
 {
-	if (v < 0)
+	if (v < 0 || !isfinite(v))
 		fputs("null", fp);
 	else
-		fprintf(fp, "%.6g", v);
+		fprintf(fp, "%.10g", v);
+}
+
+void
+out_json_uint(FILE *fp, unsigned long long v)
+{
+	fprintf(fp, "%llu", v);
 }
 
 #define OUT_CHUNK 4096

@@ -26,8 +26,11 @@ void out_json_strn(FILE *fp, const char *s, size_t len);
  * inside its strings; NULL writes null.
  */
 void out_json_raw(FILE *fp, const char *s);
-/* A number, or null when v < 0 (unknown). */
+/* A number (10 significant digits), or null when v < 0 (unknown) or
+ * not finite. */
 void out_json_num(FILE *fp, double v);
+/* An exact count (bytes), as a JSON integer. */
+void out_json_uint(FILE *fp, unsigned long long v);
 
 /* Untrusted text, controls made visible, newlines and tabs kept. */
 void out_text(FILE *fp, const char *s, size_t len);

@@ -16,7 +16,9 @@
 	X(cancel)							\
 	X(schema)							\
 	X(show)								\
-	X(cost)
+	X(cost)								\
+	X(gpu)								\
+	X(dev)
 
 #define X(name) extern const struct cli_cmd cli_cmd_##name;
 CLI_COMMAND_ROWS(X)
