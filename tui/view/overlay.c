@@ -139,8 +139,8 @@ confirm_draw(const struct app *app)
 	paint_clear(y, x, 4, w, ATTR(NORMAL));
 	paint_box(y, x, 4, w, ATTR(BORDER), "quit", ATTR(TITLE));
 	paint_text(y + 1, x + 2, w - 4, q, ATTR(WARN));
-	paint_text(y + 2, x + 2, w - 4, "y quit   n stay (runs go on "
-	    "on the server)", ATTR(DIM));
+	paint_text(y + 2, x + 2, w - 4, "y quit (the runs keep going)   "
+	    "n stay", ATTR(DIM));
 }
 
 /* The prompt on the status row, its hint on the row above. */
@@ -151,8 +151,16 @@ prompt_draw_row(const struct app *app)
 	int cx;
 
 	paint_fill(y, 0, app->cols, ATTR(STATUS));
-	cx = prompt_draw(&app->prompt.edit, y, 0, app->cols,
-	    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS));
+	if (app->prompt.edit.secret) {
+		/* the same fixed mask as the form: typing does not tell the
+		 * length */
+		cx = paint_text(y, 0, app->cols, app->prompt.label,
+		    ATTR(STATUS) | A_BOLD);
+		cx += paint_text(y, cx, app->cols - cx,
+		    app->prompt.edit.len ? SECRET_MASK : "", ATTR(STATUS));
+	} else
+		cx = prompt_draw(&app->prompt.edit, y, 0, app->cols,
+		    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS));
 	if (!app->script_mode) {
 		move(y, cx < app->cols ? cx : app->cols - 1);
 		curs_set(1);
