@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tui/view/look.h"
+#include "widgets/kb.h"
 #include "widgets/paint.h"
 #include "widgets/tw.h"
 
@@ -25,7 +26,15 @@ overlay_prompt_open(struct app *app, enum prompt_kind k, const char *label,
 	xsnprintf(app->prompt.hint, sizeof app->prompt.hint, "%s",
 	    hint ? hint : "");
 	prompt_set(&app->prompt.edit, text, secret);
+	app->prompt.selected = false;
 	app->dirty |= DIRTY_ALL;
+}
+
+void
+overlay_prompt_select_all(struct app *app)
+{
+	app->prompt.selected = app->prompt.edit.len > 0;
+	app->dirty |= DIRTY_STATUS;
 }
 
 /* The prompt closed: whoever opened it takes the text (ok: Enter). */
@@ -43,7 +52,24 @@ prompt_finish(struct app *app, bool ok)
 static void
 prompt_key_in(struct app *app, int key)
 {
-	switch (prompt_key(&app->prompt.edit, key)) {
+	/* a selected text goes at the first character typed or erased;
+	 * any other key keeps it and ends the selection */
+	bool erase = key == 0x7f || key == KB_CTRL('h') ||
+	    key == (KB_FN | KEY_BACKSPACE) || key == (KB_FN | KEY_DC);
+	bool typed = key >= 0x20 && key != 0x7f && key < KB_FN;
+
+	if (app->prompt.selected) {
+		app->prompt.selected = false;
+		app->dirty |= DIRTY_STATUS;
+		if (erase || typed) {
+			prompt_set(&app->prompt.edit, "",
+			    app->prompt.edit.secret);
+			app->prompt.edit.changed = true;
+			if (erase)
+				key = 0;
+		}
+	}
+	switch (key != 0 ? prompt_key(&app->prompt.edit, key) : WR_HANDLED) {
 	case WR_SUBMIT:
 		prompt_finish(app, true);
 		return;
@@ -160,7 +186,8 @@ prompt_draw_row(const struct app *app)
 		    app->prompt.edit.len ? SECRET_MASK : "", ATTR(STATUS));
 	} else
 		cx = prompt_draw(&app->prompt.edit, y, 0, app->cols,
-		    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS));
+		    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS) |
+		    (app->prompt.selected ? A_REVERSE : 0));
 	if (!app->script_mode) {
 		move(y, cx < app->cols ? cx : app->cols - 1);
 		curs_set(1);
