@@ -32,7 +32,60 @@ vmsg(struct app *app, bool error, const char *fmt, va_list ap)
 	app->msg_until_ms = error || clock_frozen() ? 0 :
 	    clock_mono_ms() + 4000;
 	app->msg_sticky = clock_frozen() && !error;
+	app->msg_run = 0;
+	app->msg_local = -1;
 	app->dirty |= DIRTY_STATUS;
+}
+
+void
+app_msg_about_run(struct app *app, unsigned seq)
+{
+	app->msg_run = seq;
+}
+
+void
+app_msg_about_local(struct app *app, size_t idx)
+{
+	if (idx >= app->nlocals || app->locals[idx].health == NULL)
+		return;
+	app->msg_local = (int)idx;
+	app->msg_health = (int)app->locals[idx].health->state;
+}
+
+/* Update step of the status line: a message about a run that has ended
+ * says how it ended; one about a server's state goes when it changes
+ * ("the Cog server is STARTING" does not stay once it is READY). */
+static void
+msg_follow_state(struct app *app)
+{
+	size_t i;
+
+	if (app->msg[0] == '\0')
+		return;
+	if (app->msg_run != 0) {
+		for (i = 0; i < app->nruns; i++) {
+			const struct run *r = &app->runs[i];
+
+			if (r->seq != app->msg_run || !r->done)
+				continue;
+			app_msg(app, "run #%u %s", r->seq, r->have_pred ?
+			    prediction_status_name(r->pred.status) : "failed");
+			break;
+		}
+	}
+	if (app->msg_local >= 0 && (size_t)app->msg_local < app->nlocals) {
+		const struct local_target *lt = &app->locals[app->msg_local];
+
+		if (lt->health != NULL &&
+		    (int)lt->health->state != app->msg_health) {
+			app->msg[0] = '\0';
+			app->msg_error = false;
+			app->msg_sticky = false;
+			app->msg_until_ms = 0;
+			app->msg_local = -1;
+			app->dirty |= DIRTY_STATUS;
+		}
+	}
 }
 
 void
@@ -161,6 +214,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	size_t i;
 
 	memset(app, 0, sizeof *app);
+	app->msg_local = -1;
 	app->script_mode = o->script_mode;
 	app->det = o->det;
 	app->pane_row = o->pane_row;
@@ -406,6 +460,7 @@ app_layout(struct app *app)
 	const struct view_ops *v = view_ops_of(app->view);
 	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 
+	msg_follow_state(app);
 	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
 	if (app->too_small)
 		return;

@@ -115,6 +115,7 @@ run_start(struct app *app, const char *input_json)
 		    lt->health->state != COG_HEALTH_BUSY) {
 			app_error(app, "the Cog server is %s: it cannot run "
 			    "predictions yet", cog_health_name(lt->health->state));
+			app_msg_about_local(app, mp->local_idx);
 			return -1;
 		}
 	}
@@ -196,6 +197,7 @@ run_cancel(struct app *app, struct run *r)
 			r->cancel_pending = true;
 			app_msg(app, "run #%u will be canceled once it is "
 			    "created", r->seq);
+			app_msg_about_run(app, r->seq);
 			app->dirty |= DIRTY_ALL;
 			return;
 		}
@@ -207,6 +209,7 @@ run_cancel(struct app *app, struct run *r)
 	else {
 		r->cancel_asked = true;
 		app_msg(app, "cancel asked for run #%u", r->seq);
+		app_msg_about_run(app, r->seq);
 	}
 	app->dirty |= DIRTY_ALL;
 }

@@ -514,6 +514,7 @@ tab_play_run_form(struct app *app)
 		    lt->health->state != COG_HEALTH_BUSY) {
 			app_error(app, "the Cog server is %s: it cannot run "
 			    "predictions", cog_health_name(lt->health->state));
+			app_msg_about_local(app, mp->local_idx);
 			return;
 		}
 	}
