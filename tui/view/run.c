@@ -447,8 +447,10 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 		    "not billed for it on public models)", ATTR(WARN));
 	if (r->error[0] != '\0' && row < bottom)
 		row += paint_wrap(row, 1, app->cols - 2, 3, r->error, ATTR(ERROR));
+	/* the client's error often quotes the prediction's ("prediction
+	 * failed: ..."): the same words once */
 	if (r->have_pred && r->pred.error != NULL && row < bottom &&
-	    strcmp(r->pred.error, r->error) != 0)
+	    strstr(r->error, r->pred.error) == NULL)
 		row += paint_wrap(row, 1, app->cols - 2, 3, r->pred.error,
 		    ATTR(ERROR));
 	/* progress from tqdm lines */
