@@ -215,6 +215,8 @@ app_init(struct app *app, const struct app_options *o, char *err,
 
 	memset(app, 0, sizeof *app);
 	app->msg_local = -1;
+	app->demo_hint = getenv("R8PLAY_DEMO") != NULL &&
+	    getenv("R8PLAY_DEMO")[0] != '\0';
 	app->script_mode = o->script_mode;
 	app->det = o->det;
 	app->pane_row = o->pane_row;

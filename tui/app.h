@@ -124,6 +124,10 @@ struct app {
 	char		 editor_file[256];
 	size_t		 editor_field;
 
+	/* the demo's one-line hint over the model page, until the first
+	 * run or H (R8PLAY_DEMO set, as tests/demo does) */
+	bool		 demo_hint;
+
 	/* status line */
 	char		 msg[APP_MSG_MAX];
 	bool		 msg_error;

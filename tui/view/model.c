@@ -170,6 +170,9 @@ model_action(struct app *app, enum action a)
 	int page = app->rows / 2 > 1 ? app->rows / 2 : 1;
 
 	switch (a) {
+	case ACT_HIDE_HINT:
+		app->demo_hint = false;
+		break;
 	case ACT_TAB_NEXT:
 	case ACT_PANE:
 		mp->tab = (enum mtab)((mp->tab + 1) % MTAB__COUNT);
@@ -502,6 +505,10 @@ model_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_text(y + 1, mp->hits.tab_x[i], mp->hits.tab_w[i], t,
 		    (enum mtab)i == mp->tab ? ATTR(TAB_ACTIVE) : ATTR(TAB));
 	}
+	/* the demo's first screen says what to do, until the first run */
+	if (app->demo_hint && app->nruns == 0)
+		paint_text(y + 2, 1, app->cols - 2, "demo: Enter types a "
+		    "prompt, Ctrl-R runs it, h: the catalogue, H hides this", ATTR(WARN));
 	if (cur_tab(app)->draw != NULL)
 		cur_tab(app)->draw(app, y + 3, h - 3, fr);
 }
