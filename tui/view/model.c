@@ -349,6 +349,9 @@ model_open_local(struct app *app, size_t idx)
 	snprintf(mp->name, sizeof mp->name, "%s", app->locals[idx].url);
 	app->view = VIEW_MODEL;
 	mp->tab = MTAB_PLAY;
+	/* the price table: the cost tab and each run's cost line need it
+	 * (a Replicate model page loads it in model_set_model()) */
+	tab_cost_defaults(app);
 	mp->req_openapi = cog_openapi_get(app->locals[idx].cog, err,
 	    sizeof err);
 	if (mp->req_openapi == 0)
