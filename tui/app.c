@@ -206,6 +206,28 @@ app_theme_load(const char *spec, struct theme *th, char *err, size_t errsz)
 	return 0;
 }
 
+/* What the graphics detection warns of (tmux without allow-passthrough:
+ * images as blocks) goes on the status line at start, as `r8play show`
+ * prints it, and stays until a key. A test script cannot ask a terminal;
+ * the environment's part of the detection ($TMUX, $STY, R8PLAY_GRAPHICS)
+ * still gives its note, which is what a multiplexer that passes nothing
+ * through gives too. */
+static void
+graphics_note(struct app *app)
+{
+	if (app->script_mode && app->det.note[0] == '\0') {
+		struct detect_result d;
+		struct detect_env env;
+		char err[128];
+
+		detect_env_load(&env);
+		detect_run(-1, &env, 0, &d, err, sizeof err);
+		xsnprintf(app->det.note, sizeof app->det.note, "%s", d.note);
+	}
+	if (app->det.note[0] != '\0')
+		app_error(app, "%s", app->det.note);
+}
+
 int
 app_init(struct app *app, const struct app_options *o, char *err,
     size_t errsz)
@@ -297,6 +319,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		 * (Esc shows the explorer, the server listed first) */
 		model_open_local(app, 0);
 	}
+	graphics_note(app);
 	return 0;
 }
 
