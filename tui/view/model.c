@@ -59,6 +59,9 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_openapi);
 	if (mp->req_versions)
 		client_cancel(app->client, mp->req_versions);
+	if (mp->req_readme)
+		client_cancel(app->client, mp->req_readme);
+	free(mp->readme);
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);
@@ -325,6 +328,11 @@ model_open(struct app *app, const char *owner, const char *name)
 		/* official models answer their versions listing with 404 */
 		mp->req_versions = replicate_versions_list(app->client, owner,
 		    name, NULL, err, sizeof err);
+		mp->req_readme = replicate_model_readme_get(app->client, owner,
+		    name, err, sizeof err);
+		if (mp->req_readme == 0)
+			xsnprintf(mp->readme_error, sizeof mp->readme_error,
+			    "%s", err);
 	} else if (mp->model == NULL) {
 		snprintf(mp->error, sizeof mp->error,
 		    "%s/%s is not in the offline snapshot: set "
@@ -409,6 +417,26 @@ on_examples(struct app *app, struct client_event *ev)
 		mp->examples = ev->predictions;
 		ev->predictions = NULL;
 	}
+	app->dirty |= DIRTY_FORM;
+}
+
+/* The README arrived (a 404: the model has none). */
+static void
+on_readme(struct app *app, struct client_event *ev)
+{
+	struct mpage *mp = &app->mp;
+
+	mp->req_readme = 0;
+	if (ev->kind == CLIENT_EV_ERROR) {
+		xsnprintf(mp->readme_error, sizeof mp->readme_error, "%s",
+		    ev->rc == CLIENT_ENOTFOUND ? "this model has no README" :
+		    ev->err ? ev->err : client_strerror(ev->rc));
+		app->dirty |= DIRTY_FORM;
+		return;
+	}
+	free(mp->readme);
+	mp->readme = tab_info_readme(ev->body ? ev->body : "",
+	    ev->body ? ev->body_len : 0);
 	app->dirty |= DIRTY_FORM;
 }
 
@@ -554,6 +582,8 @@ model_event(struct app *app, struct client_event *ev)
 		on_versions(app, ev);
 	else if (ev->id == mp->req_openapi)
 		on_openapi(app, ev);
+	else if (ev->id == mp->req_readme)
+		on_readme(app, ev);
 	else
 		return false;
 	return true;

@@ -77,6 +77,10 @@ struct mpage {
 	struct model	*model;		/* owned or NULL */
 	unsigned	 req_model, req_examples, req_openapi;
 	unsigned	 req_versions;	/* a 404 here: an official model */
+	unsigned	 req_readme;
+	char		*readme;	/* for the Info tab (tab_info_readme()),
+					   owned, or NULL */
+	char		 readme_error[MPAGE_MSG_MAX];
 	bool		 official;	/* runs by model, not by version */
 	char		 error[MPAGE_MSG_MAX];
 	struct schema	 schema;
@@ -115,6 +119,12 @@ struct tab_ops {
 			    struct frame *fr);
 	void		(*mouse)(struct app *app, int y, int x);
 };
+
+/* The README's Markdown (len bytes, at most MPAGE_README_MAX read) as the
+ * Info tab shows it: links written out ("text <url>", images "[image:
+ * alt] <url>"), control characters dropped. Heap; never NULL. */
+#define MPAGE_README_MAX	(64 * 1024)
+char *tab_info_readme(const char *md, size_t len);
 
 extern const struct tab_ops play_tab_ops, api_tab_ops, examples_tab_ops,
     cost_tab_ops, info_tab_ops;
