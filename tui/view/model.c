@@ -61,6 +61,9 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_versions);
 	if (mp->req_readme)
 		client_cancel(app->client, mp->req_readme);
+	if (mp->req_ex_img)
+		client_cancel(app->client, mp->req_ex_img);
+	image_free(mp->ex_img);
 	free(mp->readme);
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
@@ -584,6 +587,8 @@ model_event(struct app *app, struct client_event *ev)
 		on_openapi(app, ev);
 	else if (ev->id == mp->req_readme)
 		on_readme(app, ev);
+	else if (tab_examples_event(app, ev))
+		return true;
 	else
 		return false;
 	return true;
@@ -604,6 +609,13 @@ model_title(const struct app *app, char *buf, size_t n)
 	    app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
 }
 
+/* Something the page shows is still to come. */
+static bool
+model_busy(const struct app *app)
+{
+	return tab_examples_busy(app);
+}
+
 const struct view_ops model_view_ops = {
 	.name = "model",
 	.ctx = model_ctx,
@@ -613,4 +625,5 @@ const struct view_ops model_view_ops = {
 	.draw = model_draw,
 	.mouse = model_mouse,
 	.title = model_title,
+	.busy = model_busy,
 };

@@ -81,6 +81,11 @@ struct mpage {
 	char		*readme;	/* for the Info tab (tab_info_readme()),
 					   owned, or NULL */
 	char		 readme_error[MPAGE_MSG_MAX];
+	/* the selected example's output image (tab_examples.c) */
+	struct image	*ex_img;	/* owned or NULL */
+	unsigned	 req_ex_img;
+	char		 ex_img_url[512];	/* fetched or being fetched */
+	char		 ex_img_error[MPAGE_MSG_MAX];
 	bool		 official;	/* runs by model, not by version */
 	char		 error[MPAGE_MSG_MAX];
 	struct schema	 schema;
@@ -185,6 +190,11 @@ void tab_api_cycle_format(struct app *app, int dir);
 /* ---- tab_examples.c */
 /* Load the selected example's input into the form. */
 void tab_examples_load(struct app *app);
+/* The Examples tab shows an example whose image is not asked for yet
+ * (the next layout asks): the screen is not final. */
+bool tab_examples_busy(const struct app *app);
+/* The example image's download answered: true when it was ours. */
+bool tab_examples_event(struct app *app, struct client_event *ev);
 
 /* ---- tab_cost.c */
 /* Load the price table once; take the seconds from the model's example. */
