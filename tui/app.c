@@ -108,6 +108,23 @@ app_error(struct app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	const char *u, *p;
+
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	if (idx >= app->nlocals || app->locals[idx].url == NULL)
+		return;
+	u = app->locals[idx].url;
+	p = strstr(u, "://");
+	if (p != NULL)
+		u = p + 3;
+	xsnprintf(buf, n, "%.*s", (int)strcspn(u, "/?#"), u);
+}
+
 /* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
 void
 app_copy(struct app *app, const char *text)

@@ -200,6 +200,11 @@ void app_error(struct app *app, const char *fmt, ...)
 void app_msg_about_run(struct app *app, unsigned seq);
 void app_msg_about_local(struct app *app, size_t idx);
 
+/* Local server idx as the screens name it: "host:port" of its URL (two
+ * servers differ there, and it fits where the whole URL does not). */
+void app_local_label(const struct app *app, size_t idx, char *buf,
+    size_t n);
+
 /* The key context for the current view, tab and overlay. */
 enum key_ctx app_ctx(const struct app *app);
 /* The update step before a frame (and after a resize): the current view

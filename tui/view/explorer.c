@@ -17,6 +17,7 @@
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
+#include "widgets/tw.h"
 
 /* Move the selection by delta rows; near the end, fetch the next page. */
 static void
@@ -401,8 +402,13 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		const char *st = lt->health ?
 		    cog_health_name(lt->health->state) :
 		    lt->error[0] ? "DOWN" : "?";
+		char hp[128];
 
-		snprintf(name, sizeof name, "local %s", lt->url);
+		/* host:port whole, "local" only where it fits too */
+		app_local_label(app, i, hp, sizeof hp);
+		snprintf(name, sizeof name, "local %s", hp);
+		if (tw_width(name) > name_w)
+			snprintf(name, sizeof name, "%s", hp);
 		paint_text(y, 1, name_w, name, base | A_BOLD);
 		paint_text_right(y, name_w + 2, runs_w, st, sel ? base :
 		    lt->health && lt->health->state == COG_HEALTH_READY ?
@@ -458,8 +464,9 @@ explorer_geom(const struct app *app, int y, int h, struct explorer_geom *g)
 		char note[512];
 
 		explorer_note(app, note, sizeof note);
-		g->note_rows = paint_wrap(-1, 1, app->cols - 2, h < 16 ? 1 :
-		    app->cols < 80 ? 3 : 2, note, 0);
+		/* as many rows as the words need (up to 4): cut at no width */
+		g->note_rows = paint_wrap(-1, 1, app->cols - 2, h < 16 ? 1 : 4,
+		    note, 0);
 		y += g->note_rows;
 		h -= g->note_rows;
 	}

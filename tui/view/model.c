@@ -357,7 +357,7 @@ model_open_local(struct app *app, size_t idx)
 	mp->local = true;
 	mp->local_idx = idx;
 	snprintf(mp->owner, sizeof mp->owner, "local");
-	snprintf(mp->name, sizeof mp->name, "%s", app->locals[idx].url);
+	app_local_label(app, idx, mp->name, sizeof mp->name);
 	app->view = VIEW_MODEL;
 	mp->tab = MTAB_PLAY;
 	/* the price table: the cost tab and each run's cost line need it
@@ -605,8 +605,8 @@ model_ctx(const struct app *app)
 static void
 model_title(const struct app *app, char *buf, size_t n)
 {
-	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", app->mp.local ? "" :
-	    app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
+	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", app->mp.local ?
+	    "local " : app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
 }
 
 /* Something the page shows is still to come. */

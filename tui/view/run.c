@@ -126,8 +126,8 @@ run_start(struct app *app, const char *input_json)
 	snprintf(r->owner, sizeof r->owner, "%s", mp->owner);
 	snprintf(r->name, sizeof r->name, "%s", mp->name);
 	if (mp->local)
-		snprintf(r->model, sizeof r->model, "%s",
-		    app->locals[mp->local_idx].url);
+		app_local_label(app, mp->local_idx, r->model,
+		    sizeof r->model);
 	else
 		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
 		    mp->name);
