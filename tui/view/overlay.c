@@ -165,7 +165,7 @@ confirm_draw(const struct app *app)
 	paint_clear(y, x, 4, w, ATTR(NORMAL));
 	paint_box(y, x, 4, w, ATTR(BORDER), "quit", ATTR(TITLE));
 	paint_text(y + 1, x + 2, w - 4, q, ATTR(WARN));
-	paint_text(y + 2, x + 2, w - 4, "y quit (the runs keep going)   "
+	paint_text(y + 2, x + 2, w - 4, "y quit (runs continue)   "
 	    "n stay", ATTR(DIM));
 }
 
