@@ -194,6 +194,10 @@ search_cancelled(struct app *app)
 		explorer_search(app);
 		return;
 	}
+	if (ex->pre_mode == EXM_COLLECTIONS) {
+		explorer_load_collections(app);
+		return;
+	}
 	if (ex->req != 0)
 		client_cancel(app->client, ex->req);
 	ex->req = 0;
