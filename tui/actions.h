@@ -45,6 +45,7 @@
 	X(FMT_PREV,	"format-prev",	"Previous share-as format")	\
 	X(LOAD_EXAMPLE,	"load-example",	"Load the example into the form") \
 	X(RUNS,		"runs",		"Show the runs")		\
+	X(HIDE_HINT,	"hide-hint",	"Hide the demo's first-run hint") \
 	X(CANCEL_RUN,	"cancel-run",	"Cancel the run")		\
 	X(RUN_AGAIN,	"run-again",	"Run again with the same input") \
 	X(SUBMIT,	"submit",	"Accept the prompt")		\

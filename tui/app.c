@@ -32,7 +32,60 @@ vmsg(struct app *app, bool error, const char *fmt, va_list ap)
 	app->msg_until_ms = error || clock_frozen() ? 0 :
 	    clock_mono_ms() + 4000;
 	app->msg_sticky = clock_frozen() && !error;
+	app->msg_run = 0;
+	app->msg_local = -1;
 	app->dirty |= DIRTY_STATUS;
+}
+
+void
+app_msg_about_run(struct app *app, unsigned seq)
+{
+	app->msg_run = seq;
+}
+
+void
+app_msg_about_local(struct app *app, size_t idx)
+{
+	if (idx >= app->nlocals || app->locals[idx].health == NULL)
+		return;
+	app->msg_local = (int)idx;
+	app->msg_health = (int)app->locals[idx].health->state;
+}
+
+/* Update step of the status line: a message about a run that has ended
+ * says how it ended; one about a server's state goes when it changes
+ * ("the Cog server is STARTING" does not stay once it is READY). */
+static void
+msg_follow_state(struct app *app)
+{
+	size_t i;
+
+	if (app->msg[0] == '\0')
+		return;
+	if (app->msg_run != 0) {
+		for (i = 0; i < app->nruns; i++) {
+			const struct run *r = &app->runs[i];
+
+			if (r->seq != app->msg_run || !r->done)
+				continue;
+			app_msg(app, "run #%u %s", r->seq, r->have_pred ?
+			    prediction_status_name(r->pred.status) : "failed");
+			break;
+		}
+	}
+	if (app->msg_local >= 0 && (size_t)app->msg_local < app->nlocals) {
+		const struct local_target *lt = &app->locals[app->msg_local];
+
+		if (lt->health != NULL &&
+		    (int)lt->health->state != app->msg_health) {
+			app->msg[0] = '\0';
+			app->msg_error = false;
+			app->msg_sticky = false;
+			app->msg_until_ms = 0;
+			app->msg_local = -1;
+			app->dirty |= DIRTY_STATUS;
+		}
+	}
 }
 
 void
@@ -53,6 +106,23 @@ app_error(struct app *app, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(app, true, fmt, ap);
 	va_end(ap);
+}
+
+void
+app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	const char *u, *p;
+
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	if (idx >= app->nlocals || app->locals[idx].url == NULL)
+		return;
+	u = app->locals[idx].url;
+	p = strstr(u, "://");
+	if (p != NULL)
+		u = p + 3;
+	xsnprintf(buf, n, "%.*s", (int)strcspn(u, "/?#"), u);
 }
 
 /* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
@@ -153,6 +223,28 @@ app_theme_load(const char *spec, struct theme *th, char *err, size_t errsz)
 	return 0;
 }
 
+/* What the graphics detection warns of (tmux without allow-passthrough:
+ * images as blocks) goes on the status line at start, as `r8play show`
+ * prints it, and stays until a key. A test script cannot ask a terminal;
+ * the environment's part of the detection ($TMUX, $STY, R8PLAY_GRAPHICS)
+ * still gives its note, which is what a multiplexer that passes nothing
+ * through gives too. */
+static void
+graphics_note(struct app *app)
+{
+	if (app->script_mode && app->det.note[0] == '\0') {
+		struct detect_result d;
+		struct detect_env env;
+		char err[128];
+
+		detect_env_load(&env);
+		detect_run(-1, &env, 0, &d, err, sizeof err);
+		xsnprintf(app->det.note, sizeof app->det.note, "%s", d.note);
+	}
+	if (app->det.note[0] != '\0')
+		app_error(app, "%s", app->det.note);
+}
+
 int
 app_init(struct app *app, const struct app_options *o, char *err,
     size_t errsz)
@@ -161,6 +253,9 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	size_t i;
 
 	memset(app, 0, sizeof *app);
+	app->msg_local = -1;
+	app->demo_hint = getenv("R8PLAY_DEMO") != NULL &&
+	    getenv("R8PLAY_DEMO")[0] != '\0';
 	app->script_mode = o->script_mode;
 	app->det = o->det;
 	app->pane_row = o->pane_row;
@@ -241,6 +336,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		 * (Esc shows the explorer, the server listed first) */
 		model_open_local(app, 0);
 	}
+	graphics_note(app);
 	return 0;
 }
 
@@ -406,6 +502,7 @@ app_layout(struct app *app)
 	const struct view_ops *v = view_ops_of(app->view);
 	const struct overlay_ops *ov = view_overlay_ops_of(app->overlay);
 
+	msg_follow_state(app);
 	app->too_small = app->rows < APP_MIN_ROWS || app->cols < APP_MIN_COLS;
 	if (app->too_small)
 		return;

@@ -124,11 +124,20 @@ struct app {
 	char		 editor_file[256];
 	size_t		 editor_field;
 
+	/* the demo's one-line hint over the model page, until the first
+	 * run or H (R8PLAY_DEMO set, as tests/demo does) */
+	bool		 demo_hint;
+
 	/* status line */
 	char		 msg[APP_MSG_MAX];
 	bool		 msg_error;
 	bool		 msg_sticky;	/* cleared by the next key */
 	long long	 msg_until_ms;
+	/* what the message tells of, so it goes when that changes: run
+	 * #msg_run finishing, local server msg_local leaving msg_health */
+	unsigned	 msg_run;	/* 0: no run */
+	int		 msg_local;	/* -1: no server */
+	int		 msg_health;	/* enum cog_health_state */
 
 	/* clipboard: bytes to write after the next frame (OSC 52) */
 	char		*osc52;
@@ -185,6 +194,16 @@ void app_msg(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void app_error(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The message just set tells of run #seq (it goes, or says how the run
+ * ended, once the run is done) or of local server idx's health (it goes
+ * when the server's state changes). */
+void app_msg_about_run(struct app *app, unsigned seq);
+void app_msg_about_local(struct app *app, size_t idx);
+
+/* Local server idx as the screens name it: "host:port" of its URL (two
+ * servers differ there, and it fits where the whole URL does not). */
+void app_local_label(const struct app *app, size_t idx, char *buf,
+    size_t n);
 
 /* The key context for the current view, tab and overlay. */
 enum key_ctx app_ctx(const struct app *app);

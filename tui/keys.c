@@ -76,6 +76,7 @@ static const struct binding {
 	{ CTX_MODEL, '5', ACT_TAB_INFO },
 	{ CTX_MODEL, KB_CTRL('r'), ACT_RUN },
 	{ CTX_MODEL, 'h', ACT_BACK },
+	{ CTX_MODEL, 'H', ACT_HIDE_HINT },
 
 	{ CTX_FORM, '\r', ACT_EDIT },
 	{ CTX_FORM, 'e', ACT_EDIT },

@@ -177,6 +177,10 @@ unsigned replicate_version_get(struct client *c, const char *owner,
 /* GET /v1/models/{owner}/{name}/examples or next_url [predictions]. */
 unsigned replicate_examples_list(struct client *c, const char *owner,
     const char *name, const char *next_url, char *err, size_t errsz);
+/* GET /v1/models/{owner}/{name}/readme: the model's README, Markdown
+ * text (CLIENT_REQ_RAW: ev->body, ev->body_len; 404 when it has none). */
+unsigned replicate_model_readme_get(struct client *c, const char *owner,
+    const char *name, char *err, size_t errsz);
 /* GET /v1/hardware [hardware]. */
 unsigned replicate_hardware_list(struct client *c, char *err, size_t errsz);
 /* GET /v1/account [account]. */

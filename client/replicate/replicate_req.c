@@ -494,6 +494,22 @@ replicate_examples_list(struct client *c, const char *owner, const char *name,
 }
 
 unsigned
+replicate_model_readme_get(struct client *c, const char *owner,
+    const char *name, char *err, size_t errsz)
+{
+	char url[700], what[600], sub[64];
+
+	snprintf(what, sizeof what, "model readme %.200s/%.200s",
+	    owner ? owner : "", name ? name : "");
+	if (model_path(url, sizeof url, owner, name, "/readme", sub,
+	    sizeof sub)) {
+		snprintf(err, errsz, "%s: %s", what, sub);
+		return 0;
+	}
+	return get_json(c, CLIENT_REQ_RAW, what, url, err, errsz);
+}
+
+unsigned
 replicate_hardware_list(struct client *c, char *err, size_t errsz)
 {
 	const char *const none[3] = { NULL, NULL, NULL };

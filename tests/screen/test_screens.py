@@ -6,6 +6,8 @@ the case needs:
 
     # fakes: replicate cog          start these (tests/lib/fakes.py)
     # cog-args: --predictor text    arguments for the Cog fake
+    # fakes: cog cog2               a second Cog fake, {cog2}, reached as
+    # cog2-args: --predictor text   localhost (the first is 127.0.0.1)
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
@@ -104,6 +106,13 @@ def run_case(path, size):
                                        "--speed", "8", *extra)
             procs.append(p)
             subst["cog"] = base
+        if "cog2" in want:
+            extra = h.get("cog2-args", "").split()
+            p, base = fakes.start_fake("cog.py", "--quiet",
+                                       "--setup-seconds", "0.1",
+                                       "--speed", "8", *extra)
+            procs.append(p)
+            subst["cog2"] = base.replace("127.0.0.1", "localhost")
         args = [a.format(**subst) for a in h.get("args", "").split()]
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

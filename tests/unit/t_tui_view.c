@@ -174,6 +174,25 @@ test_api_names(void)
 	T_STREQ(tab_api_format_name(false, API_FORMATS), "?");
 }
 
+/* The README as the Info tab shows it: links and images written out,
+ * control characters dropped, a link cut by a newline left alone. */
+static void
+test_readme_text(void)
+{
+	static const char md[] = "# Title\r\n\nSee [the paper](https://"
+	    "arxiv.org/abs/1) and ![a cat](https://x/cat.png).\n\x1b[31m"
+	    "red\tok [not\n](a link)";
+	char *t = tab_info_readme(md, sizeof md - 1);
+
+	T_STREQ(t, "# Title\n\nSee the paper <https://arxiv.org/abs/1> and "
+	    "[image: a cat] <https://x/cat.png>.\n[31mred    ok [not\n](a "
+	    "link)");
+	free(t);
+	t = tab_info_readme("", 0);
+	T_STREQ(t, "");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -184,6 +203,7 @@ main(void)
 	test_model_tabs(app);
 	test_run_and_help(app);
 	test_api_names();
+	test_readme_text();
 	free(app);
 	return T_SUMMARY();
 }

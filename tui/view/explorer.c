@@ -17,6 +17,7 @@
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
+#include "widgets/tw.h"
 
 /* Move the selection by delta rows; near the end, fetch the next page. */
 static void
@@ -117,8 +118,15 @@ explorer_action(struct app *app, enum action a)
 			    "use / to filter the snapshot");
 			break;
 		}
-		overlay_prompt_open(app, PK_SEARCH, "search: ", ex->query, false,
-		    "searches all of Replicate as you type");
+		ex->pre_mode = ex->mode;
+		ex->pre_sel = ex->sel;
+		xsnprintf(ex->pre_query, sizeof ex->pre_query, "%s",
+		    ex->mode == EXM_SEARCH ? ex->query : "");
+		overlay_prompt_open(app, PK_SEARCH, "search: ", ex->pre_query,
+		    false, ex->pre_query[0] ? "searches all of Replicate as "
+		    "you type (typing replaces the last search; Esc goes "
+		    "back)" : "searches all of Replicate as you type");
+		overlay_prompt_select_all(app);
 		break;
 	case ACT_COLLECTIONS:
 		if (ex->snapshot) {
@@ -169,6 +177,38 @@ explorer_prompt_changed(struct app *app)
 	}
 }
 
+/* Esc on the search prompt: the list goes back to what it was when the
+ * prompt opened (the catalogue at its selection, or the last search). */
+static void
+search_cancelled(struct app *app)
+{
+	struct explorer *ex = &app->ex;
+
+	if (ex->mode == ex->pre_mode && (ex->mode != EXM_SEARCH ||
+	    strcmp(ex->query, ex->pre_query) == 0)) {
+		xsnprintf(ex->query, sizeof ex->query, "%s", ex->pre_query);
+		return;
+	}
+	xsnprintf(ex->query, sizeof ex->query, "%s", ex->pre_query);
+	if (ex->pre_mode == EXM_SEARCH && ex->query[0] != '\0') {
+		explorer_search(app);
+		return;
+	}
+	if (ex->pre_mode == EXM_COLLECTIONS) {
+		explorer_load_collections(app);
+		return;
+	}
+	if (ex->req != 0)
+		client_cancel(app->client, ex->req);
+	ex->req = 0;
+	ex->mode = EXM_ALL;
+	ex->query[0] = '\0';
+	ex->title[0] = '\0';
+	explorer_clear(app);
+	ex->restore_sel = true;
+	explorer_load_more(app);
+}
+
 void
 explorer_prompt_done(struct app *app, bool ok)
 {
@@ -191,6 +231,7 @@ explorer_prompt_done(struct app *app, bool ok)
 				explorer_action(app, ACT_ALL_MODELS);
 		} else {
 			ex->search_due_ms = 0;
+			search_cancelled(app);
 		}
 	}
 	app->dirty |= DIRTY_ALL;
@@ -294,6 +335,10 @@ on_list(struct app *app, struct client_event *ev)
 	case CLIENT_REQ_MODELS:
 		if (ev->models != NULL)
 			explorer_take_page(app, ev->models, false);
+		if (ex->restore_sel) {
+			ex->restore_sel = false;
+			ex->sel = ex->pre_sel;	/* layout clamps it */
+		}
 		break;
 	case CLIENT_REQ_SEARCH:
 		if (ev->models != NULL) {
@@ -361,8 +406,13 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		const char *st = lt->health ?
 		    cog_health_name(lt->health->state) :
 		    lt->error[0] ? "DOWN" : "?";
+		char hp[128];
 
-		snprintf(name, sizeof name, "local %s", lt->url);
+		/* host:port whole, "local" only where it fits too */
+		app_local_label(app, i, hp, sizeof hp);
+		snprintf(name, sizeof name, "local %s", hp);
+		if (tw_width(name) > name_w)
+			snprintf(name, sizeof name, "%s", hp);
 		paint_text(y, 1, name_w, name, base | A_BOLD);
 		paint_text_right(y, name_w + 2, runs_w, st, sel ? base :
 		    lt->health && lt->health->state == COG_HEALTH_READY ?
@@ -418,8 +468,9 @@ explorer_geom(const struct app *app, int y, int h, struct explorer_geom *g)
 		char note[512];
 
 		explorer_note(app, note, sizeof note);
-		g->note_rows = paint_wrap(-1, 1, app->cols - 2, h < 16 ? 1 :
-		    app->cols < 80 ? 3 : 2, note, 0);
+		/* as many rows as the words need (up to 4): cut at no width */
+		g->note_rows = paint_wrap(-1, 1, app->cols - 2, h < 16 ? 1 : 4,
+		    note, 0);
 		y += g->note_rows;
 		h -= g->note_rows;
 	}

@@ -44,6 +44,12 @@ struct explorer {
 	char		 title[128];	/* collection name */
 	char		 snap_date[64];	/* of the bundled snapshot */
 	size_t		 saved_sel;	/* selection before search/collection */
+	/* what the list showed when the search prompt opened: Esc goes
+	 * back to it */
+	enum ex_mode	 pre_mode;
+	char		 pre_query[PROMPT_MAX + 1];
+	size_t		 pre_sel;
+	bool		 restore_sel;	/* set sel = pre_sel at the next page */
 	struct explorer_hits hits;	/* from the last layout */
 	/* cover image of the selected model (explorer_details.c) */
 	struct image	*cover;

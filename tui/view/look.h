@@ -17,6 +17,11 @@ or_empty(const char *s)
 	return s ? s : "";
 }
 
+/* What a set secret shows everywhere (form, prompt, API tab): a fixed
+ * width, so the length of the secret is not told. The same as the masked
+ * request of client/forms/form.c (FORM_REQ_MASK_SECRETS). */
+#define SECRET_MASK "**********"
+
 /* The spinner's frame for the display clock (10 frames a second). */
 const char *view_spinner(void);
 

@@ -59,6 +59,12 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_openapi);
 	if (mp->req_versions)
 		client_cancel(app->client, mp->req_versions);
+	if (mp->req_readme)
+		client_cancel(app->client, mp->req_readme);
+	if (mp->req_ex_img)
+		client_cancel(app->client, mp->req_ex_img);
+	image_free(mp->ex_img);
+	free(mp->readme);
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);
@@ -170,6 +176,9 @@ model_action(struct app *app, enum action a)
 	int page = app->rows / 2 > 1 ? app->rows / 2 : 1;
 
 	switch (a) {
+	case ACT_HIDE_HINT:
+		app->demo_hint = false;
+		break;
 	case ACT_TAB_NEXT:
 	case ACT_PANE:
 		mp->tab = (enum mtab)((mp->tab + 1) % MTAB__COUNT);
@@ -322,6 +331,11 @@ model_open(struct app *app, const char *owner, const char *name)
 		/* official models answer their versions listing with 404 */
 		mp->req_versions = replicate_versions_list(app->client, owner,
 		    name, NULL, err, sizeof err);
+		mp->req_readme = replicate_model_readme_get(app->client, owner,
+		    name, err, sizeof err);
+		if (mp->req_readme == 0)
+			xsnprintf(mp->readme_error, sizeof mp->readme_error,
+			    "%s", err);
 	} else if (mp->model == NULL) {
 		snprintf(mp->error, sizeof mp->error,
 		    "%s/%s is not in the offline snapshot: set "
@@ -343,9 +357,12 @@ model_open_local(struct app *app, size_t idx)
 	mp->local = true;
 	mp->local_idx = idx;
 	snprintf(mp->owner, sizeof mp->owner, "local");
-	snprintf(mp->name, sizeof mp->name, "%s", app->locals[idx].url);
+	app_local_label(app, idx, mp->name, sizeof mp->name);
 	app->view = VIEW_MODEL;
 	mp->tab = MTAB_PLAY;
+	/* the price table: the cost tab and each run's cost line need it
+	 * (a Replicate model page loads it in model_set_model()) */
+	tab_cost_defaults(app);
 	mp->req_openapi = cog_openapi_get(app->locals[idx].cog, err,
 	    sizeof err);
 	if (mp->req_openapi == 0)
@@ -403,6 +420,26 @@ on_examples(struct app *app, struct client_event *ev)
 		mp->examples = ev->predictions;
 		ev->predictions = NULL;
 	}
+	app->dirty |= DIRTY_FORM;
+}
+
+/* The README arrived (a 404: the model has none). */
+static void
+on_readme(struct app *app, struct client_event *ev)
+{
+	struct mpage *mp = &app->mp;
+
+	mp->req_readme = 0;
+	if (ev->kind == CLIENT_EV_ERROR) {
+		xsnprintf(mp->readme_error, sizeof mp->readme_error, "%s",
+		    ev->rc == CLIENT_ENOTFOUND ? "this model has no README" :
+		    ev->err ? ev->err : client_strerror(ev->rc));
+		app->dirty |= DIRTY_FORM;
+		return;
+	}
+	free(mp->readme);
+	mp->readme = tab_info_readme(ev->body ? ev->body : "",
+	    ev->body ? ev->body_len : 0);
 	app->dirty |= DIRTY_FORM;
 }
 
@@ -502,6 +539,10 @@ model_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_text(y + 1, mp->hits.tab_x[i], mp->hits.tab_w[i], t,
 		    (enum mtab)i == mp->tab ? ATTR(TAB_ACTIVE) : ATTR(TAB));
 	}
+	/* the demo's first screen says what to do, until the first run */
+	if (app->demo_hint && app->nruns == 0)
+		paint_text(y + 2, 1, app->cols - 2, "demo: Enter types a "
+		    "prompt, Ctrl-R runs it, h: the catalogue, H hides this", ATTR(WARN));
 	if (cur_tab(app)->draw != NULL)
 		cur_tab(app)->draw(app, y + 3, h - 3, fr);
 }
@@ -544,6 +585,10 @@ model_event(struct app *app, struct client_event *ev)
 		on_versions(app, ev);
 	else if (ev->id == mp->req_openapi)
 		on_openapi(app, ev);
+	else if (ev->id == mp->req_readme)
+		on_readme(app, ev);
+	else if (tab_examples_event(app, ev))
+		return true;
 	else
 		return false;
 	return true;
@@ -560,8 +605,15 @@ model_ctx(const struct app *app)
 static void
 model_title(const struct app *app, char *buf, size_t n)
 {
-	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", app->mp.local ? "" :
-	    app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
+	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", app->mp.local ?
+	    "local " : app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
+}
+
+/* Something the page shows is still to come. */
+static bool
+model_busy(const struct app *app)
+{
+	return tab_examples_busy(app);
 }
 
 const struct view_ops model_view_ops = {
@@ -573,4 +625,5 @@ const struct view_ops model_view_ops = {
 	.draw = model_draw,
 	.mouse = model_mouse,
 	.title = model_title,
+	.busy = model_busy,
 };

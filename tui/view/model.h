@@ -77,6 +77,15 @@ struct mpage {
 	struct model	*model;		/* owned or NULL */
 	unsigned	 req_model, req_examples, req_openapi;
 	unsigned	 req_versions;	/* a 404 here: an official model */
+	unsigned	 req_readme;
+	char		*readme;	/* for the Info tab (tab_info_readme()),
+					   owned, or NULL */
+	char		 readme_error[MPAGE_MSG_MAX];
+	/* the selected example's output image (tab_examples.c) */
+	struct image	*ex_img;	/* owned or NULL */
+	unsigned	 req_ex_img;
+	char		 ex_img_url[512];	/* fetched or being fetched */
+	char		 ex_img_error[MPAGE_MSG_MAX];
 	bool		 official;	/* runs by model, not by version */
 	char		 error[MPAGE_MSG_MAX];
 	struct schema	 schema;
@@ -115,6 +124,12 @@ struct tab_ops {
 			    struct frame *fr);
 	void		(*mouse)(struct app *app, int y, int x);
 };
+
+/* The README's Markdown (len bytes, at most MPAGE_README_MAX read) as the
+ * Info tab shows it: links written out ("text <url>", images "[image:
+ * alt] <url>"), control characters dropped. Heap; never NULL. */
+#define MPAGE_README_MAX	(64 * 1024)
+char *tab_info_readme(const char *md, size_t len);
 
 extern const struct tab_ops play_tab_ops, api_tab_ops, examples_tab_ops,
     cost_tab_ops, info_tab_ops;
@@ -175,6 +190,11 @@ void tab_api_cycle_format(struct app *app, int dir);
 /* ---- tab_examples.c */
 /* Load the selected example's input into the form. */
 void tab_examples_load(struct app *app);
+/* The Examples tab shows an example whose image is not asked for yet
+ * (the next layout asks): the screen is not final. */
+bool tab_examples_busy(const struct app *app);
+/* The example image's download answered: true when it was ours. */
+bool tab_examples_event(struct app *app, struct client_event *ev);
 
 /* ---- tab_cost.c */
 /* Load the price table once; take the seconds from the model's example. */

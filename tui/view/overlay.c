@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tui/view/look.h"
+#include "widgets/kb.h"
 #include "widgets/paint.h"
 #include "widgets/tw.h"
 
@@ -25,7 +26,15 @@ overlay_prompt_open(struct app *app, enum prompt_kind k, const char *label,
 	xsnprintf(app->prompt.hint, sizeof app->prompt.hint, "%s",
 	    hint ? hint : "");
 	prompt_set(&app->prompt.edit, text, secret);
+	app->prompt.selected = false;
 	app->dirty |= DIRTY_ALL;
+}
+
+void
+overlay_prompt_select_all(struct app *app)
+{
+	app->prompt.selected = app->prompt.edit.len > 0;
+	app->dirty |= DIRTY_STATUS;
 }
 
 /* The prompt closed: whoever opened it takes the text (ok: Enter). */
@@ -43,7 +52,24 @@ prompt_finish(struct app *app, bool ok)
 static void
 prompt_key_in(struct app *app, int key)
 {
-	switch (prompt_key(&app->prompt.edit, key)) {
+	/* a selected text goes at the first character typed or erased;
+	 * any other key keeps it and ends the selection */
+	bool erase = key == 0x7f || key == KB_CTRL('h') ||
+	    key == (KB_FN | KEY_BACKSPACE) || key == (KB_FN | KEY_DC);
+	bool typed = key >= 0x20 && key != 0x7f && key < KB_FN;
+
+	if (app->prompt.selected) {
+		app->prompt.selected = false;
+		app->dirty |= DIRTY_STATUS;
+		if (erase || typed) {
+			prompt_set(&app->prompt.edit, "",
+			    app->prompt.edit.secret);
+			app->prompt.edit.changed = true;
+			if (erase)
+				key = 0;
+		}
+	}
+	switch (key != 0 ? prompt_key(&app->prompt.edit, key) : WR_HANDLED) {
 	case WR_SUBMIT:
 		prompt_finish(app, true);
 		return;
@@ -139,8 +165,8 @@ confirm_draw(const struct app *app)
 	paint_clear(y, x, 4, w, ATTR(NORMAL));
 	paint_box(y, x, 4, w, ATTR(BORDER), "quit", ATTR(TITLE));
 	paint_text(y + 1, x + 2, w - 4, q, ATTR(WARN));
-	paint_text(y + 2, x + 2, w - 4, "y quit   n stay (runs go on "
-	    "on the server)", ATTR(DIM));
+	paint_text(y + 2, x + 2, w - 4, "y quit (runs continue)   "
+	    "n stay", ATTR(DIM));
 }
 
 /* The prompt on the status row, its hint on the row above. */
@@ -151,8 +177,17 @@ prompt_draw_row(const struct app *app)
 	int cx;
 
 	paint_fill(y, 0, app->cols, ATTR(STATUS));
-	cx = prompt_draw(&app->prompt.edit, y, 0, app->cols,
-	    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS));
+	if (app->prompt.edit.secret) {
+		/* the same fixed mask as the form: typing does not tell the
+		 * length */
+		cx = paint_text(y, 0, app->cols, app->prompt.label,
+		    ATTR(STATUS) | A_BOLD);
+		cx += paint_text(y, cx, app->cols - cx,
+		    app->prompt.edit.len ? SECRET_MASK : "", ATTR(STATUS));
+	} else
+		cx = prompt_draw(&app->prompt.edit, y, 0, app->cols,
+		    app->prompt.label, ATTR(STATUS) | A_BOLD, ATTR(STATUS) |
+		    (app->prompt.selected ? A_REVERSE : 0));
 	if (!app->script_mode) {
 		move(y, cx < app->cols ? cx : app->cols - 1);
 		curs_set(1);

@@ -23,6 +23,8 @@ struct prompt_view {
 	enum prompt_kind kind;
 	char		 label[128];
 	char		 hint[OVERLAY_MSG_MAX];	/* the row above, "" none */
+	bool		 selected;	/* the text is selected: a typed
+					   character replaces it */
 };
 
 /* The list of an enum field's choices. */
@@ -41,5 +43,8 @@ struct app;
 /* Open the prompt for k with label, the text to edit and a hint. */
 void overlay_prompt_open(struct app *app, enum prompt_kind k, const char *label,
     const char *text, bool secret, const char *hint);
+/* Select the open prompt's whole text: the first character typed
+ * replaces it (the search prompt reopened on its last query). */
+void overlay_prompt_select_all(struct app *app);
 
 #endif

@@ -115,6 +115,7 @@ run_start(struct app *app, const char *input_json)
 		    lt->health->state != COG_HEALTH_BUSY) {
 			app_error(app, "the Cog server is %s: it cannot run "
 			    "predictions yet", cog_health_name(lt->health->state));
+			app_msg_about_local(app, mp->local_idx);
 			return -1;
 		}
 	}
@@ -125,8 +126,8 @@ run_start(struct app *app, const char *input_json)
 	snprintf(r->owner, sizeof r->owner, "%s", mp->owner);
 	snprintf(r->name, sizeof r->name, "%s", mp->name);
 	if (mp->local)
-		snprintf(r->model, sizeof r->model, "%s",
-		    app->locals[mp->local_idx].url);
+		app_local_label(app, mp->local_idx, r->model,
+		    sizeof r->model);
 	else
 		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
 		    mp->name);
@@ -196,6 +197,7 @@ run_cancel(struct app *app, struct run *r)
 			r->cancel_pending = true;
 			app_msg(app, "run #%u will be canceled once it is "
 			    "created", r->seq);
+			app_msg_about_run(app, r->seq);
 			app->dirty |= DIRTY_ALL;
 			return;
 		}
@@ -207,6 +209,7 @@ run_cancel(struct app *app, struct run *r)
 	else {
 		r->cancel_asked = true;
 		app_msg(app, "cancel asked for run #%u", r->seq);
+		app_msg_about_run(app, r->seq);
 	}
 	app->dirty |= DIRTY_ALL;
 }
@@ -444,8 +447,10 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 		    "not billed for it on public models)", ATTR(WARN));
 	if (r->error[0] != '\0' && row < bottom)
 		row += paint_wrap(row, 1, app->cols - 2, 3, r->error, ATTR(ERROR));
+	/* the client's error often quotes the prediction's ("prediction
+	 * failed: ..."): the same words once */
 	if (r->have_pred && r->pred.error != NULL && row < bottom &&
-	    strcmp(r->pred.error, r->error) != 0)
+	    strstr(r->error, r->pred.error) == NULL)
 		row += paint_wrap(row, 1, app->cols - 2, 3, r->pred.error,
 		    ATTR(ERROR));
 	/* progress from tqdm lines */

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/net/fetch.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
+
+#define EXAMPLE_IMG_MAX_BYTES	(8u << 20)
 
 /* Examples listed: the listing's, else the default example (1) or 0. */
 static size_t
@@ -50,6 +53,78 @@ tab_examples_load(struct app *app)
 	else
 		app_msg(app, "example loaded: %d inputs set", n);
 	app->dirty |= DIRTY_ALL;
+}
+
+/* The example's first output when it is a URL (what a run's image would
+ * be), else NULL. */
+static const char *
+image_url(const struct prediction *p)
+{
+	const char *v;
+
+	if (p == NULL || p->n_outputs == 0 || p->outputs[0].value == NULL)
+		return NULL;
+	v = p->outputs[0].value;
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+		return NULL;
+	return v;
+}
+
+/* Fetch the selected example's output image unless it is the one held
+ * or coming. */
+static void
+image_want(struct app *app)
+{
+	struct mpage *mp = &app->mp;
+	const char *url = image_url(model_example_at(app, mp->ex_sel));
+	char err[CLIENT_ERR_MAX];
+
+	if (url == NULL || strcmp(url, mp->ex_img_url) == 0)
+		return;
+	if (mp->req_ex_img != 0)
+		client_cancel(app->client, mp->req_ex_img);
+	image_free(mp->ex_img);
+	mp->ex_img = NULL;
+	mp->ex_img_error[0] = '\0';
+	xsnprintf(mp->ex_img_url, sizeof mp->ex_img_url, "%s", url);
+	mp->req_ex_img = client_fetch(app->client, url, EXAMPLE_IMG_MAX_BYTES,
+	    err, sizeof err);
+	if (mp->req_ex_img == 0)
+		xsnprintf(mp->ex_img_error, sizeof mp->ex_img_error,
+		    "image: %s", err);
+}
+
+bool
+tab_examples_busy(const struct app *app)
+{
+	const struct mpage *mp = &app->mp;
+	const char *url;
+
+	if (!mp->active || mp->tab != MTAB_EXAMPLES)
+		return false;
+	url = image_url(model_example_at(app, mp->ex_sel));
+	return url != NULL && strcmp(url, mp->ex_img_url) != 0;
+}
+
+bool
+tab_examples_event(struct app *app, struct client_event *ev)
+{
+	struct mpage *mp = &app->mp;
+
+	if (ev->id == 0 || ev->id != mp->req_ex_img)
+		return false;
+	mp->req_ex_img = 0;
+	if (ev->kind == CLIENT_EV_ERROR)
+		xsnprintf(mp->ex_img_error, sizeof mp->ex_img_error,
+		    "image: %s", ev->err ? ev->err : client_strerror(ev->rc));
+	else if (ev->body != NULL) {
+		image_free(mp->ex_img);
+		mp->ex_img = image_decode((const unsigned char *)ev->body,
+		    ev->body_len, IMAGE_DEFAULT_BG, mp->ex_img_error,
+		    sizeof mp->ex_img_error);
+	}
+	app->dirty |= DIRTY_FORM | DIRTY_IMAGE;
+	return true;
 }
 
 /* ---- drawing */
@@ -137,7 +212,6 @@ examples_draw(const struct app *app, int y, int h, struct frame *fr)
 		    "examples", ATTR(DIM));
 		return;
 	}
-	(void)fr;
 	list_h = (int)n < h / 3 ? (int)n : h / 3 > 0 ? h / 3 : 1;
 	for (i = 0; i < n && r < list_h; i++) {
 		bool sel = i == mp->ex_sel;
@@ -161,9 +235,11 @@ examples_draw(const struct app *app, int y, int h, struct frame *fr)
 	    "the form)", ATTR(HEADER));
 	if (p->input_json != NULL && r < h) {
 		char *lines = json_lines(p->input_json);
+		/* an output image leaves the input a third of the rows */
+		int room = mp->ex_img != NULL ? (h - r) / 3 : (h - r) * 2 / 3;
 
-		r += paint_wrap(y + r, 2, app->cols - 4, (h - r) * 2 / 3 > 0 ?
-		    (h - r) * 2 / 3 : 1, lines, ATTR(FIELD));
+		r += paint_wrap(y + r, 2, app->cols - 4, room > 0 ? room : 1,
+		    lines, ATTR(FIELD));
 		free(lines);
 	}
 	if (r + 1 < h && p->n_outputs > 0) {
@@ -173,6 +249,23 @@ examples_draw(const struct app *app, int y, int h, struct frame *fr)
 			paint_text(y + r++, 2, app->cols - 4,
 			    p->outputs[i].value, ATTR(LINK));
 	}
+	/* the output image inline, as a run's, in the rows left */
+	if (mp->ex_img != NULL && h - r >= 4 && app->cols >= 20 &&
+	    image_url(p) != NULL && strcmp(image_url(p), mp->ex_img_url) == 0) {
+		int ih = h - r, iw = app->cols - 4;
+		int cw = app->cell_w > 0 ? app->cell_w : 10;
+
+		if (iw > ih * app->cell_h / cw)
+			iw = ih * app->cell_h / cw;
+		fr->image.img = mp->ex_img;
+		fr->image.key = mp->ex_img;
+		fr->image.row = y + r;
+		fr->image.col = 2;
+		fr->image.rows = ih;
+		fr->image.cols = iw;
+	} else if (mp->ex_img_error[0] != '\0' && r < h)
+		paint_text(y + r, 2, app->cols - 4, mp->ex_img_error,
+		    ATTR(DIM));
 }
 
 /* Update step: the selection in range. */
@@ -185,6 +278,7 @@ examples_layout(struct app *app, int y, int h)
 	(void)h;
 	if (n > 0 && app->mp.ex_sel >= n)
 		app->mp.ex_sel = n - 1;
+	image_want(app);
 }
 
 /* Up / down move the selection. */

@@ -6,11 +6,74 @@
 #include "tui/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
+
+/* Append n bytes of s to the buffer *b (used *o of *cap). */
+static void
+put(char **b, size_t *o, size_t *cap, const char *s, size_t n)
+{
+	if (*o + n + 1 > *cap) {
+		*cap = (*o + n + 1) * 2;
+		*b = xrealloc(*b, *cap);
+	}
+	memcpy(*b + *o, s, n);
+	*o += n;
+	(*b)[*o] = '\0';
+}
+
+char *
+tab_info_readme(const char *md, size_t len)
+{
+	size_t o = 0, cap = 0, i = 0;
+	char *b = NULL;
+
+	put(&b, &o, &cap, "", 0);
+	if (len > MPAGE_README_MAX)
+		len = MPAGE_README_MAX;
+	while (i < len) {
+		unsigned char c = (unsigned char)md[i];
+		bool img = c == '!' && i + 1 < len && md[i + 1] == '[';
+
+		if (c == '[' || img) {
+			/* [text](url) -> text <url>; ![alt](url) -> [image:
+			 * alt] <url> */
+			size_t t0 = i + (img ? 2 : 1), t1, u0, u1;
+
+			t1 = t0;
+			while (t1 < len && md[t1] != ']' && md[t1] != '\n')
+				t1++;
+			u0 = t1 + 2;
+			u1 = u0;
+			if (t1 + 1 < len && md[t1] == ']' && md[t1 + 1] == '(')
+				while (u1 < len && md[u1] != ')' &&
+				    md[u1] != '\n' && md[u1] != ' ')
+					u1++;
+			if (t1 + 1 < len && md[t1] == ']' &&
+			    md[t1 + 1] == '(' && u1 < len && md[u1] == ')') {
+				if (img)
+					put(&b, &o, &cap, "[image: ", 8);
+				put(&b, &o, &cap, md + t0, t1 - t0);
+				put(&b, &o, &cap, img ? "] <" : " <", img ? 3 :
+				    2);
+				put(&b, &o, &cap, md + u0, u1 - u0);
+				put(&b, &o, &cap, ">", 1);
+				i = u1 + 1;
+				continue;
+			}
+		}
+		if (c == '\t')
+			put(&b, &o, &cap, "    ", 4);
+		else if (c == '\n' || c >= 0x20)
+			put(&b, &o, &cap, md + i, 1);
+		i++;
+	}
+	return b;
+}
 
 /* The card, scrolled by info_top; LINE() skips the scrolled-off lines. */
 static void
@@ -117,6 +180,36 @@ info_draw(const struct app *app, int y, int h, struct frame *fr)
 	if (m->weights_url) {
 		snprintf(t, sizeof t, "weights  %s", m->weights_url);
 		LINE(t, ATTR(LINK));
+	}
+	/* the README, a paragraph (source line) at a time, wrapped */
+	LINE("", ATTR(NORMAL));
+	LINE("README", ATTR(TITLE));
+	if (mp->readme == NULL)
+		LINE(mp->readme_error[0] ? mp->readme_error :
+		    "loading\xe2\x80\xa6", ATTR(DIM));
+	else {
+		const char *p = mp->readme;
+
+		while (*p != '\0' && r < h) {
+			size_t ln = strcspn(p, "\n");
+			char line[2048];
+			int need;
+
+			xsnprintf(line, sizeof line, "%.*s", (int)ln, p);
+			need = line[0] ? paint_wrap(-1, 0, app->cols - 4, 1000,
+			    line, 0) : 1;
+			if (skip >= need)
+				skip -= need;
+			else {
+				r += line[0] ? paint_wrap(y + r, 2,
+				    app->cols - 4, h - r, line,
+				    strstr(line, " <http") ? ATTR(LINK) :
+				    line[0] == '#' ? ATTR(TITLE) :
+				    ATTR(NORMAL)) : 1;
+				skip = 0;
+			}
+			p += ln + (p[ln] == '\n');
+		}
 	}
 #undef LINE
 }

@@ -49,6 +49,22 @@ set_text(struct app *app, size_t i, const char *text)
 	app->dirty |= DIRTY_FORM | DIRTY_STATUS;
 }
 
+/* The step of + and - on a number field: its multipleOf, else 1 for an
+ * integer, else a power of ten near a hundredth of its range (0..1 steps
+ * by 0.01, 1..20 by 0.1), else 0.1. */
+static double
+step_of(const struct schema_field *f)
+{
+	if (f->has_multiple_of && f->multiple_of > 0)
+		return f->multiple_of;
+	if (f->kind == SCHEMA_KIND_INTEGER)
+		return 1;
+	if (f->has_min && f->has_max && f->maximum > f->minimum)
+		return pow(10, floor(log10((f->maximum - f->minimum) / 100) +
+		    1e-9));
+	return 0.1;
+}
+
 /* Step a number within its bounds; enums move to the next choice. */
 static void
 step(struct app *app, int dir)
@@ -90,14 +106,9 @@ step(struct app *app, int dir)
 		return;
 	}
 	v = cur[0] ? strtod(cur, NULL) : (f->has_min ? f->minimum : 0);
-	if (f->has_multiple_of && f->multiple_of > 0)
-		d = f->multiple_of;
-	else if (f->kind == SCHEMA_KIND_INTEGER)
-		d = 1;
-	else if (f->has_min && f->has_max && f->maximum > f->minimum)
-		d = (f->maximum - f->minimum) / 100;
-	else
-		d = 0.1;
+	d = step_of(f);
+	/* onto the grid of the step, then one step */
+	v = (dir > 0 ? floor(v / d + 1e-9) : ceil(v / d - 1e-9)) * d;
 	v += dir * d;
 	if (f->has_min && v < f->minimum)
 		v = f->min_exclusive ? f->minimum + d : f->minimum;
@@ -143,6 +154,69 @@ tab_play_choose_done(struct app *app, bool ok)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* An array of files: the prompt edits its items as a comma list. */
+static bool
+is_file_array(const struct schema_field *f)
+{
+	return f != NULL && f->kind == SCHEMA_KIND_ARRAY &&
+	    f->item_kind == SCHEMA_KIND_FILE;
+}
+
+/* A file array's text (one item a line) as the comma list the prompt
+ * and the form show: "a.png, b.png". A JSON array stays as it is. */
+static void
+items_to_commas(const char *text, char *out, size_t n)
+{
+	size_t o = 0;
+	const char *p;
+
+	if (n == 0)
+		return;
+	for (p = text; *p != '\0' && o + 3 < n; p++) {
+		if (*p == '\n') {
+			if (p[1] == '\0')
+				break;
+			out[o++] = ',';
+			out[o++] = ' ';
+		} else
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+/* The prompt's comma list back into one item a line, each trimmed;
+ * empty items are dropped. Text that starts with '[' is a JSON array and
+ * stays as it is. */
+static void
+commas_to_items(const char *text, char *out, size_t n)
+{
+	const char *p = text, *e, *a, *b;
+	size_t o = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '[' || n == 0) {
+		xsnprintf(out, n, "%s", text);
+		return;
+	}
+	out[0] = '\0';
+	while (*p != '\0') {
+		e = p + strcspn(p, ",\n");
+		for (a = p; a < e && (*a == ' ' || *a == '\t'); a++)
+			;
+		for (b = e; b > a && (b[-1] == ' ' || b[-1] == '\t'); b--)
+			;
+		if (b > a && o + (size_t)(b - a) + 2 < n) {
+			if (o > 0)
+				out[o++] = '\n';
+			memcpy(out + o, a, (size_t)(b - a));
+			o += (size_t)(b - a);
+			out[o] = '\0';
+		}
+		p = *e ? e + 1 : e;
+	}
+}
+
 /* Enter on a field: booleans toggle, enums choose, files ask for a
  * path (Tab completes), other kinds edit their text in the prompt. */
 static void
@@ -165,7 +239,14 @@ edit_field(struct app *app)
 		break;
 	}
 	snprintf(label, sizeof label, "%s: ", f->name);
-	if (f->kind == SCHEMA_KIND_FILE)
+	if (is_file_array(f)) {
+		char list[PROMPT_MAX + 1];
+
+		items_to_commas(form_text(mp->form, mp->focus), list,
+		    sizeof list);
+		overlay_prompt_open(app, PK_PATH, label, list, false,
+		    "paths or URLs, comma-separated (Tab completes each)");
+	} else if (f->kind == SCHEMA_KIND_FILE)
 		overlay_prompt_open(app, PK_PATH, label, form_text(mp->form, mp->focus),
 		    false, "a local path (Tab completes) or an http(s) URL");
 	else
@@ -289,23 +370,37 @@ tab_play_prompt_complete(struct app *app)
 {
 	struct prompt *p = &app->prompt.edit;
 	char dir[PROMPT_MAX + 1], base[PROMPT_MAX + 1], common[256];
-	char hint[APP_MSG_MAX];
-	const char *slash = strrchr(p->buf, '/');
+	char hint[APP_MSG_MAX], lead[PROMPT_MAX + 1];
+	const char *item = p->buf, *slash;
 	size_t blen, nmatch = 0, ho = 0, i;
 	char **names = NULL;
 	struct dirent *de;
 	bool common_dir = false;
 	DIR *d;
 
-	if (slash != NULL) {
-		size_t dl = (size_t)(slash - p->buf) + 1;
+	/* a file array's prompt holds a comma list: complete its last item */
+	lead[0] = '\0';
+	if (is_file_array(focused(app))) {
+		const char *comma = strrchr(p->buf, ',');
 
-		memcpy(dir, p->buf, dl);
+		if (comma != NULL) {
+			item = comma + 1;
+			while (*item == ' ')
+				item++;
+			xsnprintf(lead, sizeof lead, "%.*s",
+			    (int)(item - p->buf), p->buf);
+		}
+	}
+	slash = strrchr(item, '/');
+	if (slash != NULL) {
+		size_t dl = (size_t)(slash - item) + 1;
+
+		memcpy(dir, item, dl);
 		dir[dl] = '\0';
 		snprintf(base, sizeof base, "%s", slash + 1);
 	} else {
 		snprintf(dir, sizeof dir, "./");
-		snprintf(base, sizeof base, "%s", p->buf);
+		snprintf(base, sizeof base, "%s", item);
 	}
 	blen = strlen(base);
 	d = opendir(dir);
@@ -359,7 +454,7 @@ tab_play_prompt_complete(struct app *app)
 	} else {
 		char out[PROMPT_MAX + 1];
 
-		xsnprintf(out, sizeof out, "%s%s%s",
+		xsnprintf(out, sizeof out, "%s%s%s%s", lead,
 		    slash ? dir : "", common,
 		    nmatch == 1 && common_dir ? "/" : "");
 		prompt_set(p, out, false);
@@ -384,7 +479,13 @@ tab_play_prompt_done(struct app *app, bool ok)
 	}
 	if (app->prompt.kind == PK_COST)
 		tab_cost_prompt_done(app);
-	else if (mp->form != NULL && mp->focus < mp->form->nfields)
+	else if (mp->form != NULL && mp->focus < mp->form->nfields &&
+	    is_file_array(focused(app))) {
+		char items[PROMPT_MAX + 1];
+
+		commas_to_items(app->prompt.edit.buf, items, sizeof items);
+		set_text(app, mp->focus, items);
+	} else if (mp->form != NULL && mp->focus < mp->form->nfields)
 		set_text(app, mp->focus, app->prompt.edit.buf);
 	app->dirty |= DIRTY_ALL;
 }
@@ -413,6 +514,7 @@ tab_play_run_form(struct app *app)
 		    lt->health->state != COG_HEALTH_BUSY) {
 			app_error(app, "the Cog server is %s: it cannot run "
 			    "predictions", cog_health_name(lt->health->state));
+			app_msg_about_local(app, mp->local_idx);
 			return;
 		}
 	}
@@ -448,27 +550,51 @@ tab_play_run_form(struct app *app)
 
 /* ---- drawing */
 
-/* "integer, required, 1..50, default 4": the line under the focused
- * field. */
+/* "integer, required, 1..50, step 1, default 4": the line under the
+ * focused field, with what `r8play schema` shows (length, pattern,
+ * deprecated). */
 static const char *
 kind_hint(const struct schema_field *f, char *buf, size_t n)
 {
 	char a[32], b[32];
 	size_t o;
 
-	o = (size_t)snprintf(buf, n, "%s%s", schema_kind_name(f->kind),
-	    f->required ? ", required" : "");
-	if (o < n && (f->has_min || f->has_max))
-		o += (size_t)snprintf(buf + o, n - o, ", %s%s..%s%s",
+#define ROOM (o < n ? n - o : 0)
+	o = (size_t)snprintf(buf, n, "%s%s%s", schema_kind_name(f->kind),
+	    f->required ? ", required" : "",
+	    f->deprecated ? ", deprecated" : "");
+	if (f->kind == SCHEMA_KIND_ARRAY && f->item_kind == SCHEMA_KIND_FILE)
+		o = (size_t)snprintf(buf, n, "files%s%s: one path or URL a "
+		    "line, or a comma list", f->required ? ", required" : "",
+		    f->deprecated ? ", deprecated" : "");
+	if (f->has_min || f->has_max)
+		o += (size_t)snprintf(buf + o, ROOM, ", %s%s..%s%s",
 		    f->min_exclusive ? "(" : "",
 		    f->has_min ? schema_num_text(f->minimum, a, sizeof a) : "",
 		    f->has_max ? schema_num_text(f->maximum, b, sizeof b) : "",
 		    f->max_exclusive ? ")" : "");
-	if (o < n && f->kind == SCHEMA_KIND_ENUM)
-		o += (size_t)snprintf(buf + o, n - o, ", %zu choices",
+	if (f->kind == SCHEMA_KIND_INTEGER || f->kind == SCHEMA_KIND_NUMBER)
+		o += (size_t)snprintf(buf + o, ROOM, ", step %s (+/-)",
+		    schema_num_text(step_of(f), a, sizeof a));
+	if (f->min_length >= 0 || f->max_length >= 0) {
+		b[0] = '\0';
+		if (f->max_length >= 0)
+			snprintf(b, sizeof b, "%lld", f->max_length);
+		o += (size_t)snprintf(buf + o, ROOM, ", len %lld..%s",
+		    f->min_length >= 0 ? f->min_length : 0, b);
+	}
+	if (f->pattern != NULL)
+		o += (size_t)snprintf(buf + o, ROOM, ", /%s/", f->pattern);
+	if (f->kind == SCHEMA_KIND_ENUM)
+		o += (size_t)snprintf(buf + o, ROOM, ", %zu choices",
 		    f->nchoices);
-	if (o < n && f->has_default)
-		snprintf(buf + o, n - o, ", default %s", or_empty(f->default_text));
+	if (f->has_default && f->kind == SCHEMA_KIND_SECRET)
+		snprintf(buf + o, ROOM, ", has a default");
+	else if (f->has_default)
+		snprintf(buf + o, ROOM, ", default %s",
+		    f->default_text == NULL || f->default_text[0] == '\0' ?
+		    "\"\" (empty)" : f->default_text);
+#undef ROOM
 	return buf;
 }
 
@@ -537,6 +663,7 @@ draw_field(const struct app *app, size_t i, int row, const struct form_geom *g)
 	const char *err = form_error(fm, i);
 	char label[160], val[512];
 	attr_t va;
+	int x;
 
 	snprintf(label, sizeof label, "%s%s", f->name, f->required ? "*" : "");
 	paint_text_pad(row, 0, app->cols, "", foc ? ATTR(FIELD_FOCUS) :
@@ -544,7 +671,12 @@ draw_field(const struct app *app, size_t i, int row, const struct form_geom *g)
 	paint_text(row, 1, g->label_w, label, foc ? ATTR(FIELD_FOCUS) :
 	    err ? ATTR(ERROR) : ATTR(KEY));
 	form_display(fm, i, val, sizeof val);
-	if (f->kind == SCHEMA_KIND_BOOLEAN)
+	if (f->kind == SCHEMA_KIND_SECRET)
+		xsnprintf(val, sizeof val, "%s", form_text(fm, i)[0] ?
+		    SECRET_MASK : "");
+	else if (is_file_array(f))
+		items_to_commas(form_text(fm, i), val, sizeof val);
+	else if (f->kind == SCHEMA_KIND_BOOLEAN)
 		snprintf(val, sizeof val, "[%s]",
 		    strcmp(form_text(fm, i), "true") == 0 ? "x" : " ");
 	else if (f->kind == SCHEMA_KIND_ENUM) {
@@ -555,8 +687,11 @@ draw_field(const struct app *app, size_t i, int row, const struct form_geom *g)
 	}
 	va = foc ? ATTR(FIELD_FOCUS) : form_is_set(fm, i) ? ATTR(FIELD) :
 	    ATTR(DIM);
-	paint_text(row, g->label_w + 3, g->value_w, val[0] ? val :
+	x = paint_text(row, g->label_w + 3, g->value_w, val[0] ? val :
 	    (f->kind == SCHEMA_KIND_FILE ? "(no file)" : ""), va);
+	if (f->deprecated && x + 13 <= g->value_w)
+		paint_text(row, g->label_w + 3 + x + 2, g->value_w - x - 2,
+		    "(deprecated)", foc ? ATTR(FIELD_FOCUS) : ATTR(DIM));
 }
 
 /* The fields from mp->top; the focused one with its description,
