@@ -264,4 +264,25 @@ dev = Dev(d, port, {"PATH": empty_bin})
 loop(dev, d, "serve_command",
      r"^serving with: serve_command `.*/cog serve` with PORT=%d" % port,
      "serve_command chosen and said")
+
+# ---- usage errors: the one format, then the generated usage
+d = project("usage")
+for args in (["--port", "0"], ["--port", "x"], ["--nope"],
+             ["--serve-command="], [d]):
+    rc = subprocess.run([R8PLAY, "dev", d] + args, capture_output=True,
+                        timeout=30)
+    check(rc.returncode == 2 and rc.stderr.startswith(b"r8play dev: ") and
+          b"usage: r8play dev [DIR]" in rc.stderr and rc.stdout == b"",
+          "usage error: %s" % " ".join(args[:1]), rc.stderr)
+
+# ---- the server's output is untrusted: controls are made visible
+d = project("esc")
+dev = Dev(d, free_port(), {"PATH": empty_bin}, "--serve-command",
+          "printf '\\033[31mred\\007\\n'; exit 3")
+check(dev.wait(r"^server exited \(status 3\)") is not None,
+      "a server that exits: said", dev.log())
+out = "\n".join(dev.lines)
+check("| ^[[31mred^G" in out and "\x1b" not in out and "\x07" not in out,
+      "server output: escapes shown as ^[, never sent raw", dev.log())
+check(dev.stop() == 0, "SIGTERM after the server exited: 0")
 summary()

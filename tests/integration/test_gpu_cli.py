@@ -215,6 +215,28 @@ for args in (["--bogus"], ["--interval", "x", "--watch"],
     rc, out, err = run(*args)
     check(rc == 2 and "usage: r8play gpu" in err, "usage error: %s" %
           " ".join(args), (rc, err))
+# driver text is untrusted (client/gpu already replaces C0 controls):
+# nothing raw reaches the terminal, C1 included, and the JSON escapes it
+evil = "Evil\x1b[31mGPU\u009b\x07"
+ecfg = write("evil.tsv", "driver\t550\x1b]0;x\x07\n"
+             "gpu\t%s\tGPU-\x1b[2J\t1\t1\t1\t2\t-\t-\t-\n" % evil)
+rc, out, err = run(cfg=ecfg)
+check(rc == 0 and not any(c in out for c in "\x1b\x07\u009b") and
+      "GPU 0  Evil" in out and "driver 550" in out,
+      "table: no raw control characters from the driver", repr(out))
+rc, out, err = run("--json", cfg=ecfg)
+try:
+    doc = json.loads(out)
+except ValueError:
+    doc = {}
+check(rc == 0 and not any(c in out for c in "\x1b\x07\u009b") and
+      doc.get("gpus", [{}])[0].get("name", "").startswith("Evil"),
+      "JSON: controls (C1 too) escaped, the document parses", repr(out))
+for args in (["--count", "0", "--watch"], ["--interval=5", "--watch"]):
+    rc, out, err = run(*args)
+    check(rc == 2 and err.startswith("r8play gpu: " + args[0].split("=")[0]) and
+          "usage: r8play gpu" in err, "range error: %s" % " ".join(args),
+          (rc, err))
 rc, out, err = run("--help")
 check(rc == 0 and "--measure" in out, "--help", out)
 summary()

@@ -70,7 +70,7 @@ opt_num(const struct cli_args *a, const char *name, double lo, double hi,
 	if (cost_parse_double(v, &d) != 0 || !isfinite(d) || d < lo ||
 	    d > hi)
 		return cli_usage_error(&cli_cmd_gpu, "%s needs a number from "
-		    "%g to %g (got \"%s\")", name, lo, hi, v);
+		    "%.10g to %.10g (got \"%s\")", name, lo, hi, v);
 	*out = d;
 	return 0;
 }
