@@ -30,6 +30,11 @@ values are left alone so r8play can still walk the flows):
   stall   half the image, then nothing until the client goes
   drop    half the image, then the connection closes
   storm   every /v1 request: 429 with Retry-After: 86400 (Replicate only)
+  dotdot  predictions' urls.get is BASE/v1/../leak/ID (Replicate only);
+          requests to /leak/ are logged with whether they carried
+          Authorization (never its value) and answered 404
+  stall   (Cog) also: a sync PUT /predictions/ID answers half its body,
+          then nothing, after the prediction finished
 
 The first stdout line is the base URL; the process exits on stdin EOF, as
 every fake here. Tests import PAYLOAD, EVIL_FIELD, TRICK_NAMES and scan()
@@ -251,6 +256,12 @@ def replicate_main(fault, argv):
         st_holder["st"] = self.st
         text = raw if raw is not None else json.dumps(obj)
         obj = json.loads(self.st.rewrite(text))
+        if fault == "dotdot" and isinstance(obj, dict) and \
+                isinstance(obj.get("urls"), dict) and "get" in obj["urls"]:
+            # urls.get climbing out of /v1 (issue 15.9): the token must
+            # not follow it
+            obj["urls"]["get"] = self.st.base + "/v1/../leak/" + \
+                str(obj.get("id"))
         data = to_bytes(poison(obj, out_url=out_url))
         h = {}
         if ratelimit:
@@ -303,6 +314,15 @@ def replicate_main(fault, argv):
                          lambda img: orig_send_bytes(self, 200, img,
                                                      "image/png"))
             return
+        if path.startswith("/leak/"):
+            with self.st.lock:
+                self.st.requests.append({
+                    "method": method, "path": path, "query": "",
+                    "headers": {"Authorization": "present"} if
+                    self.headers.get("Authorization") else {},
+                    "auth_ok": False, "time": time.time()})
+            orig_send_bytes(self, 404, b"Not Found\n", "text/plain")
+            return
         if fault == "storm" and path.startswith("/v1/"):
             self.method = method
             self.fault = self.rec = None
@@ -336,6 +356,20 @@ def cog_main(fault, argv):
 
     def send(self, status, body, ctype="application/json", headers=()):
         path = self.path.split("?", 1)[0]
+        if fault == "stall" and self.command == "PUT" and \
+                path.startswith("/predictions/") and status == 200:
+            # the whole prediction is done (its webhooks went out): answer
+            # half of it, then nothing (issue 15.7)
+            data = body if isinstance(body, bytes) else body.encode()
+            self.send_response_only(200)
+            self.send_header("content-length", str(len(data)))
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            wait_client_gone(self.connection)
+            return
         if not path.startswith("/_fake/") and ctype and body:
             if ctype.startswith("application/json"):
                 try:
@@ -389,7 +423,7 @@ def main():
         i = rest.index("--fault")
         fault = rest[i + 1]
         del rest[i:i + 2]
-        if fault not in ("huge", "bomb", "stall", "drop", "storm"):
+        if fault not in ("huge", "bomb", "stall", "drop", "storm", "dotdot"):
             sys.stderr.write("hostile.py: unknown fault %r\n" % fault)
             return 2
     if which == "replicate":

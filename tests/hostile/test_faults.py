@@ -57,6 +57,16 @@ KNOWN = {
     "are never cleaned",
     "storm:wait-announced": "issue 15.8: 429 with Retry-After: 86400 waits "
     "silently (nothing on stderr in 20 s)",
+    "storm:tui-wait-announced": "issue 15.8: the TUI says nothing about "
+    "the 429 wait in 20 s",
+    "dotdot:no-token-off-api": "issue 15.9: urls.get BASE/v1/../leak/ID: "
+    "Authorization sent to /leak/ID on the API host (6 requests)",
+    "token-crlf:no-header-injected": "issue 15.9: a token with CR/LF "
+    "injects a header (X-Injected reached the server)",
+    "token-crlf:refused": "issue 15.9: a token with CR/LF is used, exit 0",
+    "cog-put-stall:ends": "issue 15.7: a sync Cog PUT stalled mid-body "
+    "hangs after the final webhook said succeeded (killed after 60 s)",
+    "cog-put-stall:succeeded": "issue 15.7: same (killed: exit -9)",
     "sixel:SEGV:dcs-ended-first": "issue 15.2: restore written inside the "
     "open sixel DCS (no CAN/ST first)",
     "sixel:ABRT:dcs-ended-first": "issue 15.2: restore written inside the "
@@ -291,6 +301,83 @@ def storm():
         fakes.stop(proc)
 
 
+def storm_tui():
+    proc, base = start_hostile("replicate", "--fault", "storm")
+    try:
+        work = tempfile.mkdtemp(prefix="storm-tui-", dir=SCRATCH)
+        p = Pty([R8PLAY, "--api-base", base + "/v1"],
+                env({"R8PLAY_RETRY_MS": "1000"}), cwd=work, rows=24, cols=80)
+        try:
+            def said(b):
+                text = re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b" ", b)
+                return re.search(rb"(?i)(wait|retry|429|rate.?limit)",
+                                 text) is not None
+            ok = p.wait_bytes(said, most=20, chunk=65536)
+            T.check("storm:tui-wait-announced", ok,
+                    "nothing on screen about the wait in 20 s")
+        finally:
+            p.close()
+    finally:
+        fakes.stop(proc)
+
+
+def dotdot():
+    proc, base = start_hostile("replicate", "--speed", "8", "--fault",
+                               "dotdot")
+    try:
+        work = tempfile.mkdtemp(prefix="dotdot-", dir=SCRATCH)
+        # no stream: r8play must poll urls.get
+        fakes.set_faults(base, [{"path": "^/v1/streams/", "kind": "drop_sse",
+                                 "events": 0, "count": 50}])
+        rc, o, e, rss, ended = run_measured(
+            ["run", "stability-ai/sdxl", "-i", "prompt=x", "--api-base",
+             base + "/v1", "--output-dir", os.path.join(work, "out")], work,
+            limit=60)
+        leaks = [r for r in fakes.requests_log(base)
+                 if r["path"].startswith("/leak/")]
+        with_token = [r for r in leaks if r.get("headers")]
+        T.check("dotdot:no-token-off-api", not with_token,
+                "%d requests to /leak/ carried Authorization (of %d; exit "
+                "%d)" % (len(with_token), len(leaks), rc))
+    finally:
+        fakes.stop(proc)
+
+
+def token_crlf():
+    proc, base = fakes.start_replicate("--quiet")
+    try:
+        work = tempfile.mkdtemp(prefix="crlf-", dir=SCRATCH)
+        rc, o, e, rss, ended = run_measured(
+            ["models", "--api-base", base + "/v1"], work, limit=60,
+            extra={"REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN +
+                   "\r\nX-Injected: 1"})
+        injected = [r for r in fakes.requests_log(base)
+                    if any(k.lower() == "x-injected"
+                           for k in r.get("headers", {}))]
+        T.check("token-crlf:no-header-injected", not injected,
+                "%d requests carried X-Injected" % len(injected))
+        T.check("token-crlf:refused", rc != 0 and b"token" in e.lower(),
+                "exit %d, stderr %r" % (rc, e[-300:]))
+    finally:
+        fakes.stop(proc)
+
+
+def cog_put_stall():
+    proc, base = start_hostile("cog", "--fault", "stall", "--setup-seconds",
+                               "0.1", "--speed", "8")
+    try:
+        work = tempfile.mkdtemp(prefix="put-stall-", dir=SCRATCH)
+        rc, o, e, rss, ended = run_measured(
+            ["run", "--local", base, "-i", "prompt=x", "--output-dir",
+             os.path.join(work, "out")], work, limit=60)
+        T.check("cog-put-stall:ends", ended,
+                "still running after 60 s: %r" % e[-300:])
+        T.check("cog-put-stall:succeeded", ended and rc == 0,
+                "exit %d: %r" % (rc, e[-300:]))
+    finally:
+        fakes.stop(proc)
+
+
 # ---------------------------------------------------------------------------
 SIXEL_START = re.compile(rb"\x1bP[0-9;]*q")
 
@@ -405,7 +492,8 @@ def sixel_signals():
 
 def main():
     os.makedirs(os.path.join(SCRATCH, "config"))
-    only = os.environ.get("HOSTILE_ONLY", "download,kill9,storm,sixel")
+    only = os.environ.get("HOSTILE_ONLY",
+                          "download,kill9,storm,misc,sixel")
     try:
         if "download" in only:
             downloads()
@@ -413,6 +501,11 @@ def main():
             kill9()
         if "storm" in only:
             storm()
+            storm_tui()
+        if "misc" in only:
+            dotdot()
+            token_crlf()
+            cog_put_stall()
         if "sixel" in only:
             sixel_signals()
     finally:

@@ -29,11 +29,23 @@ from hostile_lib import (Checks, Pty, scan_plain, scan_tty,  # noqa: E402
                          start_hostile, fakes, hostile)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from t import R8PLAY  # noqa: E402
+from t import R8PLAY, ROOT  # noqa: E402
 
 # Failing on 17d7579, each fixed on another branch (issue 15 item named).
 # Run with T_VERBOSE=1 to see the bytes found for a known entry.
 KNOWN = {
+    'cli:run-upload:pipe':
+        'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+    'cli:run-upload:pty':
+        'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+    'cli:cog-image-run-async:pipe':
+        'issue 15.9: raw ESC/BEL written when not on a terminal; issue 15.4: C1 passed (U+009B as C2 9B, raw 0x9B); issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+    'cli:cog-image-run-async:pty':
+        'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+    'cli:cog-text-run-async:pipe':
+        'issue 15.9: raw ESC/BEL written when not on a terminal; issue 15.4: C1 passed (U+009B as C2 9B, raw 0x9B); issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+    'cli:cog-text-run-async:pty':
+        'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
     'cli:schema:pipe':
         'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
     'cli:schema:pty':
@@ -139,6 +151,8 @@ KNOWN = {
 }
 
 SCRATCH = tempfile.mkdtemp(prefix="r8play-hostile-")
+# over the inline limit, so it is uploaded to /v1/files
+BIG_INPUT = os.path.join(SCRATCH, "input.png")
 T = Checks(KNOWN)
 EXPORTS = ["curl", "curl-model", "curl-cog", "cog", "python", "js",
            "r8play"]
@@ -325,7 +339,10 @@ def replicate_cli(base):
             ("run-text", ["run", "meta/meta-llama-3-8b-instruct", "-i",
                           "prompt=hi"]),
             ("run-text-json", ["run", "meta/meta-llama-3-8b-instruct", "-i",
-                               "prompt=hi", "--json"])]:
+                               "prompt=hi", "--json"]),
+            # a file input: POST /v1/files (its answer poisoned too)
+            ("run-upload", ["run", "stability-ai/sdxl", "-i", "prompt=x",
+                            "-i", "image=@" + BIG_INPUT])]:
         work = fresh_dir("run")
         outdir = os.path.join(work, "out")
         cli(label, args + api + ["--output-dir", outdir],
@@ -363,6 +380,10 @@ def cog_cli():
             cli(p + "-run-json", ["run"] + loc + ["-i", "prompt=x", "--json",
                                                   "--output-dir", outdir],
                 pty=False, cwd=work)
+            # Prefer: respond-async: everything arrives by webhook
+            cli(p + "-run-async", ["run"] + loc + ["-i", "prompt=x",
+                                                   "--async", "--output-dir",
+                                                   outdir], cwd=work)
         finally:
             fakes.stop(proc)
     # health-check errors (setup fails: logs and traceback from the server)
@@ -407,6 +428,11 @@ def tui(base, cog_base):
 
 def main():
     os.makedirs(os.path.join(SCRATCH, "config"))
+    with open(os.path.join(ROOT, "tests", "fixtures", "images",
+                           "sdxl-corgi-512.png"), "rb") as f:
+        png = f.read()
+    with open(BIG_INPUT, "wb") as f:
+        f.write(png + b"\0" * max(0, (1 << 20) + 1 - len(png)))
     proc, base = start_hostile("replicate", "--speed", "8")
     cog, cog_base = start_hostile("cog", "--setup-seconds", "0.1",
                                   "--speed", "8")
