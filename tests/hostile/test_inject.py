@@ -294,6 +294,21 @@ def outside_files(work, outdir):
     return bad
 
 
+def sanity(base, cog_base):
+    """The server does poison (else every scan passes for nothing)."""
+    st, h, body = fakes.http_request(
+        "GET", base + "/v1/models/stability-ai/sdxl",
+        headers={"Authorization": "Bearer " + fakes.REPLICATE_TOKEN})
+    T.check("hostile:replicate-poisons", st == 200 and
+            b"\\u001b]52;c;" in body and b"\x9b20h" in body and
+            hostile.EVIL_FIELD.encode() in body, "HTTP %d %r" % (st,
+                                                                body[:200]))
+    st, h, body = fakes.http_request("GET", cog_base + "/openapi.json")
+    T.check("hostile:cog-poisons", st == 200 and b"\\u001b[201~" in body
+            and hostile.EVIL_FIELD.encode() in body, "HTTP %d %r" % (
+                st, body[:200]))
+
+
 def replicate_cli(base):
     api = ["--api-base", base + "/v1"]
     # schema takes the API base from the environment only
@@ -437,6 +452,7 @@ def main():
     cog, cog_base = start_hostile("cog", "--setup-seconds", "0.1",
                                   "--speed", "8")
     try:
+        sanity(base, cog_base)
         only = os.environ.get("HOSTILE_ONLY", "cli,cog,tui").split(",")
         if "cli" in only:
             replicate_cli(base)
