@@ -50,7 +50,6 @@ import socket
 import sys
 import threading
 import time
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -277,7 +277,7 @@ class Pty:
             return True
         end = time.monotonic() + most
         while True:
-            pid, st, ru = os.wait4(self.pid, 0 if False else os.WNOHANG)
+            pid, st, ru = os.wait4(self.pid, os.WNOHANG)
             if pid == self.pid:
                 self.status, self.rusage = st, ru
                 self.pump(0.05)

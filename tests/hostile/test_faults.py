@@ -23,9 +23,9 @@ Nothing is timed: waits have generous limits only so a hang fails instead
 of blocking the suite. Checks failing today are in KNOWN (hostile_lib.py
 explains the rule).
 """
-import glob
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -99,20 +99,6 @@ def spawn(args, cwd, extra=None):
     return subprocess.Popen([R8PLAY] + args, env=env(extra), cwd=cwd,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
-
-
-def finish(p, limit):
-    """Wait for p (killing it after limit s): (status, out, err, maxrss KB,
-    ended by itself)."""
-    try:
-        out, err = p.communicate(timeout=limit)
-        ended = True
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-        ended = False
-    # Popen reaped it: ask the kernel for the children's peak instead
-    return p.returncode, out, err, ended
 
 
 def run_measured(args, cwd, limit=120, extra=None):
@@ -208,7 +194,6 @@ def downloads():
                         "under final names: %s" % bad)
         finally:
             fakes.stop(proc)
-            shutil.rmtree(os.path.join(SCRATCH, "x"), ignore_errors=True)
 
 
 def kill9():
@@ -268,7 +253,6 @@ def storm():
         p = spawn(["models", "--api-base", base + "/v1"], work,
                   {"R8PLAY_RETRY_MS": "1000"})
         # stderr until it announces something or 20 s pass; then kill
-        import select
         err = b""
         end = time.monotonic() + 20
         fd = p.stderr.fileno()

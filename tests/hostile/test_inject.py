@@ -242,7 +242,8 @@ def run_export(fmt, text):
     e = {"PATH": st + ":/usr/bin:/bin", "HOME": work, "LC_ALL": "C.UTF-8",
          "PYTHONPATH": st, "REPLICATE_API_TOKEN": "r8_stub"}
     if fmt == "python":
-        argv = ["/usr/bin/env", "python3", "-"]
+        # the real interpreter (the stub shadows python3 on PATH), with a
+        # stub `replicate` module first on PYTHONPATH
         real = shutil.which("python3", path="/usr/bin:/bin")
         argv = [real or sys.executable, "-"]
     elif fmt == "js":
