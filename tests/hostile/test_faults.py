@@ -52,7 +52,7 @@ KNOWN = {
     "download:bomb:says-why": "issue 15.3: no decoded-size cap: exit 0",
     "download:stall:ends": "new, not in issue 15: an output download "
     "stalled mid-body never ends (R8PLAY_TIMEOUT_MS=5000 set; killed after "
-    "60 s)",
+    "30 s)",
     "kill9:stale-temp-cleaned": "issue 15.3: stale .NAME.XXXXXX temporaries "
     "are never cleaned",
     "storm:wait-announced": "issue 15.8: 429 with Retry-After: 86400 waits "
@@ -65,7 +65,7 @@ KNOWN = {
     "injects a header (X-Injected reached the server)",
     "token-crlf:refused": "issue 15.9: a token with CR/LF is used, exit 0",
     "cog-put-stall:ends": "issue 15.7: a sync Cog PUT stalled mid-body "
-    "hangs after the final webhook said succeeded (killed after 60 s)",
+    "hangs after the final webhook said succeeded (killed after 30 s)",
     "cog-put-stall:succeeded": "issue 15.7: same (killed: exit -9)",
     "sixel:SEGV:dcs-ended-first": "issue 15.2: restore written inside the "
     "open sixel DCS (no CAN/ST first)",
@@ -169,11 +169,11 @@ def downloads():
             rc, o, e, rss, ended = run_measured(
                 ["run", "stability-ai/sdxl", "-i", "prompt=x",
                  "--api-base", base + "/v1", "--output-dir", out], work,
-                limit=60, extra={"R8PLAY_TIMEOUT_MS": "5000",
+                limit=30, extra={"R8PLAY_TIMEOUT_MS": "5000",
                                   "R8PLAY_STREAM_STALL_MS": "3000"})
             tail = e[-600:].decode("utf-8", "replace")
             T.check("download:%s:ends" % fault, ended,
-                    "r8play still running after 60 s; stderr: %s" % tail)
+                    "r8play still running after 30 s; stderr: %s" % tail)
             T.check("rss:download-%s" % fault, rss < RSS_LIMIT_KB,
                     "peak RSS %d MiB (limit 256); exit %d; %s" % (
                         rss // 1024, rc, tail))
@@ -353,9 +353,9 @@ def cog_put_stall():
         work = tempfile.mkdtemp(prefix="put-stall-", dir=SCRATCH)
         rc, o, e, rss, ended = run_measured(
             ["run", "--local", base, "-i", "prompt=x", "--output-dir",
-             os.path.join(work, "out")], work, limit=60)
+             os.path.join(work, "out")], work, limit=30)
         T.check("cog-put-stall:ends", ended,
-                "still running after 60 s: %r" % e[-300:])
+                "still running after 30 s: %r" % e[-300:])
         T.check("cog-put-stall:succeeded", ended and rc == 0,
                 "exit %d: %r" % (rc, e[-300:]))
     finally:
