@@ -90,6 +90,9 @@ def env(extra=None):
         "R8PLAY_CONFIG_DIR": os.path.join(SCRATCH, "config"),
         "REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
         "R8PLAY_POLL_MS": "100", "R8PLAY_RETRY_MS": "50",
+        # the run history's folder, where tests/run sets one
+        "R8PLAY_DATA_DIR": os.environ.get("R8PLAY_DATA_DIR") or
+        os.path.join(SCRATCH, "data"),
     }
     e.update(extra or {})
     return e
