@@ -26,7 +26,8 @@ values are left alone so r8play can still walk the flows):
           HUGE_SEND_CAP bytes (bounded here so a test cannot fill the
           machine), then the connection drops
   bomb    Content-Encoding: gzip, GZIP_BOMB_BYTES of zeros compressed to
-          about 0.1% of that (the body itself is small)
+          about 0.1% of that (the body itself is small); only the first
+          output (TRICK_NAMES[0]), the others are the plain image
   stall   half the image, then nothing until the client goes
   drop    half the image, then the connection closes
   storm   every /v1 request: 429 with Retry-After: 86400 (Replicate only)
@@ -199,7 +200,8 @@ def serve_output(h, fault, image, send_plain):
             h.wfile.flush()
             h.close_connection = True
             h.connection.shutdown(socket.SHUT_RDWR)
-        elif fault == "bomb":
+        elif fault == "bomb" and h.path.split("?")[0].endswith(
+                TRICK_NAMES[0]):
             body = gzip_bomb()
             h.send_response(200)
             h.send_header("Content-Type", "image/png")
