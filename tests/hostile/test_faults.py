@@ -51,8 +51,8 @@ KNOWN = {
     "download:stall:ends": "new, not in issue 15: an output download "
     "stalled mid-body never ends (R8PLAY_TIMEOUT_MS=5000 set; killed after "
     "30 s)",
-    "kill9:stale-temp-cleaned": "issue 15.3: stale .NAME.XXXXXX temporaries "
-    "are never cleaned",
+    "kill9:stale-temp-cleaned": "issue 15.3: stale part files are never "
+    "cleaned (17d7579 names them .NAME.XXXXXX and cleans nothing)",
     "storm:wait-announced": "issue 15.8: 429 with Retry-After: 86400 waits "
     "silently (nothing on stderr in 20 s)",
     "storm:tui-wait-announced": "issue 15.8: the TUI says nothing about "
@@ -77,7 +77,8 @@ KNOWN = {
 
 SCRATCH = tempfile.mkdtemp(prefix="r8play-faults-")
 T = Checks(KNOWN)
-TEMP_RX = re.compile(r"^\..+\.[A-Za-z0-9]{6}$")
+# part files: .NAME.XXXXXX (17d7579) or .r8play-part-XXXXXX
+TEMP_RX = re.compile(r"^\.(.+\.|r8play-part-)[A-Za-z0-9]{6}$")
 
 
 def env(extra=None):
@@ -239,7 +240,9 @@ def kill9():
     # a stale temporary of r8play's own naming, as a kill -9 leaves one
     # (today r8play holds the body in memory, so kill -9 leaves none)
     os.makedirs(out, exist_ok=True)
-    stale = os.path.join(out, ".out-0.png.Ab12Cd")
+    # r8play's part-file naming (client/net/outputs.h: .r8play-part-XXXXXX;
+    # 17d7579 wrote .NAME.XXXXXX, which nothing can tell from a user's file)
+    stale = os.path.join(out, ".r8play-part-Ab12Cd")
     with open(stale, "wb") as f:
         f.write(b"\x89PNG partial")
     other = os.path.join(out, ".notes.txt")     # not r8play's: kept
