@@ -103,8 +103,9 @@ def _plain(b, bidi=True):
 OSC52 = re.compile(rb"\x1b\]52;[a-z]*;([A-Za-z0-9+/=]*)(\x07|\x1b\\)")
 
 
-def scan_tty(b):
-    """Findings in bytes a terminal received (r8play's own escapes allowed)."""
+def scan_tty(b, bidi=True):
+    """Findings in bytes a terminal received (r8play's own escapes allowed).
+    bidi=False for JSON output, as scan_plain."""
     f = []
     for sig, what in SIGNATURES:
         i = b.find(sig)
@@ -112,6 +113,8 @@ def scan_tty(b):
             f.append("%s at %d: %s" % (what, i, _show(b, i)))
     # C1/bidi/lone bytes, outside r8play's own sixel (ASCII anyway)
     _scan_text(b, f)
+    if not bidi:
+        f = [x for x in f if not x.startswith("bidi")]
     for m in OSC52.finditer(b):
         if m.group(1).startswith(b"SE9TVElMRQ"):
             continue        # the server's own, reported above

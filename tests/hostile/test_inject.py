@@ -145,7 +145,9 @@ KNOWN = {
     'tui:model-run':
         'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
     'tui:model-text':
-        'issue 15.1: OSC 52 copy carries raw ESC/BEL/C1/bidi from the server; issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
+        'issue 15.1 (paste injection): the run view\'s y copies the '
+        'model\'s text output raw into OSC 52 (ESC, BEL, C1, bidi); issue '
+        '15.5: bidi shown',
     'tui:local':
         'issue 15.5: bidi overrides U+202A-U+202E/U+2066-U+2069 passed',
 }
@@ -223,7 +225,7 @@ def cli(label, args, pty=True, cwd=None, rcs=(0,), extra=None):
                                            "\n".join(f), (out + err)[-400:]))
     if pty:
         st, got = on_pty(args, cwd, extra=extra)
-        f = scan_tty(got)
+        f = scan_tty(got, bidi=not is_json)
         T.check("cli:%s:pty" % label, not f,
                 "r8play %s\n%s" % (" ".join(args), "\n".join(f)))
     return out
