@@ -47,6 +47,7 @@
 	X(RUNS,		"runs",		"Show the runs")		\
 	X(CANCEL_RUN,	"cancel-run",	"Cancel the run")		\
 	X(RUN_AGAIN,	"run-again",	"Run again with the same input") \
+	X(GPU,		"gpu",		"Show the GPU panel (NVIDIA)")	\
 	X(SUBMIT,	"submit",	"Accept the prompt")		\
 	X(COMPLETE,	"complete",	"Complete the path")		\
 	X(YES,		"yes",		"Answer yes")			\

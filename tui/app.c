@@ -206,6 +206,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		net_health(app, app->nlocals - 1);
 	}
 
+	gpu_view_init(app);
 	app->ex.snapshot = !app->have_token;
 	if (app->ex.snapshot) {
 		struct model_page pg;
@@ -250,6 +251,7 @@ app_done(struct app *app)
 	size_t i;
 
 	runs_free_all(app);
+	gpu_view_done(app);
 	model_close(app);
 	explorer_clear(app);
 	for (i = 0; i < app->nlocals; i++) {
@@ -313,6 +315,9 @@ go_back(struct app *app)
 	case VIEW_RUN:
 		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
 		break;
+	case VIEW_GPU:
+		app->view = app->gpuv.back;
+		break;
 	case VIEW_MODEL:
 		app->view = VIEW_EXPLORER;
 		break;
@@ -370,6 +375,9 @@ app_key(struct app *app, int key)
 		}
 		app->view = VIEW_RUN;
 		app->dirty |= DIRTY_ALL;
+		return;
+	case ACT_GPU:
+		gpu_view_open(app);
 		return;
 	case ACT_BACK:
 		if (app->view != VIEW_EXPLORER) {

@@ -57,6 +57,7 @@ static const struct binding {
 	{ CTX_GLOBAL, FN(KEY_BTAB), ACT_PANE_PREV },
 	{ CTX_GLOBAL, '\r', ACT_OPEN },
 	{ CTX_GLOBAL, 'R', ACT_RUNS },
+	{ CTX_GLOBAL, 'U', ACT_GPU },
 
 	{ CTX_EXPLORER, '\r', ACT_OPEN },
 	{ CTX_EXPLORER, 'l', ACT_OPEN },
@@ -137,6 +138,7 @@ static const struct {
 	{ CTX_INFO, { ACT_TAB_NEXT, ACT_RUN, ACT_BACK, ACT_HELP } },
 	{ CTX_RUN, { ACT_CANCEL_RUN, ACT_RUN_AGAIN, ACT_TAB_NEXT, ACT_COPY,
 	    ACT_BACK, ACT_HELP } },
+	{ CTX_GPU, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };

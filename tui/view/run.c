@@ -482,6 +482,8 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 			    r->pred.metrics.output_token_count);
 		paint_text(row++, 1, app->cols - 2, t, ATTR(COST));
 	}
+	/* local runs: energy and the cost here beside Replicate's */
+	row = gpu_view_draw_run(app, r, row, bottom);
 	return row;
 }
 
