@@ -318,6 +318,9 @@ go_back(struct app *app)
 	case VIEW_GPU:
 		app->view = app->gpuv.back;
 		break;
+	case VIEW_COMPARE:
+		app->view = app->cmp.back;
+		break;
 	case VIEW_MODEL:
 		app->view = VIEW_EXPLORER;
 		break;

@@ -23,6 +23,7 @@
 #include "themes/theme.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
+#include "tui/view/compare.h"
 #include "tui/view/explorer.h"
 #include "tui/view/gpu.h"
 #include "tui/view/model.h"
@@ -55,7 +56,8 @@ enum dirty {
 };
 
 /* The screens, each one file under tui/view/ (tui/view/view.h). */
-enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW__COUNT };
+enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
+    VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
@@ -109,6 +111,7 @@ struct app {
 	struct mpage	 mp;
 	struct run_view	 runv;
 	struct gpu_view	 gpuv;		/* strip, panel, energy of runs */
+	struct compare_view cmp;	/* two runs side by side */
 
 	/* the runs, shown by the run view (tui/runs.c owns them) */
 	struct run	 runs[APP_MAX_RUNS];

@@ -106,6 +106,10 @@ static const struct binding {
 	{ CTX_RUN, 'C', ACT_CANCEL_RUN },
 	{ CTX_RUN, 'r', ACT_RUN_AGAIN },
 	{ CTX_RUN, 'y', ACT_COPY },
+	{ CTX_RUN, 'm', ACT_MARK },
+	{ CTX_RUN, 'd', ACT_COMPARE },
+	{ CTX_MODEL, 'B', ACT_RUN_BOTH },
+	{ CTX_COMPARE, '\t', ACT_PANE },
 
 	{ CTX_PROMPT, '\r', ACT_SUBMIT },
 	{ CTX_PROMPT, 033, ACT_BACK },
@@ -139,6 +143,7 @@ static const struct {
 	{ CTX_RUN, { ACT_CANCEL_RUN, ACT_RUN_AGAIN, ACT_TAB_NEXT, ACT_COPY,
 	    ACT_BACK, ACT_HELP } },
 	{ CTX_GPU, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
+	{ CTX_COMPARE, { ACT_PANE, ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };

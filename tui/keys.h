@@ -22,6 +22,7 @@
 	X(INFO,		"info",		MODEL)				\
 	X(RUN,		"run",		MODEL)				\
 	X(GPU,		"gpu",		GLOBAL)				\
+	X(COMPARE,	"compare",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
 	X(HELP,		"help",		GLOBAL)

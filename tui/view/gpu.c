@@ -386,6 +386,36 @@ gpu_view_draw_run(const struct app *app, const struct run *r, int row,
 	return row;
 }
 
+bool
+gpu_view_run_cost(const struct app *app, const struct run *r, char *buf,
+    size_t n)
+{
+	const struct gpu_view *gv = &app->gpuv;
+	struct gpu_energy_summary s;
+	struct cost_local_in in;
+	struct cost_local lc;
+	char c[COST_LOCAL_NOTE_MAX], err[160];
+	double secs;
+
+	if (n > 0)
+		buf[0] = '\0';
+	if (gv->g == NULL || !r->local || !r->energy_on || !r->done)
+		return false;
+	gpu_energy_summary(&r->energy, &s);
+	secs = r->have_pred && r->pred.metrics.predict_time >= 0 ?
+	    r->pred.metrics.predict_time : s.seconds;
+	local_in(gv, secs, &s, &in);
+	if (cost_local_compute(&in, &lc, err, sizeof err) != 0)
+		snprintf(c, sizeof c, "%s", err);
+	else
+		cost_local_fmt(&lc, c, sizeof c);
+	if (s.energy_known)
+		snprintf(buf, n, "%.4f Wh, this machine %s", s.wh, c);
+	else
+		snprintf(buf, n, "this machine %s", c);
+	return true;
+}
+
 /* The last finished local run's average power, or the draw now. */
 static bool
 machine_watts(const struct app *app, double *w)

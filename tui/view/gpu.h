@@ -63,6 +63,11 @@ void	gpu_view_strip(const struct app *app, char *buf, size_t n, int maxw);
 int	gpu_view_draw_run(const struct app *app, const struct run *r, int row,
 	    int bottom);
 
+/* A finished local run's energy and local cost on one line ("0.0123 Wh,
+ * this machine $0.0037 (energy)"); false (buf "") when not measured. */
+bool	gpu_view_run_cost(const struct app *app, const struct run *r,
+	    char *buf, size_t n);
+
 /*
  * The cost tab's "this machine" row after the name: the price of a second
  * ("%12s", as the tiers') and the cost of seconds of predict time, from
