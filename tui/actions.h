@@ -51,6 +51,7 @@
 	X(MARK,		"mark",		"Mark the run to compare")	\
 	X(COMPARE,	"compare",	"Compare two runs side by side") \
 	X(RUN_BOTH,	"run-both",	"Run here and on Replicate, compare") \
+	X(DEV_OUTPUT,	"dev-output",	"Show the --dev server and its output") \
 	X(SUBMIT,	"submit",	"Accept the prompt")		\
 	X(COMPLETE,	"complete",	"Complete the path")		\
 	X(YES,		"yes",		"Answer yes")			\

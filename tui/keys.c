@@ -58,6 +58,7 @@ static const struct binding {
 	{ CTX_GLOBAL, '\r', ACT_OPEN },
 	{ CTX_GLOBAL, 'R', ACT_RUNS },
 	{ CTX_GLOBAL, 'U', ACT_GPU },
+	{ CTX_GLOBAL, 'O', ACT_DEV_OUTPUT },
 
 	{ CTX_EXPLORER, '\r', ACT_OPEN },
 	{ CTX_EXPLORER, 'l', ACT_OPEN },
@@ -144,6 +145,7 @@ static const struct {
 	    ACT_BACK, ACT_HELP } },
 	{ CTX_GPU, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
 	{ CTX_COMPARE, { ACT_PANE, ACT_BACK, ACT_HELP } },
+	{ CTX_DEV, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };

@@ -23,6 +23,7 @@
 	X(RUN,		"run",		MODEL)				\
 	X(GPU,		"gpu",		GLOBAL)				\
 	X(COMPARE,	"compare",	GLOBAL)				\
+	X(DEV,		"dev server",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
 	X(HELP,		"help",		GLOBAL)

@@ -33,6 +33,8 @@ print_help(FILE *fp)
 	fputs("\noptions:\n"
 	    "  --local URL      a local Cog server (repeatable); alone, opens "
 	    "its playground\n"
+	    "  --dev DIR        serve the Cog project in DIR and open its "
+	    "playground\n"
 	    "  --theme NAME     dark (default), light, mono, or a theme file "
 	    "(a path: it\n"
 	    "                   has a '/' or ends in .theme); also config key "
@@ -79,6 +81,9 @@ parse_args(int argc, char **argv, struct ui_args *a)
 				return 2;
 			}
 			a->o.locals[a->o.nlocals++] = v;
+		} else if (strcmp(s, "--dev") == 0) {
+			NEED();
+			a->o.dev_dir = v;
 		} else if (strcmp(s, "--theme") == 0) {
 			NEED();
 			a->o.theme = v;
@@ -146,6 +151,7 @@ run_ui(int argc, char **argv)
 		a.o.theme = cfg.theme;
 	if (a.o.output_dir == NULL)
 		a.o.output_dir = cfg.output_dir;
+	a.o.serve_command = cfg.serve_command;
 	if (a.o.nlocals == 0 && cfg.local != NULL &&
 	    cfg.local[0] != '\0')
 		a.o.locals[a.o.nlocals++] = cfg.local;
