@@ -23,7 +23,7 @@ print_help(FILE *fp)
 	fputs("r8play " R8PLAY_VERSION
 	    ": a terminal playground for AI models (Replicate and Cog)\n\n"
 	    "usage: r8play [--local URL]... [--theme NAME|FILE] [--api-base URL]\n"
-	    "              [OWNER/NAME]\n"
+	    "              [OWNER/NAME | --dev DIR | DIR with a cog.yaml]\n"
 	    "       r8play --list-keys\n"
 	    "       r8play COMMAND [ARGS]   (COMMAND --help for more)\n\n"
 	    "commands:\n", fp);
@@ -113,6 +113,9 @@ parse_args(int argc, char **argv, struct ui_args *a)
 			fprintf(stderr, "r8play: unknown option %s (try "
 			    "--help)\n", s);
 			return 2;
+		} else if (a->o.open_model == NULL && a->o.dev_dir == NULL &&
+		    dev_view_is_project(s)) {
+			a->o.dev_dir = s;	/* r8play DIR: its dev loop */
 		} else if (a->o.open_model == NULL) {
 			a->o.open_model = s;
 		} else {

@@ -9,7 +9,10 @@ this test edits the project between them (waiting for each dump file):
   broken    predict.py does not compile: the error is said in place
   recovered fixed again: the next save restarts it and the form follows
   output    the dev panel (O): how it is served and the server's output,
-            the traceback of the broken file included."""
+            the traceback of the broken file included.
+Then `r8play DIR` (a folder holding a cog.yaml) served through the config's
+serve_command with no `cog` on PATH, and a folder that cannot be served:
+one line, exit 1."""
 import atexit
 import os
 import shutil
@@ -141,5 +144,55 @@ def main():
           "output: the restarts counted", out)
 
 
+def served_by_command():
+    proj = os.path.join(TMP, "proj2")
+    dumps = os.path.join(TMP, "dumps2")
+    conf = os.path.join(TMP, "conf2")
+    for d in (proj, dumps, conf):
+        os.mkdir(d)
+    write(proj, "cog.yaml", COG_YAML)
+    write(proj, "predict.py", predictor("text"))
+    script = os.path.join(TMP, "dev2.keys")
+    with open(script, "w") as f:
+        f.write("wait idle\ndump first\nkey O\ndump output\n")
+    path = os.pathsep.join(d for d in os.environ.get(
+        "PATH", "/usr/bin:/bin").split(os.pathsep) if d != STUBS)
+    env = {"PATH": path, "HOME": TMP, "LC_ALL": "C.UTF-8", "TZ": "UTC",
+           "TERM": "xterm-256color", "R8PLAY_CLOCK": "0",
+           "R8PLAY_CONFIG_DIR": conf,
+           "R8PLAY_NVML_LIB": "/nonexistent/libnvidia-ml.so.1"}
+    # no way to serve it yet: one line, exit 1
+    r = subprocess.run([R8PLAY, "--script", script, "--dump-dir", dumps,
+                        "--size", "100x30", proj], env=env, cwd=TMP,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=60)
+    err = r.stderr.decode(errors="replace")
+    check(r.returncode == 1 and "serve_command" in err and
+          err.count("\n") == 1, "nothing to serve with: one line, exit 1",
+          "exit %d: %s" % (r.returncode, err))
+    with open(os.path.join(conf, "config"), "w") as f:
+        f.write("serve_command = %s %s serve\n" % (
+            shutil.which("python3") or sys.executable,
+            os.path.join(STUBS, "cog")))
+    r = subprocess.run([R8PLAY, "--script", script, "--dump-dir", dumps,
+                        "--size", "100x30", proj], env=env, cwd=TMP,
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=60)
+    check(r.returncode == 0, "r8play DIR exits 0",
+          r.stderr.decode(errors="replace")[-800:])
+    first = out = ""
+    try:
+        with open(os.path.join(dumps, "first.screen")) as f:
+            first = f.read()
+        with open(os.path.join(dumps, "output.screen")) as f:
+            out = f.read()
+    except OSError:
+        pass
+    check("system_prompt" in first, "r8play DIR: its playground", first)
+    check("served with serve_command" in out,
+          "r8play DIR: served with the config's serve_command", out)
+
+
 main()
+served_by_command()
 summary()

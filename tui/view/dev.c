@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "client/project/dev.h"
@@ -53,6 +54,17 @@ dev_view_init(struct app *app, const char *dir, const char *serve_command,
 	dv->next_ms = clock_mono_ms();
 	app_msg(app, "dev: serving %s with %s", dir, dv->how);
 	return 0;
+}
+
+bool
+dev_view_is_project(const char *dir)
+{
+	char p[4096];
+	struct stat st;
+
+	if (snprintf(p, sizeof p, "%s/cog.yaml", dir) >= (int)sizeof p)
+		return false;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 void

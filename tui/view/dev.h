@@ -44,6 +44,8 @@ struct app;
 /* Serve dir and add its server as a local target; 0, or -1 with err. */
 int	dev_view_init(struct app *app, const char *dir,
 	    const char *serve_command, char *err, size_t errsz);
+/* Does dir hold a cog.yaml (r8play DIR opens its dev loop)? */
+bool	dev_view_is_project(const char *dir);
 /* Stop the server. */
 void	dev_view_done(struct app *app);
 /* Key O: the dev panel (a message when not --dev). */
