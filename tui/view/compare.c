@@ -544,9 +544,10 @@ compare_tick(struct app *app, long long now)
 static long long
 compare_due_ms(const struct app *app)
 {
-	/* checked on every pass while runs are in flight */
+	/* both ended: look again shortly (a local run's last power
+	 * sample may still be due) */
 	return app->cmp.waiting && app_runs_in_flight(app) == 0 ?
-	    clock_mono_ms() : 0;
+	    clock_mono_ms() + COMPARE_CHECK_MS : 0;
 }
 
 static bool

@@ -18,6 +18,7 @@
 
 #define COMPARE_DIFF_MAX	32	/* input keys compared */
 #define COMPARE_VALUE_MAX	160	/* bytes of a value shown */
+#define COMPARE_CHECK_MS	50	/* B: both ended? */
 
 struct compare_view {
 	unsigned	 mark[2];	/* run seqs marked (0: none) */
