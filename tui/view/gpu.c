@@ -36,9 +36,10 @@ price_of(const char *s)
 	return v;
 }
 
-/* Read every GPU now; the container of each process from its cgroup. */
+/* Read every GPU now; with containers (the panel is open), the
+ * container of each process from its cgroup. */
 static void
-gpu_take(struct gpu_view *gv)
+gpu_take(struct gpu_view *gv, bool containers)
 {
 	char err[256], id[GPU_CONTAINER_ID_MAX];
 	size_t i, j;
@@ -50,7 +51,7 @@ gpu_take(struct gpu_view *gv)
 		return;
 	}
 	gv->have_snap = true;
-	for (i = 0; i < gv->snap.n; i++)
+	for (i = 0; containers && i < gv->snap.n; i++)
 		for (j = 0; j < gv->snap.dev[i].n_procs; j++) {
 			gv->cid[i][j][0] = '\0';
 			if (gpu_pid_container(NULL, gv->snap.dev[i].procs[j].pid,
@@ -78,7 +79,7 @@ gpu_view_init(struct app *app)
 	gv->prices_state = cost_table_load(&gv->prices, err,
 	    sizeof err) == 0 || gv->prices.n > 0 ? 1 : -1;
 	gv->g = gpu_open(getenv("R8PLAY_NVML_LIB"), err, sizeof err);
-	gpu_take(gv);
+	gpu_take(gv, false);
 	if (gv->g != NULL)
 		gv->next_ms = clock_mono_ms() + GPU_VIEW_SAMPLE_MS;
 }
@@ -98,6 +99,7 @@ gpu_view_open(struct app *app)
 		app->gpuv.back = app->view;
 	app->view = VIEW_GPU;
 	app->gpuv.top = 0;
+	gpu_take(&app->gpuv, true);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -225,7 +227,7 @@ gpu_tick(struct app *app, long long now)
 	if (gv->g == NULL)
 		return;
 	if (now >= gv->next_ms) {
-		gpu_take(gv);
+		gpu_take(gv, app->view == VIEW_GPU);
 		gv->next_ms = now + GPU_VIEW_SAMPLE_MS;
 		app->dirty |= DIRTY_LAYOUT | (app->view == VIEW_GPU ?
 		    DIRTY_ALL : 0);
