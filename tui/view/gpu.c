@@ -319,6 +319,7 @@ gpu_view_draw_run(const struct app *app, const struct run *r, int row,
 	struct cost_local lc;
 	struct cost_local_row rows[COST_MAX_ROWS];
 	char line[1024], a[COST_FMT_MAX], b[COST_FMT_MAX], err[160];
+	char c[COST_LOCAL_NOTE_MAX + 64];
 	size_t o, i, nr;
 	double secs;
 
@@ -348,13 +349,12 @@ gpu_view_draw_run(const struct app *app, const struct run *r, int row,
 		paint_text(row++, 1, app->cols - 2, err, ATTR(ERROR));
 		return row;
 	}
-	cost_local_fmt(&lc, a, sizeof a);
-	if (!lc.known && gv->electricity_price < 0 && gv->gpu_hour_price < 0)
-		snprintf(line, sizeof line, "this machine: set electricity_price "
-		    "($/kWh) in the config for the cost");
+	cost_local_fmt(&lc, c, sizeof c);
+	if (!lc.known)	/* cost_local_fmt gave what to set */
+		snprintf(line, sizeof line, "this machine: %s", c);
 	else
 		snprintf(line, sizeof line, "this machine %s for %.2fs; the same "
-		    "time on Replicate (x: times this machine):", a, secs);
+		    "time on Replicate (x: times this machine):", c, secs);
 	paint_text(row++, 1, app->cols - 2, line, ATTR(COST));
 	if ((t = prices(app)) == NULL)
 		return row;
@@ -485,9 +485,6 @@ gpu_view_machine_cell(const struct app *app, double seconds, char *buf,
 		snprintf(c, sizeof c, "-");
 	else if (cost_local_compute(&in, &lc, err, sizeof err) != 0)
 		snprintf(c, sizeof c, "%s", err);
-	else if (!lc.known && gv->electricity_price < 0 &&
-	    gv->gpu_hour_price < 0)
-		snprintf(c, sizeof c, "set electricity_price in the config");
 	else
 		cost_local_fmt(&lc, c, sizeof c);
 	snprintf(buf, n, "%12s %s", p, c);
