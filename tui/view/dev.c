@@ -51,7 +51,6 @@ dev_view_init(struct app *app, const char *dir, const char *serve_command,
 		return -1;
 	}
 	dv->back = VIEW_MODEL;
-	dv->next_ms = clock_mono_ms();
 	app_msg(app, "dev: serving %s with %s", dir, dv->how);
 	return 0;
 }
@@ -209,6 +208,18 @@ maybe_reload(struct app *app, long long now)
 		app_msg(app, "dev: reloaded the form from the new schema");
 }
 
+_Static_assert(DEV_MAX_POLLFDS <= DEV_VIEW_MAX_FDS, "dev fds fit the loop");
+
+size_t
+dev_view_pollfds(const struct app *app, struct pollfd *fds, size_t max)
+{
+	if (app->devv.d == NULL)
+		return 0;
+	return dev_pollfds(app->devv.d, fds, max);
+}
+
+/* Every loop pass (the fds woke it, or a timer): dev_step() reads what
+ * is there without blocking and does what is due. */
 static void
 dev_tick(struct app *app, long long now)
 {
@@ -216,19 +227,26 @@ dev_tick(struct app *app, long long now)
 	struct dev_event ev;
 	int guard = 0;
 
-	if (dv->d == NULL || now < dv->next_ms)
+	if (dv->d == NULL)
 		return;
 	while (guard++ < DEV_QUEUE * 2 &&
 	    dev_step(dv->d, (uint64_t)now, &ev) == 1)
 		on_dev_event(app, &ev);
 	maybe_reload(app, now);
-	dv->next_ms = now + DEV_VIEW_STEP_MS;
 }
 
+/* The supervisor's own timers (debounce, kill, child checks). */
 static long long
 dev_due_ms(const struct app *app)
 {
-	return app->devv.d != NULL ? app->devv.next_ms : 0;
+	long long now;
+	int t;
+
+	if (app->devv.d == NULL)
+		return 0;
+	now = clock_mono_ms();
+	t = dev_timeout_ms(app->devv.d, (uint64_t)now);
+	return t < 0 ? 0 : now + t;
 }
 
 /* The screen is not final while a started server is not yet up. */

@@ -13,12 +13,13 @@
 #ifndef PG_TUI_VIEW_DEV_H
 #define PG_TUI_VIEW_DEV_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define DEV_VIEW_TAIL		(16 * 1024)	/* output bytes shown */
-#define DEV_VIEW_STEP_MS	100		/* dev_step() while serving */
+#define DEV_VIEW_MAX_FDS	2	/* the loop polls this many more */
 #define DEV_VIEW_STATE_MAX	256
 
 struct dev;
@@ -36,7 +37,6 @@ struct dev_view {
 	size_t		 tail_len;
 	int		 back;		/* enum view Esc returns to */
 	int		 top;		/* panel: lines up from the end */
-	long long	 next_ms;	/* next dev_step() */
 };
 
 struct app;
@@ -44,6 +44,12 @@ struct app;
 /* Serve dir and add its server as a local target; 0, or -1 with err. */
 int	dev_view_init(struct app *app, const char *dir,
 	    const char *serve_command, char *err, size_t errsz);
+/* The descriptors tui/loop.c polls with the terminal (inotify, the
+ * server's output): at most max (DEV_VIEW_MAX_FDS), 0 when not --dev.
+ * Whatever they say, the next app_tick() steps the dev loop. */
+size_t	dev_view_pollfds(const struct app *app, struct pollfd *fds,
+	    size_t max);
+
 /* Does dir hold a cog.yaml (r8play DIR opens its dev loop)? */
 bool	dev_view_is_project(const char *dir);
 /* Stop the server. */
