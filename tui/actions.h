@@ -48,6 +48,11 @@
 	X(HIDE_HINT,	"hide-hint",	"Hide the demo's first-run hint") \
 	X(CANCEL_RUN,	"cancel-run",	"Cancel the run")		\
 	X(RUN_AGAIN,	"run-again",	"Run again with the same input") \
+	X(GPU,		"gpu",		"Show the GPU panel (NVIDIA)")	\
+	X(MARK,		"mark",		"Mark the run to compare")	\
+	X(COMPARE,	"compare",	"Compare two runs side by side") \
+	X(RUN_BOTH,	"run-both",	"Run here and on Replicate, compare") \
+	X(DEV_OUTPUT,	"dev-output",	"Show the --dev server and its output") \
 	X(SUBMIT,	"submit",	"Accept the prompt")		\
 	X(COMPLETE,	"complete",	"Complete the path")		\
 	X(YES,		"yes",		"Answer yes")			\

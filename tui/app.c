@@ -246,6 +246,36 @@ graphics_note(struct app *app)
 }
 
 int
+app_add_local(struct app *app, const char *url, char *err, size_t errsz)
+{
+	struct cog_config cc;
+	struct local_target *lt = &app->locals[app->nlocals];
+
+	if (app->nlocals == APP_MAX_LOCALS) {
+		snprintf(err, errsz, "at most %d local servers", APP_MAX_LOCALS);
+		return -1;
+	}
+	memset(&cc, 0, sizeof cc);
+	cc.base = url;
+	cc.webhooks = true;
+	lt->url = xstrdup(url);
+	lt->cog = cog_new(app->client, &cc, err, errsz);
+	if (lt->cog == NULL) {
+		/* without webhooks the run still completes (sync) */
+		cc.webhooks = false;
+		lt->cog = cog_new(app->client, &cc, err, errsz);
+	}
+	if (lt->cog == NULL) {
+		free(lt->url);
+		lt->url = NULL;
+		return -1;
+	}
+	app->nlocals++;
+	net_health(app, app->nlocals - 1);
+	return 0;
+}
+
+int
 app_init(struct app *app, const struct app_options *o, char *err,
     size_t errsz)
 {
@@ -278,29 +308,15 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	snprintf(app->api_base, sizeof app->api_base, "%s",
 	    client_api_base(app->client));
 	app->rcache = render_cache_new();
-	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++) {
-		struct cog_config cc;
-		struct local_target *lt = &app->locals[app->nlocals];
-
-		memset(&cc, 0, sizeof cc);
-		cc.base = o->locals[i];
-		cc.webhooks = true;
-		lt->url = xstrdup(o->locals[i]);
-		lt->cog = cog_new(app->client, &cc, err, errsz);
-		if (lt->cog == NULL) {
-			/* without webhooks the run still completes (sync) */
-			cc.webhooks = false;
-			lt->cog = cog_new(app->client, &cc, err, errsz);
-		}
-		if (lt->cog == NULL) {
-			free(lt->url);
-			lt->url = NULL;
+	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++)
+		if (app_add_local(app, o->locals[i], err, errsz) != 0)
 			return -1;
-		}
-		app->nlocals++;
-		net_health(app, app->nlocals - 1);
-	}
+	/* --dev DIR: serve the project, its server is one more local */
+	if (o->dev_dir != NULL && dev_view_init(app, o->dev_dir,
+	    o->serve_command, err, errsz) != 0)
+		return -1;
 
+	gpu_view_init(app);
 	app->ex.snapshot = !app->have_token;
 	if (app->ex.snapshot) {
 		struct model_page pg;
@@ -331,6 +347,9 @@ app_init(struct app *app, const struct app_options *o, char *err,
 			return -1;
 		}
 		model_open(app, owner, name);
+	} else if (app->devv.d != NULL) {
+		/* r8play --dev DIR: the project's playground */
+		model_open_local(app, app->devv.local_idx);
 	} else if (app->nlocals > 0) {
 		/* r8play --local URL: straight to that server's playground
 		 * (Esc shows the explorer, the server listed first) */
@@ -346,6 +365,8 @@ app_done(struct app *app)
 	size_t i;
 
 	runs_free_all(app);
+	gpu_view_done(app);
+	dev_view_done(app);
 	model_close(app);
 	explorer_clear(app);
 	for (i = 0; i < app->nlocals; i++) {
@@ -409,6 +430,15 @@ go_back(struct app *app)
 	case VIEW_RUN:
 		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
 		break;
+	case VIEW_GPU:
+		app->view = app->gpuv.back;
+		break;
+	case VIEW_COMPARE:
+		app->view = app->cmp.back;
+		break;
+	case VIEW_DEV:
+		app->view = app->devv.back;
+		break;
 	case VIEW_MODEL:
 		app->view = VIEW_EXPLORER;
 		break;
@@ -466,6 +496,12 @@ app_key(struct app *app, int key)
 		}
 		app->view = VIEW_RUN;
 		app->dirty |= DIRTY_ALL;
+		return;
+	case ACT_GPU:
+		gpu_view_open(app);
+		return;
+	case ACT_DEV_OUTPUT:
+		dev_view_open(app);
 		return;
 	case ACT_BACK:
 		if (app->view != VIEW_EXPLORER) {
@@ -614,9 +650,10 @@ app_child(struct app *app)
 	int st;
 	pid_t p;
 
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (p != app->editor_pid)
-			continue;
+	/* only the editor: other children (the --dev server) are reaped by
+	 * whoever started them */
+	while (app->editor_pid != 0 &&
+	    (p = waitpid(app->editor_pid, &st, WNOHANG)) > 0) {
 		app->editor_pid = 0;
 		term_resume();
 		tab_play_editor_done(app, WIFEXITED(st) && WEXITSTATUS(st) == 0);

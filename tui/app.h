@@ -23,7 +23,10 @@
 #include "themes/theme.h"
 #include "tui/actions.h"
 #include "tui/keys.h"
+#include "tui/view/compare.h"
+#include "tui/view/dev.h"
 #include "tui/view/explorer.h"
+#include "tui/view/gpu.h"
 #include "tui/view/model.h"
 #include "tui/view/overlay.h"
 #include "tui/view/run.h"
@@ -54,7 +57,8 @@ enum dirty {
 };
 
 /* The screens, each one file under tui/view/ (tui/view/view.h). */
-enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW__COUNT };
+enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
+    VIEW_DEV, VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
@@ -107,6 +111,9 @@ struct app {
 	struct explorer	 ex;
 	struct mpage	 mp;
 	struct run_view	 runv;
+	struct gpu_view	 gpuv;		/* strip, panel, energy of runs */
+	struct compare_view cmp;	/* two runs side by side */
+	struct dev_view	 devv;		/* --dev: the Cog project served */
 
 	/* the runs, shown by the run view (tui/runs.c owns them) */
 	struct run	 runs[APP_MAX_RUNS];
@@ -155,6 +162,8 @@ struct app_options {
 	const char	*output_dir;	/* NULL: ./r8play-outputs */
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
+	const char	*dev_dir;	/* --dev DIR: serve a Cog project */
+	const char	*serve_command;	/* config serve_command, or NULL */
 	int		 pane_row, pane_col;	/* inside tmux: the pane's offset */
 };
 
@@ -170,6 +179,10 @@ int app_theme_load(const char *spec, struct theme *th, char *err,
 int app_init(struct app *app, const struct app_options *o, char *err,
     size_t errsz);
 void app_done(struct app *app);
+
+/* One more local Cog server at url (health polled); 0, or -1 with err. */
+int app_add_local(struct app *app, const char *url, char *err,
+    size_t errsz);
 
 /* A key press (widgets/kb.h code). */
 void app_key(struct app *app, int key);

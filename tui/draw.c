@@ -55,6 +55,17 @@ draw_title(const struct app *app)
 		snprintf(right, sizeof right, "local ");
 	else
 		snprintf(right, sizeof right, "replicate ");
+	{
+		char gs[160], t[sizeof right];
+
+		/* the GPU strip, when there is a driver and room for it */
+		gpu_view_strip(app, gs, sizeof gs, app->cols / 2 -
+		    tw_width(right) - 3);
+		if (gs[0] != '\0') {
+			xsnprintf(t, sizeof t, "%s \xe2\x80\xa2 %s", gs, right);
+			memcpy(right, t, sizeof right);
+		}
+	}
 	if (inflight > 0) {
 		char t[sizeof right];
 

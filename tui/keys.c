@@ -57,6 +57,8 @@ static const struct binding {
 	{ CTX_GLOBAL, FN(KEY_BTAB), ACT_PANE_PREV },
 	{ CTX_GLOBAL, '\r', ACT_OPEN },
 	{ CTX_GLOBAL, 'R', ACT_RUNS },
+	{ CTX_GLOBAL, 'U', ACT_GPU },
+	{ CTX_GLOBAL, 'O', ACT_DEV_OUTPUT },
 
 	{ CTX_EXPLORER, '\r', ACT_OPEN },
 	{ CTX_EXPLORER, 'l', ACT_OPEN },
@@ -106,6 +108,10 @@ static const struct binding {
 	{ CTX_RUN, 'C', ACT_CANCEL_RUN },
 	{ CTX_RUN, 'r', ACT_RUN_AGAIN },
 	{ CTX_RUN, 'y', ACT_COPY },
+	{ CTX_RUN, 'm', ACT_MARK },
+	{ CTX_RUN, 'd', ACT_COMPARE },
+	{ CTX_MODEL, 'B', ACT_RUN_BOTH },
+	{ CTX_COMPARE, '\t', ACT_PANE },
 
 	{ CTX_PROMPT, '\r', ACT_SUBMIT },
 	{ CTX_PROMPT, 033, ACT_BACK },
@@ -138,6 +144,9 @@ static const struct {
 	{ CTX_INFO, { ACT_TAB_NEXT, ACT_RUN, ACT_BACK, ACT_HELP } },
 	{ CTX_RUN, { ACT_CANCEL_RUN, ACT_RUN_AGAIN, ACT_TAB_NEXT, ACT_COPY,
 	    ACT_BACK, ACT_HELP } },
+	{ CTX_GPU, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
+	{ CTX_COMPARE, { ACT_PANE, ACT_BACK, ACT_HELP } },
+	{ CTX_DEV, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };

@@ -21,6 +21,9 @@
 	X(COST,		"cost",		MODEL)				\
 	X(INFO,		"info",		MODEL)				\
 	X(RUN,		"run",		MODEL)				\
+	X(GPU,		"gpu",		GLOBAL)				\
+	X(COMPARE,	"compare",	GLOBAL)				\
+	X(DEV,		"dev server",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
 	X(HELP,		"help",		GLOBAL)

@@ -169,9 +169,9 @@ drain_keys(struct app *app)
 int
 loop_run(struct app *app)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[2 + DEV_VIEW_MAX_FDS];
 	char err[CLIENT_ERR_MAX];
-	unsigned nfds;
+	unsigned nfds, kin;
 	int timeout;
 
 	app_resize(app, LINES, COLS);
@@ -179,14 +179,19 @@ loop_run(struct app *app)
 		if (app->dirty && app->editor_pid == 0)
 			draw_frame(app);
 		nfds = 0;
+		kin = 0;	/* the terminal's slot, 0: not polled */
 		fds[nfds].fd = sigpipe_fd[0];
 		fds[nfds].events = POLLIN;
 		fds[nfds++].revents = 0;
 		if (!app->script_mode && app->editor_pid == 0) {
+			kin = nfds;
 			fds[nfds].fd = STDIN_FILENO;
 			fds[nfds].events = POLLIN;
 			fds[nfds++].revents = 0;
 		}
+		/* --dev: the project's watch and its server's output */
+		nfds += (unsigned)dev_view_pollfds(app, fds + nfds,
+		    DEV_VIEW_MAX_FDS);
 		timeout = app_timeout_ms(app, 1000);
 		if (app->script != NULL)
 			timeout = script_timeout_ms(app->script, app, timeout);
@@ -195,7 +200,7 @@ loop_run(struct app *app)
 			app_error(app, "%s", err);
 		if (fds[0].revents & POLLIN)
 			drain_signals(app);
-		if (nfds > 1 && (fds[1].revents & (POLLIN | POLLHUP)))
+		if (kin != 0 && (fds[kin].revents & (POLLIN | POLLHUP)))
 			drain_keys(app);
 		client_pump(app->client, net_on_event, app);
 		app_tick(app);

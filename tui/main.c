@@ -23,7 +23,7 @@ print_help(FILE *fp)
 	fputs("r8play " R8PLAY_VERSION
 	    ": a terminal playground for AI models (Replicate and Cog)\n\n"
 	    "usage: r8play [--local URL]... [--theme NAME|FILE] [--api-base URL]\n"
-	    "              [OWNER/NAME]\n"
+	    "              [OWNER/NAME | --dev DIR | DIR with a cog.yaml]\n"
 	    "       r8play --list-keys\n"
 	    "       r8play COMMAND [ARGS]   (COMMAND --help for more)\n\n"
 	    "commands:\n", fp);
@@ -31,6 +31,8 @@ print_help(FILE *fp)
 	fputs("\noptions:\n"
 	    "  --local URL      a local Cog server (repeatable); alone, opens "
 	    "its playground\n"
+	    "  --dev DIR        serve the Cog project in DIR and open its "
+	    "playground\n"
 	    "  --theme NAME     dark (default), light, mono, or a theme file "
 	    "(a path: it\n"
 	    "                   has a '/' or ends in .theme); also config key "
@@ -80,6 +82,9 @@ parse_args(int argc, char **argv, struct ui_args *a)
 				return 2;
 			}
 			a->o.locals[a->o.nlocals++] = v;
+		} else if (strcmp(s, "--dev") == 0) {
+			NEED();
+			a->o.dev_dir = v;
 		} else if (strcmp(s, "--theme") == 0) {
 			NEED();
 			a->o.theme = v;
@@ -109,6 +114,9 @@ parse_args(int argc, char **argv, struct ui_args *a)
 			fprintf(stderr, "r8play: unknown option %s (try "
 			    "--help)\n", s);
 			return 2;
+		} else if (a->o.open_model == NULL && a->o.dev_dir == NULL &&
+		    dev_view_is_project(s)) {
+			a->o.dev_dir = s;	/* r8play DIR: its dev loop */
 		} else if (a->o.open_model == NULL) {
 			a->o.open_model = s;
 		} else {
@@ -147,6 +155,7 @@ run_ui(int argc, char **argv)
 		a.o.theme = cfg.theme;
 	if (a.o.output_dir == NULL)
 		a.o.output_dir = cfg.output_dir;
+	a.o.serve_command = cfg.serve_command;
 	if (a.o.nlocals == 0 && cfg.local != NULL &&
 	    cfg.local[0] != '\0')
 		a.o.locals[a.o.nlocals++] = cfg.local;

@@ -24,7 +24,10 @@
 	X(API_BASE,	api_base,	"api_base")			\
 	X(OUTPUT_DIR,	output_dir,	"output_dir")			\
 	X(THEME,	theme,		"theme")			\
-	X(LOCAL,	local,		"local")
+	X(LOCAL,	local,		"local")				\
+	X(ELECTRICITY_PRICE, electricity_price, "electricity_price")	\
+	X(GPU_HOUR_PRICE, gpu_hour_price, "gpu_hour_price")		\
+	X(SERVE_COMMAND, serve_command,	"serve_command")
 
 struct config {
 #define X(id, field, key) char *field;	/* NULL when not set */

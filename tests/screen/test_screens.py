@@ -18,6 +18,10 @@ the case needs:
     # config: theme = mono; local = URL   the config file (';' ends a line)
     # faults: [{"path": "^/v1/models$", "kind": "truncate"}]   queued first
     # sizes: 80x24 200x60 40x12     (the default)
+    # nvml: full tests/fixtures/nvml/screen.tsv
+                                    the fake NVML (tests/fakes/nvml: full or
+                                    old) answering from that file; without
+                                    it no NVML library can be loaded
 
 For every size the case runs once in a fresh process (fresh fakes, clean
 environment: LC_ALL=C.UTF-8, TZ=UTC, TERM=xterm-256color, R8PLAY_CLOCK=0)
@@ -40,7 +44,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from t import check, summary, ROOT, R8PLAY  # noqa: E402
+from t import check, summary, ROOT, R8PLAY, O  # noqa: E402
 import fakes  # noqa: E402
 
 HERE = os.path.join(ROOT, "tests", "screen")
@@ -124,6 +128,15 @@ def run_case(path, size):
             "R8PLAY_CONFIG_DIR": os.path.join(work, "config"),
             "EDITOR": os.path.join(HERE, "fake-editor.sh"),
         }
+        # the host's GPU never shows in a golden: the fake or nothing
+        nvml = h.get("nvml", "").split()
+        if nvml:
+            env["R8PLAY_NVML_LIB"] = os.path.join(
+                ROOT, O, "tests", "fakes", "nvml", nvml[0],
+                "libnvidia-ml.so.1")
+            env["FAKE_NVML_CONFIG"] = os.path.join(ROOT, nvml[1])
+        else:
+            env["R8PLAY_NVML_LIB"] = "/nonexistent/libnvidia-ml.so.1"
         for kv in h.get("env", "").split():
             k, _, v = kv.partition("=")
             env[k] = v.format(**subst)

@@ -198,6 +198,9 @@ model_action(struct app *app, enum action a)
 	case ACT_RUN:
 		tab_play_run_form(app);
 		return;
+	case ACT_RUN_BOTH:
+		compare_run_both(app);
+		return;
 	case ACT_NEXT:
 		move_focus(app, 1);
 		return;

@@ -75,6 +75,12 @@ run_action(struct app *app, enum action a)
 		free(input);
 		break;
 	}
+	case ACT_MARK:
+		compare_mark(app, r->seq);
+		break;
+	case ACT_COMPARE:
+		compare_open_marked(app, r->seq);
+		break;
 	case ACT_COPY:
 		if (r->nsaved > 0)
 			app_copy(app, r->saved[0]);
@@ -362,7 +368,8 @@ draw_run_strip(const struct app *app, int y)
 		char t[96];
 		int w;
 
-		snprintf(t, sizeof t, " #%u %s%s ", r->seq, r->done ? "" : view_spinner(),
+		snprintf(t, sizeof t, " %s#%u %s%s ", compare_marked(app,
+		    r->seq) ? "*" : "", r->seq, r->done ? "" : view_spinner(),
 		    r->done ? run_status(r) : "");
 		w = tw_width(t);
 		if (x + w >= app->cols)
@@ -487,6 +494,8 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 			    r->pred.metrics.output_token_count);
 		paint_text(row++, 1, app->cols - 2, t, ATTR(COST));
 	}
+	/* local runs: energy and the cost here beside Replicate's */
+	row = gpu_view_draw_run(app, r, row, bottom);
 	return row;
 }
 

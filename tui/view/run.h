@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "client/cost/cost.h"
+#include "client/gpu/energy.h"
 #include "client/net/prediction.h"
 
 #define RUN_MSG_MAX	256
@@ -44,6 +45,10 @@ struct run {
 	char		 img_error[RUN_MSG_MAX];
 	double		 cost_usd;	/* < 0 unknown */
 	char		 hardware[COST_SKU_MAX];
+	/* local runs: power sampled by tui/view/gpu.c while in flight */
+	bool		 energy_on;	/* sampling started */
+	bool		 energy_closed;	/* the last sample is in */
+	struct gpu_energy energy;
 };
 
 /* The run view's own state. */

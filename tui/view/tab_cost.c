@@ -275,6 +275,15 @@ cost_draw(const struct app *app, int y, int h, struct frame *fr)
 	snprintf(t, sizeof t, "%-26s %12s %10s %10s", "HARDWARE", "PRICE",
 	    "PER RUN", "RUNS/$1");
 	paint_text(y + r++, 1, app->cols - 2, t, ATTR(HEADER));
+	/* this machine's GPUs beside the tiers (tui/view/gpu.c) */
+	if (r < h - 1) {
+		char m[160];
+
+		if (gpu_view_machine_cell(app, cs->seconds, m, sizeof m)) {
+			snprintf(t, sizeof t, "%-26s %s", "this machine", m);
+			paint_text_pad(y + r++, 1, app->cols - 2, t, ATTR(COST));
+		}
+	}
 	rows = h - r - 1;
 	top = 0;
 	if (cs->sel >= COST_ROW__INPUTS)
