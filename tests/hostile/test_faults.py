@@ -44,35 +44,13 @@ RSS_LIMIT_KB = 256 * 1024
 # Failing on 17d7579 (issue 15 item named, or "new" where issue 15 does not
 # list it); the numbers are what that commit did.
 KNOWN = {
-    "rss:download-huge": "issue 15.3: Content-Length 2 GB not checked "
-    "first, body buffered whole: peak RSS 1292 MiB",
-    "rss:download-bomb": "issue 15.3: a gzip bomb (320 MiB decoded) is "
-    "held in memory: peak RSS over 256 MiB (651 MiB with four at once)",
     "download:stall:ends": "new, not in issue 15: an output download "
     "stalled mid-body never ends (R8PLAY_TIMEOUT_MS=5000 set; killed after "
     "30 s)",
-    "kill9:stale-temp-cleaned": "issue 15.3: stale part files are never "
-    "cleaned (17d7579 names them .NAME.XXXXXX and cleans nothing)",
     "storm:wait-announced": "issue 15.8: 429 with Retry-After: 86400 waits "
     "silently (nothing on stderr in 20 s)",
     "storm:tui-wait-announced": "issue 15.8: the TUI says nothing about "
     "the 429 wait in 20 s",
-    "dotdot:no-token-off-api": "issue 15.9: urls.get BASE/v1/../leak/ID: "
-    "Authorization sent to /leak/ID on the API host (6 requests)",
-    "token-crlf:no-header-injected": "issue 15.9: a token with CR/LF "
-    "injects a header (X-Injected reached the server)",
-    "token-crlf:refused": "issue 15.9: a token with CR/LF is used, exit 0",
-    "cog-put-stall:ends": "issue 15.7: a sync Cog PUT stalled mid-body "
-    "hangs after the final webhook said succeeded (killed after 30 s)",
-    "cog-put-stall:succeeded": "issue 15.7: same (killed: exit -9)",
-    "sixel:SEGV:dcs-ended-first": "issue 15.2: restore written inside the "
-    "open sixel DCS (no CAN/ST first)",
-    "sixel:ABRT:dcs-ended-first": "issue 15.2: restore written inside the "
-    "open sixel DCS (no CAN/ST first)",
-    "sixel:SEGV:tmux-restored": "issue 15.2: tmux 3.3a swallows the restore: "
-    "alternate_on=1 cursor_flag=0",
-    "sixel:ABRT:tmux-restored": "issue 15.2: tmux 3.3a swallows the restore: "
-    "alternate_on=1 cursor_flag=0",
 }
 
 SCRATCH = tempfile.mkdtemp(prefix="r8play-faults-")
