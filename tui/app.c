@@ -438,6 +438,7 @@ app_tick(struct app *app)
 	for (i = 0; i < VIEW__COUNT; i++)
 		if (view_ops_of((int)i)->tick != NULL)
 			view_ops_of((int)i)->tick(app, now);
+	target_tick(app, now);
 	for (i = 0; i < app->nlocals; i++)
 		if (app->locals[i].next_health_ms != 0 &&
 		    now >= app->locals[i].next_health_ms) {

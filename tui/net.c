@@ -34,7 +34,7 @@ static void
 on_health(struct app *app, size_t i, struct client_event *ev)
 {
 	struct local_target *lt = &app->locals[i];
-	bool poll = true;
+	bool poll = true, was_ok = lt->health != NULL;
 
 	lt->req_health = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
@@ -58,6 +58,7 @@ on_health(struct app *app, size_t i, struct client_event *ev)
 		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS / 4;
 	else if (poll && !app->script_mode)
 		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS;
+	target_health_seen(app, i, was_ok);
 	app->dirty |= DIRTY_ALL;
 }
 

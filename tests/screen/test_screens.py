@@ -6,6 +6,7 @@ the case needs:
 
     # fakes: replicate cog          start these (tests/lib/fakes.py)
     # cog-args: --predictor text    arguments for the Cog fake
+    # cog2-args: ...                the same for a second one ({cog2})
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
@@ -73,7 +74,7 @@ def headers(path):
     h = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"#\s*([a-z-]+):\s*(.*)$", line.strip())
+            m = re.match(r"#\s*([a-z0-9-]+):\s*(.*)$", line.strip())
             if m and m.group(1) == "normalise":
                 h.setdefault("normalise", []).append(m.group(2).strip())
             elif m:
@@ -104,6 +105,14 @@ def run_case(path, size):
                                        "--speed", "8", *extra)
             procs.append(p)
             subst["cog"] = base
+        if "cog2" in want:
+            # a second, different server: targets are told apart
+            extra = h.get("cog2-args", "").split()
+            p, base = fakes.start_fake("cog.py", "--quiet",
+                                       "--setup-seconds", "0.1",
+                                       "--speed", "8", *extra)
+            procs.append(p)
+            subst["cog2"] = base
         args = [a.format(**subst) for a in h.get("args", "").split()]
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
