@@ -205,6 +205,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		app->nlocals++;
 		net_health(app, app->nlocals - 1);
 	}
+	dock_init(app);	/* Cog images and containers become locals */
 
 	app->ex.snapshot = !app->have_token;
 	if (app->ex.snapshot) {
@@ -256,7 +257,10 @@ app_done(struct app *app)
 		cog_free(app->locals[i].cog);
 		cog_health_free(app->locals[i].health);
 		free(app->locals[i].url);
+		free(app->locals[i].image);
+		free(app->locals[i].schema);
 	}
+	dock_done(app);
 	app->nlocals = 0;
 	client_free(app->client);
 	app->client = NULL;

@@ -73,6 +73,19 @@ target_id_format(const struct target_id *t, char *buf, size_t n)
 
 /* ---- targets of the app */
 
+/* The identity of local idx: a Docker target is its image, a server
+ * given by URL its URL. */
+static void
+local_id(const struct app *app, size_t idx, struct target_id *t)
+{
+	const struct local_target *lt = &app->locals[idx];
+
+	if (lt->image != NULL)
+		target_id_set(t, TARGET_CONTAINER, lt->image);
+	else
+		target_id_set(t, TARGET_URL, lt->url);
+}
+
 void
 target_of_page(const struct app *app, struct target_id *t)
 {
@@ -84,7 +97,7 @@ target_of_page(const struct app *app, struct target_id *t)
 		return;
 	}
 	if (mp->local && mp->local_idx < app->nlocals) {
-		target_id_set(t, TARGET_URL, app->locals[mp->local_idx].url);
+		local_id(app, mp->local_idx, t);
 		return;
 	}
 	snprintf(ref, sizeof ref, "%s/%s", mp->owner, mp->name);
@@ -97,10 +110,10 @@ target_local_index(const struct app *app, const struct target_id *t)
 	struct target_id u;
 	size_t i;
 
-	if (t->kind != TARGET_URL)
+	if (t->kind != TARGET_URL && t->kind != TARGET_CONTAINER)
 		return -1;
 	for (i = 0; i < app->nlocals; i++) {
-		target_id_set(&u, TARGET_URL, app->locals[i].url);
+		local_id(app, i, &u);
 		if (target_id_same(&u, t))
 			return (int)i;
 	}
@@ -197,7 +210,19 @@ target_submit_local(struct app *app, struct run *r)
 		runs_finish(app, r);
 		return -1;
 	}
-	target_id_set(&r->target, TARGET_URL, app->locals[r->local_idx].url);
+	local_id(app, r->local_idx, &r->target);
+	if (app->locals[r->local_idx].cog == NULL) {
+		/* an Offline image: boot it, the run waits for READY */
+		if (dock_boot(app, r->local_idx) != 0) {
+			snprintf(r->error, sizeof r->error, "%s",
+			    app->locals[r->local_idx].error);
+			runs_finish(app, r);
+			return -1;
+		}
+		r->queued = true;
+		app->dirty |= DIRTY_ALL;
+		return 0;
+	}
 	if (target_local_busy(app, r->local_idx) ||
 	    target_queue_len(app, r->local_idx) > 0) {
 		r->queued = true;
@@ -218,7 +243,7 @@ pump(struct app *app, size_t idx)
 	const struct local_target *lt = &app->locals[idx];
 	size_t i;
 
-	if (target_local_busy(app, idx))
+	if (lt->cog == NULL || target_local_busy(app, idx))
 		return;
 	if (lt->health != NULL && !cog_health_can_predict(lt->health))
 		return;
@@ -249,8 +274,7 @@ target_run_again(struct app *app, const struct run *r)
 	if (id.kind == TARGET_NONE) {
 		/* a run made before targets had identities */
 		if (r->local && r->local_idx < app->nlocals)
-			target_id_set(&id, TARGET_URL,
-			    app->locals[r->local_idx].url);
+			local_id(app, r->local_idx, &id);
 		else {
 			snprintf(model, sizeof model, "%s/%s", r->owner,
 			    r->name);
@@ -333,9 +357,8 @@ target_run_ended(struct app *app, const struct run *r)
 	pump(app, idx);
 }
 
-/* Fail the runs queued on idx: the server cannot run them any more. */
-static void
-fail_queue(struct app *app, size_t idx, const char *why)
+void
+target_fail_queue(struct app *app, size_t idx, const char *why)
 {
 	size_t i;
 
@@ -375,7 +398,7 @@ target_health_seen(struct app *app, size_t idx, bool was_ok)
 
 		snprintf(why, sizeof why, "the Cog server is %s: it cannot "
 		    "run predictions", cog_health_name(lt->health->state));
-		fail_queue(app, idx, why);
+		target_fail_queue(app, idx, why);
 		return;
 	}
 	pump(app, idx);
@@ -399,8 +422,21 @@ target_tick(struct app *app, long long now)
 	for (i = 0; i < app->nlocals; i++) {
 		struct local_target *lt = &app->locals[i];
 
-		if (lt->req_health != 0 || lt->next_health_ms != 0)
+		if (lt->image != NULL &&
+		    (int)dock_state_of(lt) != lt->shown_state) {
+			/* the time in state starts again */
+			lt->shown_state = (int)dock_state_of(lt);
+			lt->state_since_ms = clock_display_ms();
+			app->dirty |= DIRTY_ALL;
+		}
+		if (lt->cog == NULL || lt->req_health != 0 ||
+		    lt->next_health_ms != 0)
 			continue;
+		/* a container booting: its server may not listen yet */
+		if (lt->image != NULL && lt->health == NULL) {
+			lt->next_health_ms = now + APP_HEALTH_POLL_MS / 4;
+			continue;
+		}
 		/* scripts (tests) poll only for a queue, so that screens
 		 * stay the same from one run to the next */
 		if (target_queue_len(app, i) > 0 ||

@@ -52,7 +52,8 @@ void target_id_format(const struct target_id *t, char *buf, size_t n);
 /* ---- targets of the app */
 /* The target of the model page (TARGET_NONE when none is open). */
 void target_of_page(const struct app *app, struct target_id *t);
-/* The index in app->locals of a local target, or -1. */
+/* The index in app->locals of a local target (a URL, or a Docker
+ * target by its image), or -1. */
 int target_local_index(const struct app *app, const struct target_id *t);
 /* A run of ours is out on local idx, or its health says BUSY. */
 bool target_local_busy(const struct app *app, size_t idx);
@@ -69,6 +70,9 @@ int target_submit_local(struct app *app, struct run *r);
  * needs no page open; a Replicate one needs its page). 0 or -1 (said on
  * the status line). */
 int target_run_again(struct app *app, const struct run *r);
+/* Fail the runs queued on local idx with why (the target cannot run
+ * them: its server died, its container did not start). */
+void target_fail_queue(struct app *app, size_t idx, const char *why);
 /* Cancel r while it waits in a queue (never sent): it ends canceled. */
 void target_unqueue(struct app *app, struct run *r);
 

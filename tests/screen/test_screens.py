@@ -7,6 +7,7 @@ the case needs:
     # fakes: replicate cog          start these (tests/lib/fakes.py)
     # cog-args: --predictor text    arguments for the Cog fake
     # cog2-args: ...                the same for a second one ({cog2})
+    # docker-args: --nvidia         the fake Engine API ({docker}: DOCKER_HOST)
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
@@ -113,6 +114,12 @@ def run_case(path, size):
                                        "--speed", "8", *extra)
             procs.append(p)
             subst["cog2"] = base
+        if "docker" in want:
+            # the fake Engine API: Cog images with their label schema
+            extra = h.get("docker-args", "").split()
+            p, base = fakes.start_fake("docker.py", "--port", "0", *extra)
+            procs.append(p)
+            subst["docker"] = "tcp://" + base.split("://", 1)[1]
         args = [a.format(**subst) for a in h.get("args", "").split()]
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

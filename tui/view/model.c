@@ -346,6 +346,19 @@ model_open_local(struct app *app, size_t idx)
 	snprintf(mp->name, sizeof mp->name, "%s", app->locals[idx].url);
 	app->view = VIEW_MODEL;
 	mp->tab = MTAB_PLAY;
+	if (app->locals[idx].cog == NULL) {
+		/* an Offline Cog image: the form from its label, nothing
+		 * started (tui/dock.c) */
+		const char *sc = app->locals[idx].schema;
+
+		if (sc != NULL)
+			model_set_schema_text(app, sc, strlen(sc));
+		else
+			snprintf(mp->schema_error, sizeof mp->schema_error,
+			    "the image has no schema label");
+		app->dirty |= DIRTY_ALL;
+		return;
+	}
 	mp->req_openapi = cog_openapi_get(app->locals[idx].cog, err,
 	    sizeof err);
 	if (mp->req_openapi == 0)
@@ -434,7 +447,15 @@ page_heading(const struct app *app, char *t, size_t n)
 
 	if (mp->local) {
 		const struct local_target *lt = &app->locals[mp->local_idx];
+		char st[64];
 
+		if (lt->image != NULL) {	/* a Docker target */
+			dock_state_text(lt, st, sizeof st);
+			snprintf(t, n, "%s \xc2\xb7 %s%s%s", lt->image, st,
+			    lt->error[0] ? " \xc2\xb7 " : lt->cog == NULL ?
+			    " (Ctrl-R boots it and runs)" : "", lt->error);
+			return;
+		}
 		snprintf(t, n, "%s \xc2\xb7 %s", lt->url, lt->health ?
 		    cog_health_name(lt->health->state) : lt->error[0] ?
 		    lt->error : "\xe2\x80\xa6");

@@ -430,8 +430,12 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 	if (r->queued && row < bottom) {
 		size_t ahead = target_queue_place(app, r);
 
-		snprintf(t, sizeof t, "waiting for %s: it is busy (%zu "
-		    "queued ahead)", r->model, ahead > 0 ? ahead - 1 : 0);
+		bool boot = r->local_idx < app->nlocals &&
+		    dock_state_of(&app->locals[r->local_idx]) == DOCK_BOOTING;
+
+		snprintf(t, sizeof t, "waiting for %s: it is %s (%zu queued "
+		    "ahead)", r->model, boot ? "booting" : "busy",
+		    ahead > 0 ? ahead - 1 : 0);
 		paint_text(row++, 1, app->cols - 2, t, ATTR(DIM));
 	}
 	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
