@@ -205,6 +205,8 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		app->nlocals++;
 		net_health(app, app->nlocals - 1);
 	}
+	if (dock_set_idle_stop(app, o->idle_stop, err, errsz) != 0)
+		return -1;
 	dock_init(app);	/* Cog images and containers become locals */
 
 	app->ex.snapshot = !app->have_token;
@@ -288,6 +290,7 @@ app_ctx(const struct app *app)
 	case OV_PROMPT:
 		return CTX_PROMPT;
 	case OV_CONFIRM_QUIT:
+	case OV_CONTAINERS:
 		return CTX_CONFIRM;
 	case OV_HELP:
 		return CTX_HELP;
@@ -301,6 +304,8 @@ app_ctx(const struct app *app)
 static void
 ask_quit(struct app *app)
 {
+	if (dock_ask_quit(app))
+		return;		/* about the containers r8play started */
 	if (app_runs_in_flight(app) > 0) {
 		app->overlay = OV_CONFIRM_QUIT;
 		app->dirty |= DIRTY_ALL;

@@ -58,7 +58,8 @@ enum dirty {
 enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
-enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
+enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
+	OV_CONTAINERS };
 
 /* A local Cog server given with --local, or a Cog image of the Docker
  * daemon and its container (tui/dock.c). An image not started (Offline)
@@ -72,6 +73,7 @@ struct local_target {
 	bool		 managed;	/* r8play started the container */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */
 	unsigned	 req_start;	/* docker_start in flight */
+	unsigned	 req_stop;	/* docker_stop, then remove */
 	long long	 state_since_ms;	/* display clock */
 	int		 shown_state;	/* enum dock_state last seen */
 	struct cog_health *health;	/* last answer, or NULL */
@@ -156,6 +158,7 @@ struct app_options {
 	size_t		 nlocals;
 	const char	*open_model;	/* OWNER/NAME or NULL */
 	const char	*output_dir;	/* NULL: ./r8play-outputs */
+	const char	*idle_stop;	/* config idle_stop: minutes, NULL off */
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
 	int		 pane_row, pane_col;	/* inside tmux: the pane's offset */

@@ -171,8 +171,51 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 		return;
 	}
 	attach(app, idx, res->container->id, res->container->url, true);
-	app_msg(app, "%s started: booting (create %ldms, start %ldms)",
-	    lt->image, res->ms_create, res->ms_start);
+	app_msg(app, "%s started: booting", lt->image);
+}
+
+/* Local idx has no container any more: Offline again. */
+static void
+detach(struct app *app, size_t idx)
+{
+	struct local_target *lt = &app->locals[idx];
+
+	cog_free(lt->cog);
+	lt->cog = NULL;
+	cog_health_free(lt->health);
+	lt->health = NULL;
+	free(lt->url);
+	lt->url = xstrdup(lt->image);
+	lt->container[0] = '\0';
+	lt->managed = false;
+	lt->req_health = 0;
+	lt->next_health_ms = 0;
+}
+
+/* A stop answered: remove the container; the remove answered: Offline,
+ * and quit when it was the last one asked on quit. */
+static void
+on_stop(struct app *app, size_t idx, struct client_event *ev)
+{
+	struct local_target *lt = &app->locals[idx];
+	struct docker_result *res = ev->data;
+	struct dock *dk = &app->dock;
+	char err[CLIENT_ERR_MAX];
+
+	lt->req_stop = 0;
+	if (ev->kind == CLIENT_EV_DONE && res != NULL &&
+	    res->op == DOCKER_OP_STOP) {
+		lt->req_stop = docker_remove(dk->d, lt->container, true, err,
+		    sizeof err);
+		if (lt->req_stop != 0)
+			return;
+	}
+	if (ev->kind == CLIENT_EV_ERROR)
+		app_error(app, "stop %s: %s", lt->image, ev->err ? ev->err :
+		    client_strerror(ev->rc));
+	detach(app, idx);
+	if (dk->stopping > 0 && --dk->stopping == 0 && dk->quit_after)
+		app->quit = true;
 }
 
 bool
@@ -203,6 +246,13 @@ dock_event(struct app *app, struct client_event *ev)
 		app->dirty |= DIRTY_ALL;
 		return true;
 	}
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].req_stop == ev->id) {
+			if (ev->kind != CLIENT_EV_PROGRESS)
+				on_stop(app, i, ev);
+			app->dirty |= DIRTY_ALL;
+			return true;
+		}
 	for (i = 0; i < app->nlocals; i++)
 		if (app->locals[i].req_start == ev->id) {
 			if (ev->kind != CLIENT_EV_PROGRESS)
@@ -274,20 +324,160 @@ dock_state_name(enum dock_state st)
 	return (size_t)st < sizeof names / sizeof names[0] ? names[st] : "?";
 }
 
-void
-dock_state_text(const struct local_target *lt, char *buf, size_t n)
+/* Seconds as "12s", "3m", "2h". */
+static void
+span(long long s, char *buf, size_t n)
 {
-	long long s = (clock_display_ms() - lt->state_since_ms) / 1000;
-
 	if (s < 0)
 		s = 0;
 	if (s < 60)
-		snprintf(buf, n, "%s %llds", dock_state_name(dock_state_of(lt)),
-		    s);
+		snprintf(buf, n, "%llds", s);
 	else if (s < 3600)
-		snprintf(buf, n, "%s %lldm", dock_state_name(dock_state_of(lt)),
-		    s / 60);
+		snprintf(buf, n, "%lldm", s / 60);
 	else
-		snprintf(buf, n, "%s %lldh", dock_state_name(dock_state_of(lt)),
-		    s / 3600);
+		snprintf(buf, n, "%lldh", s / 3600);
+}
+
+/* The idle stop's deadline of lt (display clock), or 0: none. */
+static long long
+idle_deadline(const struct app *app, const struct local_target *lt)
+{
+	if (app->dock.idle_stop_ms <= 0 || !lt->managed || lt->cog == NULL ||
+	    lt->req_stop != 0 || dock_state_of(lt) != DOCK_IDLE)
+		return 0;
+	return lt->state_since_ms + app->dock.idle_stop_ms;
+}
+
+void
+dock_state_text(const struct local_target *lt, char *buf, size_t n)
+{
+	char a[32];
+
+	span((clock_display_ms() - lt->state_since_ms) / 1000, a, sizeof a);
+	if (lt->req_stop != 0)
+		snprintf(buf, n, "STOPPING");
+	else
+		snprintf(buf, n, "%s %s", dock_state_name(dock_state_of(lt)),
+		    a);
+}
+
+/* The text and the idle stop's countdown ("IDLE 3m, stops in 7m"). */
+static void
+state_text_app(const struct app *app, const struct local_target *lt,
+    char *buf, size_t n)
+{
+	long long dl = idle_deadline(app, lt);
+	char a[64], b[32];
+
+	dock_state_text(lt, a, sizeof a);
+	if (dl == 0) {
+		snprintf(buf, n, "%s", a);
+		return;
+	}
+	span((dl - clock_display_ms() + 999) / 1000, b, sizeof b);
+	snprintf(buf, n, "%s, stops in %s", a, b);
+}
+
+void
+dock_state_text_of(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	state_text_app(app, &app->locals[idx], buf, n);
+}
+
+int
+dock_set_idle_stop(struct app *app, const char *v, char *err, size_t errsz)
+{
+	char *end;
+	long m;
+
+	app->dock.idle_stop_ms = 0;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	m = strtol(v, &end, 10);
+	if (*end != '\0' || m < 0 || m > 10080) {
+		snprintf(err, errsz, "config idle_stop: '%.40s' is not a number "
+		    "of minutes (0 off, up to 10080)", v);
+		return -1;
+	}
+	app->dock.idle_stop_ms = m * 60000LL;
+	return 0;
+}
+
+/* Ask to stop (then remove) the container of local idx. */
+static int
+stop_one(struct app *app, size_t idx)
+{
+	struct local_target *lt = &app->locals[idx];
+	char err[CLIENT_ERR_MAX];
+
+	lt->req_stop = docker_stop(app->dock.d, lt->container, err,
+	    sizeof err);
+	if (lt->req_stop == 0) {
+		app_error(app, "stop %s: %s", lt->image, err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dock_tick(struct app *app)
+{
+	long long now = clock_display_ms();
+	size_t i;
+
+	for (i = 0; i < app->nlocals; i++) {
+		const struct local_target *lt = &app->locals[i];
+		long long dl = idle_deadline(app, lt);
+
+		if (dl == 0 || target_queue_len(app, i) > 0)
+			continue;
+		if (now >= dl && stop_one(app, i) == 0)
+			app_msg(app, "%s was idle for %lld min: stopping it "
+			    "(config idle_stop)", lt->image,
+			    app->dock.idle_stop_ms / 60000);
+		app->dirty |= DIRTY_ALL;	/* the countdown moves */
+	}
+}
+
+size_t
+dock_managed_running(const struct app *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].managed && app->locals[i].container[0])
+			n++;
+	return n;
+}
+
+bool
+dock_ask_quit(struct app *app)
+{
+	if (app->dock.quit_asked || app->dock.d == NULL ||
+	    dock_managed_running(app) == 0)
+		return false;
+	app->overlay = OV_CONTAINERS;
+	app->dirty |= DIRTY_ALL;
+	return true;
+}
+
+void
+dock_stop_all(struct app *app, bool quit_after)
+{
+	struct dock *dk = &app->dock;
+	size_t i;
+
+	dk->quit_after = quit_after;
+	for (i = 0; i < app->nlocals; i++) {
+		struct local_target *lt = &app->locals[i];
+
+		if (!lt->managed || lt->container[0] == '\0' ||
+		    lt->req_stop != 0)
+			continue;
+		if (stop_one(app, i) == 0)
+			dk->stopping++;
+	}
+	if (dk->stopping == 0 && quit_after)
+		app->quit = true;
+	app->dirty |= DIRTY_ALL;
 }

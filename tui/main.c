@@ -147,6 +147,7 @@ run_ui(int argc, char **argv)
 		a.o.theme = cfg.theme;
 	if (a.o.output_dir == NULL)
 		a.o.output_dir = cfg.output_dir;
+	a.o.idle_stop = cfg.idle_stop;
 	if (a.o.nlocals == 0 && cfg.local != NULL &&
 	    cfg.local[0] != '\0')
 		a.o.locals[a.o.nlocals++] = cfg.local;

@@ -419,6 +419,7 @@ target_tick(struct app *app, long long now)
 {
 	size_t i;
 
+	dock_tick(app);
 	for (i = 0; i < app->nlocals; i++) {
 		struct local_target *lt = &app->locals[i];
 

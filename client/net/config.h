@@ -24,7 +24,8 @@
 	X(API_BASE,	api_base,	"api_base")			\
 	X(OUTPUT_DIR,	output_dir,	"output_dir")			\
 	X(THEME,	theme,		"theme")			\
-	X(LOCAL,	local,		"local")
+	X(LOCAL,	local,		"local")				\
+	X(IDLE_STOP,	idle_stop,	"idle_stop")
 
 struct config {
 #define X(id, field, key) char *field;	/* NULL when not set */

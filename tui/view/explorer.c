@@ -368,7 +368,7 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			char since[64];
 
 			st = dock_state_name(dock_state_of(lt));
-			dock_state_text(lt, since, sizeof since);
+			dock_state_text_of(app, i, since, sizeof since);
 			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
 			    lt->error[0] ? lt->error : lt->container[0] ?
