@@ -60,6 +60,8 @@ def script(tmp, name, keys):
            # a container's create copies its image on vfs: slow under load
            "R8PLAY_SCRIPT_WAIT_MS": "170000"}
     os.makedirs(env["R8PLAY_CONFIG_DIR"], exist_ok=True)
+    with open(os.path.join(env["R8PLAY_CONFIG_DIR"], "config"), "w") as f:
+        f.write("idle_stop = 5\n")     # the countdown shows (frozen clock)
     p = subprocess.run([R8PLAY, "--script", path, "--dump-dir", dumps,
                         "--size", "240x40"], env=env, cwd=tmp,
                        stdin=subprocess.DEVNULL, capture_output=True,
@@ -111,6 +113,9 @@ def run_all(tmp):
     check("IDLE" in d.get("explorer", "") and
           "http://127.0.0.1:" in d.get("explorer", ""),
           "the explorer shows it Idle with its URL", d.get("explorer", ""))
+    check("stops in 5m" in d.get("explorer", ""),
+          "config idle_stop: the countdown of the container r8play started",
+          d.get("explorer", ""))
 
 
 def main():

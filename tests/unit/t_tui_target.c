@@ -115,5 +115,47 @@ main(void)
 	app.locals[0].health = &busy;
 	T_OK(target_local_busy(&app, 0));	/* someone else's run */
 	app.locals[0].health = NULL;
+
+	/* config idle_stop: whole minutes, "" / "0" off */
+	{
+		char e[128];
+
+		T_EQ(dock_set_idle_stop(&app, NULL, e, sizeof e), 0);
+		T_EQ(app.dock.idle_stop_ms, 0);
+		T_EQ(dock_set_idle_stop(&app, "10", e, sizeof e), 0);
+		T_EQ(app.dock.idle_stop_ms, 600000);
+		T_EQ(dock_set_idle_stop(&app, "0", e, sizeof e), 0);
+		T_EQ(app.dock.idle_stop_ms, 0);
+		T_EQ(dock_set_idle_stop(&app, "5m", e, sizeof e), -1);
+		T_OK(strstr(e, "idle_stop") != NULL);
+		T_EQ(dock_set_idle_stop(&app, "-1", e, sizeof e), -1);
+		T_EQ(dock_set_idle_stop(&app, "99999", e, sizeof e), -1);
+	}
+	/* lifecycle names of a Docker target */
+	{
+		struct local_target lt;
+		struct cog_health h;
+
+		memset(&lt, 0, sizeof lt);
+		T_EQ(dock_state_of(&lt), DOCK_NONE);	/* a --local URL */
+		lt.image = u0;
+		T_EQ(dock_state_of(&lt), DOCK_OFFLINE);
+		lt.req_start = 3;
+		T_EQ(dock_state_of(&lt), DOCK_BOOTING);
+		lt.req_start = 0;
+		lt.cog = (struct cog *)&lt;	/* only compared with NULL */
+		T_EQ(dock_state_of(&lt), DOCK_BOOTING);	/* no answer yet */
+		memset(&h, 0, sizeof h);
+		lt.health = &h;
+		h.state = COG_HEALTH_STARTING;
+		T_EQ(dock_state_of(&lt), DOCK_BOOTING);
+		h.state = COG_HEALTH_BUSY;
+		T_EQ(dock_state_of(&lt), DOCK_ACTIVE);
+		h.state = COG_HEALTH_READY;
+		T_EQ(dock_state_of(&lt), DOCK_IDLE);
+		T_STREQ(dock_state_name(DOCK_IDLE), "IDLE");
+		h.state = COG_HEALTH_DEFUNCT;
+		T_EQ(dock_state_of(&lt), DOCK_FAILED);
+	}
 	return T_SUMMARY();
 }
