@@ -300,7 +300,7 @@ dock_state_of(const struct local_target *lt)
 	if (lt->cog == NULL)
 		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
 	if (lt->health == NULL)
-		return lt->error[0] ? DOCK_FAILED : DOCK_BOOTING;
+		return DOCK_BOOTING;	/* its server does not listen yet */
 	switch (lt->health->state) {
 	case COG_HEALTH_STARTING:
 	case COG_HEALTH_UNKNOWN:

@@ -371,8 +371,8 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			dock_state_text_of(app, i, since, sizeof since);
 			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
-			    lt->error[0] ? lt->error : lt->container[0] ?
-			    lt->url : "Cog image (Enter: its form; Ctrl-R "
+			    lt->error[0] && lt->cog == NULL ? lt->error :
+			    lt->container[0] ? lt->url : "Cog image (Enter: its form; Ctrl-R "
 			    "there boots it)");
 		} else
 			snprintf(desc, sizeof desc, "%s", lt->error[0] ?

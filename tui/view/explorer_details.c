@@ -140,6 +140,10 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 			    "the form from the image's schema label; Ctrl-R "
 			    "there starts a container and runs once it is "
 			    "READY.", lt->error[0] ? ATTR(ERROR) : ATTR(NORMAL));
+		else if (lt->image != NULL && lt->health == NULL)
+			paint_wrap(r, x, w, bottom - r, "booting: waiting for "
+			    "its Cog server to answer /health-check\xe2\x80\xa6",
+			    ATTR(DIM));
 		else if (lt->health != NULL) {
 			snprintf(t, sizeof t, "health: %s",
 			    cog_health_name(lt->health->state));

@@ -452,8 +452,9 @@ page_heading(const struct app *app, char *t, size_t n)
 		if (lt->image != NULL) {	/* a Docker target */
 			dock_state_text_of(app, mp->local_idx, st, sizeof st);
 			snprintf(t, n, "%s \xc2\xb7 %s%s%s", lt->image, st,
-			    lt->error[0] ? " \xc2\xb7 " : lt->cog == NULL ?
-			    " (Ctrl-R boots it and runs)" : "", lt->error);
+			    lt->cog != NULL ? "" : lt->error[0] ?
+			    " \xc2\xb7 " : " (Ctrl-R boots it and runs)",
+			    lt->cog != NULL ? "" : lt->error);
 			return;
 		}
 		snprintf(t, n, "%s \xc2\xb7 %s", lt->url, lt->health ?
