@@ -315,6 +315,9 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	if (o->dev_dir != NULL && dev_view_init(app, o->dev_dir,
 	    o->serve_command, err, errsz) != 0)
 		return -1;
+	if (dock_set_idle_stop(app, o->idle_stop, err, errsz) != 0)
+		return -1;
+	dock_init(app);	/* Cog images and containers become locals */
 
 	gpu_view_init(app);
 	app->ex.snapshot = !app->have_token;
@@ -373,7 +376,10 @@ app_done(struct app *app)
 		cog_free(app->locals[i].cog);
 		cog_health_free(app->locals[i].health);
 		free(app->locals[i].url);
+		free(app->locals[i].image);
+		free(app->locals[i].schema);
 	}
+	dock_done(app);
 	app->nlocals = 0;
 	client_free(app->client);
 	app->client = NULL;
@@ -401,6 +407,7 @@ app_ctx(const struct app *app)
 	case OV_PROMPT:
 		return CTX_PROMPT;
 	case OV_CONFIRM_QUIT:
+	case OV_CONTAINERS:
 		return CTX_CONFIRM;
 	case OV_HELP:
 		return CTX_HELP;
@@ -414,6 +421,8 @@ app_ctx(const struct app *app)
 static void
 ask_quit(struct app *app)
 {
+	if (dock_ask_quit(app))
+		return;		/* about the containers r8play started */
 	if (app_runs_in_flight(app) > 0) {
 		app->overlay = OV_CONFIRM_QUIT;
 		app->dirty |= DIRTY_ALL;
@@ -571,6 +580,7 @@ app_tick(struct app *app)
 	for (i = 0; i < VIEW__COUNT; i++)
 		if (view_ops_of((int)i)->tick != NULL)
 			view_ops_of((int)i)->tick(app, now);
+	target_tick(app, now);
 	for (i = 0; i < app->nlocals; i++)
 		if (app->locals[i].next_health_ms != 0 &&
 		    now >= app->locals[i].next_health_ms) {

@@ -22,6 +22,7 @@
 #include "render/render.h"
 #include "themes/theme.h"
 #include "tui/actions.h"
+#include "tui/dock.h"
 #include "tui/keys.h"
 #include "tui/view/compare.h"
 #include "tui/view/dev.h"
@@ -39,7 +40,7 @@
 #define APP_MIN_ROWS		8
 #define APP_MAX_MODELS		100000	/* rows kept in the explorer */
 #define APP_MAX_RUNS		32	/* runs kept (oldest finished dropped) */
-#define APP_MAX_LOCALS		8	/* --local servers */
+#define APP_MAX_LOCALS		32	/* --local servers, Cog images */
 #define APP_MSG_MAX		256	/* status line message */
 #define APP_SEARCH_DEBOUNCE_MS	250	/* search as you type */
 #define APP_COLD_START_MS	8000	/* "starting" this long: cold-start hint */
@@ -61,12 +62,24 @@ enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
     VIEW_DEV, VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
-enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
+enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
+	OV_CONTAINERS };
 
-/* A local Cog server given with --local. */
+/* A local Cog server given with --local, or a Cog image of the Docker
+ * daemon and its container (tui/dock.c). An image not started (Offline)
+ * has no cog and its url is the image reference until it boots. */
 struct local_target {
 	char		*url;
-	struct cog	*cog;
+	struct cog	*cog;		/* NULL: Offline (an image only) */
+	char		*image;		/* reference; NULL: a --local URL */
+	char		*schema;	/* the image's OpenAPI label or NULL */
+	char		 container[96];	/* "" while Offline */
+	bool		 managed;	/* r8play started the container */
+	bool		 cpu_ok;	/* no GPU here: boot on CPU */
+	unsigned	 req_start;	/* docker_start in flight */
+	unsigned	 req_stop;	/* docker_stop, then remove */
+	long long	 state_since_ms;	/* display clock */
+	int		 shown_state;	/* enum dock_state last seen */
 	struct cog_health *health;	/* last answer, or NULL */
 	char		 error[APP_MSG_MAX];	/* unreachable: why */
 	unsigned	 req_health;
@@ -104,6 +117,7 @@ struct app {
 	char		 api_base[512];
 	struct local_target locals[APP_MAX_LOCALS];
 	size_t		 nlocals;
+	struct dock	 dock;		/* the Docker daemon (tui/dock.c) */
 	char		 output_dir[1024];
 
 	/* screens (tui/view/: each view owns its struct) */
@@ -160,6 +174,7 @@ struct app_options {
 	size_t		 nlocals;
 	const char	*open_model;	/* OWNER/NAME or NULL */
 	const char	*output_dir;	/* NULL: ./r8play-outputs */
+	const char	*idle_stop;	/* config idle_stop: minutes, NULL off */
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
 	const char	*dev_dir;	/* --dev DIR: serve a Cog project */

@@ -156,6 +156,7 @@ run_ui(int argc, char **argv)
 	if (a.o.output_dir == NULL)
 		a.o.output_dir = cfg.output_dir;
 	a.o.serve_command = cfg.serve_command;
+	a.o.idle_stop = cfg.idle_stop;
 	if (a.o.nlocals == 0 && cfg.local != NULL &&
 	    cfg.local[0] != '\0')
 		a.o.locals[a.o.nlocals++] = cfg.local;

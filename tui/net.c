@@ -19,7 +19,7 @@ net_health(struct app *app, size_t idx)
 	struct local_target *lt = &app->locals[idx];
 	char err[CLIENT_ERR_MAX];
 
-	if (lt->req_health != 0)
+	if (lt->req_health != 0 || lt->cog == NULL)
 		return;
 	lt->req_health = cog_health_get(lt->cog, err, sizeof err);
 	if (lt->req_health == 0)
@@ -34,7 +34,7 @@ static void
 on_health(struct app *app, size_t i, struct client_event *ev)
 {
 	struct local_target *lt = &app->locals[i];
-	bool poll = true;
+	bool poll = true, was_ok = lt->health != NULL;
 
 	lt->req_health = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
@@ -58,6 +58,7 @@ on_health(struct app *app, size_t i, struct client_event *ev)
 		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS / 4;
 	else if (poll && !app->script_mode)
 		lt->next_health_ms = clock_mono_ms() + APP_HEALTH_POLL_MS;
+	target_health_seen(app, i, was_ok);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -73,7 +74,7 @@ net_on_event(struct client_event *ev, void *arg)
 			on_health(app, i, ev);
 			return;
 		}
-	if (upload_event(app, ev))
+	if (upload_event(app, ev) || dock_event(app, ev))
 		return;
 	/* each view knows its own requests */
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {

@@ -235,6 +235,8 @@ runs_finish(struct app *app, struct run *r)
 		}
 	}
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+	if (r->local)
+		target_run_ended(app, r);	/* the queue moves on */
 	if (app->view != VIEW_RUN || app->runs + app->runv.cur != r)
 		app_msg(app, "run #%u %s", r->seq,
 		    r->have_pred ? prediction_status_name(r->pred.status) :

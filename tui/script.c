@@ -338,6 +338,17 @@ dump(struct script *s, struct app *app, const char *name)
 		die("dump %s: %s", path, strerror(errno));
 }
 
+/* SCRIPT_WAIT_MS, or R8PLAY_SCRIPT_WAIT_MS (1 s to 10 min) for scripts
+ * that wait on slow outside things (a real Docker daemon booting). */
+static long long
+wait_ms(void)
+{
+	const char *v = getenv("R8PLAY_SCRIPT_WAIT_MS");
+	long long n = v != NULL ? atoll(v) : 0;
+
+	return n >= 1000 && n <= 600000 ? n : SCRIPT_WAIT_MS;
+}
+
 /* A wait timed out: dump the screen as timeout-lineN, say so, exit 3. */
 static int
 gave_up(struct script *s, struct app *app, const struct step *st)
@@ -346,8 +357,8 @@ gave_up(struct script *s, struct app *app, const struct step *st)
 
 	snprintf(name, sizeof name, "timeout-line%u", st->line);
 	dump(s, app, name);
-	fprintf(stderr, "r8play: %s:%u: wait gave up after %d ms (screen in "
-	    "%s/%s.screen)\n", s->path, st->line, SCRIPT_WAIT_MS, s->dir,
+	fprintf(stderr, "r8play: %s:%u: wait gave up after %lld ms (screen "
+	    "in %s/%s.screen)\n", s->path, st->line, wait_ms(), s->dir,
 	    name);
 	app->exit_code = 3;
 	return 1;
@@ -386,7 +397,7 @@ script_step(struct script *s, struct app *app)
 			if (s->wait_since == 0)
 				s->wait_since = now;
 			if (!app_idle(app)) {
-				if (now - s->wait_since > SCRIPT_WAIT_MS)
+				if (now - s->wait_since > wait_ms())
 					return gave_up(s, app, st);
 				return 0;
 			}
@@ -398,7 +409,7 @@ script_step(struct script *s, struct app *app)
 			if (app->dirty)
 				draw_frame(app);
 			if (!screen_has(st->arg)) {
-				if (now - s->wait_since > SCRIPT_WAIT_MS)
+				if (now - s->wait_since > wait_ms())
 					return gave_up(s, app, st);
 				return 0;
 			}

@@ -14,7 +14,8 @@
  *	sleep-ms N         let N ms pass (events still run)
  *	click X Y          a mouse click at column X, row Y (0-based)
  *	wheel up|down      the mouse wheel
- * A wait gives up after SCRIPT_WAIT_MS: the dump NAME.screen is written
+ * A wait gives up after SCRIPT_WAIT_MS (R8PLAY_SCRIPT_WAIT_MS overrides
+ * it, 1000 to 600000): the dump NAME.screen is written
  * anyway (for the diff) and the exit status is 3.
  */
 #ifndef PG_TUI_SCRIPT_H

@@ -8,6 +8,7 @@ the case needs:
     # cog-args: --predictor text    arguments for the Cog fake
     # fakes: cog cog2               a second Cog fake, {cog2}, reached as
     # cog2-args: --predictor text   localhost (the first is 127.0.0.1)
+    # docker-args: --nvidia         the fake Engine API ({docker}: DOCKER_HOST)
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
@@ -79,7 +80,7 @@ def headers(path):
     h = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"#\s*([a-z-]+):\s*(.*)$", line.strip())
+            m = re.match(r"#\s*([a-z0-9-]+):\s*(.*)$", line.strip())
             if m and m.group(1) == "normalise":
                 h.setdefault("normalise", []).append(m.group(2).strip())
             elif m:
@@ -111,12 +112,19 @@ def run_case(path, size):
             procs.append(p)
             subst["cog"] = base
         if "cog2" in want:
+            # a second, different server: targets are told apart
             extra = h.get("cog2-args", "").split()
             p, base = fakes.start_fake("cog.py", "--quiet",
                                        "--setup-seconds", "0.1",
                                        "--speed", "8", *extra)
             procs.append(p)
             subst["cog2"] = base.replace("127.0.0.1", "localhost")
+        if "docker" in want:
+            # the fake Engine API: Cog images with their label schema
+            extra = h.get("docker-args", "").split()
+            p, base = fakes.start_fake("docker.py", "--port", "0", *extra)
+            procs.append(p)
+            subst["docker"] = "tcp://" + base.split("://", 1)[1]
         args = [a.format(**subst) for a in h.get("args", "").split()]
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

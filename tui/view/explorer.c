@@ -408,18 +408,37 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		    lt->error[0] ? "DOWN" : "?";
 		char hp[128];
 
-		/* host:port whole, "local" only where it fits too */
-		app_local_label(app, i, hp, sizeof hp);
-		snprintf(name, sizeof name, "local %s", hp);
-		if (tw_width(name) > name_w)
-			snprintf(name, sizeof name, "%s", hp);
+		char desc[300];
+
+		if (lt->image != NULL) {	/* a Docker target */
+			char since[64];
+
+			st = dock_state_name(dock_state_of(lt));
+			dock_state_text_of(app, i, since, sizeof since);
+			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
+			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
+			    lt->error[0] && lt->cog == NULL ? lt->error :
+			    lt->container[0] ? lt->url : "Cog image (Enter: its form; Ctrl-R "
+			    "there boots it)");
+		} else
+			snprintf(desc, sizeof desc, "%s", lt->error[0] ?
+			    lt->error : "local Cog server");
+		if (lt->image != NULL)
+			snprintf(name, sizeof name, "image %s", lt->image);
+		else {
+			/* host:port whole, "local" only where it fits too */
+			app_local_label(app, i, hp, sizeof hp);
+			snprintf(name, sizeof name, "local %s", hp);
+			if (tw_width(name) > name_w)
+				snprintf(name, sizeof name, "%s", hp);
+		}
 		paint_text(y, 1, name_w, name, base | A_BOLD);
 		paint_text_right(y, name_w + 2, runs_w, st, sel ? base :
-		    lt->health && lt->health->state == COG_HEALTH_READY ?
-		    ATTR(OK) : ATTR(WARN));
+		    (lt->health && lt->health->state == COG_HEALTH_READY) ||
+		    dock_state_of(lt) == DOCK_OFFLINE ? ATTR(OK) : ATTR(WARN));
 		if (desc_w > 4)
 			paint_text(y, name_w + runs_w + 3, desc_w,
-			    lt->error[0] ? lt->error : "local Cog server",
+			    desc,
 			    sel ? base : ATTR(DIM));
 		return;
 	}

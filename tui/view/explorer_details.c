@@ -121,10 +121,30 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 	if (m == NULL && ex->sel < app->nlocals) {
 		const struct local_target *lt = &app->locals[ex->sel];
 
-		paint_text(r++, x, w, "local Cog server", ATTR(TITLE));
-		paint_text(r++, x, w, lt->url, ATTR(LINK));
+		char st[64];
+
+		paint_text(r++, x, w, lt->image ? "Cog image (Docker)" :
+		    "local Cog server", ATTR(TITLE));
+		paint_text(r++, x, w, lt->image ? lt->image : lt->url,
+		    ATTR(LINK));
+		if (lt->image != NULL) {
+			dock_state_text(lt, st, sizeof st);
+			paint_text(r++, x, w, st, ATTR(DIM));
+			if (lt->container[0] != '\0')
+				paint_text(r++, x, w, lt->url, ATTR(LINK));
+		}
 		r++;
-		if (lt->health != NULL) {
+		if (lt->image != NULL && lt->cog == NULL)
+			paint_wrap(r, x, w, bottom - r, lt->error[0] ?
+			    lt->error : "Offline: nothing runs. Enter opens "
+			    "the form from the image's schema label; Ctrl-R "
+			    "there starts a container and runs once it is "
+			    "READY.", lt->error[0] ? ATTR(ERROR) : ATTR(NORMAL));
+		else if (lt->image != NULL && lt->health == NULL)
+			paint_wrap(r, x, w, bottom - r, "booting: waiting for "
+			    "its Cog server to answer /health-check\xe2\x80\xa6",
+			    ATTR(DIM));
+		else if (lt->health != NULL) {
 			snprintf(t, sizeof t, "health: %s",
 			    cog_health_name(lt->health->state));
 			paint_text(r++, x, w, t, lt->health->state ==

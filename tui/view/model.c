@@ -366,6 +366,19 @@ model_open_local(struct app *app, size_t idx)
 	/* the price table: the cost tab and each run's cost line need it
 	 * (a Replicate model page loads it in model_set_model()) */
 	tab_cost_defaults(app);
+	if (app->locals[idx].cog == NULL) {
+		/* an Offline Cog image: the form from its label, nothing
+		 * started (tui/dock.c) */
+		const char *sc = app->locals[idx].schema;
+
+		if (sc != NULL)
+			model_set_schema_text(app, sc, strlen(sc));
+		else
+			snprintf(mp->schema_error, sizeof mp->schema_error,
+			    "the image has no schema label");
+		app->dirty |= DIRTY_ALL;
+		return;
+	}
 	mp->req_openapi = cog_openapi_get(app->locals[idx].cog, err,
 	    sizeof err);
 	if (mp->req_openapi == 0)
@@ -474,7 +487,16 @@ page_heading(const struct app *app, char *t, size_t n)
 
 	if (mp->local) {
 		const struct local_target *lt = &app->locals[mp->local_idx];
+		char st[64];
 
+		if (lt->image != NULL) {	/* a Docker target */
+			dock_state_text_of(app, mp->local_idx, st, sizeof st);
+			snprintf(t, n, "%s \xc2\xb7 %s%s%s", lt->image, st,
+			    lt->cog != NULL ? "" : lt->error[0] ?
+			    " \xc2\xb7 " : " (Ctrl-R boots it and runs)",
+			    lt->cog != NULL ? "" : lt->error);
+			return;
+		}
 		snprintf(t, n, "%s \xc2\xb7 %s", lt->url, lt->health ?
 		    cog_health_name(lt->health->state) : lt->error[0] ?
 		    lt->error : "\xe2\x80\xa6");

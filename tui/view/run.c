@@ -61,20 +61,10 @@ run_action(struct app *app, enum action a)
 		else
 			run_cancel(app, r);
 		break;
-	case ACT_RUN_AGAIN: {
-		char *input = xstrdup(r->input_json);
-
-		if (!app->mp.active || app->mp.local != r->local ||
-		    (!r->local && (strcmp(app->mp.owner, r->owner) != 0 ||
-		    strcmp(app->mp.name, r->name) != 0))) {
-			app_error(app, "run again: open %s first", r->model);
-			free(input);
-			break;
-		}
-		run_start(app, input ? input : "{}");
-		free(input);
+	case ACT_RUN_AGAIN:
+		/* on the run's own target, whatever page is open */
+		target_run_again(app, r);
 		break;
-	}
 	case ACT_MARK:
 		compare_mark(app, r->seq);
 		break;
@@ -138,22 +128,16 @@ run_start(struct app *app, const char *input_json)
 		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
 		    mp->name);
 	if (mp->local) {
-		struct cog_predict_opts po;
-		char id[COG_MAX_ID + 1];
-
-		memset(&po, 0, sizeof po);
-		po.input_json = input_json;
-		r->req = cog_predict(app->locals[mp->local_idx].cog, &po, id,
-		    err, sizeof err);
-		if (r->req != 0) {
-			r->pred.id = xstrdup(id);
-			r->pred.status = PREDICTION_STARTING;
-			r->pred.metrics.predict_time = -1;
-			r->pred.metrics.total_time = -1;
-			r->pred.metrics.input_token_count = -1;
-			r->pred.metrics.output_token_count = -1;
-			r->have_pred = true;
+		app->view = VIEW_RUN;
+		app->dirty |= DIRTY_ALL;
+		if (target_submit_local(app, r) != 0) {
+			app_error(app, "run: %s", r->error);
+			return -1;
 		}
+		if (r->queued)
+			app_msg(app, "run #%u queued: the server is busy",
+			    r->seq);
+		return 0;
 	} else {
 		struct replicate_create rq;
 
@@ -166,6 +150,7 @@ run_start(struct app *app, const char *input_json)
 		    !mp->official && mp->model->latest_version != NULL)
 			rq.version = mp->model->latest_version->id;
 		r->version = xstrdup(rq.version);
+		target_id_set(&r->target, TARGET_REPLICATE, r->model);
 		rq.input_json = input_json;
 		r->req = replicate_prediction_create(app->client, &rq, err,
 		    sizeof err);
@@ -189,6 +174,10 @@ run_cancel(struct app *app, struct run *r)
 
 	if (r->done || r->cancel_asked)
 		return;
+	if (r->queued) {
+		target_unqueue(app, r);
+		return;
+	}
 	if (r->local) {
 		if (r->pred.id == NULL)
 			return;
@@ -351,6 +340,8 @@ status_attr(const struct run *r)
 static const char *
 run_status(const struct run *r)
 {
+	if (r->queued)
+		return "queued";
 	if (!r->have_pred)
 		return r->error[0] ? "failed" : "starting";
 	return prediction_status_name(r->pred.status);
@@ -446,6 +437,17 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 	    " (cancel asked)" : r->streaming && !r->done ? " (streaming)" :
 	    "");
 	paint_text(row++, 1, app->cols - 2, t, status_attr(r));
+	if (r->queued && row < bottom) {
+		size_t ahead = target_queue_place(app, r);
+
+		bool boot = r->local_idx < app->nlocals &&
+		    dock_state_of(&app->locals[r->local_idx]) == DOCK_BOOTING;
+
+		snprintf(t, sizeof t, "waiting for %s: it is %s (%zu queued "
+		    "ahead)", r->model, boot ? "booting" : "busy",
+		    ahead > 0 ? ahead - 1 : 0);
+		paint_text(row++, 1, app->cols - 2, t, ATTR(DIM));
+	}
 	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
 	    r->starting_since_ms != 0 &&
 	    clock_mono_ms() - r->starting_since_ms > APP_COLD_START_MS)

@@ -13,6 +13,7 @@
 #include "client/cost/cost.h"
 #include "client/gpu/energy.h"
 #include "client/net/prediction.h"
+#include "tui/target.h"
 
 #define RUN_MSG_MAX	256
 
@@ -21,6 +22,8 @@ struct run {
 	unsigned	 seq;		/* 1, 2, 3 ... shown to the user */
 	bool		 local;
 	size_t		 local_idx;
+	struct target_id target;	/* where it ran (tui/target.h) */
+	bool		 queued;	/* waits for a busy local server */
 	char		 model[260];	/* owner/name or the local URL */
 	char		 owner[128], name[128];
 	char		*version;

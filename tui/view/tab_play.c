@@ -506,7 +506,9 @@ tab_play_run_form(struct app *app)
 	if (mp->local) {
 		const struct local_target *lt = &app->locals[mp->local_idx];
 
-		if (lt->health == NULL && lt->error[0] != '\0') {
+		/* (an Offline image boots on Ctrl-R, whatever went wrong) */
+		if (lt->cog != NULL && lt->health == NULL &&
+		    lt->error[0] != '\0') {
 			app_error(app, "%s", lt->error);
 			return;
 		}

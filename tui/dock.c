@@ -1,0 +1,483 @@
+/*
+ * tui/dock.c: the Docker daemon's Cog images and containers as local
+ * targets (tui/dock.h). The lists come once at start; a boot is
+ * docker_start, then the container's URL becomes the target's Cog server
+ * (without webhooks: a container cannot reach r8play's listener on
+ * 127.0.0.1, so runs are followed by their sync answer) and its health is
+ * polled while it starts.
+ */
+#include "tui/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/docker/docker.h"
+
+void
+dock_init(struct app *app)
+{
+	struct dock *dk = &app->dock;
+	const char *host = getenv("DOCKER_HOST");
+	char err[CLIENT_ERR_MAX];
+
+	if (host == NULL || host[0] == '\0') {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		char p[512];
+
+		if (app->script_mode)
+			return;
+		snprintf(p, sizeof p, "%s/docker.sock", xdg ? xdg : "/nonexistent");
+		if (access(DOCKER_DEFAULT_SOCKET, F_OK) != 0 &&
+		    access(p, F_OK) != 0)
+			return;
+	}
+	dk->d = docker_new(app->client, NULL, err, sizeof err);
+	if (dk->d == NULL) {
+		snprintf(dk->error, sizeof dk->error, "%s", err);
+		return;
+	}
+	dk->req_images = docker_images(dk->d, err, sizeof err);
+	if (dk->req_images == 0)
+		snprintf(dk->error, sizeof dk->error, "%s", err);
+}
+
+void
+dock_done(struct app *app)
+{
+	docker_free(app->dock.d);
+	app->dock.d = NULL;
+}
+
+/* A new local target for image ref (schema may be NULL); NULL when full. */
+static struct local_target *
+add_target(struct app *app, const char *ref, const char *schema)
+{
+	struct local_target *lt;
+
+	if (app->nlocals == APP_MAX_LOCALS)
+		return NULL;
+	lt = &app->locals[app->nlocals++];
+	memset(lt, 0, sizeof *lt);
+	lt->image = xstrdup(ref);
+	lt->url = xstrdup(ref);
+	lt->schema = schema ? xstrdup(schema) : NULL;
+	lt->state_since_ms = clock_display_ms();
+	lt->shown_state = DOCK_OFFLINE;
+	return lt;
+}
+
+/* The container at url serves local idx now: its Cog client, a health
+ * poll (STARTING is then polled quickly until READY). */
+static void
+attach(struct app *app, size_t idx, const char *id, const char *url,
+    bool managed)
+{
+	struct local_target *lt = &app->locals[idx];
+	struct cog_config cc;
+	char err[CLIENT_ERR_MAX];
+
+	memset(&cc, 0, sizeof cc);
+	cc.base = url;
+	cc.webhooks = false;
+	cog_free(lt->cog);
+	lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	if (lt->cog == NULL) {
+		snprintf(lt->error, sizeof lt->error, "%s", err);
+		return;
+	}
+	free(lt->url);
+	lt->url = xstrdup(url);
+	snprintf(lt->container, sizeof lt->container, "%s", id);
+	lt->managed = managed;
+	lt->error[0] = '\0';
+	net_health(app, idx);
+}
+
+static void
+on_images(struct app *app, struct docker_result *res)
+{
+	struct dock *dk = &app->dock;
+	char err[CLIENT_ERR_MAX];
+	size_t i;
+
+	for (i = 0; res->images != NULL && i < res->images->n; i++) {
+		const struct docker_image *im = &res->images->items[i];
+
+		if (im->ref != NULL)
+			add_target(app, im->ref, im->schema);
+	}
+	dk->req_containers = docker_containers(dk->d, err, sizeof err);
+	if (dk->req_containers == 0)
+		snprintf(dk->error, sizeof dk->error, "%s", err);
+	explorer_refilter(app);
+}
+
+static void
+on_containers(struct app *app, struct docker_result *res)
+{
+	size_t i, k;
+
+	for (i = 0; res->containers != NULL && i < res->containers->n; i++) {
+		const struct docker_container *ct = &res->containers->items[i];
+		struct local_target *lt = NULL;
+
+		if (ct->url == NULL || ct->state == NULL ||
+		    strcmp(ct->state, "running") != 0 || ct->image == NULL)
+			continue;
+		for (k = 0; k < app->nlocals; k++)
+			if (app->locals[k].image != NULL &&
+			    app->locals[k].container[0] == '\0' &&
+			    strcmp(app->locals[k].image, ct->image) == 0) {
+				lt = &app->locals[k];
+				break;
+			}
+		if (lt == NULL && (lt = add_target(app, ct->image, NULL)) ==
+		    NULL)
+			break;
+		attach(app, (size_t)(lt - app->locals), ct->id, ct->url,
+		    ct->managed);
+	}
+	explorer_refilter(app);
+}
+
+/* The container of local idx started (or not). */
+static void
+on_start(struct app *app, size_t idx, struct client_event *ev)
+{
+	struct local_target *lt = &app->locals[idx];
+	struct docker_result *res = ev->data;
+
+	lt->req_start = 0;
+	if (ev->kind == CLIENT_EV_ERROR) {
+		if (res != NULL && res->gpu_refused) {
+			lt->cpu_ok = true;
+			snprintf(lt->error, sizeof lt->error, "this Docker "
+			    "daemon cannot give the container a GPU (no NVIDIA "
+			    "runtime): Ctrl-R again starts it on the CPU");
+		} else
+			snprintf(lt->error, sizeof lt->error, "start: %s",
+			    ev->err ? ev->err : client_strerror(ev->rc));
+		app_error(app, "%s", lt->error);
+		target_fail_queue(app, idx, lt->error);
+		return;
+	}
+	if (res == NULL || res->container == NULL ||
+	    res->container->url == NULL) {
+		snprintf(lt->error, sizeof lt->error, "start: the container "
+		    "publishes no port");
+		target_fail_queue(app, idx, lt->error);
+		return;
+	}
+	attach(app, idx, res->container->id, res->container->url, true);
+	app_msg(app, "%s started: booting", lt->image);
+}
+
+/* Local idx has no container any more: Offline again. */
+static void
+detach(struct app *app, size_t idx)
+{
+	struct local_target *lt = &app->locals[idx];
+
+	cog_free(lt->cog);
+	lt->cog = NULL;
+	cog_health_free(lt->health);
+	lt->health = NULL;
+	free(lt->url);
+	lt->url = xstrdup(lt->image);
+	lt->container[0] = '\0';
+	lt->managed = false;
+	lt->req_health = 0;
+	lt->next_health_ms = 0;
+}
+
+/* A stop answered: remove the container; the remove answered: Offline,
+ * and quit when it was the last one asked on quit. */
+static void
+on_stop(struct app *app, size_t idx, struct client_event *ev)
+{
+	struct local_target *lt = &app->locals[idx];
+	struct docker_result *res = ev->data;
+	struct dock *dk = &app->dock;
+	char err[CLIENT_ERR_MAX];
+
+	lt->req_stop = 0;
+	if (ev->kind == CLIENT_EV_DONE && res != NULL &&
+	    res->op == DOCKER_OP_STOP) {
+		lt->req_stop = docker_remove(dk->d, lt->container, true, err,
+		    sizeof err);
+		if (lt->req_stop != 0)
+			return;
+	}
+	if (ev->kind == CLIENT_EV_ERROR)
+		app_error(app, "stop %s: %s", lt->image, ev->err ? ev->err :
+		    client_strerror(ev->rc));
+	detach(app, idx);
+	if (dk->stopping > 0 && --dk->stopping == 0 && dk->quit_after)
+		app->quit = true;
+}
+
+bool
+dock_event(struct app *app, struct client_event *ev)
+{
+	struct dock *dk = &app->dock;
+	struct docker_result *res = ev->data;
+	size_t i;
+
+	if (ev->req != CLIENT_REQ_DOCKER || ev->id == 0)
+		return false;
+	if (ev->id == dk->req_images || ev->id == dk->req_containers) {
+		bool images = ev->id == dk->req_images;
+
+		if (images)
+			dk->req_images = 0;
+		else
+			dk->req_containers = 0;
+		if (ev->kind == CLIENT_EV_ERROR)
+			snprintf(dk->error, sizeof dk->error, "docker: %s",
+			    ev->err ? ev->err : client_strerror(ev->rc));
+		else if (ev->kind == CLIENT_EV_DONE && res != NULL) {
+			if (images)
+				on_images(app, res);
+			else
+				on_containers(app, res);
+		}
+		app->dirty |= DIRTY_ALL;
+		return true;
+	}
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].req_stop == ev->id) {
+			if (ev->kind != CLIENT_EV_PROGRESS)
+				on_stop(app, i, ev);
+			app->dirty |= DIRTY_ALL;
+			return true;
+		}
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].req_start == ev->id) {
+			if (ev->kind != CLIENT_EV_PROGRESS)
+				on_start(app, i, ev);
+			app->dirty |= DIRTY_ALL;
+			return true;
+		}
+	return false;
+}
+
+int
+dock_boot(struct app *app, size_t idx)
+{
+	struct local_target *lt = &app->locals[idx];
+	struct docker_start_opts o;
+	char err[CLIENT_ERR_MAX];
+
+	if (lt->req_start != 0 || lt->cog != NULL)
+		return 0;
+	if (app->dock.d == NULL || lt->image == NULL) {
+		snprintf(lt->error, sizeof lt->error, "no Docker daemon");
+		return -1;
+	}
+	memset(&o, 0, sizeof o);
+	o.image = lt->image;
+	o.gpus.kind = lt->cpu_ok ? DOCKER_GPUS_NONE : DOCKER_GPUS_ALL;
+	lt->req_start = docker_start(app->dock.d, &o, err, sizeof err);
+	if (lt->req_start == 0) {
+		snprintf(lt->error, sizeof lt->error, "start: %.240s", err);
+		return -1;
+	}
+	lt->error[0] = '\0';
+	app_msg(app, "starting %s%s", lt->image, lt->cpu_ok ? " on the CPU" :
+	    "");
+	return 0;
+}
+
+enum dock_state
+dock_state_of(const struct local_target *lt)
+{
+	if (lt->image == NULL)
+		return DOCK_NONE;
+	if (lt->req_start != 0)
+		return DOCK_BOOTING;
+	if (lt->cog == NULL)
+		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
+	if (lt->health == NULL)
+		return DOCK_BOOTING;	/* its server does not listen yet */
+	switch (lt->health->state) {
+	case COG_HEALTH_STARTING:
+	case COG_HEALTH_UNKNOWN:
+		return DOCK_BOOTING;
+	case COG_HEALTH_BUSY:
+		return DOCK_ACTIVE;
+	case COG_HEALTH_READY:
+	case COG_HEALTH_UNHEALTHY:
+		return DOCK_IDLE;
+	default:
+		return DOCK_FAILED;
+	}
+}
+
+const char *
+dock_state_name(enum dock_state st)
+{
+	static const char *const names[] = { "", "OFFLINE", "BOOTING",
+		"ACTIVE", "IDLE", "FAILED" };
+
+	return (size_t)st < sizeof names / sizeof names[0] ? names[st] : "?";
+}
+
+/* Seconds as "12s", "3m", "2h". */
+static void
+span(long long s, char *buf, size_t n)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%lldm", s / 60);
+	else
+		snprintf(buf, n, "%lldh", s / 3600);
+}
+
+/* The idle stop's deadline of lt (display clock), or 0: none. */
+static long long
+idle_deadline(const struct app *app, const struct local_target *lt)
+{
+	if (app->dock.idle_stop_ms <= 0 || !lt->managed || lt->cog == NULL ||
+	    lt->req_stop != 0 || dock_state_of(lt) != DOCK_IDLE)
+		return 0;
+	return lt->state_since_ms + app->dock.idle_stop_ms;
+}
+
+void
+dock_state_text(const struct local_target *lt, char *buf, size_t n)
+{
+	char a[32];
+
+	span((clock_display_ms() - lt->state_since_ms) / 1000, a, sizeof a);
+	if (lt->req_stop != 0)
+		snprintf(buf, n, "STOPPING");
+	else
+		snprintf(buf, n, "%s %s", dock_state_name(dock_state_of(lt)),
+		    a);
+}
+
+/* The text and the idle stop's countdown ("IDLE 3m, stops in 7m"). */
+static void
+state_text_app(const struct app *app, const struct local_target *lt,
+    char *buf, size_t n)
+{
+	long long dl = idle_deadline(app, lt);
+	char a[64], b[32];
+
+	dock_state_text(lt, a, sizeof a);
+	if (dl == 0) {
+		snprintf(buf, n, "%s", a);
+		return;
+	}
+	span((dl - clock_display_ms() + 999) / 1000, b, sizeof b);
+	snprintf(buf, n, "%s, stops in %s", a, b);
+}
+
+void
+dock_state_text_of(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	state_text_app(app, &app->locals[idx], buf, n);
+}
+
+int
+dock_set_idle_stop(struct app *app, const char *v, char *err, size_t errsz)
+{
+	char *end;
+	long m;
+
+	app->dock.idle_stop_ms = 0;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	m = strtol(v, &end, 10);
+	if (*end != '\0' || m < 0 || m > 10080) {
+		snprintf(err, errsz, "config idle_stop: '%.40s' is not a number "
+		    "of minutes (0 off, up to 10080)", v);
+		return -1;
+	}
+	app->dock.idle_stop_ms = m * 60000LL;
+	return 0;
+}
+
+/* Ask to stop (then remove) the container of local idx. */
+static int
+stop_one(struct app *app, size_t idx)
+{
+	struct local_target *lt = &app->locals[idx];
+	char err[CLIENT_ERR_MAX];
+
+	lt->req_stop = docker_stop(app->dock.d, lt->container, err,
+	    sizeof err);
+	if (lt->req_stop == 0) {
+		app_error(app, "stop %s: %s", lt->image, err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dock_tick(struct app *app)
+{
+	long long now = clock_display_ms();
+	size_t i;
+
+	for (i = 0; i < app->nlocals; i++) {
+		const struct local_target *lt = &app->locals[i];
+		long long dl = idle_deadline(app, lt);
+
+		if (dl == 0 || target_queue_len(app, i) > 0)
+			continue;
+		if (now >= dl && stop_one(app, i) == 0)
+			app_msg(app, "%s was idle for %lld min: stopping it "
+			    "(config idle_stop)", lt->image,
+			    app->dock.idle_stop_ms / 60000);
+		app->dirty |= DIRTY_ALL;	/* the countdown moves */
+	}
+}
+
+size_t
+dock_managed_running(const struct app *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].managed && app->locals[i].container[0])
+			n++;
+	return n;
+}
+
+bool
+dock_ask_quit(struct app *app)
+{
+	if (app->dock.quit_asked || app->dock.d == NULL ||
+	    dock_managed_running(app) == 0)
+		return false;
+	app->overlay = OV_CONTAINERS;
+	app->dirty |= DIRTY_ALL;
+	return true;
+}
+
+void
+dock_stop_all(struct app *app, bool quit_after)
+{
+	struct dock *dk = &app->dock;
+	size_t i;
+
+	dk->quit_after = quit_after;
+	for (i = 0; i < app->nlocals; i++) {
+		struct local_target *lt = &app->locals[i];
+
+		if (!lt->managed || lt->container[0] == '\0' ||
+		    lt->req_stop != 0)
+			continue;
+		if (stop_one(app, i) == 0)
+			dk->stopping++;
+	}
+	if (dk->stopping == 0 && quit_after)
+		app->quit = true;
+	app->dirty |= DIRTY_ALL;
+}
