@@ -169,19 +169,27 @@ drain_keys(struct app *app)
 int
 loop_run(struct app *app)
 {
-	struct pollfd fds[2];
+	struct pollfd fds[3];
 	char err[CLIENT_ERR_MAX];
-	unsigned nfds;
+	unsigned nfds, tty;
 	int timeout;
 
 	app_resize(app, LINES, COLS);
 	while (!app->quit) {
 		if (app->dirty && app->editor_pid == 0)
 			draw_frame(app);
+		/* the update step after the frame: queue the encode it
+		 * wanted (drawing only peeks the cache) */
+		images_update(app);
 		nfds = 0;
 		fds[nfds].fd = sigpipe_fd[0];
 		fds[nfds].events = POLLIN;
 		fds[nfds++].revents = 0;
+		/* the render worker's results: decoded and encoded images */
+		fds[nfds].fd = images_fd(app);
+		fds[nfds].events = POLLIN;
+		fds[nfds++].revents = 0;
+		tty = nfds;
 		if (!app->script_mode && app->editor_pid == 0) {
 			fds[nfds].fd = STDIN_FILENO;
 			fds[nfds].events = POLLIN;
@@ -195,8 +203,9 @@ loop_run(struct app *app)
 			app_error(app, "%s", err);
 		if (fds[0].revents & POLLIN)
 			drain_signals(app);
-		if (nfds > 1 && (fds[1].revents & (POLLIN | POLLHUP)))
+		if (nfds > tty && (fds[tty].revents & (POLLIN | POLLHUP)))
 			drain_keys(app);
+		images_take(app);	/* cheap when none is ready */
 		client_pump(app->client, net_on_event, app);
 		app_tick(app);
 		if (app->script != NULL && script_step(app->script, app) != 0)

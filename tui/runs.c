@@ -37,6 +37,7 @@ run_done(struct app *app, struct run *r)
 		free(r->saved[i]);
 	free(r->saved);
 	free(r->saved_dir);
+	images_cancel_run(app, r->seq);
 	image_free(r->img);
 	memset(r, 0, sizeof *r);
 }
@@ -167,19 +168,20 @@ slurp(const char *path, size_t max, size_t *len, char *err, size_t errsz)
 	return buf;
 }
 
+/*
+ * Queue the decode of r's first image output from saved file index from
+ * on (the render worker, tui/images.c); a file that cannot be read or
+ * decoded passes on to the next one.
+ */
 void
-runs_finish(struct app *app, struct run *r)
+runs_image_from(struct app *app, struct run *r, size_t from)
 {
 	size_t i;
 
-	if (r->done)
-		return;
-	r->done = true;
-	r->ended_ms = clock_display_ms();
-	r->starting_since_ms = 0;
-	for (i = 0; i < r->nsaved && r->img == NULL; i++) {
+	for (i = from; i < r->nsaved && r->img == NULL; i++) {
 		unsigned char *data;
 		size_t len = 0;
+		size_t before = app->imgs.ndec;
 
 		if (!is_image_path(r->saved[i]))
 			continue;
@@ -187,10 +189,22 @@ runs_finish(struct app *app, struct run *r)
 		    sizeof r->img_error);
 		if (data == NULL)
 			continue;
-		r->img = image_decode(data, len, IMAGE_DEFAULT_BG,
-		    r->img_error, sizeof r->img_error);
+		images_decode_run(app, r, i, data, len);
 		free(data);
+		if (app->imgs.ndec > before)
+			return;
 	}
+}
+
+void
+runs_finish(struct app *app, struct run *r)
+{
+	if (r->done)
+		return;
+	r->done = true;
+	r->ended_ms = clock_display_ms();
+	r->starting_since_ms = 0;
+	runs_image_from(app, r, 0);
 	/* the cost tab's seconds: the median of this model's own runs */
 	if (r->have_pred && r->pred.status == PREDICTION_SUCCEEDED &&
 	    app->mp.active && app->mp.local == r->local &&

@@ -20,15 +20,17 @@
 #define COVER_SETTLE_MS	150
 #define COVER_MAX_BYTES	(8u << 20)
 
-/* Decode the fetched bytes into the explorer's cover. */
+/* Decode the fetched bytes into the explorer's cover, on the render
+ * worker (tui/images.c sets ex->cover when it is done). */
 static void
 cover_decode(struct app *app, const char *buf, size_t len)
 {
 	struct explorer *ex = &app->ex;
 
+	images_cancel_cover(app);
 	image_free(ex->cover);
-	ex->cover = image_decode((const unsigned char *)buf, len,
-	    IMAGE_DEFAULT_BG, ex->cover_error, sizeof ex->cover_error);
+	ex->cover = NULL;
+	images_decode_cover(app, buf, len);
 	app->dirty |= DIRTY_LIST | DIRTY_IMAGE;
 }
 
@@ -40,6 +42,7 @@ explorer_cover_changed(struct app *app)
 	if (ex->cover_req != 0)
 		client_cancel(app->client, ex->cover_req);
 	ex->cover_req = 0;
+	images_cancel_cover(app);
 	image_free(ex->cover);
 	ex->cover = NULL;
 	ex->cover_error[0] = '\0';
