@@ -96,6 +96,9 @@ struct image_jobs {
 	unsigned long	 enc_id;		/* 0: none */
 	const struct image *enc_img;
 	int		 enc_w, enc_h;	/* its size then (a cheap check) */
+	bool		 enc_borrowed;	/* enc_img lent, not copied */
+	struct image	*parked;	/* lent, its owner gone: freed when
+					   the encode is taken */
 	struct render_opts enc_ro;
 	bool		 want;		/* the frame wants want_img encoded */
 	const struct image *want_img;
@@ -241,11 +244,14 @@ int images_init(struct app *app, char *err, size_t errsz);
 void images_done(struct app *app);
 /* The fd to poll next to the tty (readable: results wait). */
 int images_fd(const struct app *app);
-/* Decode data (copied) into r->img / the explorer's cover, later. */
-void images_decode_run(struct app *app, struct run *r, size_t saved,
-    const void *data, size_t len);
+/* Decode saved file r->saved[saved] into r->img, later (the worker reads
+ * it); false with r->img_error set when it could not be queued. */
+bool images_decode_run(struct app *app, struct run *r, size_t saved);
+/* Decode data (copied) into the explorer's cover, later. */
 void images_decode_cover(struct app *app, const void *data, size_t len);
-/* Forget the jobs of run seq / of the cover. */
+/* Free an image of the app (one the worker may be reading). */
+void images_free(struct app *app, struct image *img);
+/* Forget the decodes of run seq / of the cover. */
 void images_cancel_run(struct app *app, unsigned seq);
 void images_cancel_cover(struct app *app);
 /* The update step after a frame: queue the encode the frame wanted. */

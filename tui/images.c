@@ -6,11 +6,16 @@
  * draw only peeks the blob cache; on a miss it records what the frame
  * wanted, and images_update() (after the frame, in the loop) queues one
  * encode for it; the result goes into app->rcache and the next frame
- * writes it. Owns struct image_jobs.
+ * writes it. One encode at a time. Big buffers are not copied on the
+ * input path: the worker reads a run's file itself and a run's image is
+ * lent to the worker (BORROW_IMAGE); a lent image whose run goes
+ * away is parked until the encode is taken (images_free()). Owns struct
+ * image_jobs.
  */
 #include "tui/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/async.h"
@@ -26,8 +31,34 @@ images_init(struct app *app, char *err, size_t errsz)
 void
 images_done(struct app *app)
 {
-	render_async_free(app->imgs.ra);
+	render_async_free(app->imgs.ra);	/* joins: loans end */
+	image_free(app->imgs.parked);
 	memset(&app->imgs, 0, sizeof app->imgs);
+}
+
+void
+images_free(struct app *app, struct image *img)
+{
+	struct image_jobs *ij = &app->imgs;
+
+	if (img == NULL)
+		return;
+	if (ij->want_img == img)
+		ij->want = false;
+	if (ij->enc_id != 0 && ij->enc_img == img) {
+		if (ij->enc_borrowed) {
+			/* the worker may be reading it: free it with the
+			 * result */
+			image_free(ij->parked);
+			ij->parked = img;
+			ij->enc_img = NULL;
+			return;
+		}
+		render_async_cancel(ij->ra, ij->enc_id);
+		ij->enc_id = 0;
+		ij->enc_img = NULL;
+	}
+	image_free(img);
 }
 
 int
@@ -42,10 +73,11 @@ images_pending(const struct app *app)
 	return render_async_pending(app->imgs.ra);
 }
 
-/* Queue a decode of data for run seq (0: the cover); the job's id or 0. */
+/* Queue a decode of data, or of the file at path, for run seq (0: the
+ * cover); the job's id or 0. */
 static unsigned long
 decode_job(struct app *app, unsigned seq, size_t saved, const void *data,
-    size_t len, char *err, size_t errsz)
+    size_t len, const char *path, char *err, size_t errsz)
 {
 	struct image_jobs *ij = &app->imgs;
 	unsigned long id;
@@ -54,8 +86,9 @@ decode_job(struct app *app, unsigned seq, size_t saved, const void *data,
 		snprintf(err, errsz, "image: too many decodes pending");
 		return 0;
 	}
-	id = render_async_submit(ij->ra, data, len, NULL, IMAGE_DEFAULT_BG,
-	    NULL, 0, err, errsz);
+	id = path != NULL ? render_async_submit_file(ij->ra, path,
+	    IMAGE_DEFAULT_BG, NULL, 0, err, errsz) : render_async_submit(ij->ra,
+	    data, len, NULL, IMAGE_DEFAULT_BG, NULL, 0, err, errsz);
 	if (id == 0)
 		return 0;
 	ij->dec[ij->ndec].id = id;
@@ -73,12 +106,11 @@ dec_remove(struct image_jobs *ij, size_t i)
 	ij->ndec--;
 }
 
-void
-images_decode_run(struct app *app, struct run *r, size_t saved,
-    const void *data, size_t len)
+bool
+images_decode_run(struct app *app, struct run *r, size_t saved)
 {
-	decode_job(app, r->seq, saved, data, len, r->img_error,
-	    sizeof r->img_error);
+	return decode_job(app, r->seq, saved, NULL, 0, r->saved[saved],
+	    r->img_error, sizeof r->img_error) != 0;
 }
 
 void
@@ -87,7 +119,7 @@ images_decode_cover(struct app *app, const void *data, size_t len)
 	struct explorer *ex = &app->ex;
 
 	images_cancel_cover(app);
-	if (decode_job(app, 0, 0, data, len, ex->cover_error,
+	if (decode_job(app, 0, 0, data, len, NULL, ex->cover_error,
 	    sizeof ex->cover_error) != 0)
 		snprintf(app->imgs.cover_for, sizeof app->imgs.cover_for,
 		    "%s", ex->cover_for);
@@ -108,39 +140,17 @@ cancel_dec(struct app *app, unsigned seq)
 			i++;
 }
 
-/* img is about to be freed: drop its encode. */
-static void
-cancel_enc(struct app *app, const struct image *img)
-{
-	struct image_jobs *ij = &app->imgs;
-
-	if (img != NULL && ij->enc_id != 0 && ij->enc_img == img) {
-		render_async_cancel(ij->ra, ij->enc_id);
-		ij->enc_id = 0;
-		ij->enc_img = NULL;
-	}
-	if (ij->want_img == img)
-		ij->want = false;
-}
-
 void
 images_cancel_run(struct app *app, unsigned seq)
 {
-	size_t i;
-
-	if (seq == 0)
-		return;
-	cancel_dec(app, seq);
-	for (i = 0; i < app->nruns; i++)
-		if (app->runs[i].seq == seq)
-			cancel_enc(app, app->runs[i].img);
+	if (seq != 0)
+		cancel_dec(app, seq);
 }
 
 void
 images_cancel_cover(struct app *app)
 {
 	cancel_dec(app, 0);
-	cancel_enc(app, app->ex.cover);
 	app->imgs.cover_for[0] = '\0';
 }
 
@@ -168,20 +178,28 @@ images_update(struct app *app)
 
 	if (!ij->want)
 		return;
-	ij->want = false;
-	if (!image_live(app, ij->want_img))
+	if (!image_live(app, ij->want_img)) {
+		ij->want = false;
 		return;
+	}
 	if (ij->enc_id != 0 && ij->enc_img == ij->want_img &&
-	    memcmp(&ij->enc_ro, &ij->want_ro, sizeof ij->enc_ro) == 0)
+	    memcmp(&ij->enc_ro, &ij->want_ro, sizeof ij->enc_ro) == 0) {
+		ij->want = false;
 		return;		/* already on its way */
+	}
 	if (ij->enc_id != 0)
-		render_async_cancel(ij->ra, ij->enc_id);
+		return;		/* one at a time: after the one in flight */
+	ij->want = false;
 	ij->enc_img = ij->want_img;
 	ij->enc_w = ij->want_img->w;
 	ij->enc_h = ij->want_img->h;
 	ij->enc_ro = ij->want_ro;
+	/* a run's image is lent (no 12 MB copy for a 2048x2048); the
+	 * cover, which the explorer may free at any time, is copied */
+	ij->enc_borrowed = ij->want_img != app->ex.cover;
 	ij->enc_id = render_async_submit(ij->ra, NULL, 0, ij->want_img, 0,
-	    &ij->want_ro, 0, err, sizeof err);
+	    &ij->want_ro, ij->enc_borrowed ? RENDER_JOB_BORROW_IMAGE : 0, err,
+	    sizeof err);
 	if (ij->enc_id == 0)
 		app_error(app, "image: %s", err);
 }
@@ -245,6 +263,10 @@ images_take(struct app *app)
 			take_decode(app, i, &res);
 		else if (res.id == ij->enc_id) {
 			ij->enc_id = 0;
+			image_free(ij->parked);	/* its loan is over */
+			ij->parked = NULL;
+			/* the next frame wants the next encode, if any */
+			app->dirty |= DIRTY_IMAGE;
 			if (res.rc != 0)
 				app_error(app, "image: %s", res.err);
 			else if (image_live(app, ij->enc_img) &&

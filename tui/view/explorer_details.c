@@ -28,7 +28,7 @@ cover_decode(struct app *app, const char *buf, size_t len)
 	struct explorer *ex = &app->ex;
 
 	images_cancel_cover(app);
-	image_free(ex->cover);
+	images_free(app, ex->cover);
 	ex->cover = NULL;
 	images_decode_cover(app, buf, len);
 	app->dirty |= DIRTY_LIST | DIRTY_IMAGE;
@@ -43,7 +43,7 @@ explorer_cover_changed(struct app *app)
 		client_cancel(app->client, ex->cover_req);
 	ex->cover_req = 0;
 	images_cancel_cover(app);
-	image_free(ex->cover);
+	images_free(app, ex->cover);
 	ex->cover = NULL;
 	ex->cover_error[0] = '\0';
 	ex->cover_for[0] = '\0';
