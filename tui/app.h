@@ -97,6 +97,8 @@ struct image_jobs {
 	const struct image *enc_img;
 	int		 enc_w, enc_h;	/* its size then (a cheap check) */
 	bool		 enc_borrowed;	/* enc_img lent, not copied */
+	const struct image *fail_img;	/* the last encode that failed: */
+	struct render_opts fail_ro;	/* not asked again */
 	struct image	*parked;	/* lent, its owner gone: freed when
 					   the encode is taken */
 	struct render_opts enc_ro;

@@ -45,6 +45,8 @@ images_free(struct app *app, struct image *img)
 		return;
 	if (ij->want_img == img)
 		ij->want = false;
+	if (ij->fail_img == img)
+		ij->fail_img = NULL;
 	if (ij->enc_id != 0 && ij->enc_img == img) {
 		if (ij->enc_borrowed) {
 			/* the worker may be reading it: free it with the
@@ -182,10 +184,12 @@ images_update(struct app *app)
 		ij->want = false;
 		return;
 	}
-	if (ij->enc_id != 0 && ij->enc_img == ij->want_img &&
-	    memcmp(&ij->enc_ro, &ij->want_ro, sizeof ij->enc_ro) == 0) {
+	if ((ij->enc_id != 0 && ij->enc_img == ij->want_img &&
+	    memcmp(&ij->enc_ro, &ij->want_ro, sizeof ij->enc_ro) == 0) ||
+	    (ij->fail_img == ij->want_img &&
+	    memcmp(&ij->fail_ro, &ij->want_ro, sizeof ij->fail_ro) == 0)) {
 		ij->want = false;
-		return;		/* already on its way */
+		return;		/* already on its way, or failed: once */
 	}
 	if (ij->enc_id != 0)
 		return;		/* one at a time: after the one in flight */
@@ -267,8 +271,11 @@ images_take(struct app *app)
 			ij->parked = NULL;
 			/* the next frame wants the next encode, if any */
 			app->dirty |= DIRTY_IMAGE;
-			if (res.rc != 0)
+			if (res.rc != 0) {
 				app_error(app, "image: %s", res.err);
+				ij->fail_img = ij->enc_img;
+				ij->fail_ro = ij->enc_ro;
+			}
 			else if (image_live(app, ij->enc_img) &&
 			    ij->enc_img->w == ij->enc_w &&
 			    ij->enc_img->h == ij->enc_h) {
