@@ -97,6 +97,11 @@ struct image_jobs {
 	const struct image *enc_img;
 	int		 enc_w, enc_h;	/* its size then (a cheap check) */
 	bool		 enc_borrowed;	/* enc_img lent, not copied */
+	/* the last run image encoded, kept here too: its redraw (after an
+	 * overlay, say) needs no hash of its pixels (render_cache_peek) */
+	const struct image *memo_img;
+	struct render_opts memo_ro;
+	struct render_blob memo_blob;
 	const struct image *fail_img;	/* the last encode that failed: */
 	struct render_opts fail_ro;	/* not asked again */
 	struct image	*parked;	/* lent, its owner gone: freed when
@@ -258,6 +263,10 @@ void images_cancel_run(struct app *app, unsigned seq);
 void images_cancel_cover(struct app *app);
 /* The update step after a frame: queue the encode the frame wanted. */
 void images_update(struct app *app);
+/* The encoded blob for (img, ro), or NULL while it is being prepared:
+ * read only, for drawing. */
+const struct render_blob *images_blob(const struct app *app,
+    const struct image *img, const struct render_opts *ro);
 /* Take the finished results into the runs, the cover and the cache. */
 void images_take(struct app *app);
 /* Jobs queued, running or not yet taken. */

@@ -237,7 +237,7 @@ emit_image(struct app *app, const struct image_slot *s)
 	ro.depth = app->det.depth;
 	/* encoded on the render worker: until its blob is cached the
 	 * cells stay blank; images_update() queues the encode */
-	b = render_cache_peek(app->rcache, s->img, &ro);
+	b = images_blob(app, s->img, &ro);
 	if (b == NULL) {
 		app->imgs.want = true;
 		app->imgs.want_img = s->img;

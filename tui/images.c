@@ -33,6 +33,7 @@ images_done(struct app *app)
 {
 	render_async_free(app->imgs.ra);	/* joins: loans end */
 	image_free(app->imgs.parked);
+	render_blob_done(&app->imgs.memo_blob);
 	memset(&app->imgs, 0, sizeof app->imgs);
 }
 
@@ -47,6 +48,10 @@ images_free(struct app *app, struct image *img)
 		ij->want = false;
 	if (ij->fail_img == img)
 		ij->fail_img = NULL;
+	if (ij->memo_img == img) {
+		render_blob_done(&ij->memo_blob);
+		ij->memo_img = NULL;
+	}
 	if (ij->enc_id != 0 && ij->enc_img == img) {
 		if (ij->enc_borrowed) {
 			/* the worker may be reading it: free it with the
@@ -251,6 +256,36 @@ take_decode(struct app *app, size_t i, struct render_result *res)
 	}
 }
 
+/* Keep a copy of the run image's blob just encoded (enc_img, enc_ro):
+ * a run image is freed only through images_free(), which drops it. */
+static void
+memo_keep(struct image_jobs *ij, const struct render_blob *b)
+{
+	unsigned char *d = malloc(b->len > 0 ? b->len : 1);
+
+	render_blob_done(&ij->memo_blob);
+	ij->memo_img = NULL;
+	if (d == NULL)
+		return;
+	memcpy(d, b->data, b->len);
+	ij->memo_blob = *b;
+	ij->memo_blob.data = d;
+	ij->memo_img = ij->enc_img;
+	ij->memo_ro = ij->enc_ro;
+}
+
+const struct render_blob *
+images_blob(const struct app *app, const struct image *img,
+    const struct render_opts *ro)
+{
+	const struct image_jobs *ij = &app->imgs;
+
+	if (ij->memo_img != NULL && ij->memo_img == img &&
+	    memcmp(&ij->memo_ro, ro, sizeof *ro) == 0)
+		return &ij->memo_blob;
+	return render_cache_peek(app->rcache, img, ro);
+}
+
 void
 images_take(struct app *app)
 {
@@ -279,6 +314,8 @@ images_take(struct app *app)
 			else if (image_live(app, ij->enc_img) &&
 			    ij->enc_img->w == ij->enc_w &&
 			    ij->enc_img->h == ij->enc_h) {
+				if (ij->enc_borrowed)
+					memo_keep(ij, &res.blob);
 				render_cache_put(app->rcache, ij->enc_img,
 				    &ij->enc_ro, &res.blob);
 				app->dirty |= DIRTY_IMAGE;
