@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct job {
@@ -21,7 +22,10 @@ struct job {
 	unsigned long		 id;
 	unsigned char		*data;
 	size_t			 len;
-	struct image		*img;		/* input image (a copy) */
+	char			*path;		/* file to read into data */
+	struct image		*img;		/* input image (a copy, or
+						   borrowed: see img_borrowed) */
+	bool			 img_borrowed;	/* RENDER_JOB_BORROW_IMAGE */
 	uint32_t		 bg;
 	bool			 has_opts;
 	struct render_opts	 opts;
@@ -49,7 +53,9 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	free(j->data);
-	image_free(j->img);
+	free(j->path);
+	if (!j->img_borrowed)
+		image_free(j->img);
 	render_result_done(&j->res);
 	free(j);
 }
@@ -64,12 +70,55 @@ render_result_done(struct render_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Read j->path into j->data (at most IMAGE_MAX_INPUT bytes); 0 or -1. */
+static int
+read_path(struct job *j, char *err, size_t errsz)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s: %s", j->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (st.st_size <= 0 || st.st_size > (off_t)IMAGE_MAX_INPUT) {
+		snprintf(err, errsz, "%s: %s", j->path, st.st_size <= 0 ?
+		    "empty" : "too big for an image");
+		close(fd);
+		return -1;
+	}
+	if ((j->data = malloc((size_t)st.st_size)) == NULL) {
+		snprintf(err, errsz, "%s: out of memory", j->path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size && ((n = read(fd, j->data + got,
+	    (size_t)st.st_size - got)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	close(fd);
+	j->len = got;
+	if (got == 0) {
+		snprintf(err, errsz, "%s: empty", j->path);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 run_job(struct job *j)
 {
 	struct render_result *r = &j->res;
 
 	r->id = j->id;
+	if (j->path != NULL && read_path(j, r->err, sizeof r->err) != 0) {
+		r->rc = -1;
+		return;
+	}
 	if (j->img != NULL) {
 		r->rc = render_image_ex(j->img, 0, 0, &j->opts, &r->blob,
 		    &r->st, r->err, sizeof r->err);
@@ -131,7 +180,8 @@ worker(void *arg)
 		/* the input is not needed any more */
 		free(j->data);
 		j->data = NULL;
-		image_free(j->img);
+		if (!j->img_borrowed)
+			image_free(j->img);
 		j->img = NULL;
 		pthread_mutex_lock(&a->mu);
 		a->running = NULL;
@@ -231,13 +281,45 @@ image_copy(const struct image *src, char *err, size_t errsz)
 	return c;
 }
 
+/* Queue j (freed here on failure); its id, or 0 with err filled. */
+static unsigned long
+enqueue(struct render_async *a, struct job *j, uint32_t bg,
+    const struct render_opts *opts, unsigned flags, char *err, size_t errsz)
+{
+	unsigned long id;
+
+	j->bg = bg;
+	j->flags = flags;
+	if (opts != NULL) {
+		j->has_opts = true;
+		j->opts = *opts;
+	}
+	pthread_mutex_lock(&a->mu);
+	if (a->count >= RENDER_ASYNC_MAX_JOBS) {
+		pthread_mutex_unlock(&a->mu);
+		job_free(j);
+		snprintf(err, errsz, "render: %d jobs pending already",
+		    RENDER_ASYNC_MAX_JOBS);
+		return 0;
+	}
+	id = j->id = ++a->next_id;
+	if (a->queue_tail != NULL)
+		a->queue_tail->next = j;
+	else
+		a->queue = j;
+	a->queue_tail = j;
+	a->count++;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return id;
+}
+
 unsigned long
 render_async_submit(struct render_async *a, const void *data, size_t len,
     const struct image *img, uint32_t bg, const struct render_opts *opts,
     unsigned flags, char *err, size_t errsz)
 {
 	struct job *j;
-	unsigned long id;
 
 	if (a == NULL || (data == NULL) == (img == NULL) ||
 	    (data != NULL && len == 0) || (img != NULL && (opts == NULL ||
@@ -266,38 +348,39 @@ render_async_submit(struct render_async *a, const void *data, size_t len,
 			goto nomem;
 		memcpy(j->data, data, len);
 		j->len = len;
+	} else if (flags & RENDER_JOB_BORROW_IMAGE) {
+		j->img = (struct image *)(uintptr_t)img;
+		j->img_borrowed = true;
 	} else if ((j->img = image_copy(img, err, errsz)) == NULL) {
 		free(j);
 		return 0;
 	}
-	j->bg = bg;
-	j->flags = flags;
-	if (opts != NULL) {
-		j->has_opts = true;
-		j->opts = *opts;
-	}
-	pthread_mutex_lock(&a->mu);
-	if (a->count >= RENDER_ASYNC_MAX_JOBS) {
-		pthread_mutex_unlock(&a->mu);
-		job_free(j);
-		snprintf(err, errsz, "render: %d jobs pending already",
-		    RENDER_ASYNC_MAX_JOBS);
-		return 0;
-	}
-	id = j->id = ++a->next_id;
-	if (a->queue_tail != NULL)
-		a->queue_tail->next = j;
-	else
-		a->queue = j;
-	a->queue_tail = j;
-	a->count++;
-	pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	return id;
+	return enqueue(a, j, bg, opts, flags, err, errsz);
 nomem:
 	job_free(j);
 	snprintf(err, errsz, "render: out of memory");
 	return 0;
+}
+
+unsigned long
+render_async_submit_file(struct render_async *a, const char *path,
+    uint32_t bg, const struct render_opts *opts, unsigned flags, char *err,
+    size_t errsz)
+{
+	struct job *j;
+
+	if (a == NULL || path == NULL || path[0] == '\0') {
+		snprintf(err, errsz, "render: a file job needs a path");
+		return 0;
+	}
+	if ((j = calloc(1, sizeof *j)) == NULL ||
+	    (j->path = strdup(path)) == NULL) {
+		free(j);
+		snprintf(err, errsz, "render: out of memory");
+		return 0;
+	}
+	return enqueue(a, j, bg, opts, flags & ~RENDER_JOB_BORROW_IMAGE, err,
+	    errsz);
 }
 
 /* Unlink id from a list; the job, or NULL. */

@@ -31,6 +31,11 @@
 
 /* Job flags. */
 #define RENDER_JOB_KEEP_IMAGE	0x1u	/* hand back the decoded image too */
+/* img is read in place, not copied: the caller keeps it alive and
+ * unchanged until it has taken this job's result, or until
+ * render_async_free() returns (cancelling does not end the loan: a
+ * running job still reads it) */
+#define RENDER_JOB_BORROW_IMAGE	0x2u
 
 struct render_async;
 
@@ -59,7 +64,8 @@ int render_async_fd(const struct render_async *a);
 
 /*
  * Queue a job. Exactly one of data (len bytes of PNG/JPEG/GIF/BMP/WebP,
- * copied; composited on bg) or img (copied) is given. opts (copied) says
+ * copied; composited on bg) or img (copied unless
+ * BORROW_IMAGE) is given. opts (copied) says
  * what to encode; NULL with data: decode only (the result carries img).
  * Returns the job's id (> 0), or 0 with err filled (bad arguments, queue
  * full, out of memory).
@@ -67,6 +73,15 @@ int render_async_fd(const struct render_async *a);
 unsigned long render_async_submit(struct render_async *a, const void *data,
     size_t len, const struct image *img, uint32_t bg,
     const struct render_opts *opts, unsigned flags, char *err, size_t errsz);
+
+/*
+ * render_async_submit() of the file at path (copied), read by the worker
+ * (at most IMAGE_MAX_INPUT bytes), so a big output is not read on the
+ * caller's thread either. A file that cannot be read is the job's error.
+ */
+unsigned long render_async_submit_file(struct render_async *a,
+    const char *path, uint32_t bg, const struct render_opts *opts,
+    unsigned flags, char *err, size_t errsz);
 
 /*
  * Drop job id: a queued job never runs, a running one's result is thrown

@@ -308,6 +308,8 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	snprintf(app->api_base, sizeof app->api_base, "%s",
 	    client_api_base(app->client));
 	app->rcache = render_cache_new();
+	if (images_init(app, err, errsz) != 0)
+		return -1;
 	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++)
 		if (app_add_local(app, o->locals[i], err, errsz) != 0)
 			return -1;
@@ -383,6 +385,7 @@ app_done(struct app *app)
 	app->nlocals = 0;
 	client_free(app->client);
 	app->client = NULL;
+	images_done(app);
 	render_cache_free(app->rcache);
 	app->rcache = NULL;
 	free(app->osc52);
@@ -637,7 +640,8 @@ app_idle(const struct app *app)
 {
 	size_t i;
 
-	if (client_pending(app->client) > 0 || app->editor_pid != 0)
+	if (client_pending(app->client) > 0 || app->editor_pid != 0 ||
+	    images_pending(app) > 0)
 		return false;
 	for (i = 0; i < VIEW__COUNT; i++)
 		if (view_ops_of((int)i)->busy != NULL &&

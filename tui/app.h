@@ -94,6 +94,40 @@ struct shown_image {
 };
 
 struct script;
+struct render_async;
+
+/*
+ * Image work on the render worker (tui/images.c, render/async.h): the
+ * runs' and the cover's decodes, and the one encode the frame waits for.
+ */
+#define APP_MAX_IMG_JOBS	16
+struct image_jobs {
+	struct render_async *ra;
+	struct {
+		unsigned long	 id;
+		unsigned	 run_seq;	/* 0: the explorer's cover */
+		size_t		 saved;		/* run: index of the file */
+	}		 dec[APP_MAX_IMG_JOBS];
+	size_t		 ndec;
+	char		 cover_for[260];	/* the cover job's model */
+	unsigned long	 enc_id;		/* 0: none */
+	const struct image *enc_img;
+	int		 enc_w, enc_h;	/* its size then (a cheap check) */
+	bool		 enc_borrowed;	/* enc_img lent, not copied */
+	/* the last run image encoded, kept here too: its redraw (after an
+	 * overlay, say) needs no hash of its pixels (render_cache_peek) */
+	const struct image *memo_img;
+	struct render_opts memo_ro;
+	struct render_blob memo_blob;
+	const struct image *fail_img;	/* the last encode that failed: */
+	struct render_opts fail_ro;	/* not asked again */
+	struct image	*parked;	/* lent, its owner gone: freed when
+					   the encode is taken */
+	struct render_opts enc_ro;
+	bool		 want;		/* the frame wants want_img encoded */
+	const struct image *want_img;
+	struct render_opts want_ro;
+};
 
 struct app {
 	/* terminal */
@@ -109,6 +143,7 @@ struct app {
 	int		 cell_w, cell_h;
 	int		 pane_row, pane_col;	/* tmux pane's place, 0-based */
 	struct render_cache *rcache;
+	struct image_jobs imgs;
 	struct shown_image shown;
 
 	/* network */
@@ -256,6 +291,35 @@ bool upload_event(struct app *app, struct client_event *ev);
 void upload_clear(struct app *app);
 int upload_hook(void *ctx, const char *field, const char *path, size_t size,
     char **url, char *err, size_t errsz);
+
+/* ---- images.c: decodes and encodes off the input path */
+/* Start the worker; 0, or -1 with err set. Stopped by images_done(). */
+int images_init(struct app *app, char *err, size_t errsz);
+void images_done(struct app *app);
+/* The fd to poll next to the tty (readable: results wait). */
+int images_fd(const struct app *app);
+/* Decode saved file r->saved[saved] into r->img, later (the worker reads
+ * it); false with r->img_error set when it could not be queued. */
+bool images_decode_run(struct app *app, struct run *r, size_t saved);
+/* Decode data (copied) into the explorer's cover, later. */
+void images_decode_cover(struct app *app, const void *data, size_t len);
+/* Free an image of the app (one the worker may be reading). */
+void images_free(struct app *app, struct image *img);
+/* Forget the decodes of run seq / of the cover. */
+void images_cancel_run(struct app *app, unsigned seq);
+void images_cancel_cover(struct app *app);
+/* The update step after a frame: queue the encode the frame wanted. */
+void images_update(struct app *app);
+/* The encoded blob for (img, ro), or NULL while it is being prepared:
+ * read only, for drawing. */
+const struct render_blob *images_blob(const struct app *app,
+    const struct image *img, const struct render_opts *ro);
+/* Take the finished results into the runs, the cover and the cache. */
+void images_take(struct app *app);
+/* Jobs queued, running or not yet taken. */
+int images_pending(const struct app *app);
+/* runs.c: decode r's first image output from saved file index from on. */
+void runs_image_from(struct app *app, struct run *r, size_t from);
 
 /* ---- clock.c */
 /* Milliseconds of CLOCK_MONOTONIC, for timers and deadlines. */

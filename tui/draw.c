@@ -246,9 +246,13 @@ emit_image(struct app *app, const struct image_slot *s)
 	ro.passthrough = RENDER_PASS_NONE;
 	ro.kitty_id = 1;
 	ro.depth = app->det.depth;
-	b = render_cache_get(app->rcache, s->img, &ro, err, sizeof err);
+	/* encoded on the render worker: until its blob is cached the
+	 * cells stay blank; images_update() queues the encode */
+	b = images_blob(app, s->img, &ro);
 	if (b == NULL) {
-		app_error(app, "image: %s", err);
+		app->imgs.want = true;
+		app->imgs.want_img = s->img;
+		app->imgs.want_ro = ro;
 		return;
 	}
 	/* Inside tmux the save, CUP and image all pass through to the outer

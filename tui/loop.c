@@ -169,7 +169,7 @@ drain_keys(struct app *app)
 int
 loop_run(struct app *app)
 {
-	struct pollfd fds[2 + DEV_VIEW_MAX_FDS];
+	struct pollfd fds[3 + DEV_VIEW_MAX_FDS];
 	char err[CLIENT_ERR_MAX];
 	unsigned nfds, kin;
 	int timeout;
@@ -178,9 +178,16 @@ loop_run(struct app *app)
 	while (!app->quit) {
 		if (app->dirty && app->editor_pid == 0)
 			draw_frame(app);
+		/* the update step after the frame: queue the encode it
+		 * wanted (drawing only peeks the cache) */
+		images_update(app);
 		nfds = 0;
 		kin = 0;	/* the terminal's slot, 0: not polled */
 		fds[nfds].fd = sigpipe_fd[0];
+		fds[nfds].events = POLLIN;
+		fds[nfds++].revents = 0;
+		/* the render worker's results: decoded and encoded images */
+		fds[nfds].fd = images_fd(app);
 		fds[nfds].events = POLLIN;
 		fds[nfds++].revents = 0;
 		if (!app->script_mode && app->editor_pid == 0) {
@@ -202,6 +209,7 @@ loop_run(struct app *app)
 			drain_signals(app);
 		if (kin != 0 && (fds[kin].revents & (POLLIN | POLLHUP)))
 			drain_keys(app);
+		images_take(app);	/* cheap when none is ready */
 		client_pump(app->client, net_on_event, app);
 		app_tick(app);
 		if (app->script != NULL && script_step(app->script, app) != 0)

@@ -5,12 +5,9 @@
  */
 #include "tui/app.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "render/render.h"
@@ -37,7 +34,8 @@ run_done(struct app *app, struct run *r)
 		free(r->saved[i]);
 	free(r->saved);
 	free(r->saved_dir);
-	image_free(r->img);
+	images_cancel_run(app, r->seq);
+	images_free(app, r->img);
 	memset(r, 0, sizeof *r);
 }
 
@@ -137,60 +135,31 @@ is_image_path(const char *p)
 	return false;
 }
 
-/* Read a whole file of at most max bytes; NULL with err set. */
-static unsigned char *
-slurp(const char *path, size_t max, size_t *len, char *err, size_t errsz)
+/*
+ * Queue the decode of r's first image output from saved file index from
+ * on (the render worker, tui/images.c); a file that cannot be read or
+ * decoded passes on to the next one.
+ */
+void
+runs_image_from(struct app *app, struct run *r, size_t from)
 {
-	struct stat st;
-	unsigned char *buf;
-	size_t got = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
+	size_t i;
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (st.st_size < 0 || (size_t)st.st_size > max) {
-		snprintf(err, errsz, "%s: over %zu bytes", path, max);
-		close(fd);
-		return NULL;
-	}
-	buf = xcalloc(1, (size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size &&
-	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	*len = got;
-	return buf;
+	for (i = from; i < r->nsaved && r->img == NULL; i++)
+		if (is_image_path(r->saved[i]) &&
+		    images_decode_run(app, r, i))
+			return;
 }
 
 void
 runs_finish(struct app *app, struct run *r)
 {
-	size_t i;
-
 	if (r->done)
 		return;
 	r->done = true;
 	r->ended_ms = clock_display_ms();
 	r->starting_since_ms = 0;
-	for (i = 0; i < r->nsaved && r->img == NULL; i++) {
-		unsigned char *data;
-		size_t len = 0;
-
-		if (!is_image_path(r->saved[i]))
-			continue;
-		data = slurp(r->saved[i], IMAGE_MAX_INPUT, &len, r->img_error,
-		    sizeof r->img_error);
-		if (data == NULL)
-			continue;
-		r->img = image_decode(data, len, IMAGE_DEFAULT_BG,
-		    r->img_error, sizeof r->img_error);
-		free(data);
-	}
+	runs_image_from(app, r, 0);
 	/* the cost tab's seconds: the median of this model's own runs */
 	if (r->have_pred && r->pred.status == PREDICTION_SUCCEEDED &&
 	    app->mp.active && app->mp.local == r->local &&

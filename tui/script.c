@@ -420,10 +420,20 @@ script_step(struct script *s, struct app *app)
 			app_resize(app, st->b, st->a);
 			break;
 		case ST_DUMP:
-			dump(s, app, st->arg);
-			break;
 		case ST_DUMP_STYLE:
-			dump_style(s, app, st->arg);
+			/* images decode on the render worker: a dump shows
+			 * them once ready, so goldens do not race it */
+			if (images_pending(app) > 0) {
+				if (s->wait_since == 0)
+					s->wait_since = now;
+				if (now - s->wait_since <= SCRIPT_WAIT_MS)
+					return 0;
+			}
+			s->wait_since = 0;
+			if (st->kind == ST_DUMP)
+				dump(s, app, st->arg);
+			else
+				dump_style(s, app, st->arg);
 			break;
 		case ST_CLICK:
 			if (app->dirty)
@@ -457,7 +467,6 @@ script_timeout_ms(const struct script *s, const struct app *app, int timeout)
 {
 	const struct step *st;
 
-	(void)app;
 	if (s->pc >= s->n)
 		return 0;
 	st = &s->steps[s->pc];
@@ -469,7 +478,9 @@ script_timeout_ms(const struct script *s, const struct app *app, int timeout)
 		return timeout < 0 || d < timeout ? (int)d : timeout;
 	}
 	/* waits look again often; other steps run at once */
-	if (st->kind == ST_WAIT_IDLE || st->kind == ST_WAIT_TEXT)
+	if (st->kind == ST_WAIT_IDLE || st->kind == ST_WAIT_TEXT ||
+	    ((st->kind == ST_DUMP || st->kind == ST_DUMP_STYLE) &&
+	    images_pending(app) > 0))
 		return timeout < 0 || timeout > 20 ? 20 : timeout;
 	return 0;
 }

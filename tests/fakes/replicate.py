@@ -546,6 +546,9 @@ class FakeState:
         for ext in ("png", "jpg", "webp"):
             with open(os.path.join(IMAGES, "sdxl-corgi-512." + ext), "rb") as f:
                 self.images[ext] = f.read()
+        if getattr(args, "image_png", None):
+            with open(args.image_png, "rb") as f:
+                self.images["png"] = f.read()
         self.base = ""
         self.cache = {}
         self.reset()
@@ -1623,6 +1626,8 @@ def main(argv=None):
     ap.add_argument("--no-gzip", action="store_true")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--no-stdin-watch", action="store_true")
+    ap.add_argument("--image-png", default=None,
+                    help="serve this file as every PNG output (benchmarks)")
     args = ap.parse_args(argv)
 
     st = FakeState(args)

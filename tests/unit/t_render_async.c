@@ -3,7 +3,8 @@
  * the same bytes as the synchronous path (render_prepare, render_image),
  * in submission order, with a pollable fd that is readable exactly while
  * results wait; cancel of queued, running and finished jobs; free while
- * the worker is busy; the bound on pending jobs; errors as results.
+ * the worker is busy; the bound on pending jobs; errors as results;
+ * file jobs (the worker reads the file) and borrowed images.
  */
 #include <poll.h>
 #include <stdlib.h>
@@ -287,10 +288,77 @@ test_cache_handoff(void)
 	free(png);
 }
 
+/* A file job decodes what a bytes job decodes; a missing file is the
+ * job's error; a borrowed image encodes like a copied one. */
+static void
+test_file_and_borrow(void)
+{
+	char err[256];
+	size_t len;
+	unsigned char *png = rt_slurp(CORGI, &len);
+	struct render_opts o = sixel_opts(30, 10);
+	struct render_blob sync_img;
+	struct render_result r;
+	struct render_async *a;
+	struct image *img;
+	unsigned long id1, id2, id3;
+
+	T_OK(png != NULL);
+	img = image_decode(png, len, 0, err, sizeof err);
+	T_OK(img != NULL);
+	T_EQ(render_image(img, &o, &sync_img, err, sizeof err), 0);
+	a = render_async_new(err, sizeof err);
+	T_OK(a != NULL);
+	T_EQ(render_async_submit_file(a, NULL, 0, NULL, 0, err, sizeof err),
+	    0);
+	id1 = render_async_submit_file(a, CORGI, 0, NULL, 0, err, sizeof err);
+	id2 = render_async_submit_file(a, "tests/fixtures/images/no-such.png",
+	    0, NULL, 0, err, sizeof err);
+	id3 = render_async_submit(a, NULL, 0, img, 0, &o,
+	    RENDER_JOB_BORROW_IMAGE, err, sizeof err);
+	T_OK(id1 > 0 && id2 > id1 && id3 > id2);
+
+	T_OK(wait_take(a, &r));
+	T_EQ(r.id, id1);
+	T_OK(r.rc == 0 && r.img != NULL && r.img->w == img->w &&
+	    r.img->h == img->h && memcmp(r.img->rgb, img->rgb,
+	    (size_t)img->w * img->h * 3) == 0);
+	render_result_done(&r);
+
+	T_OK(wait_take(a, &r));
+	T_EQ(r.id, id2);
+	T_EQ(r.rc, -1);
+	T_OK(strstr(r.err, "no-such.png") != NULL);
+	T_OK(r.img == NULL);
+	render_result_done(&r);
+
+	T_OK(wait_take(a, &r));
+	T_EQ(r.id, id3);
+	T_OK(r.rc == 0 && r.blob.len == sync_img.len &&
+	    memcmp(r.blob.data, sync_img.data, r.blob.len) == 0);
+	render_result_done(&r);
+	/* the loan is over: the image is still the caller's, intact */
+	T_OK(img->rgb != NULL && img->w == 512);
+
+	/* a queued borrowed job cancelled: the image is not freed */
+	id1 = render_async_submit(a, NULL, 0, img, 0, &o,
+	    RENDER_JOB_BORROW_IMAGE, err, sizeof err);
+	id2 = render_async_submit(a, NULL, 0, img, 0, &o,
+	    RENDER_JOB_BORROW_IMAGE, err, sizeof err);
+	T_OK(id1 > 0 && id2 > id1);
+	T_EQ(render_async_cancel(a, id2), 0);
+	render_async_free(a);	/* joins: every loan over */
+	T_OK(img->rgb != NULL);
+	image_free(img);
+	render_blob_done(&sync_img);
+	free(png);
+}
+
 int
 main(void)
 {
 	test_cache_handoff();
+	test_file_and_borrow();
 	test_same_as_sync();
 	test_cancel_and_free();
 	test_errors();

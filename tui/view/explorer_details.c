@@ -20,15 +20,17 @@
 #define COVER_SETTLE_MS	150
 #define COVER_MAX_BYTES	(8u << 20)
 
-/* Decode the fetched bytes into the explorer's cover. */
+/* Decode the fetched bytes into the explorer's cover, on the render
+ * worker (tui/images.c sets ex->cover when it is done). */
 static void
 cover_decode(struct app *app, const char *buf, size_t len)
 {
 	struct explorer *ex = &app->ex;
 
-	image_free(ex->cover);
-	ex->cover = image_decode((const unsigned char *)buf, len,
-	    IMAGE_DEFAULT_BG, ex->cover_error, sizeof ex->cover_error);
+	images_cancel_cover(app);
+	images_free(app, ex->cover);
+	ex->cover = NULL;
+	images_decode_cover(app, buf, len);
 	app->dirty |= DIRTY_LIST | DIRTY_IMAGE;
 }
 
@@ -40,7 +42,8 @@ explorer_cover_changed(struct app *app)
 	if (ex->cover_req != 0)
 		client_cancel(app->client, ex->cover_req);
 	ex->cover_req = 0;
-	image_free(ex->cover);
+	images_cancel_cover(app);
+	images_free(app, ex->cover);
 	ex->cover = NULL;
 	ex->cover_error[0] = '\0';
 	ex->cover_for[0] = '\0';
