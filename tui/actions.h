@@ -47,6 +47,14 @@
 	X(RUNS,		"runs",		"Show the runs")		\
 	X(CANCEL_RUN,	"cancel-run",	"Cancel the run")		\
 	X(RUN_AGAIN,	"run-again",	"Run again with the same input") \
+	X(IMG_NEXT,	"image-next",	"Next image output of the run")	\
+	X(IMG_PREV,	"image-prev",	"Previous image output of the run") \
+	X(FULL,		"full-screen",	"Output pane full screen / back") \
+	X(LOGS,		"logs",		"Scroll the logs / the output")	\
+	X(OPEN_EXT,	"open-output",	"Open the output ($OPENER, xdg-open)") \
+	X(MARK,		"mark",		"Mark the run (two: compare)")	\
+	X(COMPARE,	"compare",	"Compare the two marked runs")	\
+	X(LOAD_INPUT,	"load-input",	"Load the run's input into the form") \
 	X(SUBMIT,	"submit",	"Accept the prompt")		\
 	X(COMPLETE,	"complete",	"Complete the path")		\
 	X(YES,		"yes",		"Answer yes")			\

@@ -183,6 +183,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	snprintf(app->api_base, sizeof app->api_base, "%s",
 	    client_api_base(app->client));
 	app->rcache = render_cache_new();
+	hist_open(app, app->have_token ? o->token : NULL);
 	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++) {
 		struct cog_config cc;
 		struct local_target *lt = &app->locals[app->nlocals];
@@ -241,6 +242,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		 * (Esc shows the explorer, the server listed first) */
 		model_open_local(app, 0);
 	}
+	hist_resume(app);
 	return 0;
 }
 
@@ -251,6 +253,8 @@ app_done(struct app *app)
 
 	runs_free_all(app);
 	model_close(app);
+	hist_view_done(app);
+	hist_close(app);
 	explorer_clear(app);
 	for (i = 0; i < app->nlocals; i++) {
 		cog_free(app->locals[i].cog);
@@ -311,6 +315,7 @@ go_back(struct app *app)
 {
 	switch (app->view) {
 	case VIEW_RUN:
+	case VIEW_HISTORY:
 		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
 		break;
 	case VIEW_MODEL:
@@ -364,12 +369,7 @@ app_key(struct app *app, int key)
 			clearok(curscr, TRUE);
 		return;
 	case ACT_RUNS:
-		if (app->nruns == 0) {
-			app_msg(app, "no runs yet: Ctrl-R runs the form");
-			return;
-		}
-		app->view = VIEW_RUN;
-		app->dirty |= DIRTY_ALL;
+		hist_view_show(app);
 		return;
 	case ACT_BACK:
 		if (app->view != VIEW_EXPLORER) {

@@ -24,6 +24,7 @@
 #include "tui/actions.h"
 #include "tui/keys.h"
 #include "tui/view/explorer.h"
+#include "tui/view/history.h"
 #include "tui/view/model.h"
 #include "tui/view/overlay.h"
 #include "tui/view/run.h"
@@ -54,7 +55,7 @@ enum dirty {
 };
 
 /* The screens, each one file under tui/view/ (tui/view/view.h). */
-enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW__COUNT };
+enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_HISTORY, VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE };
@@ -107,6 +108,10 @@ struct app {
 	struct explorer	 ex;
 	struct mpage	 mp;
 	struct run_view	 runv;
+	struct hist_view histv;
+
+	/* the history database (tui/history.c) */
+	struct hist	 hist;
 
 	/* the runs, shown by the run view (tui/runs.c owns them) */
 	struct run	 runs[APP_MAX_RUNS];

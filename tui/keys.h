@@ -21,6 +21,7 @@
 	X(COST,		"cost",		MODEL)				\
 	X(INFO,		"info",		MODEL)				\
 	X(RUN,		"run",		MODEL)				\
+	X(HISTORY,	"history",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
 	X(HELP,		"help",		GLOBAL)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/history/record.h"
 #include "render/render.h"
 #include "tui/term.h"
 
@@ -38,6 +39,10 @@ run_done(struct app *app, struct run *r)
 	free(r->saved);
 	free(r->saved_dir);
 	image_free(r->img);
+	for (i = 0; i < r->nsecret; i++)
+		free(r->secret_fields[i]);
+	free(r->secret_fields);
+	free(r->out_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -78,6 +83,7 @@ runs_new(struct app *app)
 	r->started_ms = clock_display_ms();
 	r->starting_since_ms = clock_mono_ms();
 	r->cost_usd = -1;
+	r->hist_status = -1;
 	app->runv.cur = app->nruns - 1;
 	return r;
 }
@@ -118,6 +124,19 @@ runs_set_prediction(struct app *app, struct run *r,
 	r->have_pred = true;
 	if (r->pred.status != PREDICTION_STARTING)
 		r->starting_since_ms = 0;
+	/* the complete labelled text of the output (tui/view/run_out.c) */
+	free(r->out_text);
+	if (r->pred.output_json != NULL)
+		r->out_text = record_text(r->pred.output_json,
+		    r->have_out_schema ? &r->out_schema : NULL);
+	else if (r->pred.n_outputs > 0)	/* streamed so far */
+		r->out_text = prediction_join_text(&r->pred, "");
+	else
+		r->out_text = NULL;
+	/* a state change (or the first id) goes into the history */
+	if ((int)r->pred.status != r->hist_status ||
+	    (r->hist_id == 0 && r->pred.id != NULL))
+		hist_record(app, r);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -168,28 +187,68 @@ slurp(const char *path, size_t max, size_t *len, char *err, size_t errsz)
 }
 
 void
+runs_load_image(struct app *app, struct run *r, size_t idx)
+{
+	size_t i, k = 0;
+
+	r->nimgs = 0;
+	for (i = 0; i < r->nsaved; i++)
+		if (is_image_path(r->saved[i]))
+			r->nimgs++;
+	if (r->nimgs == 0)
+		return;
+	if (idx >= r->nimgs)
+		idx = r->nimgs - 1;
+	for (i = 0; i < r->nsaved; i++) {
+		unsigned char *data;
+		size_t len = 0;
+
+		if (!is_image_path(r->saved[i]) || k++ != idx)
+			continue;
+		if (app->shown.key == r->img)
+			app->shown.key = NULL;
+		image_free(r->img);
+		r->img = NULL;
+		r->img_error[0] = '\0';
+		r->img_idx = idx;
+		data = slurp(r->saved[i], IMAGE_MAX_INPUT, &len, r->img_error,
+		    sizeof r->img_error);
+		if (data == NULL)
+			break;
+		r->img = image_decode(data, len, IMAGE_DEFAULT_BG,
+		    r->img_error, sizeof r->img_error);
+		free(data);
+		break;
+	}
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+}
+
+void
 runs_finish(struct app *app, struct run *r)
 {
-	size_t i;
 
 	if (r->done)
 		return;
 	r->done = true;
 	r->ended_ms = clock_display_ms();
 	r->starting_since_ms = 0;
-	for (i = 0; i < r->nsaved && r->img == NULL; i++) {
-		unsigned char *data;
-		size_t len = 0;
+	runs_load_image(app, r, 0);
+	if (r->have_pred && r->nsaved > 0 && r->pred.output_json != NULL) {
+		/* the text form names the saved files, not the URLs */
+		char *loc = record_localize(r->pred.output_json,
+		    (const char *const *)r->saved, r->nsaved);
 
-		if (!is_image_path(r->saved[i]))
-			continue;
-		data = slurp(r->saved[i], IMAGE_MAX_INPUT, &len, r->img_error,
-		    sizeof r->img_error);
-		if (data == NULL)
-			continue;
-		r->img = image_decode(data, len, IMAGE_DEFAULT_BG,
-		    r->img_error, sizeof r->img_error);
-		free(data);
+		if (loc != NULL) {
+			enum record_shape sh = record_classify(
+			    r->pred.output_json,
+			    r->have_out_schema ? &r->out_schema : NULL);
+
+			r->out_files = sh == RECORD_FILE || sh == RECORD_FILES;
+			free(r->out_text);
+			r->out_text = record_text(loc, r->have_out_schema ?
+			    &r->out_schema : NULL);
+			free(loc);
+		}
 	}
 	/* the cost tab's seconds: the median of this model's own runs */
 	if (r->have_pred && r->pred.status == PREDICTION_SUCCEEDED &&
@@ -234,6 +293,7 @@ runs_finish(struct app *app, struct run *r)
 			    pr->sku);
 		}
 	}
+	hist_record(app, r);
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
 	if (app->view != VIEW_RUN || app->runs + app->runv.cur != r)
 		app_msg(app, "run #%u %s", r->seq,

@@ -59,6 +59,7 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_openapi);
 	if (mp->req_versions)
 		client_cancel(app->client, mp->req_versions);
+	hist_form_keep(app);	/* the values come back when reopened */
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);
@@ -105,7 +106,8 @@ model_set_schema_text(struct app *app, const char *json, size_t len)
 				form_set(mp->form, old->schema->fields[i].name,
 				    old->values[i].text, err, sizeof err);
 		form_free(old);
-	}
+	} else
+		hist_form_restore(app);	/* kept values, else the last run's */
 	if (had) {
 		/* a new version: say what changed (Info tab) */
 		struct schema_diff d;

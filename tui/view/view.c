@@ -10,6 +10,7 @@ static const struct view_ops *const views[VIEW__COUNT] = {
 	[VIEW_EXPLORER] = &explorer_view_ops,
 	[VIEW_MODEL] = &model_view_ops,
 	[VIEW_RUN] = &run_view_ops,
+	[VIEW_HISTORY] = &history_view_ops,
 };
 
 static const struct overlay_ops *const overlays[] = {

@@ -88,6 +88,7 @@ const struct overlay_ops *view_overlay_ops_of(int overlay);
 extern const struct view_ops explorer_view_ops;
 extern const struct view_ops model_view_ops;
 extern const struct view_ops run_view_ops;
+extern const struct view_ops history_view_ops;
 extern const struct overlay_ops help_overlay_ops;
 extern const struct overlay_ops confirm_overlay_ops;
 extern const struct overlay_ops chooser_overlay_ops;
