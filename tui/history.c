@@ -21,11 +21,15 @@ hist_open(struct app *app, const char *token)
 	char err[HIST_MSG_MAX];
 
 	h->token = token != NULL && token[0] != '\0' ? xstrdup(token) : NULL;
-	if (history_open(NULL, &h->db, err, sizeof err) != HISTORY_OK) {
+	enum history_rc rc;
+
+	rc = history_open(NULL, &h->db, err, sizeof err);
+	if (rc != HISTORY_OK) {
 		h->db = NULL;
 		xsnprintf(h->error, sizeof h->error, "%s", err);
-		app_error(app, "history off: %s (runs are not recorded; the "
-		    "file is left as it is)", err);
+		/* the short reason first: the path may not fit the line */
+		app_error(app, "history off: %s; runs are not recorded, the "
+		    "file is left as it is (%s)", history_strerror(rc), err);
 	}
 }
 
