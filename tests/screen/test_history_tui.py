@@ -212,6 +212,98 @@ def test_strip(api):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def seed(home, rows):
+    """Create the history (one bare r8play start) and add rows: dicts of
+    runs columns."""
+    run_script(home, ["wait idle"], ["--api-base", "http://127.0.0.1:9/v1"])
+    con = sqlite3.connect(os.path.join(home,
+                                       ".local/share/r8play/history.db"))
+    with con:
+        for r in rows:
+            cols = ", ".join(r)
+            con.execute("INSERT INTO runs (%s) VALUES (%s)" % (
+                cols, ", ".join("?" * len(r))), list(r.values()))
+    con.close()
+
+
+def test_multi_image(api):
+    home = tempfile.mkdtemp(prefix="r8play-hist-")
+    try:
+        # the form comes back with the newest run's input: 3 outputs
+        seed(home, [{"target_kind": 0, "target": api + "/v1",
+                     "model": "stability-ai/sdxl", "status": "succeeded",
+                     "input": json.dumps({"prompt": "three foxes",
+                                          "num_outputs": 3}),
+                     "created_at": "2026-01-02T03:04:05Z"}])
+        args = ["--api-base", api + "/v1", "stability-ai/sdxl"]
+        rc, d, err = run_script(home, [
+            "wait idle", "dump form", "key <C-r>", "wait idle", "dump one",
+            "key n", "dump two", "key p", "key p", "dump three",
+            "key f", "dump full", "key f", "key o", "dump opened"], args)
+        check(rc == 0, "a three-image run", err[-400:])
+        check("three foxes" in d.get("form", ""),
+              "the form restored from the history", d.get("form", ""))
+        one, two = d.get("one", ""), d.get("two", "")
+        check("saved 3 files" in one and "image 1/3" in one,
+              "the run shows image 1/3", one)
+        check("image 2/3" in two and "\u2580" in two, "n: image 2/3", two)
+        check("image 3/3" in d.get("three", ""), "p wraps to 3/3",
+              d.get("three", ""))
+        full = d.get("full", "")
+        check("f: back" in full and "predict" not in full,
+              "f: the output pane fills the view", full)
+        check("no display" in d.get("opened", "") and
+              "out-2.png" in d.get("opened", ""),
+              "o without a display: the path is copied",
+              d.get("opened", ""))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_history_filter(api):
+    home = tempfile.mkdtemp(prefix="r8play-hist-")
+    try:
+        rows = []
+        for i in range(40):
+            rows.append({
+                "target_kind": 1 if i % 5 == 0 else 0,
+                "target": "http://127.0.0.1:5000" if i % 5 == 0 else
+                api + "/v1",
+                "model": ["stability-ai/sdxl", "meta/llama"][i % 2],
+                "status": "failed" if i % 4 == 0 else "succeeded",
+                "input": json.dumps({"prompt": "row %d" % i}),
+                "created_at": "2026-01-02T03:%02d:00Z" % i})
+        seed(home, rows)
+        args = ["--api-base", api + "/v1"]
+        rc, d, err = run_script(home, [
+            "wait idle", "key R", "dump all", "key /",
+            "type status:failed model:meta/llama", "key <Enter>",
+            "dump failed", "key /", "key <C-u>", "type row 39",
+            "key <Enter>", "dump text", "key /", "key <C-u>",
+            "type target:server", "key <Enter>", "dump server",
+            "key / <C-u> <Enter>", "key <Space> <Space> d", "dump marked"],
+            args, size="100x30")
+        check(rc == 0, "the history screen ran", err[-400:])
+        a = d.get("all", "")
+        check("40 runs" in a, "40 runs listed", a)
+        lines = [ln for ln in a.splitlines() if "row " in ln]
+        check(lines and "row 39" in lines[0], "newest first", lines[:2])
+        f = d.get("failed", "")
+        check("10 runs match" in f or "0 runs match" in f,
+              "status and model filter", f)
+        # i % 4 == 0 and i % 2 == 1 never meet: none
+        check("0 runs match" in f and "no run matches" in f,
+              "failed llama runs: none", f)
+        t = d.get("text", "")
+        check("1 run match" in t and "row 39" in t, "text filter", t)
+        sv = d.get("server", "")
+        check("8 runs match" in sv, "target kind filter", sv)
+        m = d.get("marked", "")
+        check("marked" in m, "two marked runs, d answers", m)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def main():
     p, api = fakes.start_replicate("--quiet", "--speed", "8")
     ps, api_slow = fakes.start_replicate("--quiet", "--speed", "0.5")
@@ -220,6 +312,8 @@ def main():
         test_form_restored(api)
         test_damaged(api)
         test_strip(api)
+        test_multi_image(api)
+        test_history_filter(api)
         test_resume(api_slow)
     finally:
         fakes.stop(p)
