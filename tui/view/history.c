@@ -60,36 +60,59 @@ hist_parse_filter(const char *text, char *buf, size_t bufsz,
 		f->text = words;
 }
 
-/* Fetch rows [offset, offset + HIST_PAGE) with the filter, appended. */
+/* Load the window of rows [offset, offset + HIST_PAGE) (and the count
+ * with it when count): the list only ever holds that window, so a
+ * history of any size opens and scrolls in one query. */
 static void
-load_page(struct app *app, size_t offset)
+load_window(struct app *app, size_t offset, bool count)
 {
 	struct hist_view *hv = &app->histv;
 	struct history_filter f;
-	struct history_list page;
 	char buf[HIST_FILTER_MAX * 2 + 8], err[HIST_MSG_MAX];
 	double t0 = now_ms();
 
 	hist_parse_filter(hv->filter, buf, sizeof buf, &f);
+	history_list_done(&hv->list);
+	hv->base = offset;
 	f.limit = HIST_PAGE;
 	f.offset = offset;
-	if (history_list(app->hist.db, &f, &page, err, sizeof err) !=
+	if (history_list(app->hist.db, &f, &hv->list, err, sizeof err) !=
 	    HISTORY_OK) {
 		xsnprintf(hv->error, sizeof hv->error, "%s", err);
 		return;
 	}
-	if (offset == 0 && history_count(app->hist.db, &f, &hv->total, err,
+	if (count && history_count(app->hist.db, &f, &hv->total, err,
 	    sizeof err) != HISTORY_OK)
-		hv->total = page.n;
-	if (page.n > 0) {
-		hv->list.runs = xrealloc(hv->list.runs, (hv->list.n + page.n) *
-		    sizeof *hv->list.runs);
-		memcpy(hv->list.runs + hv->list.n, page.runs,
-		    page.n * sizeof *page.runs);
-		hv->list.n += page.n;
-	}
-	free(page.runs);	/* the rows now belong to hv->list */
+		hv->total = hv->list.n;
 	hv->load_ms = now_ms() - t0;
+}
+
+/* The row at index i of the match, or NULL when not loaded. */
+static const struct history_run *
+row_at(const struct hist_view *hv, size_t i)
+{
+	if (i < hv->base || i - hv->base >= hv->list.n)
+		return NULL;
+	return &hv->list.runs[i - hv->base];
+}
+
+/* The window holds the selection and a screen of rows around it. */
+static void
+cover(struct app *app)
+{
+	struct hist_view *hv = &app->histv;
+	size_t margin = (size_t)(app->rows > 0 ? app->rows : 24);
+	size_t lo = hv->sel > margin ? hv->sel - margin : 0;
+	size_t hi = hv->sel + margin;
+
+	if (app->hist.db == NULL || hv->total == 0)
+		return;
+	if (hi > hv->total)
+		hi = hv->total;
+	if (lo >= hv->base && hi <= hv->base + hv->list.n)
+		return;
+	load_window(app, hv->sel > HIST_PAGE / 2 ? hv->sel - HIST_PAGE / 2 :
+	    0, false);
 }
 
 void
@@ -102,9 +125,10 @@ hist_view_reload(struct app *app)
 	hv->error[0] = '\0';
 	if (app->hist.db == NULL)
 		return;
-	load_page(app, 0);
-	if (hv->sel >= hv->list.n)
-		hv->sel = hv->list.n > 0 ? hv->list.n - 1 : 0;
+	load_window(app, 0, true);
+	if (hv->sel >= hv->total)
+		hv->sel = hv->total > 0 ? hv->total - 1 : 0;
+	cover(app);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -200,13 +224,11 @@ history_action(struct app *app, enum action a)
 {
 	struct hist_view *hv = &app->histv;
 	size_t page = app->rows > 6 ? (size_t)app->rows - 6 : 1;
-	const struct history_run *hr = hv->sel < hv->list.n ?
-	    &hv->list.runs[hv->sel] : NULL;
+	const struct history_run *hr = row_at(hv, hv->sel);
 
 	switch (a) {
 	case ACT_NEXT:
-		if (hv->sel + 1 < hv->list.n)
-			hv->sel++;
+		hv->sel++;
 		break;
 	case ACT_PREV:
 		if (hv->sel > 0)
@@ -243,8 +265,7 @@ history_action(struct app *app, enum action a)
 	case ACT_MARK:
 		if (hr != NULL) {
 			mark(app, hr->id);
-			if (hv->sel + 1 < hv->list.n)
-				hv->sel++;
+			hv->sel++;
 		}
 		break;
 	case ACT_COMPARE:
@@ -258,17 +279,9 @@ history_action(struct app *app, enum action a)
 	default:
 		break;
 	}
-	/* more rows as the selection nears the end of what is loaded */
-	while (hv->sel + APP_PAGE_AHEAD >= hv->list.n &&
-	    hv->list.n < hv->total && app->hist.db != NULL) {
-		size_t before = hv->list.n;
-
-		load_page(app, hv->list.n);
-		if (hv->list.n == before)
-			break;
-	}
-	if (hv->sel >= hv->list.n)
-		hv->sel = hv->list.n > 0 ? hv->list.n - 1 : 0;
+	if (hv->sel >= hv->total)
+		hv->sel = hv->total > 0 ? hv->total - 1 : 0;
+	cover(app);	/* the database is read here, never while drawing */
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -279,9 +292,12 @@ history_layout(struct app *app, int y, int h)
 
 	(void)y;
 	hv->list_rows = h - 2;
-	if (hv->sel >= hv->list.n)
-		hv->sel = hv->list.n > 0 ? hv->list.n - 1 : 0;
+	if (hv->sel >= hv->total)
+		hv->sel = hv->total > 0 ? hv->total - 1 : 0;
 	view_scroll_to(hv->sel, &hv->top, hv->list_rows);
+	/* rows outside the window are drawn once the next key loads them */
+	if (hv->top < hv->base)
+		hv->top = hv->base;
 }
 
 /* "2026-12-05 04:40" from an ISO 8601 time. */
@@ -330,15 +346,15 @@ history_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_wrap(row, 1, w, 2, hv->error, ATTR(ERROR));
 		return;
 	}
-	if (hv->list.n == 0) {
+	if (hv->total == 0 || hv->list.n == 0) {
 		paint_text(row + 1, 2, w - 1, hv->filter[0] ? "no run matches "
 		    "(/ changes the filter)" : "no runs yet: Ctrl-R on a "
 		    "model's form runs it", ATTR(DIM));
 		return;
 	}
 	row++;
-	for (i = hv->top; i < hv->list.n && row < y + h; i++) {
-		const struct history_run *r = &hv->list.runs[i];
+	for (i = hv->top; row_at(hv, i) != NULL && row < y + h; i++) {
+		const struct history_run *r = row_at(hv, i);
 		bool mk = r->id == hv->marked[0] || r->id == hv->marked[1];
 		attr_t a = i == hv->sel ? ATTR(SELECTED) : ATTR(NORMAL);
 		int x = 1, cw;

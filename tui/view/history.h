@@ -20,7 +20,7 @@
 
 #define HIST_MSG_MAX	256
 #define HIST_FILTER_MAX	256
-#define HIST_PAGE	2000	/* rows fetched at once; more on scroll */
+#define HIST_PAGE	500	/* rows kept around the selection */
 #define HIST_FORMS_MAX	64	/* models whose forms are kept in memory */
 
 /* A model's form values kept while r8play runs (model_close). */
@@ -41,9 +41,10 @@ struct hist {
 
 /* The history screen's state (tui/view/history.c). */
 struct hist_view {
-	struct history_list list;	/* rows loaded, newest first */
+	struct history_list list;	/* rows [base, base + n) of the match */
+	size_t		 base;		/* index of list.runs[0] */
 	size_t		 total;		/* rows matching the filter */
-	size_t		 sel, top;
+	size_t		 sel, top;	/* indexes into the whole match */
 	char		 filter[HIST_FILTER_MAX];	/* as typed */
 	long long	 marked[2];	/* row ids marked (0: none) */
 	char		 error[HIST_MSG_MAX];
