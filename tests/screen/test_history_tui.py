@@ -304,10 +304,58 @@ def test_history_filter(api):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def test_local(cog):
+    home = tempfile.mkdtemp(prefix="r8play-hist-")
+    try:
+        rc, d, err = run_script(home, [
+            "wait idle", "key <Enter>", "key <C-u>", "type a text run",
+            "key <Enter>", "key <C-r>", "wait idle", "dump run"],
+            ["--local", cog])
+        check(rc == 0, "a local text run", err[-400:])
+        rows = db_rows(home)
+        check(len(rows) == 1 and rows[0].get("target_kind") == 1 and
+              rows[0].get("target") == cog and
+              rows[0].get("status") == "succeeded",
+              "recorded as a run on the server", rows)
+        if rows:
+            out_dir = rows[0].get("output_dir") or ""
+            check(os.path.exists(os.path.join(home, out_dir, "output.txt"))
+                  and os.path.exists(os.path.join(home, out_dir,
+                                                  "run.json")),
+                  "its text saved as output.txt with run.json", out_dir)
+        run = d.get("run", "")
+        check("output" in run and "\u2026" not in run.split("logs")[0],
+              "the text shown, not cut", run)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_form_kept(api):
+    home = tempfile.mkdtemp(prefix="r8play-hist-")
+    try:
+        args = ["--api-base", api + "/v1"]
+        rc, d, err = run_script(home, [
+            "wait idle", "key /", "type sdxl-mri", "key <Enter>",
+            "key <Enter>", "wait idle", "key <Enter>", "key <C-u>",
+            "type kept value", "key <Enter>", "key <Esc>", "wait idle",
+            "dump explorer", "key <Enter>", "wait idle", "dump reopened"],
+            args)
+        r = d.get("reopened", "")
+        check("sdxl-mri" in r and "kept value" in r,
+              "leaving and reopening a model keeps its form", r)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def main():
     p, api = fakes.start_replicate("--quiet", "--speed", "8")
     ps, api_slow = fakes.start_replicate("--quiet", "--speed", "0.5")
+    pc, cog = fakes.start_cog("--quiet", "--speed", "8",
+                              "--setup-seconds", "0.1", predictor="text")
     try:
+        fakes.wait_cog_health(cog)
+        test_local(cog)
+        test_form_kept(api)
         test_record_and_reopen(api)
         test_form_restored(api)
         test_damaged(api)
@@ -318,6 +366,7 @@ def main():
     finally:
         fakes.stop(p)
         fakes.stop(ps)
+        fakes.stop(pc)
     summary()
 
 
