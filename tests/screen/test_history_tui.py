@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
@@ -27,7 +28,7 @@ from t import check, summary, R8PLAY  # noqa: E402
 import fakes  # noqa: E402
 
 
-def run_script(home, lines, args, size="80x24"):
+def run_script(home, lines, args, size="80x24", extra_env=None):
     """Run r8play --script in home (cwd too); returns (rc, dumps, stderr)."""
     script = os.path.join(home, "case.keys")
     with open(script, "w") as f:
@@ -45,6 +46,7 @@ def run_script(home, lines, args, size="80x24"):
         "R8PLAY_CONFIG_DIR": os.path.join(home, "config"),
         "REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
     }
+    env.update(extra_env or {})
     os.makedirs(env["R8PLAY_CONFIG_DIR"], exist_ok=True)
     r = subprocess.run([R8PLAY, "--script", script, "--dump-dir", dumps,
                         "--size", size] + args, env=env, cwd=home,
@@ -347,6 +349,34 @@ def test_form_kept(api):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def test_opener(api):
+    home = tempfile.mkdtemp(prefix="r8play-hist-")
+    try:
+        opener = os.path.join(home, "opener.sh")
+        with open(opener, "w") as f:
+            f.write("#!/bin/sh\necho \"$1\" > \"$HOME/opened\"\n")
+        os.chmod(opener, 0o755)
+        args = ["--api-base", api + "/v1", "stability-ai/sdxl"]
+        rc, d, err = run_script(home, [
+            "wait idle", "key <C-r>", "wait idle", "key o", "sleep-ms 300",
+            "dump opened"], args, extra_env={"DISPLAY": ":99",
+                                            "OPENER": opener})
+        got = ""
+        for _ in range(50):
+            if os.path.exists(os.path.join(home, "opened")):
+                with open(os.path.join(home, "opened")) as f:
+                    got = f.read()
+                if got:
+                    break
+            time.sleep(0.1)
+        check(got.strip().endswith("out-0.png"),
+              "o with a display: $OPENER gets the image's path", got)
+        check("opened with" in d.get("opened", ""), "and says so",
+              d.get("opened", ""))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def main():
     p, api = fakes.start_replicate("--quiet", "--speed", "8")
     ps, api_slow = fakes.start_replicate("--quiet", "--speed", "0.5")
@@ -356,6 +386,7 @@ def main():
         fakes.wait_cog_health(cog)
         test_local(cog)
         test_form_kept(api)
+        test_opener(api)
         test_record_and_reopen(api)
         test_form_restored(api)
         test_damaged(api)
