@@ -53,6 +53,12 @@
 	X(COMPARE,	"compare",	"Compare two runs side by side") \
 	X(RUN_BOTH,	"run-both",	"Run here and on Replicate, compare") \
 	X(DEV_OUTPUT,	"dev-output",	"Show the --dev server and its output") \
+	X(IMG_NEXT,	"image-next",	"Next image output of the run")	\
+	X(IMG_PREV,	"image-prev",	"Previous image output of the run") \
+	X(FULL,		"full-screen",	"Output pane full screen / back") \
+	X(LOGS,		"logs",		"Scroll the logs / the output")	\
+	X(OPEN_EXT,	"open-output",	"Open the output ($OPENER, xdg-open)") \
+	X(LOAD_INPUT,	"load-input",	"Load the run's input into the form") \
 	X(SUBMIT,	"submit",	"Accept the prompt")		\
 	X(COMPLETE,	"complete",	"Complete the path")		\
 	X(YES,		"yes",		"Answer yes")			\

@@ -310,6 +310,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	app->rcache = render_cache_new();
 	if (images_init(app, err, errsz) != 0)
 		return -1;
+	hist_open(app, app->have_token ? o->token : NULL);
 	for (i = 0; i < o->nlocals && i < APP_MAX_LOCALS; i++)
 		if (app_add_local(app, o->locals[i], err, errsz) != 0)
 			return -1;
@@ -361,6 +362,7 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		model_open_local(app, 0);
 	}
 	graphics_note(app);
+	hist_resume(app);
 	return 0;
 }
 
@@ -373,6 +375,8 @@ app_done(struct app *app)
 	gpu_view_done(app);
 	dev_view_done(app);
 	model_close(app);
+	hist_view_done(app);
+	hist_close(app);
 	explorer_clear(app);
 	for (i = 0; i < app->nlocals; i++) {
 		cog_free(app->locals[i].cog);
@@ -440,6 +444,7 @@ go_back(struct app *app)
 {
 	switch (app->view) {
 	case VIEW_RUN:
+	case VIEW_HISTORY:
 		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
 		break;
 	case VIEW_GPU:
@@ -502,12 +507,7 @@ app_key(struct app *app, int key)
 			clearok(curscr, TRUE);
 		return;
 	case ACT_RUNS:
-		if (app->nruns == 0) {
-			app_msg(app, "no runs yet: Ctrl-R runs the form");
-			return;
-		}
-		app->view = VIEW_RUN;
-		app->dirty |= DIRTY_ALL;
+		hist_view_show(app);
 		return;
 	case ACT_GPU:
 		gpu_view_open(app);

@@ -28,6 +28,7 @@
 #include "tui/view/dev.h"
 #include "tui/view/explorer.h"
 #include "tui/view/gpu.h"
+#include "tui/view/history.h"
 #include "tui/view/model.h"
 #include "tui/view/overlay.h"
 #include "tui/view/run.h"
@@ -59,7 +60,7 @@ enum dirty {
 
 /* The screens, each one file under tui/view/ (tui/view/view.h). */
 enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
-    VIEW_DEV, VIEW__COUNT };
+    VIEW_DEV, VIEW_HISTORY, VIEW__COUNT };
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
@@ -163,6 +164,10 @@ struct app {
 	struct gpu_view	 gpuv;		/* strip, panel, energy of runs */
 	struct compare_view cmp;	/* two runs side by side */
 	struct dev_view	 devv;		/* --dev: the Cog project served */
+	struct hist_view histv;
+
+	/* the history database (tui/history.c) */
+	struct hist	 hist;
 
 	/* the runs, shown by the run view (tui/runs.c owns them) */
 	struct run	 runs[APP_MAX_RUNS];

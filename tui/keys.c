@@ -112,6 +112,19 @@ static const struct binding {
 	{ CTX_RUN, 'd', ACT_COMPARE },
 	{ CTX_MODEL, 'B', ACT_RUN_BOTH },
 	{ CTX_COMPARE, '\t', ACT_PANE },
+	{ CTX_RUN, 'n', ACT_IMG_NEXT },
+	{ CTX_RUN, 'p', ACT_IMG_PREV },
+	{ CTX_RUN, 'f', ACT_FULL },
+	{ CTX_RUN, 'L', ACT_LOGS },
+	{ CTX_RUN, 'o', ACT_OPEN_EXT },
+	{ CTX_RUN, 'e', ACT_LOAD_INPUT },
+
+	{ CTX_HISTORY, '\r', ACT_OPEN },
+	{ CTX_HISTORY, '/', ACT_FILTER },
+	{ CTX_HISTORY, 'e', ACT_LOAD_INPUT },
+	{ CTX_HISTORY, ' ', ACT_MARK },
+	{ CTX_HISTORY, 'd', ACT_COMPARE },
+	{ CTX_HISTORY, 'r', ACT_RELOAD },
 
 	{ CTX_PROMPT, '\r', ACT_SUBMIT },
 	{ CTX_PROMPT, 033, ACT_BACK },
@@ -147,6 +160,8 @@ static const struct {
 	{ CTX_GPU, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
 	{ CTX_COMPARE, { ACT_PANE, ACT_BACK, ACT_HELP } },
 	{ CTX_DEV, { ACT_NEXT, ACT_PREV, ACT_BACK, ACT_HELP } },
+	{ CTX_HISTORY, { ACT_OPEN, ACT_FILTER, ACT_LOAD_INPUT, ACT_MARK,
+	    ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
 };

@@ -24,6 +24,7 @@
 	X(GPU,		"gpu",		GLOBAL)				\
 	X(COMPARE,	"compare",	GLOBAL)				\
 	X(DEV,		"dev server",	GLOBAL)				\
+	X(HISTORY,	"history",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
 	X(HELP,		"help",		GLOBAL)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/history/record.h"
 #include "render/render.h"
 #include "tui/term.h"
 
@@ -36,6 +37,10 @@ run_done(struct app *app, struct run *r)
 	free(r->saved_dir);
 	images_cancel_run(app, r->seq);
 	images_free(app, r->img);
+	for (i = 0; i < r->nsecret; i++)
+		free(r->secret_fields[i]);
+	free(r->secret_fields);
+	free(r->out_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -76,6 +81,7 @@ runs_new(struct app *app)
 	r->started_ms = clock_display_ms();
 	r->starting_since_ms = clock_mono_ms();
 	r->cost_usd = -1;
+	r->hist_status = -1;
 	app->runv.cur = app->nruns - 1;
 	return r;
 }
@@ -116,6 +122,19 @@ runs_set_prediction(struct app *app, struct run *r,
 	r->have_pred = true;
 	if (r->pred.status != PREDICTION_STARTING)
 		r->starting_since_ms = 0;
+	/* the complete labelled text of the output (tui/view/run_out.c) */
+	free(r->out_text);
+	if (r->pred.output_json != NULL)
+		r->out_text = record_text(r->pred.output_json,
+		    r->have_out_schema ? &r->out_schema : NULL);
+	else if (r->pred.n_outputs > 0)	/* streamed so far */
+		r->out_text = prediction_join_text(&r->pred, "");
+	else
+		r->out_text = NULL;
+	/* a state change (or the first id) goes into the history */
+	if ((int)r->pred.status != r->hist_status ||
+	    (r->hist_id == 0 && r->pred.id != NULL))
+		hist_record(app, r);
 	app->dirty |= DIRTY_ALL;
 }
 
@@ -151,6 +170,39 @@ runs_image_from(struct app *app, struct run *r, size_t from)
 			return;
 }
 
+/*
+ * Show r's image output number idx (0-based among its image files): the
+ * shown one is dropped and the new one decoded on the render worker.
+ */
+void
+runs_load_image(struct app *app, struct run *r, size_t idx)
+{
+	size_t i, k = 0;
+
+	r->nimgs = 0;
+	for (i = 0; i < r->nsaved; i++)
+		if (is_image_path(r->saved[i]))
+			r->nimgs++;
+	if (r->nimgs == 0)
+		return;
+	if (idx >= r->nimgs)
+		idx = r->nimgs - 1;
+	for (i = 0; i < r->nsaved; i++) {
+		if (!is_image_path(r->saved[i]) || k++ != idx)
+			continue;
+		if (app->shown.key == r->img)
+			app->shown.key = NULL;
+		images_cancel_run(app, r->seq);
+		images_free(app, r->img);
+		r->img = NULL;
+		r->img_error[0] = '\0';
+		r->img_idx = idx;
+		(void)images_decode_run(app, r, i);	/* error in img_error */
+		break;
+	}
+	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
+}
+
 void
 runs_finish(struct app *app, struct run *r)
 {
@@ -159,7 +211,24 @@ runs_finish(struct app *app, struct run *r)
 	r->done = true;
 	r->ended_ms = clock_display_ms();
 	r->starting_since_ms = 0;
-	runs_image_from(app, r, 0);
+	runs_load_image(app, r, 0);
+	if (r->have_pred && r->nsaved > 0 && r->pred.output_json != NULL) {
+		/* the text form names the saved files, not the URLs */
+		char *loc = record_localize(r->pred.output_json,
+		    (const char *const *)r->saved, r->nsaved);
+
+		if (loc != NULL) {
+			enum record_shape sh = record_classify(
+			    r->pred.output_json,
+			    r->have_out_schema ? &r->out_schema : NULL);
+
+			r->out_files = sh == RECORD_FILE || sh == RECORD_FILES;
+			free(r->out_text);
+			r->out_text = record_text(loc, r->have_out_schema ?
+			    &r->out_schema : NULL);
+			free(loc);
+		}
+	}
 	/* the cost tab's seconds: the median of this model's own runs */
 	if (r->have_pred && r->pred.status == PREDICTION_SUCCEEDED &&
 	    app->mp.active && app->mp.local == r->local &&
@@ -203,6 +272,7 @@ runs_finish(struct app *app, struct run *r)
 			    pr->sku);
 		}
 	}
+	hist_record(app, r);
 	app->dirty |= DIRTY_ALL | DIRTY_IMAGE;
 	if (r->local)
 		target_run_ended(app, r);	/* the queue moves on */

@@ -870,3 +870,58 @@ record_finish(const struct prediction *p, const struct schema *s,
 	history_close(h);
 	return rc;
 }
+
+int
+record_paths(const char *saved_json, char ***paths, size_t *n)
+{
+	cJSON *a, *it;
+	size_t k = 0, cap;
+	char **v;
+
+	*paths = NULL;
+	*n = 0;
+	if (saved_json == NULL || saved_json[0] == '\0')
+		return 0;
+	a = cJSON_Parse(saved_json);
+	if (a == NULL || !cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	cap = (size_t)cJSON_GetArraySize(a);
+	if (cap == 0) {
+		cJSON_Delete(a);
+		return 0;
+	}
+	if ((v = calloc(cap, sizeof *v)) == NULL) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	cJSON_ArrayForEach(it, a) {
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			continue;
+		if ((v[k] = strdup(it->valuestring)) == NULL) {
+			record_paths_free(v, k);
+			cJSON_Delete(a);
+			return -1;
+		}
+		k++;
+	}
+	cJSON_Delete(a);
+	if (k == 0) {
+		free(v);
+		return 0;
+	}
+	*paths = v;
+	*n = k;
+	return 0;
+}
+
+void
+record_paths_free(char **paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}

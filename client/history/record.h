@@ -151,4 +151,13 @@ int record_finish(const struct prediction *p, const struct schema *s,
     const struct client_saved *saved, const char *dir, char *err,
     size_t errsz);
 
+/*
+ * The file paths of a history row's saved_json (a JSON array of strings;
+ * other items are skipped) into *paths (caller frees with
+ * record_paths_free). NULL or "" is no paths. 0, or -1 when the text is
+ * not an array or memory ran out (*paths NULL, *n 0).
+ */
+int record_paths(const char *saved_json, char ***paths, size_t *n);
+void record_paths_free(char **paths, size_t n);
+
 #endif

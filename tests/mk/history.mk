@@ -1,6 +1,7 @@
 # tests/mk/history.mk: the run history (client/history/): its bench.
 #   make bench-history     100,000 runs: record, list, filter, search times
 #                          (BENCH_HISTORY_RUNS=N for another size)
+#   make bench-history-tui the history screen on 100,000 runs (times)
 BENCH_HISTORY := $(O)/bench/bench_history
 $(BENCH_HISTORY): tests/bench/bench_history.c $(LINK_client)
 	@mkdir -p $(@D)
@@ -14,3 +15,11 @@ bench-history:
 	$(Q)$(HISTORY_BENCH_O)/bench/bench_history
 bench: bench-history
 .PHONY: bench-history
+
+# make bench-history-tui: the TUI's history screen (R) on 100,000 runs:
+# open, filter by model/status/text, jump to the end (query times).
+bench-history-tui: $(O)/$(PROG)
+	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) \
+	    python3 tests/bench/bench_history_tui.py
+bench: bench-history-tui
+.PHONY: bench-history-tui

@@ -508,6 +508,26 @@ test_history_hook(void)
 	history_close(h);
 }
 
+static void
+test_paths(void)
+{
+	char **v;
+	size_t n;
+
+	T_EQ(record_paths("[\"a/out-0.png\",3,\"\",\"b c.txt\"]", &v, &n), 0);
+	T_EQ(n, 2);
+	T_STREQ(v[0], "a/out-0.png");
+	T_STREQ(v[1], "b c.txt");
+	record_paths_free(v, n);
+	T_EQ(record_paths(NULL, &v, &n), 0);
+	T_OK(v == NULL && n == 0);
+	T_EQ(record_paths("[]", &v, &n), 0);
+	T_OK(v == NULL && n == 0);
+	T_EQ(record_paths("{\"a\":1}", &v, &n), -1);
+	T_EQ(record_paths("[\"x\"", &v, &n), -1);
+	T_OK(v == NULL && n == 0);
+}
+
 int
 main(void)
 {
@@ -520,6 +540,7 @@ main(void)
 	test_streams();
 	test_images_and_null();
 	test_history_hook();
+	test_paths();
 	rm_dir(tmp);
 	return T_SUMMARY();
 }

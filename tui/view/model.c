@@ -65,6 +65,7 @@ model_close(struct app *app)
 		client_cancel(app->client, mp->req_ex_img);
 	image_free(mp->ex_img);
 	free(mp->readme);
+	hist_form_keep(app);	/* the values come back when reopened */
 	form_free(mp->form);
 	schema_diff_done(&mp->diff);
 	schema_done(&mp->schema);
@@ -111,7 +112,8 @@ model_set_schema_text(struct app *app, const char *json, size_t len)
 				form_set(mp->form, old->schema->fields[i].name,
 				    old->values[i].text, err, sizeof err);
 		form_free(old);
-	}
+	} else
+		hist_form_restore(app);	/* kept values, else the last run's */
 	if (had) {
 		/* a new version: say what changed (Info tab) */
 		struct schema_diff d;

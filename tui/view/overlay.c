@@ -43,6 +43,8 @@ prompt_finish(struct app *app, bool ok)
 {
 	if (app->prompt.kind == PK_FILTER || app->prompt.kind == PK_SEARCH)
 		explorer_prompt_done(app, ok);
+	else if (app->prompt.kind == PK_HISTORY)
+		hist_view_prompt_done(app, ok);
 	else
 		tab_play_prompt_done(app, ok);
 	app->dirty |= DIRTY_ALL;

@@ -15,7 +15,8 @@
 #define OVERLAY_MSG_MAX	256
 
 /* What a prompt's text is for: who takes it when it closes. */
-enum prompt_kind { PK_FILTER, PK_SEARCH, PK_FIELD, PK_PATH, PK_COST };
+enum prompt_kind { PK_FILTER, PK_SEARCH, PK_FIELD, PK_PATH, PK_COST,
+    PK_HISTORY };
 
 /* The one-line prompt on the status row. */
 struct prompt_view {

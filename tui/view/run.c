@@ -13,8 +13,67 @@
 
 #include "client/net/outputs.h"
 #include "tui/view/look.h"
+#include "tui/view/run_out.h"
 #include "widgets/paint.h"
 #include "widgets/tw.h"
+
+/* j/k, pages and ends: the output pane, or the logs (L; up goes back in
+ * time there). */
+static void
+run_scroll(struct app *app, struct run *r, enum action a)
+{
+	int page = app->rows / 2 > 1 ? app->rows / 2 : 1;
+
+	if (app->runv.logs_focus || r->out_text == NULL) {
+		switch (a) {
+		case ACT_PREV:
+			r->log_top++;
+			break;
+		case ACT_NEXT:
+			if (r->log_top > 0)
+				r->log_top--;
+			break;
+		case ACT_PAGE_UP:
+			r->log_top += page;
+			break;
+		case ACT_PAGE_DOWN:
+			r->log_top -= page;
+			if (r->log_top < 0)
+				r->log_top = 0;
+			break;
+		case ACT_BOTTOM:
+			r->log_top = 0;
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	switch (a) {
+	case ACT_PREV:
+		r->out_top--;
+		break;
+	case ACT_NEXT:
+		r->out_top++;
+		break;
+	case ACT_PAGE_UP:
+		r->out_top -= page;
+		break;
+	case ACT_PAGE_DOWN:
+		r->out_top += page;
+		break;
+	case ACT_TOP:
+		r->out_top = 0;
+		break;
+	case ACT_BOTTOM:
+		r->out_top = 1 << 30;	/* clamped by the layout */
+		break;
+	default:
+		break;
+	}
+	if (r->out_top < 0)
+		r->out_top = 0;
+}
 
 /* A bound key in the run view: switch runs, scroll the logs (up
  * goes back in time), cancel, run the same input again, copy. */
@@ -38,22 +97,35 @@ run_action(struct app *app, enum action a)
 		app->runv.cur = (app->runv.cur + app->nruns - 1) % app->nruns;
 		break;
 	case ACT_PREV:
-		r->log_top++;
-		break;
 	case ACT_NEXT:
-		if (r->log_top > 0)
-			r->log_top--;
-		break;
 	case ACT_PAGE_UP:
-		r->log_top += app->rows / 2;
-		break;
 	case ACT_PAGE_DOWN:
-		r->log_top -= app->rows / 2;
-		if (r->log_top < 0)
-			r->log_top = 0;
-		break;
+	case ACT_TOP:
 	case ACT_BOTTOM:
-		r->log_top = 0;
+		run_scroll(app, r, a);
+		break;
+	case ACT_IMG_NEXT:
+	case ACT_IMG_PREV:
+		if (r->nimgs < 2) {
+			app_msg(app, "run #%u has %s image", r->seq,
+			    r->nimgs == 1 ? "one" : "no");
+			break;
+		}
+		runs_load_image(app, r, a == ACT_IMG_NEXT ?
+		    (r->img_idx + 1) % r->nimgs :
+		    (r->img_idx + r->nimgs - 1) % r->nimgs);
+		break;
+	case ACT_FULL:
+		app->runv.full = !app->runv.full;
+		break;
+	case ACT_LOGS:
+		app->runv.logs_focus = !app->runv.logs_focus;
+		break;
+	case ACT_OPEN_EXT:
+		run_out_open(app, r);
+		break;
+	case ACT_LOAD_INPUT:
+		hist_load_input(app, r);
 		break;
 	case ACT_CANCEL_RUN:
 		if (r->done)
@@ -73,7 +145,8 @@ run_action(struct app *app, enum action a)
 		break;
 	case ACT_COPY:
 		if (r->nsaved > 0)
-			app_copy(app, r->saved[0]);
+			app_copy(app, r->saved[r->img_idx < r->nsaved &&
+			    r->nimgs == r->nsaved ? r->img_idx : 0]);
 		else if (r->have_pred) {
 			char *t = prediction_join_text(&r->pred, "");
 
@@ -127,6 +200,7 @@ run_start(struct app *app, const char *input_json)
 	else
 		snprintf(r->model, sizeof r->model, "%s/%s", mp->owner,
 		    mp->name);
+	hist_run_schema(app, r);
 	if (mp->local) {
 		app->view = VIEW_RUN;
 		app->dirty |= DIRTY_ALL;
@@ -160,8 +234,10 @@ run_start(struct app *app, const char *input_json)
 		r->done = true;
 		r->ended_ms = clock_display_ms();
 		app_error(app, "run: %s", err);
+		hist_record(app, r);
 		return -1;
 	}
+	hist_record(app, r);	/* created */
 	app->view = VIEW_RUN;
 	app->dirty |= DIRTY_ALL;
 	return 0;
@@ -354,7 +430,9 @@ draw_run_strip(const struct app *app, int y)
 	int x = 1;
 	size_t i;
 
-	for (i = 0; i < app->nruns; i++) {
+	if (app->runv.strip_top > 0)
+		paint_text(y, 0, 1, "\xe2\x80\xb9", ATTR(DIM));
+	for (i = app->runv.strip_top; i < app->nruns; i++) {
 		const struct run *r = &app->runs[i];
 		char t[96];
 		int w;
@@ -363,8 +441,11 @@ draw_run_strip(const struct app *app, int y)
 		    r->seq) ? "*" : "", r->seq, r->done ? "" : view_spinner(),
 		    r->done ? run_status(r) : "");
 		w = tw_width(t);
-		if (x + w >= app->cols)
+		if (x + w >= app->cols) {
+			paint_text(y, app->cols - 1, 1, "\xe2\x80\xba",
+			    ATTR(DIM));
 			break;
+		}
 		paint_text(y, x, w, t, i == app->runv.cur ? ATTR(TAB_ACTIVE) :
 		    status_attr(r));
 		x += w + 1;
@@ -501,65 +582,24 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 	return row;
 }
 
-/* Below the state: saved files, the image, streamed text, the logs. */
+/* Below the state: the output pane (tui/view/run_out.c), the logs. */
 static void
 draw_run_outputs(const struct app *app, const struct run *r, int row,
     int bottom, struct frame *fr)
 {
-	char t[1024];
-	char *text = NULL;
-	size_t i;
-
-	/* outputs: saved files, the image, streamed text */
-	if (r->nsaved > 0 && row < bottom) {
-		snprintf(t, sizeof t, "saved %zu file%s in %s", r->nsaved,
-		    r->nsaved == 1 ? "" : "s", or_empty(r->saved_dir));
-		paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
-		for (i = 0; i < r->nsaved && i < 4 && row < bottom; i++)
-			paint_text(row++, 2, app->cols - 3, r->saved[i],
-			    ATTR(LINK));
-		if (r->nsaved > 4 && row < bottom) {
-			snprintf(t, sizeof t, "\xe2\x80\xa6 and %zu more",
-			    r->nsaved - 4);
-			paint_text(row++, 2, app->cols - 3, t, ATTR(DIM));
-		}
-	}
-	if (r->save_error[0] != '\0' && row < bottom)
-		row += paint_wrap(row, 1, app->cols - 2, 2, r->save_error,
-		    ATTR(ERROR));
-	if (r->img_error[0] != '\0' && row < bottom)
-		paint_text(row++, 1, app->cols - 2, r->img_error, ATTR(ERROR));
-	if (r->img != NULL && bottom - row >= 4) {
-		int ih = (bottom - row) * 2 / 3, iw;
-
-		/* square-ish box in cells, kept above the status line */
-		iw = ih * app->cell_h / (app->cell_w > 0 ? app->cell_w : 10);
-		if (iw > app->cols - 4)
-			iw = app->cols - 4;
-		if (ih > 0 && iw > 0) {
-			fr->image.img = r->img;
-			fr->image.key = r->img;
-			fr->image.row = row;
-			fr->image.col = 2;
-			fr->image.rows = ih;
-			fr->image.cols = iw;
-			row += ih + 1;
-		}
-	}
-	if (r->have_pred)
-		text = prediction_join_text(&r->pred, "");
-	if (text != NULL && text[0] != '\0' && r->nsaved == 0 &&
-	    row < bottom) {
-		int th = (bottom - row) / 2 > 2 ? (bottom - row) / 2 : bottom - row;
-
-		paint_text(row++, 1, app->cols - 2, "output", ATTR(HEADER));
-		row += paint_wrap(row, 2, app->cols - 4, th, text, ATTR(FIELD));
-	}
-	free(text);
+	row = run_out_draw(app, r, row, bottom, fr);
+	if (app->runv.full)
+		return;
 	/* logs: the tail, scrollable */
 	if (r->have_pred && r->pred.logs != NULL && bottom - row >= 2) {
-		paint_text(row++, 1, app->cols - 2, r->pred.logs_truncated ?
-		    "logs (older lines dropped)" : "logs", ATTR(HEADER));
+		char t[160];
+
+		snprintf(t, sizeof t, "logs%s%s", r->pred.logs_truncated ?
+		    " (older lines dropped)" : "", app->runv.logs_focus ?
+		    " \xc2\xb7 j/k scroll, L: the output" :
+		    " \xc2\xb7 L to scroll");
+		paint_text(row++, 1, app->cols - 2, t,
+		    app->runv.logs_focus ? ATTR(HEADER) : ATTR(DIM));
 		draw_tail(row, 2, app->cols - 3, bottom - row, r->pred.logs,
 		    r->log_top, ATTR(LOG));
 	}
@@ -578,6 +618,15 @@ run_draw(const struct app *app, int y, int h, struct frame *fr)
 	}
 	r = &app->runs[app->runv.cur < app->nruns ? app->runv.cur :
 	    app->nruns - 1];
+	if (app->runv.full) {
+		char t[400];
+
+		snprintf(t, sizeof t, "run #%u \xc2\xb7 %s \xc2\xb7 f: back",
+		    r->seq, r->model);
+		paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
+		draw_run_outputs(app, r, row, bottom, fr);
+		return;
+	}
 	draw_run_strip(app, row++);
 	row++;
 	row = draw_run_state(app, r, row, bottom);
@@ -589,10 +638,35 @@ run_draw(const struct app *app, int y, int h, struct frame *fr)
 static void
 run_layout(struct app *app, int y, int h)
 {
+	struct run_view *rv = &app->runv;
+	size_t i;
+	int x;
+
 	(void)y;
 	(void)h;
-	if (app->nruns > 0 && app->runv.cur >= app->nruns)
-		app->runv.cur = app->nruns - 1;
+	if (app->nruns == 0)
+		return;
+	if (rv->cur >= app->nruns)
+		rv->cur = app->nruns - 1;
+	/* the strip starts where the shown run still fits in it */
+	if (rv->strip_top > rv->cur)
+		rv->strip_top = rv->cur;
+	for (;;) {
+		x = 1;
+		for (i = rv->strip_top; i <= rv->cur; i++) {
+			const struct run *r = &app->runs[i];
+			char t[96];
+
+			snprintf(t, sizeof t, " #%u %s%s ", r->seq,
+			    r->done ? "" : view_spinner(),
+			    r->done ? run_status(r) : "");
+			x += tw_width(t) + 1;
+		}
+		if (x <= app->cols - 1 || rv->strip_top >= rv->cur)
+			break;
+		rv->strip_top++;
+	}
+	run_out_layout(app, &app->runs[rv->cur]);
 }
 
 /* The run view has one key context. */

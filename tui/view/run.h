@@ -12,6 +12,7 @@
 
 #include "client/cost/cost.h"
 #include "client/gpu/energy.h"
+#include "client/forms/schema.h"
 #include "client/net/prediction.h"
 #include "tui/target.h"
 
@@ -52,11 +53,31 @@ struct run {
 	bool		 energy_on;	/* sampling started */
 	bool		 energy_closed;	/* the last sample is in */
 	struct gpu_energy energy;
+	/* the history (tui/history.c) */
+	long long	 hist_id;	/* row in the history, 0: not yet */
+	int		 hist_status;	/* status last recorded, -1: none */
+	bool		 past;		/* loaded from the history */
+	bool		 saved_record;	/* run.json written */
+	struct schema_output out_schema;	/* shape only (no fields) */
+	bool		 have_out_schema;
+	char		**secret_fields;	/* input keys kept out */
+	size_t		 nsecret;
+	char		*out_text;	/* record_text of the output */
+	bool		 out_files;	/* the output is file(s): paths */
+	/* the run view's panes (tui/view/run_out.c) */
+	size_t		 img_idx;	/* which image output is shown */
+	size_t		 nimgs;		/* image outputs among saved */
+	int		 out_top;	/* first output row shown */
+	bool		 marked;	/* marked in the history list */
 };
 
 /* The run view's own state. */
 struct run_view {
 	size_t		 cur;		/* index into app->runs shown */
+	size_t		 strip_top;	/* first run in the strip */
+	bool		 full;		/* output pane fills the view */
+	bool		 logs_focus;	/* j/k scroll the logs */
+	int		 out_rows;	/* output pane rows at the last layout */
 };
 
 struct app;
@@ -79,5 +100,8 @@ void runs_free_all(struct app *app);
 /* Take a copy of p as the run's latest state. */
 void runs_set_prediction(struct app *app, struct run *r,
     const struct prediction *p);
+/* Decode image output number idx of r's saved files (by extension) as
+ * r->img; counts them into r->nimgs. */
+void runs_load_image(struct app *app, struct run *r, size_t idx);
 
 #endif

@@ -13,6 +13,7 @@ static const struct view_ops *const views[VIEW__COUNT] = {
 	[VIEW_GPU] = &gpu_view_ops,
 	[VIEW_COMPARE] = &compare_view_ops,
 	[VIEW_DEV] = &dev_view_ops,
+	[VIEW_HISTORY] = &history_view_ops,
 };
 
 static const struct overlay_ops *const overlays[] = {

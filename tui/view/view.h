@@ -91,6 +91,7 @@ extern const struct view_ops run_view_ops;
 extern const struct view_ops gpu_view_ops;
 extern const struct view_ops compare_view_ops;
 extern const struct view_ops dev_view_ops;
+extern const struct view_ops history_view_ops;
 extern const struct overlay_ops help_overlay_ops;
 extern const struct overlay_ops confirm_overlay_ops;
 extern const struct overlay_ops chooser_overlay_ops;
