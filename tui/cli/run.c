@@ -3,7 +3,8 @@
  * Replicate: resolve the version and schema, type the inputs (uploading
  * big files), create the prediction, follow it (status and logs to
  * stderr), save its outputs. Ctrl-C cancels it on the server. With
- * --local the command is tui/cli/run_local.c's.
+ * --local the command is tui/cli/run_local.c's; with --image (a Cog
+ * image in the local Docker Engine) tui/cli/local.c's.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 #include "client/forms/schema.h"
 #include "client/replicate/replicate.h"
 #include "tui/cli/cli.h"
+#include "tui/cli/local.h"
 #include "tui/cli/out.h"
 #include "tui/cli/remote.h"
 #include "tui/cli/run_local.h"
@@ -382,20 +384,34 @@ run_run(const struct cli_args *a)
 	size_t i;
 	int rc;
 
-	/* a local Cog server: the whole command is tui/cli/run_local.c's */
-	if (cli_value(a, "--local") != NULL) {
-		if (a->noperands > 0)
-			return cli_usage_error(a->cmd, "give OWNER/NAME or "
-			    "--local URL, not both");
-		return run_local(a);
-	}
-	for (i = 0; i < a->nargs; i++)
-		if (a->args[i].opt->flags & CLI_LOCAL)
-			return cli_usage_error(a->cmd, "%s needs --local",
+	bool local = cli_value(a, "--local") != NULL;
+	bool image = cli_value(a, "--image") != NULL;
+
+	if (local && image)
+		return cli_usage_error(a->cmd, "give --local URL or --image "
+		    "REF, not both");
+	if ((local || image) && a->noperands > 0)
+		return cli_usage_error(a->cmd, "give OWNER/NAME or %s, not "
+		    "both", local ? "--local URL" : "--image REF");
+	for (i = 0; i < a->nargs; i++) {
+		unsigned f = a->args[i].opt->flags;
+
+		if ((f & CLI_LOCAL) && !local && !image)
+			return cli_usage_error(a->cmd, "%s needs --local or "
+			    "--image", a->args[i].opt->name);
+		if ((f & CLI_IMAGE) && !image)
+			return cli_usage_error(a->cmd, "%s needs --image",
 			    a->args[i].opt->name);
+	}
+	/* a local Cog server: the whole command is tui/cli/run_local.c's;
+	 * a Docker image: tui/cli/local.c's (which then runs run_local) */
+	if (local)
+		return run_local(a);
+	if (image)
+		return run_image(a);
 	if (a->noperands != 1)
-		return cli_usage_error(a->cmd, "give OWNER/NAME[:VERSION] or "
-		    "--local URL");
+		return cli_usage_error(a->cmd, "give OWNER/NAME[:VERSION], "
+		    "--local URL or --image REF");
 	memset(&ro, 0, sizeof ro);
 	ro.ref = a->operands[0];
 	ro.output_dir = cli_value(a, "--output-dir");
@@ -450,6 +466,14 @@ static const struct cli_opt run_opts[] = {
 	{ "--local", "URL", "run on a local Cog server instead, e.g. "
 	    "http://localhost:5000 (no token is sent)", 0, CLI_COMP_NONE,
 	    NULL },
+	{ "--image", "REF", "run on a Cog image of the local Docker Engine: "
+	    "reuse r8play's running container of REF, else pull REF when "
+	    "missing and start one; it is stopped and removed after the run "
+	    "unless --keep", 0, CLI_COMP_NONE, NULL },
+	{ "--gpus", "all|none|N|ID,...", "the GPUs a started container gets "
+	    "(default none)", CLI_IMAGE, CLI_COMP_WORDS, "all none" },
+	{ "--keep", NULL, "leave the started container running", CLI_IMAGE,
+	    CLI_COMP_NONE, NULL },
 	{ "--async", NULL, "Prefer: respond-async and follow the "
 	    "webhooks", CLI_LOCAL, CLI_COMP_NONE, NULL },
 	{ "--id", "ID", "the prediction's id", CLI_LOCAL, CLI_COMP_NONE,
@@ -469,10 +493,12 @@ static const struct cli_opt run_opts[] = {
 };
 
 const struct cli_cmd cli_cmd_run = {
-	"run", "OWNER/NAME[:VERSION] | --local URL", 0, 1, CLI_COMP_NONE,
+	"run", "OWNER/NAME[:VERSION] | --local URL | --image REF", 0, 1,
+	CLI_COMP_NONE,
 	"run a prediction and save its outputs",
 	"Runs a prediction on Replicate (or on a local Cog server with "
-	"--local) and saves its outputs. Inputs are typed by the model's "
+	"--local, or on a Cog image of the local Docker Engine with --image) "
+	"and saves its outputs. Inputs are typed by the model's "
 	"schema. Logs go to stderr; text output and saved file paths to "
 	"stdout, control characters made visible unless --raw. Ctrl-C "
 	"cancels the prediction on the server. Exit status: 0 succeeded, 1 "
