@@ -16,6 +16,8 @@
 #include "tui/cli/logs.h"
 #include "tui/cli/session.h"
 
+struct runrec;
+
 struct ctx {
 	struct session s;
 	const char *cmd;	/* the command's name, for messages */
@@ -24,6 +26,7 @@ struct ctx {
 	/* a followed prediction */
 	struct log_cursor logs;
 	enum prediction_status shown;
+	struct runrec *rec;	/* run: its history row; NULL otherwise */
 };
 
 /*

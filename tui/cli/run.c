@@ -20,6 +20,7 @@
 #include "tui/cli/out.h"
 #include "tui/cli/remote.h"
 #include "tui/cli/run_local.h"
+#include "tui/cli/runrec.h"
 
 #define RUN_MAX_INPUTS		256
 #define RUN_CANCEL_WAIT_MS	15000	/* after Ctrl-C, for the server */
@@ -49,7 +50,11 @@ print_progress(struct ctx *x, const struct prediction *p)
 static void
 on_progress(const struct client_event *ev, void *arg)
 {
-	print_progress(arg, ev->prediction);
+	struct ctx *x = arg;
+
+	print_progress(x, ev->prediction);
+	if (x->rec != NULL)
+		runrec_update(x->rec, ev->prediction);
 }
 
 /* form_upload_fn: a local file too big to inline goes to POST /v1/files */
@@ -103,6 +108,8 @@ interrupt_cancel(struct ctx *x, const struct prediction *p)
 		out_flat(stderr, p->id);
 		fprintf(stderr, ": %s\n", prediction_status_name(
 		    x->s.got.prediction->status));
+		if (x->rec != NULL)
+			runrec_finish(x->rec, x->s.got.prediction, NULL, NULL);
 	}
 	return CLI_INTERRUPT;
 }
@@ -244,6 +251,8 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 			rc = CLI_FAIL;
 		}
 	}
+	if (x->rec != NULL)
+		runrec_finish(x->rec, p, saved, ro->output_dir);
 	if (x->json) {
 		prediction_json(stdout, p, saved);
 		fputc('\n', stdout);
@@ -273,13 +282,16 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 {
 	char owner[128], name[128], ver[128], err[CLIENT_ERR_MAX];
 	char *schema_text = NULL, *version_id = NULL, *input = NULL;
+	char model[260];
 	struct replicate_create rq;
 	struct prediction *p = NULL;
+	struct runrec rec;
 	struct schema s;
 	unsigned id;
 	int rc, w;
 
 	memset(&s, 0, sizeof s);
+	memset(&rec, 0, sizeof rec);
 	if (replicate_ref_split(ro->ref, owner, sizeof owner, name,
 	    sizeof name, ver, sizeof ver) != 0) {
 		fputs("r8play run: expected OWNER/NAME[:VERSION]\n", stderr);
@@ -317,6 +329,12 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	}
 	p = x->s.got.prediction;
 	x->s.got.prediction = NULL;
+	/* in the history from now on, updated on each state change */
+	snprintf(model, sizeof model, "%s/%s", owner, name);
+	runrec_init(&rec, x->cmd, HISTORY_TARGET_REPLICATE,
+	    client_api_base(x->s.c), config_token(&x->s.cfg), model, &s);
+	x->rec = &rec;
+	runrec_update(&rec, p);
 	fputs("r8play run: prediction ", stderr);
 	out_flat(stderr, p->id);
 	fprintf(stderr, " %s", prediction_status_name(p->status));
@@ -347,6 +365,7 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		p = x->s.got.prediction;
 		x->s.got.prediction = NULL;
 		print_progress(x, p);
+		runrec_update(&rec, p);
 	}
 	if (p->status == PREDICTION_SUCCEEDED) {
 		rc = run_outputs(x, p, ro, s.nfields > 0 || s.has_output ? &s :
@@ -365,8 +384,11 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		out_flat(stderr, p->error);
 	}
 	fputc('\n', stderr);
+	runrec_finish(&rec, p, NULL, ro->output_dir);
 	rc = CLI_FAIL;
 out:
+	x->rec = NULL;
+	runrec_done(&rec);
 	prediction_free(p);
 	schema_done(&s);
 	free(schema_text);

@@ -11,6 +11,7 @@
 #include "tui/cli/run_local.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "client/forms/schema.h"
 #include "tui/cli/logs.h"
 #include "tui/cli/out.h"
+#include "tui/cli/runrec.h"
 #include "tui/cli/session.h"
 
 #define LOCAL_WAIT_READY_S	300	/* setup may download weights */
@@ -49,6 +51,8 @@ struct local {
 	char	 id[COG_MAX_ID + 1];
 	struct log_cursor logs;
 	enum prediction_status shown_status;
+	struct runrec rec;	/* its history row, from creation on */
+	const char *input;	/* the input JSON sent (borrowed) */
 };
 
 static long long
@@ -96,6 +100,7 @@ on_progress(const struct client_event *ev, void *arg)
 		show_status(st, ev->prediction);
 	if (ev->changed & CLIENT_CHANGED_LOGS)
 		show_logs(st, ev->prediction);
+	runrec_update(&st->rec, ev->prediction);
 }
 
 static void
@@ -331,6 +336,34 @@ build_input(struct local *st, const struct schema *s, const char **pairs,
 	}
 }
 
+/*
+ * The run as the server last told it, or, when it told nothing (it
+ * refused the request, the connection broke), what we know: its id, its
+ * input, the error.
+ */
+static void
+record_failure(struct local *st, bool interrupted, const char *outdir)
+{
+	struct prediction p;
+
+	if (st->pred != NULL) {
+		if (st->pred->id == NULL)
+			st->pred->id = strdup(st->id);
+		runrec_finish(&st->rec, st->pred, NULL, outdir);
+		return;
+	}
+	memset(&p, 0, sizeof p);
+	p.id = st->id;
+	p.status = interrupted && st->rc == CLIENT_ECANCEL ?
+	    PREDICTION_CANCELED : PREDICTION_FAILED;
+	p.input_json = (char *)(uintptr_t)st->input;
+	p.error = st->err[0] != '\0' ? st->err :
+	    (char *)(uintptr_t)client_strerror(st->rc);
+	p.metrics.predict_time = p.metrics.total_time = -1;
+	p.metrics.input_token_count = p.metrics.output_token_count = -1;
+	runrec_finish(&st->rec, &p, NULL, outdir);
+}
+
 /* Report a failed prediction; returns the exit status. */
 static int
 report_failure(struct local *st, bool interrupted)
@@ -422,6 +455,9 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		fprintf(stderr, "r8play run: %s succeeded in %.2f s\n", st->id,
 		    p->metrics.predict_time);
 	fflush(stdout);
+	if (p->id == NULL)
+		p->id = strdup(st->id);
+	runrec_finish(&st->rec, p, sv, outdir);
 	client_saved_free(sv);
 	prediction_free(p);
 	return status;
@@ -582,6 +618,22 @@ local_predict(struct local *st, const struct local_args *la,
 		out_err("run", "%s", err);
 		return CLI_FAIL;
 	}
+	/* in the history from now on, updated on each state change */
+	runrec_init(&st->rec, "run", HISTORY_TARGET_SERVER, cog_base(st->g),
+	    NULL, NULL, s);
+	st->input = input;
+	{
+		struct prediction created;
+
+		memset(&created, 0, sizeof created);
+		created.id = st->id;
+		created.status = PREDICTION_STARTING;
+		created.input_json = (char *)(uintptr_t)input;
+		created.metrics.predict_time = created.metrics.total_time = -1;
+		created.metrics.input_token_count = -1;
+		created.metrics.output_token_count = -1;
+		runrec_update(&st->rec, &created);
+	}
 	st->shown_status = PREDICTION_STARTING;
 	fprintf(stderr, "r8play run: prediction %s on ", st->id);
 	out_flat(stderr, cog_base(st->g));
@@ -595,6 +647,7 @@ local_predict(struct local *st, const struct local_args *la,
 		unsigned id;
 
 		status = report_failure(st, interrupted);
+		record_failure(st, interrupted, la->outdir);
 		if (lost) {
 			/* its result cannot reach us: free the server */
 			fprintf(stderr, "r8play run: canceling %s on the "
@@ -643,6 +696,7 @@ run_local(const struct cli_args *a)
 	status = local_predict(&st, &la, la.use_schema && have_schema ?
 	    &schema : NULL, input);
 out:
+	runrec_done(&st.rec);
 	result_reset(&st);
 	free(input);
 	schema_done(&schema);
