@@ -17,6 +17,7 @@
 #include "tui/cli/session.h"
 
 struct runrec;
+struct out_stream;
 
 struct ctx {
 	struct session s;
@@ -27,6 +28,8 @@ struct ctx {
 	struct log_cursor logs;
 	enum prediction_status shown;
 	struct runrec *rec;	/* run: its history row; NULL otherwise */
+	struct out_stream *stream;	/* run: text output as it comes */
+	const char *stream_sep;	/* between text outputs ("" or "\n") */
 };
 
 /*

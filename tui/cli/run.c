@@ -21,6 +21,7 @@
 #include "tui/cli/remote.h"
 #include "tui/cli/run_local.h"
 #include "tui/cli/runrec.h"
+#include "tui/cli/stream.h"
 
 #define RUN_MAX_INPUTS		256
 #define RUN_CANCEL_WAIT_MS	15000	/* after Ctrl-C, for the server */
@@ -46,6 +47,21 @@ print_progress(struct ctx *x, const struct prediction *p)
 	print_logs(x, p);
 }
 
+/* Text output so far to stdout (file outputs wait for the end). */
+static void
+stream_text(struct ctx *x, const struct prediction *p)
+{
+	char *text;
+	size_t i;
+
+	for (i = 0; i < p->n_outputs; i++)
+		if (p->outputs[i].kind != PREDICTION_OUTPUT_TEXT)
+			return;
+	text = prediction_join_text(p, x->stream_sep);
+	out_stream_feed(x->stream, text);
+	free(text);
+}
+
 /* session progress callback: the followed prediction changed */
 static void
 on_progress(const struct client_event *ev, void *arg)
@@ -55,6 +71,9 @@ on_progress(const struct client_event *ev, void *arg)
 	print_progress(x, ev->prediction);
 	if (x->rec != NULL)
 		runrec_update(x->rec, ev->prediction);
+	if (x->stream != NULL && ev->prediction != NULL &&
+	    (ev->changed & CLIENT_CHANGED_OUTPUT))
+		stream_text(x, ev->prediction);
 }
 
 /* form_upload_fn: a local file too big to inline goes to POST /v1/files */
@@ -260,12 +279,14 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 		/* text outputs: tokens joined as the schema says */
 		bool join = s == NULL || !s->has_output ||
 		    s->output.concatenate || s->output.kind == SCHEMA_OUT_STRING;
+		struct out_stream own;
 
 		text = prediction_join_text(p, join ? "" : "\n");
-		if (text != NULL && text[0] != '\0') {
-			out_payload(stdout, text, strlen(text), ro->raw);
-			if (text[strlen(text) - 1] != '\n')
-				fputc('\n', stdout);
+		if (x->stream != NULL)
+			out_stream_end(x->stream, text);
+		else {
+			out_stream_init(&own, stdout, ro->raw);
+			out_stream_end(&own, text);
 		}
 		free(text);
 		for (i = 0; saved != NULL && i < saved->n; i++) {
@@ -286,6 +307,7 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	struct replicate_create rq;
 	struct prediction *p = NULL;
 	struct runrec rec;
+	struct out_stream os;
 	struct schema s;
 	unsigned id;
 	int rc, w;
@@ -303,6 +325,13 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	rc = run_inputs(x, ro, schema_text, &s, &input);
 	if (rc != CLI_OK)
 		goto out;
+	if (!x->json) {
+		/* text outputs: tokens joined as the schema says */
+		out_stream_init(&os, stdout, ro->raw);
+		x->stream = &os;
+		x->stream_sep = !s.has_output || s.output.concatenate ||
+		    s.output.kind == SCHEMA_OUT_STRING ? "" : "\n";
+	}
 	if (x->s.sigint) {
 		/* Ctrl-C during an upload: nothing was created yet */
 		fputs("r8play run: interrupted\n", stderr);
@@ -387,6 +416,9 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	runrec_finish(&rec, p, NULL, ro->output_dir);
 	rc = CLI_FAIL;
 out:
+	if (x->stream != NULL)
+		out_stream_done(x->stream);
+	x->stream = NULL;
 	x->rec = NULL;
 	runrec_done(&rec);
 	prediction_free(p);

@@ -28,6 +28,7 @@
 #include "tui/cli/out.h"
 #include "tui/cli/runrec.h"
 #include "tui/cli/session.h"
+#include "tui/cli/stream.h"
 
 #define LOCAL_WAIT_READY_S	300	/* setup may download weights */
 #define LOCAL_POLL_MS		500
@@ -52,6 +53,8 @@ struct local {
 	struct log_cursor logs;
 	enum prediction_status shown_status;
 	struct runrec rec;	/* its history row, from creation on */
+	struct out_stream stream;	/* text output as it comes */
+	const struct schema *schema;	/* may be NULL */
 	const char *input;	/* the input JSON sent (borrowed) */
 };
 
@@ -88,6 +91,25 @@ show_status(struct local *st, const struct prediction *p)
 		    total, pct);
 }
 
+/* Text output so far to stdout (file outputs wait for the end). */
+static void
+stream_text(struct local *st, const struct prediction *p)
+{
+	char *text;
+	size_t i;
+
+	for (i = 0; i < p->n_outputs; i++)
+		if (p->outputs[i].kind != PREDICTION_OUTPUT_TEXT ||
+		    p->outputs[i].value[0] == '/')
+			return;
+	if (st->schema != NULL && (st->schema->output.kind ==
+	    SCHEMA_OUT_FILE || st->schema->output.kind == SCHEMA_OUT_FILES))
+		return;
+	text = cog_output_text(p, st->schema);
+	out_stream_feed(&st->stream, text);
+	free(text);
+}
+
 /* session progress callback: the prediction changed */
 static void
 on_progress(const struct client_event *ev, void *arg)
@@ -101,6 +123,8 @@ on_progress(const struct client_event *ev, void *arg)
 	if (ev->changed & CLIENT_CHANGED_LOGS)
 		show_logs(st, ev->prediction);
 	runrec_update(&st->rec, ev->prediction);
+	if (!st->json && (ev->changed & CLIENT_CHANGED_OUTPUT))
+		stream_text(st, ev->prediction);
 }
 
 static void
@@ -440,11 +464,7 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		print_json_result(p, sv);
 	} else {
 		text = cog_output_text(p, s);
-		if (text != NULL) {
-			out_payload(stdout, text, strlen(text), st->raw);
-			if (text[0] != '\0' && text[strlen(text) - 1] != '\n')
-				fputc('\n', stdout);
-		}
+		out_stream_end(&st->stream, text);
 		free(text);
 		for (i = 0; sv != NULL && i < sv->n; i++) {
 			out_text(stdout, sv->paths[i], strlen(sv->paths[i]));
@@ -621,6 +641,7 @@ local_predict(struct local *st, const struct local_args *la,
 	/* in the history from now on, updated on each state change */
 	runrec_init(&st->rec, "run", HISTORY_TARGET_SERVER, cog_base(st->g),
 	    NULL, NULL, s);
+	st->schema = s;
 	st->input = input;
 	{
 		struct prediction created;
@@ -679,6 +700,7 @@ run_local(const struct cli_args *a)
 		return status;
 	st.json = cli_flag(a, "--json");
 	st.raw = cli_flag(a, "--raw");
+	out_stream_init(&st.stream, stdout, st.raw);
 	if (session_signals_install() != 0) {
 		out_err("run", "pipe: %s", strerror(errno));
 		free(la.pairs);
@@ -697,6 +719,7 @@ run_local(const struct cli_args *a)
 	    &schema : NULL, input);
 out:
 	runrec_done(&st.rec);
+	out_stream_done(&st.stream);
 	result_reset(&st);
 	free(input);
 	schema_done(&schema);
