@@ -528,6 +528,26 @@ def test_streaming(base):
         fakes.stop(proc)
 
 
+def test_retry_countdown(base):
+    """While a retry waits, a terminal's stderr says what for, with a
+    countdown, erased when the wait ends; a pipe gets no countdown."""
+    api = ["--api-base", base + "/v1"]
+    fault = [{"path": "/v1/models/stability-ai/sdxl$", "method": "GET",
+              "kind": "429", "retry_after": 2, "count": 1}]
+    fakes.set_faults(base, fault)
+    out = run_pty(["model", "stability-ai/sdxl"] + api,
+                  env_of(token=TOKEN))
+    check("rate limited" in out and "next try in" in out and
+          "\r\x1b[K" in out and "sdxl" in out.split("next try in")[-1],
+          "retry on a terminal: what is waited for, a countdown, erased",
+          out[:400])
+    fakes.set_faults(base, fault)
+    rc, out, err = run(["model", "stability-ai/sdxl"] + api, token=TOKEN)
+    check(rc == 0 and "next try in" not in err,
+          "retry in a pipe: no countdown", err[:300])
+    fakes.set_faults(base, [])
+
+
 def main():
     proc, base = fakes.start_replicate()
     try:
@@ -536,6 +556,7 @@ def main():
         test_hostile()
         test_local()
         test_streaming(base)
+        test_retry_countdown(base)
         if os.environ.get("R8PLAY_TEST_INSTALL", "1") == "1":
             test_install()
     finally:
