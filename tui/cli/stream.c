@@ -61,7 +61,8 @@ out_stream_feed(struct out_stream *st, const char *text)
 	if (text == NULL || st->broken)
 		return;
 	n = strlen(text);
-	if (n <= st->len || memcmp(text, st->done, st->len) != 0)
+	if (n <= st->len || (st->len > 0 &&
+	    memcmp(text, st->done, st->len) != 0))
 		return;		/* not an extension: the end says it all */
 	put_more(st, text, whole_utf8(text, n));
 }
