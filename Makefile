@@ -62,10 +62,7 @@ THEMES_SRC  := $(wildcard themes/*.c)
 CLIENT_SRC  := $(wildcard client/*.c client/*/*.c)
 RENDER_SRC  := $(wildcard render/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)
-# history/get and local/run --image still speak the old command form: kept
-# out of the build until they move into tui/cli/ (being done now).
-TUI_PORT_PENDING := tui/cmd_history.c tui/cmd_docker.c
-TUI_SRC     := $(filter-out tui/main.c $(TUI_PORT_PENDING),$(wildcard tui/*.c tui/view/*.c))
+TUI_SRC     := $(filter-out tui/main.c,$(wildcard tui/*.c tui/view/*.c))
 obj = $(patsubst %.c,$(O)/%.o,$(1))
 
 $(call obj,$(CLIENT_SRC)):  CPPFLAGS += $(NET_CFLAGS)

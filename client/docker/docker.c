@@ -710,13 +710,22 @@ finish(struct dop *o, enum client_rc rc, long status, const char *err,
 	dop_free(o);
 }
 
+/* A message that did not fit in buf (snprintf said len) ends in "...". */
+static void
+mark_cut(char *buf, size_t n, int len)
+{
+	if (len >= 0 && (size_t)len >= n && n > 4)
+		memcpy(buf + n - 4, "...", 4);
+}
+
 static void
 fail(struct dop *o, enum client_rc rc, long status, const char *fmt,
     const char *msg)
 {
 	char e[CLIENT_ERR_MAX];
 
-	snprintf(e, sizeof e, fmt, docker_op_name(o->op), msg);
+	mark_cut(e, sizeof e, snprintf(e, sizeof e, fmt,
+	    docker_op_name(o->op), msg));
 	finish(o, rc, status, e, NULL);
 }
 
@@ -754,20 +763,25 @@ static void
 transport_message(const struct dop *o, const struct http_response *res,
     char *out, size_t n)
 {
+	int len;
+
 	if (preflight(o->d, out, n) != 0)
 		return;
 	if (res->rc == CLIENT_ETIMEOUT)
-		snprintf(out, n, "the Docker daemon at %s stopped answering "
-		    "(%s)", o->d->ep.name, res->err ? res->err : "timed out");
+		len = snprintf(out, n, "the Docker daemon at %s stopped "
+		    "answering (%s)", o->d->ep.name, res->err ? res->err :
+		    "timed out");
 	else if (o->step == S_VERSION || (res->err != NULL &&
 	    (strstr(res->err, "onnect") != NULL)))
-		snprintf(out, n, "no Docker daemon at %s: %s", o->d->ep.name,
-		    o->d->ep.socket[0] ? "nothing answers on the socket (is "
-		    "dockerd running?)" : res->err ? res->err : "no answer");
+		len = snprintf(out, n, "no Docker daemon at %s: %s",
+		    o->d->ep.name, o->d->ep.socket[0] ? "nothing answers on "
+		    "the socket (is dockerd running?)" : res->err ? res->err :
+		    "no answer");
 	else
-		snprintf(out, n, "the Docker daemon at %s closed the "
+		len = snprintf(out, n, "the Docker daemon at %s closed the "
 		    "connection: %s", o->d->ep.name, res->err ? res->err :
 		    "no answer");
+	mark_cut(out, n, len);
 }
 
 static void on_done(struct client *c, unsigned id, struct http_response *res,

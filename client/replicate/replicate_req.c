@@ -777,6 +777,7 @@ struct follow {
 	size_t	 line_len, line_cap;
 	char	*data;		/* the event's data lines joined */
 	size_t	 data_len, data_cap;
+	unsigned data_lines;	/* data lines so far ("" ones count) */
 	char	 event[32];
 	char	 last_id[128];
 	bool	 sse_overflow;
@@ -1097,6 +1098,7 @@ sse_dispatch(struct follow *f)
 		f->changed |= CLIENT_CHANGED_STATUS;
 	}
 	f->data_len = 0;
+	f->data_lines = 0;
 	f->event[0] = '\0';
 	follow_schedule(f);
 }
@@ -1108,7 +1110,7 @@ sse_line(struct follow *f, const char *l, size_t n)
 	size_t fl, vl;
 
 	if (n == 0) {
-		if (f->data_len > 0 || f->event[0] != '\0')
+		if (f->data_lines > 0 || f->event[0] != '\0')
 			sse_dispatch(f);
 		return;
 	}
@@ -1138,7 +1140,8 @@ sse_line(struct follow *f, const char *l, size_t n)
 			f->sse_overflow = true;
 			return;
 		}
-		if (f->data_len > 0)
+		/* lines joined by "\n": two empty ones are one newline */
+		if (f->data_lines++ > 0)
 			f->data[f->data_len++] = '\n';
 		memcpy(f->data + f->data_len, v, vl);
 		f->data_len += vl;

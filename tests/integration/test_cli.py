@@ -13,7 +13,10 @@
 - --json escapes C0, DEL and C1 (raw 0x9B and U+009B) as \\u00XX; text
   output makes them visible (a hostile API served inline here);
 - `run --local ... | cat` sanitises text output unless --raw;
-- `run --local` keeps printing live logs past the client's 256 KiB cap.
+- `run --local` keeps printing live logs past the client's 256 KiB cap;
+- `run` writes text output as it streams (remote SSE, local webhooks), the
+  first chunk well before the end, stdout ending with the complete value;
+  --json prints the final record only.
 """
 import http.server
 import json
@@ -463,6 +466,88 @@ def test_local():
     srv.server_close()
 
 
+def timed_run(args, extra=None, token=None):
+    """Run r8play, reading stdout as it comes: (rc, [(seconds, bytes)],
+    total seconds, stderr)."""
+    import time
+    p = subprocess.Popen([R8PLAY] + args, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env_of(extra, token),
+                         cwd=WORK)
+    t0 = time.monotonic()
+    chunks = []
+    while True:
+        b = os.read(p.stdout.fileno(), 65536)
+        if not b:
+            break
+        chunks.append((time.monotonic() - t0, b))
+    err = p.stderr.read().decode("utf-8", "replace")
+    rc = p.wait(timeout=60)
+    return rc, chunks, time.monotonic() - t0, err
+
+
+def check_streamed(what, rc, chunks, total, err, final):
+    out = b"".join(c for _, c in chunks).decode("utf-8", "replace")
+    want = final if final.endswith("\n") else final + "\n"
+    check(rc == 0 and out == want, what + ": stdout is the complete value",
+          (rc, out[-200:], want[-200:], err[-300:]))
+    first = chunks[0][0] if chunks else total
+    print("    %s: %d chunks, first at %.2f s of %.2f s" %
+          (what, len(chunks), first, total))
+    check(len(chunks) >= 3 and first < total / 2,
+          what + ": text written as it arrives (first chunk well before "
+          "the end)", [(round(t, 2), c[:20]) for t, c in chunks[:5]])
+
+
+def test_streaming(base):
+    api = ["--api-base", base + "/v1"]
+    model = "meta/meta-llama-3-8b-instruct"
+    rc, out, err = run(["run", model, "-i", "prompt=hi", "--json"] + api,
+                       token=TOKEN)
+    j = {}
+    try:
+        j = json.loads(out)
+    except ValueError:
+        pass
+    final = "".join(j.get("output") or [])
+    check(rc == 0 and j.get("status") == "succeeded" and final and
+          len(out.strip().splitlines()) == 1,
+          "run --json: the final record only, one line", out[:300])
+    rc, chunks, total, err = timed_run(["run", model, "-i", "prompt=hi"] +
+                                       api, token=TOKEN)
+    check_streamed("run (SSE)", rc, chunks, total, err, final)
+    proc, cbase = fakes.start_cog("--setup-seconds", "0.1",
+                                  predictor="tokens")
+    try:
+        fakes.wait_cog_health(cbase, "READY", 10)
+        rc, chunks, total, err = timed_run(["run", "--local", cbase, "-i",
+                                            "count=8", "-i", "delay=0.3"])
+        final = "\n".join("item-%d" % i for i in range(8))
+        check_streamed("run --local (webhooks)", rc, chunks, total, err,
+                       final)
+    finally:
+        fakes.stop(proc)
+
+
+def test_retry_countdown(base):
+    """While a retry waits, a terminal's stderr says what for, with a
+    countdown, erased when the wait ends; a pipe gets no countdown."""
+    api = ["--api-base", base + "/v1"]
+    fault = [{"path": "/v1/models/stability-ai/sdxl$", "method": "GET",
+              "kind": "429", "retry_after": 2, "count": 1}]
+    fakes.set_faults(base, fault)
+    out = run_pty(["model", "stability-ai/sdxl"] + api,
+                  env_of(token=TOKEN))
+    check("rate limited" in out and "next try in" in out and
+          "\r\x1b[K" in out and "sdxl" in out.split("next try in")[-1],
+          "retry on a terminal: what is waited for, a countdown, erased",
+          out[:400])
+    fakes.set_faults(base, fault)
+    rc, out, err = run(["model", "stability-ai/sdxl"] + api, token=TOKEN)
+    check(rc == 0 and "next try in" not in err,
+          "retry in a pipe: no countdown", err[:300])
+    fakes.set_faults(base, [])
+
+
 def main():
     proc, base = fakes.start_replicate()
     try:
@@ -470,6 +555,8 @@ def main():
         test_replicate(base)
         test_hostile()
         test_local()
+        test_streaming(base)
+        test_retry_countdown(base)
         if os.environ.get("R8PLAY_TEST_INSTALL", "1") == "1":
             test_install()
     finally:

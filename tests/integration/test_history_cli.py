@@ -289,6 +289,95 @@ def test_run_records(base):
     check(TOKEN.encode() not in db_bytes(data), "run: no token stored")
 
 
+def history_rows(data, d, *extra):
+    rc, out, err = run(["history", "--json"] + list(extra), data, d)
+    try:
+        return json.loads(out or "[]")
+    except ValueError:
+        return []
+
+
+def test_run_lifecycle(base):
+    """A run is in the history from its creation on, updated on each state
+    change (not only at its end), remote and --local; a failed --local run
+    is recorded too, also when the server refused it outright."""
+    d = tempfile.mkdtemp(dir=WORK)
+    # remote: the fake runs 4 s; the row is there while it runs
+    data = os.path.join(WORK, "data-life")
+    env = dict(os.environ, REPLICATE_API_TOKEN=TOKEN, R8PLAY_CONFIG_DIR=CFG,
+               R8PLAY_DATA_DIR=data)
+    p = subprocess.Popen([R8PLAY, "run", "stability-ai/sdxl", "-i",
+                          "prompt=lifecycle", "--output-dir",
+                          os.path.join(d, "o1"), "--api-base", base + "/v1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env, cwd=d)
+    seen = set()
+    deadline = time.time() + 60
+    while p.poll() is None and time.time() < deadline:
+        for r in history_rows(data, d):
+            seen.add(r.get("status"))
+        time.sleep(0.1)
+    out, err = p.communicate(timeout=60)
+    ALL_OUTPUT.append(out + err)
+    rows = history_rows(data, d)
+    check(p.returncode == 0 and len(rows) == 1 and
+          rows[0]["status"] == "succeeded",
+          "run: one row, succeeded at the end", (err[-300:], rows))
+    check(seen & {"starting", "processing"},
+          "run: the row exists (not yet succeeded) while the run goes on",
+          seen)
+    # --local: the same while the server yields tokens
+    proc, cbase = fakes.start_cog("--setup-seconds", "0.1",
+                                  predictor="tokens")
+    try:
+        fakes.wait_cog_health(cbase, "READY", 10)
+        data = os.path.join(WORK, "data-life-local")
+        env["R8PLAY_DATA_DIR"] = data
+        p = subprocess.Popen([R8PLAY, "run", "--local", cbase, "-i",
+                              "count=15", "-i", "delay=0.2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env, cwd=d)
+        seen = set()
+        deadline = time.time() + 60
+        while p.poll() is None and time.time() < deadline:
+            for r in history_rows(data, d):
+                seen.add(r.get("status"))
+            time.sleep(0.1)
+        out, err = p.communicate(timeout=60)
+        rows = history_rows(data, d)
+        check(p.returncode == 0 and len(rows) == 1 and
+              rows[0]["status"] == "succeeded" and
+              rows[0]["target"]["url"] == cbase,
+              "run --local: one row, succeeded at the end",
+              (err[-300:], rows))
+        check(seen & {"starting", "processing"},
+              "run --local: the row exists while the run goes on", seen)
+    finally:
+        fakes.stop(proc)
+    # --local, failed: by the model, and refused by the server
+    proc, cbase = fakes.start_cog("--setup-seconds", "0.1",
+                                  predictor="predict-error")
+    try:
+        fakes.wait_cog_health(cbase, "READY", 10)
+        data = os.path.join(WORK, "data-life-fail")
+        rc, out, err = run(["run", "--local", cbase, "-i", "prompt=boom",
+                            "-i", "fail=true"], data, d)
+        rows = history_rows(data, d)
+        check(rc == 1 and len(rows) == 1 and rows[0]["status"] == "failed"
+              and "went wrong" in (rows[0].get("error") or ""),
+              "run --local failed: recorded with its error", (err, rows))
+        rc, out, err = run(["run", "--local", cbase, "--no-schema", "-i",
+                            "prompt=x", "-i", "fail=notabool"], data, d)
+        rows = history_rows(data, d)
+        check(rc != 0 and len(rows) == 2 and rows[0]["status"] == "failed"
+              and rows[0].get("error") and
+              (rows[0].get("input") or {}).get("fail") == "notabool",
+              "run --local refused by the server: recorded as failed",
+              (rc, err, rows[:1]))
+    finally:
+        fakes.stop(proc)
+
+
 def main():
     global WORK, CFG
     WORK = tempfile.mkdtemp(prefix="r8play-hist.")
@@ -301,6 +390,7 @@ def main():
         data = test_get_and_history(base)
         test_refused(base, data)
         test_run_records(base)
+        test_run_lifecycle(base)
     finally:
         fakes.stop(proc)
     leaked = [o for o in ALL_OUTPUT if TOKEN.encode() in o]

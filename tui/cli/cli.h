@@ -38,7 +38,9 @@ enum cli_complete {
 };
 
 #define CLI_REPEAT	0x1	/* may be given more than once */
-#define CLI_LOCAL	0x2	/* run: only with --local (a Cog server) */
+#define CLI_LOCAL	0x2	/* run: only with --local or --image (a Cog
+				   server) */
+#define CLI_IMAGE	0x4	/* run: only with --image (a Docker image) */
 
 /* One option of one command: a row of its table. */
 struct cli_opt {

@@ -104,6 +104,8 @@ cli_print_help(FILE *fp, const struct cli_cmd *cmd)
 		}
 		if (o->flags & CLI_LOCAL)
 			col += fprintf(fp, "(--local) ");
+		else if (o->flags & CLI_IMAGE)
+			col += fprintf(fp, "(--image) ");
 		wrap(fp, o->help, col, HELP_OPT_COLS);
 	}
 	fprintf(fp, "  %-*s%s\n", HELP_OPT_COLS - 2, "-h, --help",
@@ -180,6 +182,8 @@ man_command(FILE *fp, const struct cli_cmd *cmd)
 		fputc('\n', fp);
 		if (o->flags & CLI_LOCAL)
 			fputs("(with \\-\\-local) ", fp);
+		else if (o->flags & CLI_IMAGE)
+			fputs("(with \\-\\-image) ", fp);
 		roff(fp, o->help);
 		if (o->flags & CLI_REPEAT)
 			fputs(" (repeatable)", fp);

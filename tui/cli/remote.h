@@ -16,6 +16,9 @@
 #include "tui/cli/logs.h"
 #include "tui/cli/session.h"
 
+struct runrec;
+struct out_stream;
+
 struct ctx {
 	struct session s;
 	const char *cmd;	/* the command's name, for messages */
@@ -24,6 +27,9 @@ struct ctx {
 	/* a followed prediction */
 	struct log_cursor logs;
 	enum prediction_status shown;
+	struct runrec *rec;	/* run: its history row; NULL otherwise */
+	struct out_stream *stream;	/* run: text output as it comes */
+	const char *stream_sep;	/* between text outputs ("" or "\n") */
 };
 
 /*

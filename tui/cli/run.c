@@ -3,7 +3,8 @@
  * Replicate: resolve the version and schema, type the inputs (uploading
  * big files), create the prediction, follow it (status and logs to
  * stderr), save its outputs. Ctrl-C cancels it on the server. With
- * --local the command is tui/cli/run_local.c's.
+ * --local the command is tui/cli/run_local.c's; with --image (a Cog
+ * image in the local Docker Engine) tui/cli/local.c's.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,9 +16,12 @@
 #include "client/forms/schema.h"
 #include "client/replicate/replicate.h"
 #include "tui/cli/cli.h"
+#include "tui/cli/local.h"
 #include "tui/cli/out.h"
 #include "tui/cli/remote.h"
 #include "tui/cli/run_local.h"
+#include "tui/cli/runrec.h"
+#include "tui/cli/stream.h"
 
 #define RUN_MAX_INPUTS		256
 #define RUN_CANCEL_WAIT_MS	15000	/* after Ctrl-C, for the server */
@@ -43,11 +47,33 @@ print_progress(struct ctx *x, const struct prediction *p)
 	print_logs(x, p);
 }
 
+/* Text output so far to stdout (file outputs wait for the end). */
+static void
+stream_text(struct ctx *x, const struct prediction *p)
+{
+	char *text;
+	size_t i;
+
+	for (i = 0; i < p->n_outputs; i++)
+		if (p->outputs[i].kind != PREDICTION_OUTPUT_TEXT)
+			return;
+	text = prediction_join_text(p, x->stream_sep);
+	out_stream_feed(x->stream, text);
+	free(text);
+}
+
 /* session progress callback: the followed prediction changed */
 static void
 on_progress(const struct client_event *ev, void *arg)
 {
-	print_progress(arg, ev->prediction);
+	struct ctx *x = arg;
+
+	print_progress(x, ev->prediction);
+	if (x->rec != NULL)
+		runrec_update(x->rec, ev->prediction);
+	if (x->stream != NULL && ev->prediction != NULL &&
+	    (ev->changed & CLIENT_CHANGED_OUTPUT))
+		stream_text(x, ev->prediction);
 }
 
 /* form_upload_fn: a local file too big to inline goes to POST /v1/files */
@@ -101,6 +127,8 @@ interrupt_cancel(struct ctx *x, const struct prediction *p)
 		out_flat(stderr, p->id);
 		fprintf(stderr, ": %s\n", prediction_status_name(
 		    x->s.got.prediction->status));
+		if (x->rec != NULL)
+			runrec_finish(x->rec, x->s.got.prediction, NULL, NULL);
 	}
 	return CLI_INTERRUPT;
 }
@@ -242,6 +270,8 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 			rc = CLI_FAIL;
 		}
 	}
+	if (x->rec != NULL)
+		runrec_finish(x->rec, p, saved, ro->output_dir);
 	if (x->json) {
 		prediction_json(stdout, p, saved);
 		fputc('\n', stdout);
@@ -249,12 +279,14 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 		/* text outputs: tokens joined as the schema says */
 		bool join = s == NULL || !s->has_output ||
 		    s->output.concatenate || s->output.kind == SCHEMA_OUT_STRING;
+		struct out_stream own;
 
 		text = prediction_join_text(p, join ? "" : "\n");
-		if (text != NULL && text[0] != '\0') {
-			out_payload(stdout, text, strlen(text), ro->raw);
-			if (text[strlen(text) - 1] != '\n')
-				fputc('\n', stdout);
+		if (x->stream != NULL)
+			out_stream_end(x->stream, text);
+		else {
+			out_stream_init(&own, stdout, ro->raw);
+			out_stream_end(&own, text);
 		}
 		free(text);
 		for (i = 0; saved != NULL && i < saved->n; i++) {
@@ -271,13 +303,17 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 {
 	char owner[128], name[128], ver[128], err[CLIENT_ERR_MAX];
 	char *schema_text = NULL, *version_id = NULL, *input = NULL;
+	char model[260];
 	struct replicate_create rq;
 	struct prediction *p = NULL;
+	struct runrec rec;
+	struct out_stream os;
 	struct schema s;
 	unsigned id;
 	int rc, w;
 
 	memset(&s, 0, sizeof s);
+	memset(&rec, 0, sizeof rec);
 	if (replicate_ref_split(ro->ref, owner, sizeof owner, name,
 	    sizeof name, ver, sizeof ver) != 0) {
 		fputs("r8play run: expected OWNER/NAME[:VERSION]\n", stderr);
@@ -289,6 +325,13 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	rc = run_inputs(x, ro, schema_text, &s, &input);
 	if (rc != CLI_OK)
 		goto out;
+	if (!x->json) {
+		/* text outputs: tokens joined as the schema says */
+		out_stream_init(&os, stdout, ro->raw);
+		x->stream = &os;
+		x->stream_sep = !s.has_output || s.output.concatenate ||
+		    s.output.kind == SCHEMA_OUT_STRING ? "" : "\n";
+	}
 	if (x->s.sigint) {
 		/* Ctrl-C during an upload: nothing was created yet */
 		fputs("r8play run: interrupted\n", stderr);
@@ -315,6 +358,12 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 	}
 	p = x->s.got.prediction;
 	x->s.got.prediction = NULL;
+	/* in the history from now on, updated on each state change */
+	snprintf(model, sizeof model, "%s/%s", owner, name);
+	runrec_init(&rec, x->cmd, HISTORY_TARGET_REPLICATE,
+	    client_api_base(x->s.c), config_token(&x->s.cfg), model, &s);
+	x->rec = &rec;
+	runrec_update(&rec, p);
 	fputs("r8play run: prediction ", stderr);
 	out_flat(stderr, p->id);
 	fprintf(stderr, " %s", prediction_status_name(p->status));
@@ -345,6 +394,7 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		p = x->s.got.prediction;
 		x->s.got.prediction = NULL;
 		print_progress(x, p);
+		runrec_update(&rec, p);
 	}
 	if (p->status == PREDICTION_SUCCEEDED) {
 		rc = run_outputs(x, p, ro, s.nfields > 0 || s.has_output ? &s :
@@ -363,8 +413,14 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		out_flat(stderr, p->error);
 	}
 	fputc('\n', stderr);
+	runrec_finish(&rec, p, NULL, ro->output_dir);
 	rc = CLI_FAIL;
 out:
+	if (x->stream != NULL)
+		out_stream_done(x->stream);
+	x->stream = NULL;
+	x->rec = NULL;
+	runrec_done(&rec);
 	prediction_free(p);
 	schema_done(&s);
 	free(schema_text);
@@ -382,20 +438,34 @@ run_run(const struct cli_args *a)
 	size_t i;
 	int rc;
 
-	/* a local Cog server: the whole command is tui/cli/run_local.c's */
-	if (cli_value(a, "--local") != NULL) {
-		if (a->noperands > 0)
-			return cli_usage_error(a->cmd, "give OWNER/NAME or "
-			    "--local URL, not both");
-		return run_local(a);
-	}
-	for (i = 0; i < a->nargs; i++)
-		if (a->args[i].opt->flags & CLI_LOCAL)
-			return cli_usage_error(a->cmd, "%s needs --local",
+	bool local = cli_value(a, "--local") != NULL;
+	bool image = cli_value(a, "--image") != NULL;
+
+	if (local && image)
+		return cli_usage_error(a->cmd, "give --local URL or --image "
+		    "REF, not both");
+	if ((local || image) && a->noperands > 0)
+		return cli_usage_error(a->cmd, "give OWNER/NAME or %s, not "
+		    "both", local ? "--local URL" : "--image REF");
+	for (i = 0; i < a->nargs; i++) {
+		unsigned f = a->args[i].opt->flags;
+
+		if ((f & CLI_LOCAL) && !local && !image)
+			return cli_usage_error(a->cmd, "%s needs --local or "
+			    "--image", a->args[i].opt->name);
+		if ((f & CLI_IMAGE) && !image)
+			return cli_usage_error(a->cmd, "%s needs --image",
 			    a->args[i].opt->name);
+	}
+	/* a local Cog server: the whole command is tui/cli/run_local.c's;
+	 * a Docker image: tui/cli/local.c's (which then runs run_local) */
+	if (local)
+		return run_local(a);
+	if (image)
+		return run_image(a);
 	if (a->noperands != 1)
-		return cli_usage_error(a->cmd, "give OWNER/NAME[:VERSION] or "
-		    "--local URL");
+		return cli_usage_error(a->cmd, "give OWNER/NAME[:VERSION], "
+		    "--local URL or --image REF");
 	memset(&ro, 0, sizeof ro);
 	ro.ref = a->operands[0];
 	ro.output_dir = cli_value(a, "--output-dir");
@@ -450,6 +520,14 @@ static const struct cli_opt run_opts[] = {
 	{ "--local", "URL", "run on a local Cog server instead, e.g. "
 	    "http://localhost:5000 (no token is sent)", 0, CLI_COMP_NONE,
 	    NULL },
+	{ "--image", "REF", "run on a Cog image of the local Docker Engine: "
+	    "reuse r8play's running container of REF, else pull REF when "
+	    "missing and start one; it is stopped and removed after the run "
+	    "unless --keep", 0, CLI_COMP_NONE, NULL },
+	{ "--gpus", "all|none|N|ID,...", "the GPUs a started container gets "
+	    "(default none)", CLI_IMAGE, CLI_COMP_WORDS, "all none" },
+	{ "--keep", NULL, "leave the started container running", CLI_IMAGE,
+	    CLI_COMP_NONE, NULL },
 	{ "--async", NULL, "Prefer: respond-async and follow the "
 	    "webhooks", CLI_LOCAL, CLI_COMP_NONE, NULL },
 	{ "--id", "ID", "the prediction's id", CLI_LOCAL, CLI_COMP_NONE,
@@ -469,10 +547,12 @@ static const struct cli_opt run_opts[] = {
 };
 
 const struct cli_cmd cli_cmd_run = {
-	"run", "OWNER/NAME[:VERSION] | --local URL", 0, 1, CLI_COMP_NONE,
+	"run", "OWNER/NAME[:VERSION] | --local URL | --image REF", 0, 1,
+	CLI_COMP_NONE,
 	"run a prediction and save its outputs",
 	"Runs a prediction on Replicate (or on a local Cog server with "
-	"--local) and saves its outputs. Inputs are typed by the model's "
+	"--local, or on a Cog image of the local Docker Engine with --image) "
+	"and saves its outputs. Inputs are typed by the model's "
 	"schema. Logs go to stderr; text output and saved file paths to "
 	"stdout, control characters made visible unless --raw. Ctrl-C "
 	"cancels the prediction on the server. Exit status: 0 succeeded, 1 "

@@ -11,6 +11,7 @@
 #include "tui/cli/run_local.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,9 @@
 #include "client/forms/schema.h"
 #include "tui/cli/logs.h"
 #include "tui/cli/out.h"
+#include "tui/cli/runrec.h"
 #include "tui/cli/session.h"
+#include "tui/cli/stream.h"
 
 #define LOCAL_WAIT_READY_S	300	/* setup may download weights */
 #define LOCAL_POLL_MS		500
@@ -49,6 +52,10 @@ struct local {
 	char	 id[COG_MAX_ID + 1];
 	struct log_cursor logs;
 	enum prediction_status shown_status;
+	struct runrec rec;	/* its history row, from creation on */
+	struct out_stream stream;	/* text output as it comes */
+	const struct schema *schema;	/* may be NULL */
+	const char *input;	/* the input JSON sent (borrowed) */
 };
 
 static long long
@@ -84,6 +91,25 @@ show_status(struct local *st, const struct prediction *p)
 		    total, pct);
 }
 
+/* Text output so far to stdout (file outputs wait for the end). */
+static void
+stream_text(struct local *st, const struct prediction *p)
+{
+	char *text;
+	size_t i;
+
+	for (i = 0; i < p->n_outputs; i++)
+		if (p->outputs[i].kind != PREDICTION_OUTPUT_TEXT ||
+		    p->outputs[i].value[0] == '/')
+			return;
+	if (st->schema != NULL && (st->schema->output.kind ==
+	    SCHEMA_OUT_FILE || st->schema->output.kind == SCHEMA_OUT_FILES))
+		return;
+	text = cog_output_text(p, st->schema);
+	out_stream_feed(&st->stream, text);
+	free(text);
+}
+
 /* session progress callback: the prediction changed */
 static void
 on_progress(const struct client_event *ev, void *arg)
@@ -96,6 +122,9 @@ on_progress(const struct client_event *ev, void *arg)
 		show_status(st, ev->prediction);
 	if (ev->changed & CLIENT_CHANGED_LOGS)
 		show_logs(st, ev->prediction);
+	runrec_update(&st->rec, ev->prediction);
+	if (!st->json && (ev->changed & CLIENT_CHANGED_OUTPUT))
+		stream_text(st, ev->prediction);
 }
 
 static void
@@ -331,6 +360,34 @@ build_input(struct local *st, const struct schema *s, const char **pairs,
 	}
 }
 
+/*
+ * The run as the server last told it, or, when it told nothing (it
+ * refused the request, the connection broke), what we know: its id, its
+ * input, the error.
+ */
+static void
+record_failure(struct local *st, bool interrupted, const char *outdir)
+{
+	struct prediction p;
+
+	if (st->pred != NULL) {
+		if (st->pred->id == NULL)
+			st->pred->id = strdup(st->id);
+		runrec_finish(&st->rec, st->pred, NULL, outdir);
+		return;
+	}
+	memset(&p, 0, sizeof p);
+	p.id = st->id;
+	p.status = interrupted && st->rc == CLIENT_ECANCEL ?
+	    PREDICTION_CANCELED : PREDICTION_FAILED;
+	p.input_json = (char *)(uintptr_t)st->input;
+	p.error = st->err[0] != '\0' ? st->err :
+	    (char *)(uintptr_t)client_strerror(st->rc);
+	p.metrics.predict_time = p.metrics.total_time = -1;
+	p.metrics.input_token_count = p.metrics.output_token_count = -1;
+	runrec_finish(&st->rec, &p, NULL, outdir);
+}
+
 /* Report a failed prediction; returns the exit status. */
 static int
 report_failure(struct local *st, bool interrupted)
@@ -407,11 +464,7 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		print_json_result(p, sv);
 	} else {
 		text = cog_output_text(p, s);
-		if (text != NULL) {
-			out_payload(stdout, text, strlen(text), st->raw);
-			if (text[0] != '\0' && text[strlen(text) - 1] != '\n')
-				fputc('\n', stdout);
-		}
+		out_stream_end(&st->stream, text);
 		free(text);
 		for (i = 0; sv != NULL && i < sv->n; i++) {
 			out_text(stdout, sv->paths[i], strlen(sv->paths[i]));
@@ -422,6 +475,9 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 		fprintf(stderr, "r8play run: %s succeeded in %.2f s\n", st->id,
 		    p->metrics.predict_time);
 	fflush(stdout);
+	if (p->id == NULL)
+		p->id = strdup(st->id);
+	runrec_finish(&st->rec, p, sv, outdir);
 	client_saved_free(sv);
 	prediction_free(p);
 	return status;
@@ -582,6 +638,23 @@ local_predict(struct local *st, const struct local_args *la,
 		out_err("run", "%s", err);
 		return CLI_FAIL;
 	}
+	/* in the history from now on, updated on each state change */
+	runrec_init(&st->rec, "run", HISTORY_TARGET_SERVER, cog_base(st->g),
+	    NULL, NULL, s);
+	st->schema = s;
+	st->input = input;
+	{
+		struct prediction created;
+
+		memset(&created, 0, sizeof created);
+		created.id = st->id;
+		created.status = PREDICTION_STARTING;
+		created.input_json = (char *)(uintptr_t)input;
+		created.metrics.predict_time = created.metrics.total_time = -1;
+		created.metrics.input_token_count = -1;
+		created.metrics.output_token_count = -1;
+		runrec_update(&st->rec, &created);
+	}
 	st->shown_status = PREDICTION_STARTING;
 	fprintf(stderr, "r8play run: prediction %s on ", st->id);
 	out_flat(stderr, cog_base(st->g));
@@ -595,6 +668,7 @@ local_predict(struct local *st, const struct local_args *la,
 		unsigned id;
 
 		status = report_failure(st, interrupted);
+		record_failure(st, interrupted, la->outdir);
 		if (lost) {
 			/* its result cannot reach us: free the server */
 			fprintf(stderr, "r8play run: canceling %s on the "
@@ -626,6 +700,7 @@ run_local(const struct cli_args *a)
 		return status;
 	st.json = cli_flag(a, "--json");
 	st.raw = cli_flag(a, "--raw");
+	out_stream_init(&st.stream, stdout, st.raw);
 	if (session_signals_install() != 0) {
 		out_err("run", "pipe: %s", strerror(errno));
 		free(la.pairs);
@@ -643,6 +718,8 @@ run_local(const struct cli_args *a)
 	status = local_predict(&st, &la, la.use_schema && have_schema ?
 	    &schema : NULL, input);
 out:
+	runrec_done(&st.rec);
+	out_stream_done(&st.stream);
 	result_reset(&st);
 	free(input);
 	schema_done(&schema);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client/net/outputs.h"
@@ -182,6 +183,8 @@ session_close(struct session *s)
 	config_done(&s->cfg);
 }
 
+#define SESSION_TICK_MS	250	/* retry countdown redraws */
+
 /* Keep the event's payloads: the client frees what is left. */
 static void
 take(struct session *s, struct client_event *ev)
@@ -210,6 +213,46 @@ take(struct session *s, struct client_event *ev)
 	s->done = true;
 }
 
+/* Erase the retry countdown line. */
+static void
+retry_clear(struct session *s)
+{
+	if (!s->retry_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	s->retry_shown = false;
+}
+
+/* The countdown of a pending retry, rewritten in place; erased when the
+ * client waits for nothing. */
+static void
+retry_show(struct session *s)
+{
+	char why[256];
+	long left = 0;
+
+	if (!client_retry_wait(s->c, why, sizeof why, &left)) {
+		retry_clear(s);
+		return;
+	}
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, "r8play %s: ", s->cmd);
+	out_flat(stderr, why);
+	fprintf(stderr, ": next try in %ld s", (left + 999) / 1000);
+	fflush(stderr);
+	s->retry_shown = true;
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 on_event(struct client_event *ev, void *arg)
 {
@@ -217,6 +260,7 @@ on_event(struct client_event *ev, void *arg)
 
 	if (ev->id != s->waiting)
 		return;
+	retry_clear(s);
 	if (ev->kind == CLIENT_EV_PROGRESS) {
 		if (s->on_progress != NULL)
 			s->on_progress(ev, s->progress_arg);
@@ -231,26 +275,39 @@ is_done(void *arg)
 	return ((struct session *)arg)->done;
 }
 
-int
-session_wait(struct session *s, unsigned id, int timeout_ms,
-    bool interruptible)
+static int
+wait_loop(struct session *s, int timeout_ms, bool interruptible)
 {
 	struct pollfd pfd = { sig_pipe[0], POLLIN, 0 };
+	bool tty = isatty(STDERR_FILENO);
+	long long end = timeout_ms >= 0 ? mono_ms() + timeout_ms : -1;
 	enum client_rc rc;
+	int slice;
 
-	session_got_free(s);
-	s->waiting = id;
-	s->done = false;
-	s->err[0] = '\0';
-	if (interruptible && s->sigint)
-		return 1;
 	for (;;) {
 		pfd.revents = 0;
+		slice = timeout_ms;
+		if (tty) {
+			/* wake now and then to redraw a retry countdown */
+			long long left = end >= 0 ? end - mono_ms() : -1;
+
+			if (end >= 0 && left < 0)
+				left = 0;
+
+			slice = left >= 0 && left < SESSION_TICK_MS ?
+			    (int)left : SESSION_TICK_MS;
+		}
 		rc = client_run_until(s->c, is_done, s, on_event, s,
 		    sig_pipe[0] >= 0 ? &pfd : NULL, sig_pipe[0] >= 0 ? 1 : 0,
-		    timeout_ms, s->err, sizeof s->err);
+		    slice, s->err, sizeof s->err);
 		if (s->done)
 			return 0;
+		if (tty && rc == CLIENT_ETIMEOUT &&
+		    (end < 0 || mono_ms() < end)) {
+			s->err[0] = '\0';
+			retry_show(s);
+			continue;
+		}
 		if (rc != CLIENT_OK) {
 			s->wait_rc = rc;
 			return -1;
@@ -262,6 +319,23 @@ session_wait(struct session *s, unsigned id, int timeout_ms,
 			s->sigint = true;	/* acted on at the next chance */
 		}
 	}
+}
+
+int
+session_wait(struct session *s, unsigned id, int timeout_ms,
+    bool interruptible)
+{
+	int rc;
+
+	session_got_free(s);
+	s->waiting = id;
+	s->done = false;
+	s->err[0] = '\0';
+	if (interruptible && s->sigint)
+		return 1;
+	rc = wait_loop(s, timeout_ms, interruptible);
+	retry_clear(s);
+	return rc;
 }
 
 enum client_rc

@@ -5,7 +5,9 @@
  *     config file's api_base; $REPLICATE_API_TOKEN, else the config file's
  *     token: client/net/config.h decides the order);
  *   - the SIGINT/SIGTERM self-pipe;
- *   - "start a request and wait for it": session_wait().
+ *   - "start a request and wait for it": session_wait(); while a retry
+ *     waits (client_retry_wait), what is waited for and a countdown on
+ *     stderr when it is a terminal, erased when the wait ends.
  * The token is never printed, not even in errors.
  */
 #ifndef PG_TUI_CLI_SESSION_H
@@ -38,6 +40,7 @@ struct session {
 	/* CLIENT_EV_PROGRESS events of the waited request */
 	void		(*on_progress)(const struct client_event *, void *);
 	void		*progress_arg;
+	bool		 retry_shown;	/* a retry countdown is on stderr */
 };
 
 /*

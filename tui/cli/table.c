@@ -13,10 +13,13 @@
 	X(model)							\
 	X(run)								\
 	X(predictions)							\
+	X(history)							\
+	X(get)								\
 	X(cancel)							\
 	X(schema)							\
 	X(show)								\
 	X(cost)								\
+	X(local)							\
 	X(gpu)								\
 	X(dev)
 

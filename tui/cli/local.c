@@ -1,5 +1,5 @@
 /*
- * tui/cmd_docker.c: `r8play local ...`, Cog models in the local Docker
+ * tui/cli/local.c: `r8play local ...`, Cog models in the local Docker
  * Engine from the command line (client/docker/docker.h does the talking):
  *   local images [--json]          Cog images here, with their label schema
  *   local ps [--json]              containers of Cog images, ours and others'
@@ -9,14 +9,15 @@
  *                                  create+start, wait for READY, print the URL
  *   local stop ID|all              stop (and remove, when r8play started it)
  *   run --image REF [--gpus G] [--keep] ...   start or reuse, run, stop
- * Exit status: 0 ok, 1 failed, 2 usage, 130 interrupted.
+ * Exit status: 0 ok, 1 failed, 2 usage, 130 interrupted. Names, states
+ * and messages from the daemon are untrusted: they reach the terminal
+ * through tui/cli/out.h. Ctrl-C comes through the session's self-pipe
+ * (tui/cli/session.h).
  */
-#include "tui/cmd_docker.h"
+#include "tui/cli/local.h"
 
-#include "tui/cli.h"
-#include "tui/cmd_local.h"
-
-#include <signal.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,22 @@
 #include "client/cog/cog.h"
 #include "client/docker/docker.h"
 #include "client/net/client.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/out.h"
+#include "tui/cli/run_local.h"
+#include "tui/cli/session.h"
 
 #define LOCAL_READY_TIMEOUT_S	600	/* default wait for READY */
+#define LOCAL_MAX_TIMEOUT_S	86400
 #define LOCAL_HEALTH_POLL_MS	250
 
-static volatile sig_atomic_t interrupted;
+extern const struct cli_cmd cli_cmd_local;
+
+/* Set when Ctrl-C arrived through the session's pipe (not a handler). */
+static bool interrupted;
+/* The command messages are said for: "local" or "run". */
+static const char *cmd_name = "local";
+
 
 static long long
 now_ms(void)
@@ -42,62 +54,11 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static void
-sigint_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;	/* no SA_RESTART: poll returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/* JSON string (or null); escapes every control byte. */
-static void
-put_json_str(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	if (s == NULL) {
-		fputs("null", fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p);
-		else
-			fputc(*p, fp);
-	}
-	fputc('"', fp);
-}
-
-/* Text for a terminal column: control bytes as '?'. */
+/* Text for a terminal column: untrusted, "-" when absent. */
 static const char *
 clean(const char *s, char *buf, size_t n)
 {
-	size_t i;
-
-	if (s == NULL)
-		s = "-";
-	for (i = 0; s[i] != '\0' && i + 1 < n; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
-		    s[i];
-	buf[i] = '\0';
-	return buf;
+	return out_safe_str(s != NULL ? s : "-", buf, n);
 }
 
 struct wait {
@@ -151,6 +112,32 @@ wait_done(void *arg)
 	return ((struct wait *)arg)->done || interrupted;
 }
 
+/*
+ * Pump the client until w is done, Ctrl-C came (interrupted set) or
+ * timeout_ms passed; client_run_until's code.
+ */
+static enum client_rc
+pump(struct client *c, struct wait *w, int timeout_ms, char *err,
+    size_t errsz)
+{
+	struct pollfd pfd = { session_signal_fd(), POLLIN, 0 };
+	enum client_rc rc;
+
+	for (;;) {
+		pfd.revents = 0;
+		rc = client_run_until(c, wait_done, w, on_event, w,
+		    pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
+		    timeout_ms, err, errsz);
+		if (rc != CLIENT_OK || w->done || interrupted)
+			return rc;
+		if (pfd.revents != 0) {
+			session_signals_drain();
+			interrupted = true;
+			return CLIENT_OK;
+		}
+	}
+}
+
 /* Run one operation to its end. 0 ok, 1 failed (message printed), 130. */
 static int
 run_op(struct client *c, struct wait *w, unsigned id, const char *err0,
@@ -160,12 +147,11 @@ run_op(struct client *c, struct wait *w, unsigned id, const char *err0,
 	enum client_rc rc;
 
 	if (id == 0) {
-		fprintf(stderr, "r8play: %s\n", err0);
+		out_err(cmd_name, "%s", err0);
 		return 1;
 	}
 	w->id = id;
-	rc = client_run_until(c, wait_done, w, on_event, w, NULL, 0,
-	    timeout_ms, err, sizeof err);
+	rc = pump(c, w, timeout_ms, err, sizeof err);
 	if (interrupted && !w->done) {
 		client_cancel(c, id);
 		return 130;
@@ -197,12 +183,12 @@ new_client(struct docker **d)
 	client_config_defaults(&cfg);	/* no token: nothing here needs it */
 	c = client_new(&cfg, err, sizeof err);
 	if (c == NULL) {
-		fprintf(stderr, "r8play: %s\n", err);
+		out_err(cmd_name, "%s", err);
 		return NULL;
 	}
 	*d = docker_new(c, NULL, err, sizeof err);
 	if (*d == NULL) {
-		fprintf(stderr, "r8play: %s\n", err);
+		out_err(cmd_name, "%s", err);
 		client_free(c);
 		return NULL;
 	}
@@ -230,7 +216,7 @@ local_images(struct client *c, struct docker *d, bool json)
 	st = run_op(c, &w, docker_images(d, err, sizeof err), err, 60000);
 	if (st != 0) {
 		if (st == 1)
-			fprintf(stderr, "r8play: %s\n", w.err);
+			out_err(cmd_name, "%s", w.err);
 		wait_reset(&w);
 		return st;
 	}
@@ -245,21 +231,21 @@ local_images(struct client *c, struct docker *d, bool json)
 
 		if (json) {
 			printf("%s{\"id\":", i ? "," : "");
-			put_json_str(stdout, im->id);
+			out_json_str(stdout, im->id);
 			printf(",\"ref\":");
-			put_json_str(stdout, im->ref);
+			out_json_str(stdout, im->ref);
 			printf(",\"tags\":[");
 			for (k = 0; k < im->n_tags; k++) {
 				if (k)
 					fputc(',', stdout);
-				put_json_str(stdout, im->tags[k]);
+				out_json_str(stdout, im->tags[k]);
 			}
 			printf("],\"cog_version\":");
-			put_json_str(stdout, im->cog_version);
+			out_json_str(stdout, im->cog_version);
 			printf(",\"created\":%lld,\"size\":%lld,"
 			    "\"has_schema\":%s,\"config\":", im->created,
 			    im->size, im->schema ? "true" : "false");
-			put_json_str(stdout, im->config);
+			out_json_str(stdout, im->config);
 			fputc('}', stdout);
 			continue;
 		}
@@ -285,7 +271,7 @@ local_ps(struct client *c, struct docker *d, bool json)
 	st = run_op(c, &w, docker_containers(d, err, sizeof err), err, 60000);
 	if (st != 0) {
 		if (st == 1)
-			fprintf(stderr, "r8play: %s\n", w.err);
+			out_err(cmd_name, "%s", w.err);
 		wait_reset(&w);
 		return st;
 	}
@@ -300,20 +286,20 @@ local_ps(struct client *c, struct docker *d, bool json)
 
 		if (json) {
 			printf("%s{\"id\":", i ? "," : "");
-			put_json_str(stdout, ct->id);
+			out_json_str(stdout, ct->id);
 			printf(",\"name\":");
-			put_json_str(stdout, ct->name);
+			out_json_str(stdout, ct->name);
 			printf(",\"image\":");
-			put_json_str(stdout, ct->image);
+			out_json_str(stdout, ct->image);
 			printf(",\"state\":");
-			put_json_str(stdout, ct->state);
+			out_json_str(stdout, ct->state);
 			printf(",\"status\":");
-			put_json_str(stdout, ct->status);
+			out_json_str(stdout, ct->status);
 			printf(",\"url\":");
-			put_json_str(stdout, ct->url);
+			out_json_str(stdout, ct->url);
 			printf(",\"port\":%d,\"r8play\":%s,\"gpus\":",
 			    ct->host_port, ct->managed ? "true" : "false");
-			put_json_str(stdout, ct->gpus);
+			out_json_str(stdout, ct->gpus);
 			fputc('}', stdout);
 			continue;
 		}
@@ -348,9 +334,9 @@ local_pull(struct client *c, struct docker *d, const char *ref)
 		    " (" : "", w.res->pull->digest, w.res->pull->digest[0] ?
 		    ")" : "");
 	else if (st == 1)
-		fprintf(stderr, "r8play: %s\n", w.err);
+		out_err(cmd_name, "%s", w.err);
 	else
-		fprintf(stderr, "r8play: pull interrupted\n");
+		out_err(cmd_name, "pull interrupted");
 	wait_reset(&w);
 	return st;
 }
@@ -422,8 +408,7 @@ wait_ready(struct client *c, const char *url, long timeout_s, char *msg,
 		wait_reset(&w);
 		st = 1;
 		memset(&pause, 0, sizeof pause);
-		(void)client_run_until(c, wait_done, &pause, on_event, &pause,
-		    NULL, 0, LOCAL_HEALTH_POLL_MS, err, sizeof err);
+		(void)pump(c, &pause, LOCAL_HEALTH_POLL_MS, err, sizeof err);
 	}
 	if (interrupted)
 		st = 130;
@@ -432,66 +417,55 @@ wait_ready(struct client *c, const char *url, long timeout_s, char *msg,
 }
 
 static int
-local_start(struct client *c, struct docker *d, int argc, char **argv)
+local_start(struct client *c, struct docker *d, const struct cli_args *a)
 {
 	struct docker_start_opts so;
 	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID];
-	const char *ref = NULL;
+	const char *ref = a->operands[1], *v;
 	long timeout_s = LOCAL_READY_TIMEOUT_S;
 	long long t_setup;
-	bool json = false;
+	bool json = cli_flag(a, "--json");
 	struct wait w;
-	int i, st;
+	int st;
 
 	memset(&so, 0, sizeof so);
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
+	if ((v = cli_value(a, "--gpus")) != NULL &&
+	    docker_gpus_parse(v, &so.gpus, err, sizeof err) != 0)
+		return cli_usage_error(a->cmd, "--gpus: %s", err);
+	if ((v = cli_value(a, "--port")) != NULL) {
+		char *end;
+		long p;
 
-		if (strcmp(a, "--json") == 0)
-			json = true;
-		else if (strcmp(a, "--gpus") == 0 && i + 1 < argc) {
-			if (docker_gpus_parse(argv[++i], &so.gpus, err,
-			    sizeof err) != 0) {
-				fprintf(stderr, "r8play: %s\n", err);
-				return 2;
-			}
-		} else if (strcmp(a, "--port") == 0 && i + 1 < argc) {
-			char *end;
-			long p = strtol(argv[++i], &end, 10);
-
-			if (*end != '\0' || p < 1 || p > 65535) {
-				fprintf(stderr, "r8play: --port: 1-65535\n");
-				return 2;
-			}
-			so.host_port = (int)p;
-		} else if (strcmp(a, "--name") == 0 && i + 1 < argc)
-			so.name = argv[++i];
-		else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
-			timeout_s = strtol(argv[++i], NULL, 10);
-			if (timeout_s <= 0) {
-				fprintf(stderr, "r8play: --timeout: seconds\n");
-				return 2;
-			}
-		} else if (a[0] == '-' || ref != NULL)
-			return cli_usage("local");
-		else
-			ref = a;
+		errno = 0;
+		p = strtol(v, &end, 10);
+		if (*end != '\0' || errno != 0 || p < 1 || p > 65535)
+			return cli_usage_error(a->cmd, "--port takes 1 to "
+			    "65535");
+		so.host_port = (int)p;
 	}
-	if (ref == NULL)
-		return cli_usage("local");
+	so.name = cli_value(a, "--name");
+	if ((v = cli_value(a, "--timeout")) != NULL) {
+		char *end;
+
+		errno = 0;
+		timeout_s = strtol(v, &end, 10);
+		if (*end != '\0' || errno != 0 || timeout_s <= 0 ||
+		    timeout_s > LOCAL_MAX_TIMEOUT_S)
+			return cli_usage_error(a->cmd, "--timeout takes 1 to "
+			    "%d seconds", LOCAL_MAX_TIMEOUT_S);
+	}
 	so.image = ref;
 	memset(&w, 0, sizeof w);
 	st = run_op(c, &w, docker_start(d, &so, err, sizeof err), err, 120000);
 	if (st != 0) {
 		if (st == 1)
-			fprintf(stderr, "r8play: %s\n", w.err);
+			out_err(cmd_name, "%s", w.err);
 		wait_reset(&w);
 		return st;
 	}
 	snprintf(id, sizeof id, "%s", w.res->container->id);
 	if (w.res->container->url == NULL) {
-		fprintf(stderr, "r8play: the container has no port on "
-		    "127.0.0.1\n");
+		out_err(cmd_name, "the container has no port on 127.0.0.1");
 		discard(c, d, id);
 		wait_reset(&w);
 		return 1;
@@ -501,22 +475,22 @@ local_start(struct client *c, struct docker *d, int argc, char **argv)
 	t_setup = now_ms() - t_setup;
 	if (st != 0) {
 		if (st == 1)
-			fprintf(stderr, "r8play: %s: %s\n", ref, msg);
+			out_err(cmd_name, "%s: %s", ref, msg);
 		discard(c, d, id);
 		wait_reset(&w);
 		return st;
 	}
 	if (json) {
 		printf("{\"id\":");
-		put_json_str(stdout, w.res->container->id);
+		out_json_str(stdout, w.res->container->id);
 		printf(",\"name\":");
-		put_json_str(stdout, w.res->container->name);
+		out_json_str(stdout, w.res->container->name);
 		printf(",\"url\":");
-		put_json_str(stdout, w.res->container->url);
+		out_json_str(stdout, w.res->container->url);
 		printf(",\"image\":");
-		put_json_str(stdout, ref);
+		out_json_str(stdout, ref);
 		printf(",\"port\":%d,\"gpus\":", w.res->container->host_port);
-		put_json_str(stdout, w.res->container->gpus);
+		out_json_str(stdout, w.res->container->gpus);
 		printf(",\"ms\":{\"create\":%ld,\"start\":%ld,\"inspect\":%ld,"
 		    "\"setup\":%lld}}\n", w.res->ms_create, w.res->ms_start,
 		    w.res->ms_inspect, t_setup);
@@ -544,7 +518,7 @@ stop_one(struct client *c, struct docker *d, const char *id, bool managed)
 	if (st == 0)
 		printf("%s %.12s\n", managed ? "removed" : "stopped", id);
 	else if (st == 1)
-		fprintf(stderr, "r8play: %s\n", w.err);
+		out_err(cmd_name, "%s", w.err);
 	wait_reset(&w);
 	return st;
 }
@@ -565,7 +539,7 @@ local_stop(struct client *c, struct docker *d, const char *what)
 		    60000);
 		if (st != 0) {
 			if (st == 1)
-				fprintf(stderr, "r8play: %s\n", w.err);
+				out_err(cmd_name, "%s", w.err);
 			wait_reset(&w);
 			return st;
 		}
@@ -582,7 +556,7 @@ local_stop(struct client *c, struct docker *d, const char *what)
 				worst = st;
 		}
 		if (n == 0)
-			fprintf(stderr, "r8play: no container of r8play's\n");
+			out_err(cmd_name, "no container of r8play's");
 		wait_reset(&w);
 		return interrupted ? 130 : worst;
 	}
@@ -590,7 +564,7 @@ local_stop(struct client *c, struct docker *d, const char *what)
 	    60000);
 	if (st != 0) {
 		if (st == 1)
-			fprintf(stderr, "r8play: %s\n", w.err);
+			out_err(cmd_name, "%s", w.err);
 		wait_reset(&w);
 		return st;
 	}
@@ -604,46 +578,100 @@ local_stop(struct client *c, struct docker *d, const char *what)
 	}
 }
 
-int
-cmd_local(int argc, char **argv)
+/* The verbs and what each takes: operands after the verb, options. */
+static const struct local_verb {
+	const char *name;
+	int	 nargs;		/* operands after the verb */
+	bool	 json, start;	/* --json allowed; start's options */
+} local_verbs[] = {
+	{ "images", 0, true, false },
+	{ "ps", 0, true, false },
+	{ "pull", 1, false, false },
+	{ "start", 1, true, true },
+	{ "stop", 1, false, false },
+};
+
+static int
+local_run(const struct cli_args *a)
 {
+	const struct local_verb *vb = NULL;
+	const char *sub = a->operands[0];
 	struct docker *d = NULL;
 	struct client *c;
-	const char *sub = argc > 1 ? argv[1] : "";
-	bool json = false;
-	int st, i;
+	size_t i;
+	int st;
 
-	if (strcmp(sub, "images") != 0 && strcmp(sub, "ps") != 0 &&
-	    strcmp(sub, "pull") != 0 && strcmp(sub, "start") != 0 &&
-	    strcmp(sub, "stop") != 0)
-		return cli_usage("local");
-	if (strcmp(sub, "images") == 0 || strcmp(sub, "ps") == 0) {
-		for (i = 2; i < argc; i++) {
-			if (strcmp(argv[i], "--json") != 0)
-				return cli_usage("local");
-			json = true;
-		}
-	} else if (strcmp(sub, "start") != 0 && (argc != 3 ||
-	    argv[2][0] == '-'))
-		return cli_usage("local");
-	sigint_install();
+	cmd_name = "local";
+	interrupted = false;
+	for (i = 0; i < sizeof local_verbs / sizeof local_verbs[0]; i++)
+		if (strcmp(sub, local_verbs[i].name) == 0)
+			vb = &local_verbs[i];
+	if (vb == NULL)
+		return cli_usage_error(a->cmd, "unknown verb \"%s\" (images, "
+		    "ps, pull, start, stop)", sub);
+	if (a->noperands != (size_t)vb->nargs + 1)
+		return cli_usage_error(a->cmd, vb->nargs == 0 ? "%s takes no "
+		    "operand" : "%s takes one operand", sub);
+	if (!vb->json && cli_flag(a, "--json"))
+		return cli_usage_error(a->cmd, "%s has no --json", sub);
+	if (!vb->start)
+		for (i = 0; i < a->nargs; i++)
+			if (!cli_is(&a->args[i], "--json"))
+				return cli_usage_error(a->cmd, "%s is for "
+				    "local start", a->args[i].opt->name);
+	if (session_signals_install() != 0) {
+		out_err(cmd_name, "pipe: %s", strerror(errno));
+		return CLI_FAIL;
+	}
 	c = new_client(&d);
-	if (c == NULL)
-		return 1;
+	if (c == NULL) {
+		session_signals_restore();
+		return CLI_FAIL;
+	}
 	if (strcmp(sub, "images") == 0)
-		st = local_images(c, d, json);
+		st = local_images(c, d, cli_flag(a, "--json"));
 	else if (strcmp(sub, "ps") == 0)
-		st = local_ps(c, d, json);
+		st = local_ps(c, d, cli_flag(a, "--json"));
 	else if (strcmp(sub, "pull") == 0)
-		st = local_pull(c, d, argv[2]);
+		st = local_pull(c, d, a->operands[1]);
 	else if (strcmp(sub, "start") == 0)
-		st = local_start(c, d, argc, argv);
+		st = local_start(c, d, a);
 	else
-		st = local_stop(c, d, argv[2]);
+		st = local_stop(c, d, a->operands[1]);
 	docker_free(d);
 	client_free(c);
+	session_signals_restore();
 	return st;
 }
+
+static const struct cli_opt local_opts[] = {
+	{ "--gpus", "all|none|N|ID,...", "start: the GPUs the container "
+	    "gets (default none)", 0, CLI_COMP_WORDS, "all none" },
+	{ "--port", "N", "start: the port on 127.0.0.1 (default: any free)",
+	    0, CLI_COMP_NONE, NULL },
+	{ "--name", "NAME", "start: the container's name", 0, CLI_COMP_NONE,
+	    NULL },
+	{ "--timeout", "S", "start: wait up to S seconds for READY (default "
+	    "600)", 0, CLI_COMP_NONE, NULL },
+	CLI_OPT_JSON,
+	CLI_OPT_END
+};
+
+const struct cli_cmd cli_cmd_local = {
+	"local", "images|ps|pull REF|start REF|stop ID|all", 1, 2,
+	CLI_COMP_NONE,
+	"Cog models in the local Docker Engine",
+	"`local images` lists the Cog images here with their Cog version; "
+	"`local ps` the containers of Cog images, r8play's and others'; "
+	"`local pull REF` pulls an image (progress on stderr when it is a "
+	"terminal); `local start REF` creates and starts a container, waits "
+	"for READY and prints its URL and id; `local stop ID|all` stops a "
+	"container and removes it when r8play started it (all: every one of "
+	"r8play's). `r8play run --image REF` does it all for one prediction. "
+	"The Docker Engine is $DOCKER_HOST, else /var/run/docker.sock. Exit "
+	"status: 0 ok, 1 failed, 2 usage, 130 interrupted.",
+	local_opts, local_run
+};
 
 /* A running container of ref that r8play started: its id and URL. */
 static bool
@@ -674,60 +702,70 @@ find_running(struct client *c, struct docker *d, const char *ref, char *id,
 	return found;
 }
 
-int
-cmd_run_image(int argc, char **argv)
+/*
+ * a with --local URL (and --no-webhooks unless the caller chose how the
+ * server reports: a container cannot reach our listener) added, for
+ * run_local(). NULL when out of memory.
+ */
+static struct cli_args *
+local_args_for(const struct cli_args *a, const char *url)
 {
-	static char opt_local[] = "--local", opt_no_webhooks[] =
-	    "--no-webhooks";
+	const struct cli_opt *o, *o_local = NULL, *o_nohooks = NULL;
+	struct cli_args *b;
+	bool hooks_chosen = cli_flag(a, "--async") ||
+	    cli_value(a, "--listen") != NULL || cli_flag(a, "--no-webhooks");
+
+	for (o = a->cmd->opts; o->name != NULL; o++)
+		if (strcmp(o->name, "--local") == 0)
+			o_local = o;
+		else if (strcmp(o->name, "--no-webhooks") == 0)
+			o_nohooks = o;
+	if (o_local == NULL || o_nohooks == NULL ||
+	    a->nargs + 2 > CLI_MAX_ARGS || (b = malloc(sizeof *b)) == NULL)
+		return NULL;
+	*b = *a;
+	b->args[b->nargs].opt = o_local;
+	b->args[b->nargs++].value = url;
+	if (!hooks_chosen) {
+		b->args[b->nargs].opt = o_nohooks;
+		b->args[b->nargs++].value = NULL;
+	}
+	b->operands = NULL;
+	b->noperands = 0;
+	return b;
+}
+
+int
+run_image(const struct cli_args *a)
+{
 	struct docker_start_opts so;
 	struct docker *d = NULL;
+	struct cli_args *b = NULL;
 	struct client *c;
 	struct wait w;
 	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID] = "";
-	char url[64] = "", **av = NULL;
-	const char *ref = NULL;
-	bool keep = false, started = false, hooks = true;
-	int i, n = 0, st;
+	char url[64] = "";
+	const char *ref = cli_value(a, "--image"), *v;
+	bool keep = cli_flag(a, "--keep"), started = false;
+	int st;
 
+	cmd_name = "run";
+	interrupted = false;
 	memset(&so, 0, sizeof so);
-	/* av: run --local URL [--no-webhooks] and the rest, in order */
-	av = calloc((size_t)argc + 5, sizeof *av);
-	if (av == NULL)
-		return 1;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--image") == 0 && i + 1 < argc)
-			ref = argv[++i];
-		else if (strncmp(a, "--image=", 8) == 0)
-			ref = a + 8;
-		else if (strcmp(a, "--keep") == 0)
-			keep = true;
-		else if (strcmp(a, "--gpus") == 0 && i + 1 < argc) {
-			if (docker_gpus_parse(argv[++i], &so.gpus, err,
-			    sizeof err) != 0) {
-				fprintf(stderr, "r8play: %s\n", err);
-				free(av);
-				return 2;
-			}
-		} else {
-			/* the server can only reach a listener it can see */
-			if (strcmp(a, "--async") == 0 ||
-			    strcmp(a, "--listen") == 0 ||
-			    strcmp(a, "--no-webhooks") == 0)
-				hooks = false;
-			av[4 + n++] = argv[i];
-		}
+	if (ref == NULL || ref[0] == '\0')
+		return cli_usage_error(a->cmd, "--image needs an image "
+		    "reference");
+	if ((v = cli_value(a, "--gpus")) != NULL &&
+	    docker_gpus_parse(v, &so.gpus, err, sizeof err) != 0)
+		return cli_usage_error(a->cmd, "--gpus: %s", err);
+	if (session_signals_install() != 0) {
+		out_err(cmd_name, "pipe: %s", strerror(errno));
+		return CLI_FAIL;
 	}
-	if (ref == NULL || ref[0] == '\0') {
-		free(av);
-		return cli_usage("run");
-	}
-	sigint_install();
 	c = new_client(&d);
 	if (c == NULL) {
-		free(av);
-		return 1;
+		session_signals_restore();
+		return CLI_FAIL;
 	}
 	memset(&w, 0, sizeof w);
 	if (!find_running(c, d, ref, id, sizeof id, url, sizeof url)) {
@@ -742,7 +780,7 @@ cmd_run_image(int argc, char **argv)
 		    120000);
 		if (st != 0) {
 			if (st == 1)
-				fprintf(stderr, "r8play: %s\n", w.err);
+				out_err(cmd_name, "%s", w.err);
 			wait_reset(&w);
 			goto out;
 		}
@@ -751,33 +789,33 @@ cmd_run_image(int argc, char **argv)
 		snprintf(url, sizeof url, "%s", w.res->container->url ?
 		    w.res->container->url : "");
 		wait_reset(&w);
-		fprintf(stderr, "r8play: started %.12s at %s, waiting for "
-		    "READY\n", id, url);
+		out_err(cmd_name, "started %.12s at %s, waiting for READY", id,
+		    url);
 		st = wait_ready(c, url, LOCAL_READY_TIMEOUT_S, msg, sizeof msg);
 		if (st != 0) {
 			if (st == 1)
-				fprintf(stderr, "r8play: %s: %s\n", ref, msg);
+				out_err(cmd_name, "%s: %s", ref, msg);
 			goto out;
 		}
 	}
-	av[0] = argv[0];
-	av[1] = opt_local;
-	av[2] = url;
-	av[3] = opt_no_webhooks;
-	if (hooks)
-		st = cmd_run_local(n + 4, av);
-	else {
-		memmove(&av[3], &av[4], (size_t)n * sizeof *av);
-		st = cmd_run_local(n + 3, av);
+	if ((b = local_args_for(a, url)) == NULL) {
+		out_err(cmd_name, "out of memory");
+		st = CLI_FAIL;
+		goto out;
 	}
+	/* run_local() installs and restores the signals itself */
+	session_signals_restore();
+	st = run_local(b);
+	(void)session_signals_install();
 out:
 	if (started && !keep && id[0] != '\0') {
-		interrupted = 0;
+		interrupted = false;
 		discard(c, d, id);
 	} else if (started && id[0] != '\0')
-		fprintf(stderr, "r8play: kept %.12s at %s\n", id, url);
+		out_err(cmd_name, "kept %.12s at %s", id, url);
 	docker_free(d);
 	client_free(c);
-	free(av);
+	free(b);
+	session_signals_restore();
 	return st;
 }
