@@ -11,6 +11,9 @@ the local fakes (no token, no GPU, no network):
                                  corgi WebP output drawn inline as sixel
     screenshots/cost.png         the cost tab
     screenshots/help.png         the key help
+    screenshots/demo-start.png   the demo's first screen (make demo), its hint
+    screenshots/history.png      the run history (R), runs of both sessions
+    screenshots/gpu.png          the GPU panel (U) on the fake NVML library
 
 Needs: xterm xvfb xdotool imagemagick (x11-utils for xwininfo).
 Every xdotool/import call is wrapped in a timeout: both hang forever once
@@ -153,10 +156,23 @@ def main():
     rep, rep_base = fakes.start_replicate("--quiet", "--speed", "4")
     cog, cog_base = fakes.start_fake("cog.py", "--quiet", "--setup-seconds",
                                      "0.2", "--speed", "2")
+    # one history for every session, so the last one lists them all
+    data = tempfile.mkdtemp(prefix="r8play-shot-data-")
     ok = True
     try:
         time.sleep(1.0)
-        remote = {"REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN}
+        remote = {"REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
+                  "R8PLAY_DATA_DIR": data}
+        o = os.environ.get("O", "build/default")
+        gpu = {"R8PLAY_DATA_DIR": data,
+               "R8PLAY_NVML_LIB": os.path.join(ROOT, o, "tests", "fakes",
+                                               "nvml", "full",
+                                               "libnvidia-ml.so.1"),
+               "FAKE_NVML_CONFIG": os.path.join(ROOT, "tests", "fixtures",
+                                                "nvml", "screen.tsv")}
+        ok &= session([R8PLAY, "--local", cog_base],
+                      {"R8PLAY_DEMO": "1", "R8PLAY_DATA_DIR": data},
+                      [("wait", 1.5), ("shot", "demo-start.png")])
         api = ["--api-base", rep_base + "/v1"]
         ok &= session([R8PLAY] + api, remote,
                       [("keys", "j", "j", "j", "j", "j", "j"),
@@ -173,14 +189,18 @@ def main():
                                        "text:a corgi in a field",
                                        "Return", "ctrl+r"),
                        ("wait", 6), ("shot", "run-remote.png")])
-        ok &= session([R8PLAY, "--local", cog_base], {},
+        ok &= session([R8PLAY, "--local", cog_base], gpu,
                       [("wait", 1.5), ("keys", "Return",
                                        "text:a lighthouse at dusk",
                                        "Return", "ctrl+r"),
-                       ("wait", 6), ("shot", "run-image.png")])
+                       ("wait", 6), ("shot", "run-image.png"),
+                       ("keys", "R"), ("wait", 1), ("shot", "history.png"),
+                       ("keys", "Escape", "U"), ("wait", 1.5),
+                       ("shot", "gpu.png")])
     finally:
         fakes.stop(rep)
         fakes.stop(cog)
+        shutil.rmtree(data, ignore_errors=True)
         xvfb.terminate()
         xvfb.wait()
     print("screenshots: %s" % ("done" if ok else "some failed"))
