@@ -141,7 +141,7 @@ const struct cog_endpoint_row cog_endpoints[] = {
 
 /* base + the endpoint's path (with id) into buf; -1 when too long. */
 int
-endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
+cog_endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
     char *buf, size_t n)
 {
 	char path[COG_MAX_ID + 64];
@@ -155,7 +155,7 @@ endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
 static void cog_sync_fds(struct cog *g);
 
 void
-random_hex(char *out, size_t nbytes)
+cog_random_hex(char *out, size_t nbytes)
 {
 	unsigned char b[32];
 	size_t i;
@@ -177,7 +177,7 @@ random_hex(char *out, size_t nbytes)
 }
 
 bool
-id_ok(const char *id)
+cog_id_ok(const char *id)
 {
 	size_t n = strlen(id), i;
 
@@ -195,14 +195,14 @@ id_ok(const char *id)
 }
 
 void
-emit(struct cog *g, struct client_event *ev)
+cog_emit(struct cog *g, struct client_event *ev)
 {
 	ev->req = CLIENT_REQ_COG;
 	client_emit(g->c, ev);
 }
 
 void
-emit_error(struct cog *g, unsigned op, enum client_rc rc, long status,
+cog_emit_error(struct cog *g, unsigned op, enum client_rc rc, long status,
     const char *msg)
 {
 	struct client_event ev;
@@ -213,7 +213,7 @@ emit_error(struct cog *g, unsigned op, enum client_rc rc, long status,
 	ev.rc = rc;
 	ev.http_status = status;
 	ev.err = msg;
-	emit(g, &ev);
+	cog_emit(g, &ev);
 }
 
 /* ---- listener glue: its fds live in the client's watch table ---- */
@@ -322,7 +322,7 @@ cog_new(struct client *c, const struct cog_config *cfg, char *err,
 
 		if (lc.max_conns == 0 || lc.max_conns > COG_LISTENER_CONNS)
 			lc.max_conns = COG_LISTENER_CONNS;
-		if (listener_open(&g->l, &lc, on_webhook, g, err, errsz) != 0) {
+		if (listener_open(&g->l, &lc, cog_on_webhook, g, err, errsz) != 0) {
 			cog_free(g);
 			return NULL;
 		}
@@ -345,7 +345,7 @@ cog_free(struct cog *g)
 	if (g == NULL)
 		return;
 	while (g->preds != NULL)
-		pred_free(g->preds);
+		cog_pred_free(g->preds);
 	while (g->simples != NULL) {
 		struct cog_simple *s = g->simples;
 

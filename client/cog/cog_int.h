@@ -84,35 +84,35 @@ struct cog_pred {
 };
 
 int
-endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
+cog_endpoint_url(const char *base, enum cog_endpoint ep, const char *id,
     char *buf, size_t n);
 void
-random_hex(char *out, size_t nbytes);
+cog_random_hex(char *out, size_t nbytes);
 bool
-id_ok(const char *id);
+cog_id_ok(const char *id);
 void
-emit(struct cog *g, struct client_event *ev);
+cog_emit(struct cog *g, struct client_event *ev);
 void
-pred_arm(struct cog_pred *p, long ms);
+cog_pred_arm(struct cog_pred *p, long ms);
 bool
-on_pred_data(struct client *c, unsigned id, const char *buf, size_t len,
+cog_on_pred_data(struct client *c, unsigned id, const char *buf, size_t len,
     void *arg);
 void
-on_pred_put(struct client *c, unsigned id, struct http_response *res,
+cog_on_pred_put(struct client *c, unsigned id, struct http_response *res,
     void *arg);
 void
-on_pred_cancel(struct client *c, unsigned op, void *arg);
+cog_on_pred_cancel(struct client *c, unsigned op, void *arg);
 
 void
-put_str(char *buf, size_t n, size_t *at, const char *s);
+cog_put_str(char *buf, size_t n, size_t *at, const char *s);
 bool
-effectively_failed(const struct prediction *p);
+cog_effectively_failed(const struct prediction *p);
 void
-emit_error(struct cog *g, unsigned op, enum client_rc rc, long status,
+cog_emit_error(struct cog *g, unsigned op, enum client_rc rc, long status,
     const char *msg);
 void
-pred_free(struct cog_pred *p);
+cog_pred_free(struct cog_pred *p);
 void
-on_webhook(void *arg, const struct listener_webhook *wh);
+cog_on_webhook(void *arg, const struct listener_webhook *wh);
 
 #endif

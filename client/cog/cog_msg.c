@@ -78,7 +78,7 @@ put_visible(char *buf, size_t n, size_t *at, const char *s, size_t len)
 }
 
 void
-put_str(char *buf, size_t n, size_t *at, const char *s)
+cog_put_str(char *buf, size_t n, size_t *at, const char *s)
 {
 	put_visible(buf, n, at, s, strlen(s));
 }
@@ -110,11 +110,11 @@ loc_name(const cJSON *loc, char *buf, size_t n)
 		idx++;
 		if (cJSON_IsString(it)) {
 			if (at > 0)
-				put_str(buf, n, &at, ".");
-			put_str(buf, n, &at, it->valuestring);
+				cog_put_str(buf, n, &at, ".");
+			cog_put_str(buf, n, &at, it->valuestring);
 		} else if (cJSON_IsNumber(it)) {
 			snprintf(tmp, sizeof tmp, "[%d]", it->valueint);
-			put_str(buf, n, &at, tmp);
+			cog_put_str(buf, n, &at, tmp);
 		}
 	}
 	if (at == 0)
@@ -139,7 +139,7 @@ cog_validation_lines(const char *body, size_t len, char *buf, size_t bufsz,
 	detail = cJSON_GetObjectItemCaseSensitive(root, "detail");
 	if (cJSON_IsString(detail) && max > 0) {
 		lines[count++] = buf;
-		put_str(buf, bufsz, &at, detail->valuestring);
+		cog_put_str(buf, bufsz, &at, detail->valuestring);
 	}
 	if (cJSON_IsArray(detail))
 		cJSON_ArrayForEach(it, detail) {
@@ -151,9 +151,9 @@ cog_validation_lines(const char *body, size_t len, char *buf, size_t bufsz,
 			loc_name(cJSON_GetObjectItemCaseSensitive(it, "loc"),
 			    name, sizeof name);
 			lines[count++] = buf + at;
-			put_str(buf, bufsz, &at, name);
-			put_str(buf, bufsz, &at, ": ");
-			put_str(buf, bufsz, &at, msg ? msg : "invalid");
+			cog_put_str(buf, bufsz, &at, name);
+			cog_put_str(buf, bufsz, &at, ": ");
+			cog_put_str(buf, bufsz, &at, msg ? msg : "invalid");
 			if (at + 1 < bufsz)
 				at++;	/* keep the NUL: next line after it */
 			else
@@ -177,8 +177,8 @@ cog_problem(const char *what, long status, const char *body, size_t len,
 	if (rc == CLIENT_OK)
 		rc = CLIENT_EHTTP;
 	err[0] = '\0';
-	put_str(err, errsz, &at, what);
-	put_str(err, errsz, &at, ": ");
+	cog_put_str(err, errsz, &at, what);
+	cog_put_str(err, errsz, &at, ": ");
 	if (body != NULL && len > 0 && (body[0] == '{' || body[0] == '['))
 		root = json_parse(body, len, NULL, NULL, 0);
 	if (root != NULL) {
@@ -192,51 +192,51 @@ cog_problem(const char *what, long status, const char *body, size_t len,
 		    lines, 32), i;
 
 		rc = CLIENT_EINVAL;
-		put_str(err, errsz, &at, "invalid input: ");
+		cog_put_str(err, errsz, &at, "invalid input: ");
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				put_str(err, errsz, &at, "; ");
-			put_str(err, errsz, &at, lines[i]);
+				cog_put_str(err, errsz, &at, "; ");
+			cog_put_str(err, errsz, &at, lines[i]);
 		}
 		if (n == 0)
-			put_str(err, errsz, &at, "HTTP 422");
+			cog_put_str(err, errsz, &at, "HTTP 422");
 	} else if (status == 409) {
-		put_str(err, errsz, &at, "the server is busy");
+		cog_put_str(err, errsz, &at, "the server is busy");
 		if (detail || errtext) {
-			put_str(err, errsz, &at, " (");
-			put_str(err, errsz, &at, detail ? detail : errtext);
-			put_str(err, errsz, &at, ")");
+			cog_put_str(err, errsz, &at, " (");
+			cog_put_str(err, errsz, &at, detail ? detail : errtext);
+			cog_put_str(err, errsz, &at, ")");
 		}
-		put_str(err, errsz, &at,
+		cog_put_str(err, errsz, &at,
 		    "; another prediction or setup is running");
 	} else if (status == 404) {
-		put_str(err, errsz, &at, "no such prediction (HTTP 404)");
+		cog_put_str(err, errsz, &at, "no such prediction (HTTP 404)");
 	} else if (status == 503) {
-		put_str(err, errsz, &at, "the server is not ready (HTTP 503)");
+		cog_put_str(err, errsz, &at, "the server is not ready (HTTP 503)");
 		if (detail || errtext) {
-			put_str(err, errsz, &at, ": ");
-			put_str(err, errsz, &at, detail ? detail : errtext);
+			cog_put_str(err, errsz, &at, ": ");
+			cog_put_str(err, errsz, &at, detail ? detail : errtext);
 		}
 	} else if (status >= 500) {
 		char code[32];
 
 		snprintf(code, sizeof code, "HTTP %ld", status);
-		put_str(err, errsz, &at, code);
+		cog_put_str(err, errsz, &at, code);
 		if (detail || errtext) {
-			put_str(err, errsz, &at, ": ");
-			put_str(err, errsz, &at, detail ? detail : errtext);
+			cog_put_str(err, errsz, &at, ": ");
+			cog_put_str(err, errsz, &at, detail ? detail : errtext);
 		} else {
-			put_str(err, errsz, &at, " (the model's worker died or "
+			cog_put_str(err, errsz, &at, " (the model's worker died or "
 			    "setup failed; see /health-check)");
 		}
 	} else {
 		char code[32];
 
 		snprintf(code, sizeof code, "HTTP %ld", status);
-		put_str(err, errsz, &at, code);
+		cog_put_str(err, errsz, &at, code);
 		if (detail || errtext) {
-			put_str(err, errsz, &at, ": ");
-			put_str(err, errsz, &at, detail ? detail : errtext);
+			cog_put_str(err, errsz, &at, ": ");
+			cog_put_str(err, errsz, &at, detail ? detail : errtext);
 		}
 	}
 	cJSON_Delete(root);
@@ -246,7 +246,7 @@ cog_problem(const char *what, long status, const char *body, size_t len,
 /* ---- following a prediction ---- */
 
 bool
-effectively_failed(const struct prediction *p)
+cog_effectively_failed(const struct prediction *p)
 {
 	return p->status == PREDICTION_SUCCEEDED && p->error != NULL &&
 	    p->error[0] != '\0';
@@ -268,7 +268,7 @@ cog_merge(struct prediction *cur, const struct prediction *upd)
 	}
 	if (prediction_copy(&tmp, upd) != 0)
 		return -1;
-	if (effectively_failed(&tmp))
+	if (cog_effectively_failed(&tmp))
 		tmp.status = PREDICTION_FAILED;
 	if (tmp.status != cur->status || cur->status_text == NULL)
 		changed |= CLIENT_CHANGED_STATUS;

@@ -34,7 +34,7 @@ pred_by_token(struct cog *g, const char *token)
 }
 
 void
-pred_free(struct cog_pred *p)
+cog_pred_free(struct cog_pred *p)
 {
 	struct cog *g = p->g;
 	struct cog_pred **pp;
@@ -71,13 +71,13 @@ pred_finish(struct cog_pred *p)
 	copy = malloc(sizeof *copy);
 	if (copy == NULL || prediction_copy(copy, &p->cur) != 0) {
 		free(copy);
-		emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
+		cog_emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
 		    "cog prediction: out of memory");
-		pred_free(p);
+		cog_pred_free(p);
 		return;
 	}
 	ev.prediction = copy;
-	if (copy->status == PREDICTION_SUCCEEDED && !effectively_failed(copy)) {
+	if (copy->status == PREDICTION_SUCCEEDED && !cog_effectively_failed(copy)) {
 		ev.kind = CLIENT_EV_DONE;
 	} else {
 		size_t at = 0;
@@ -86,19 +86,19 @@ pred_finish(struct cog_pred *p)
 		ev.rc = copy->status == PREDICTION_CANCELED ? CLIENT_ECANCEL :
 		    CLIENT_EFAILED;
 		msg[0] = '\0';
-		put_str(msg, sizeof msg, &at, "prediction ");
-		put_str(msg, sizeof msg, &at, copy->status_text &&
+		cog_put_str(msg, sizeof msg, &at, "prediction ");
+		cog_put_str(msg, sizeof msg, &at, copy->status_text &&
 		    copy->status == PREDICTION_CANCELED ? "canceled" :
 		    prediction_status_name(copy->status));
 		if (copy->error != NULL) {
-			put_str(msg, sizeof msg, &at, ": ");
-			put_str(msg, sizeof msg, &at, copy->error);
+			cog_put_str(msg, sizeof msg, &at, ": ");
+			cog_put_str(msg, sizeof msg, &at, copy->error);
 		}
 		ev.err = msg;
 	}
 	g = p->g;
-	pred_free(p);
-	emit(g, &ev);
+	cog_pred_free(p);
+	cog_emit(g, &ev);
 }
 
 static void
@@ -111,7 +111,7 @@ emit_progress(struct cog_pred *p, unsigned changed)
 	ev.id = p->op;
 	ev.changed = changed;
 	ev.prediction = &p->cur;	/* lent */
-	emit(p->g, &ev);
+	cog_emit(p->g, &ev);
 }
 
 /* Merge upd into p; PROGRESS when something changed. Returns -1 on OOM. */
@@ -129,7 +129,7 @@ pred_apply(struct cog_pred *p, const struct prediction *upd)
 
 
 void
-on_webhook(void *arg, const struct listener_webhook *wh)
+cog_on_webhook(void *arg, const struct listener_webhook *wh)
 {
 	struct cog *g = arg;
 	struct cog_pred *p = pred_by_token(g, wh->token);
@@ -141,9 +141,9 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 	p->got_webhook = true;
 	p->last_hook_ms = client_now_ms();
 	if (pred_apply(p, wh->pred) != 0) {
-		emit_error(g, p->op, CLIENT_ENOMEM, 0,
+		cog_emit_error(g, p->op, CLIENT_ENOMEM, 0,
 		    "cog prediction: out of memory");
-		pred_free(p);
+		cog_pred_free(p);
 		return;
 	}
 	/* a sync PUT's answer is the result; async ends at its last webhook */
@@ -155,7 +155,7 @@ on_webhook(void *arg, const struct listener_webhook *wh)
 		/* sync: the answer should follow at once; if it stalls, the
 		 * webhook's terminal state is the result (on_pred_timer) */
 		p->hook_terminal = true;
-		pred_arm(p, COG_SYNC_ANSWER_MS);
+		cog_pred_arm(p, COG_SYNC_ANSWER_MS);
 	}
 }
 
@@ -174,7 +174,7 @@ sync_take_webhook(struct cog_pred *p)
 		http_cancel(p->g->c, p->http);
 		p->http = 0;
 	}
-	if (effectively_failed(&p->cur))
+	if (cog_effectively_failed(&p->cur))
 		p->cur.status = PREDICTION_FAILED;
 	pred_finish(p);
 	return true;
@@ -196,13 +196,13 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		snprintf(err, sizeof err, "cog prediction %s: the server went "
 		    "away while it ran (%s)", p->id,
 		    res->err ? res->err : "no answer");
-		emit_error(p->g, p->op, CLIENT_ENET, 0, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_ENET, 0, err);
+		cog_pred_free(p);
 		return;
 	}
 	if (cog_health_parse(res->status, res->body, res->len, &h, err,
 	    sizeof err) != CLIENT_OK) {
-		pred_arm(p, p->g->health_ms);
+		cog_pred_arm(p, p->g->health_ms);
 		return;
 	}
 	quiet = client_now_ms() - (p->got_webhook ? p->last_hook_ms :
@@ -213,8 +213,8 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		    "(the model's worker died)", p->id,
 		    cog_health_name(h.state));
 		cog_health_done(&h);
-		emit_error(p->g, p->op, CLIENT_EFAILED, 0, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_EFAILED, 0, err);
+		cog_pred_free(p);
 		return;
 	}
 	if (!p->accepted) {
@@ -223,7 +223,7 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		 * is done while our answer stalls */
 		cog_health_done(&h);
 		if (!sync_take_webhook(p))
-			pred_arm(p, p->g->health_ms);
+			cog_pred_arm(p, p->g->health_ms);
 		return;
 	}
 	if (!p->got_webhook && quiet >= p->g->grace_ms) {
@@ -233,8 +233,8 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		    listener_advertise_host(p->g->l), listener_port(p->g->l),
 		    p->g->grace_ms);
 		cog_health_done(&h);
-		emit_error(p->g, p->op, CLIENT_ENET, 0, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_ENET, 0, err);
+		cog_pred_free(p);
 		return;
 	}
 	/* READY twice in a row and nothing heard for long: with one slot
@@ -244,12 +244,12 @@ on_pred_health(struct client *c, unsigned id, struct http_response *res,
 		snprintf(err, sizeof err, "cog prediction %s: the server is "
 		    "idle but the final webhook never arrived", p->id);
 		cog_health_done(&h);
-		emit_error(p->g, p->op, CLIENT_ENET, 0, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_ENET, 0, err);
+		cog_pred_free(p);
 		return;
 	}
 	cog_health_done(&h);
-	pred_arm(p, p->g->health_ms);
+	cog_pred_arm(p, p->g->health_ms);
 }
 
 static void
@@ -267,7 +267,7 @@ on_pred_timer(struct client *c, unsigned timer, void *arg)
 	if (p->health != 0)
 		return;
 	memset(&o, 0, sizeof o);
-	endpoint_url(p->g->base, EP_HEALTH, NULL, url, sizeof url);
+	cog_endpoint_url(p->g->base, EP_HEALTH, NULL, url, sizeof url);
 	o.url = url;
 	o.sink = HTTP_SINK_JSON;
 	o.no_retry = true;
@@ -276,11 +276,11 @@ on_pred_timer(struct client *c, unsigned timer, void *arg)
 	o.arg = p;
 	p->health = http_start(p->g->c, &o, err, sizeof err);
 	if (p->health == 0)
-		pred_arm(p, p->g->health_ms);
+		cog_pred_arm(p, p->g->health_ms);
 }
 
 void
-pred_arm(struct cog_pred *p, long ms)
+cog_pred_arm(struct cog_pred *p, long ms)
 {
 	if (p->timer != 0)
 		client_timer_stop(p->g->c, p->timer);
@@ -288,7 +288,7 @@ pred_arm(struct cog_pred *p, long ms)
 }
 
 bool
-on_pred_data(struct client *c, unsigned id, const char *buf, size_t len,
+cog_on_pred_data(struct client *c, unsigned id, const char *buf, size_t len,
     void *arg)
 {
 	struct cog_pred *p = arg;
@@ -320,7 +320,7 @@ on_pred_data(struct client *c, unsigned id, const char *buf, size_t len,
 }
 
 void
-on_pred_put(struct client *c, unsigned id, struct http_response *res,
+cog_on_pred_put(struct client *c, unsigned id, struct http_response *res,
     void *arg)
 {
 	struct cog_pred *p = arg;
@@ -335,15 +335,15 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 	if (p->rover) {
 		snprintf(err, sizeof err, "cog prediction %s: the answer is "
 		    "larger than %u MiB", p->id, COG_MAX_RESPONSE_BYTES >> 20);
-		emit_error(p->g, p->op, CLIENT_ELIMIT, res->status, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_ELIMIT, res->status, err);
+		cog_pred_free(p);
 		return;
 	}
 	if (res->rc != CLIENT_OK) {
 		snprintf(err, sizeof err, "cog prediction %s: %s", p->id,
 		    res->err ? res->err : client_strerror(res->rc));
-		emit_error(p->g, p->op, res->rc, res->status, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, res->rc, res->status, err);
+		cog_pred_free(p);
 		return;
 	}
 	if (res->status != 200 && res->status != 202) {
@@ -369,8 +369,8 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		ev.body_len = p->rlen;
 		p->rbuf = NULL;
 		g = p->g;
-		pred_free(p);
-		emit(g, &ev);
+		cog_pred_free(p);
+		cog_emit(g, &ev);
 		return;
 	}
 	rc = prediction_parse(p->rbuf, p->rlen, &upd, err, sizeof err);
@@ -379,8 +379,8 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 
 		snprintf(msg, sizeof msg, "cog prediction %s: %.160s", p->id,
 		    err);
-		emit_error(p->g, p->op, rc, res->status, msg);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, rc, res->status, msg);
+		cog_pred_free(p);
 		return;
 	}
 	if (res->status == 200 || prediction_status_terminal(upd.status)) {
@@ -388,12 +388,12 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		prediction_done(&p->cur);
 		p->cur = upd;
 		if (p->cur.id == NULL && (p->cur.id = strdup(p->id)) == NULL) {
-			emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
+			cog_emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
 			    "cog prediction: out of memory");
-			pred_free(p);
+			cog_pred_free(p);
 			return;
 		}
-		if (effectively_failed(&p->cur))
+		if (cog_effectively_failed(&p->cur))
 			p->cur.status = PREDICTION_FAILED;
 		pred_finish(p);
 		return;
@@ -405,17 +405,17 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		snprintf(err, sizeof err, "cog prediction %s: already running "
 		    "on the server (HTTP 202) and no webhooks to follow it",
 		    p->id);
-		emit_error(p->g, p->op, CLIENT_EHTTP, res->status, err);
-		pred_free(p);
+		cog_emit_error(p->g, p->op, CLIENT_EHTTP, res->status, err);
+		cog_pred_free(p);
 		return;
 	}
 	p->accepted = true;
 	p->accepted_ms = client_now_ms();
 	if (pred_apply(p, &upd) != 0) {
 		prediction_done(&upd);
-		emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
+		cog_emit_error(p->g, p->op, CLIENT_ENOMEM, 0,
 		    "cog prediction: out of memory");
-		pred_free(p);
+		cog_pred_free(p);
 		return;
 	}
 	prediction_done(&upd);
@@ -423,14 +423,14 @@ on_pred_put(struct client *c, unsigned id, struct http_response *res,
 		pred_finish(p);	/* a terminal webhook came before the 202 */
 		return;
 	}
-	pred_arm(p, p->g->grace_ms < p->g->health_ms ? p->g->grace_ms :
+	cog_pred_arm(p, p->g->grace_ms < p->g->health_ms ? p->g->grace_ms :
 	    p->g->health_ms);
 }
 
 void
-on_pred_cancel(struct client *c, unsigned op, void *arg)
+cog_on_pred_cancel(struct client *c, unsigned op, void *arg)
 {
 	(void)c;
 	(void)op;
-	pred_free(arg);	/* local only: cog_cancel() tells the server */
+	cog_pred_free(arg);	/* local only: cog_cancel() tells the server */
 }

@@ -98,7 +98,7 @@ on_simple_done(struct client *c, unsigned id, struct http_response *res,
 	}
 	s->http = 0;
 	simple_free(s);
-	emit(g, &ev);
+	cog_emit(g, &ev);
 }
 
 static void
@@ -128,7 +128,7 @@ simple_start(struct cog *g, enum cog_endpoint kind, const char *id,
 	s->g = g;
 	s->kind = kind;
 	s->op = client_next_id(g->c);
-	if (endpoint_url(g->base, kind, id, url, sizeof url) != 0) {
+	if (cog_endpoint_url(g->base, kind, id, url, sizeof url) != 0) {
 		snprintf(err, errsz, "%s: URL too long", cog_endpoints[kind].what);
 		free(s);
 		return 0;
@@ -177,7 +177,7 @@ cog_openapi_get(struct cog *g, char *err, size_t errsz)
 unsigned
 cog_cancel(struct cog *g, const char *pred_id, char *err, size_t errsz)
 {
-	if (!id_ok(pred_id)) {
+	if (!cog_id_ok(pred_id)) {
 		snprintf(err, errsz, "cog cancel: bad prediction id");
 		return 0;
 	}
@@ -203,7 +203,7 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 		    "webhook listener");
 		return 0;
 	}
-	if (o->id != NULL && !id_ok(o->id)) {
+	if (o->id != NULL && !cog_id_ok(o->id)) {
 		snprintf(err, errsz, "cog prediction: id must be 1-%d "
 		    "characters of [A-Za-z0-9._-]", COG_MAX_ID);
 		return 0;
@@ -226,9 +226,9 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 		snprintf(p->id, sizeof p->id, "%s", o->id);
 	else {
 		memcpy(p->id, "r8p-", 4);
-		random_hex(p->id + 4, 8);
+		cog_random_hex(p->id + 4, 8);
 	}
-	random_hex(p->token, 16);
+	cog_random_hex(p->token, 16);
 	p->cur.status = PREDICTION_STARTING;
 	if ((p->cur.id = strdup(p->id)) == NULL)
 		goto nomem;
@@ -263,7 +263,7 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 		snprintf(body, blen, "{\"id\":\"%s\",\"input\":%s}", p->id,
 		    input);
 	blen = strlen(body);
-	if (endpoint_url(g->base, EP_PREDICT, p->id, url, sizeof url) != 0) {
+	if (cog_endpoint_url(g->base, EP_PREDICT, p->id, url, sizeof url) != 0) {
 		snprintf(err, errsz, "cog prediction: URL too long");
 		goto fail;
 	}
@@ -275,11 +275,11 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	ho.body = body;
 	ho.body_len = blen;
 	ho.sink = HTTP_SINK_STREAM;
-	ho.on_data = on_pred_data;
+	ho.on_data = cog_on_pred_data;
 	ho.no_retry = true;	/* a PUT after the end runs it again */
 	ho.timeout_ms = g->predict_timeout_ms > 0 ? g->predict_timeout_ms :
 	    (o->async ? 60000 : 7L * 24 * 3600 * 1000);
-	ho.done = on_pred_put;
+	ho.done = cog_on_pred_put;
 	ho.arg = p;
 	p->op = client_next_id(g->c);
 	p->http = http_start(g->c, &ho, err, errsz);
@@ -287,7 +287,7 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	body = NULL;
 	if (p->http == 0)
 		goto fail;
-	if (client_op_add(g->c, p->op, on_pred_cancel, p) != 0) {
+	if (client_op_add(g->c, p->op, cog_on_pred_cancel, p) != 0) {
 		http_cancel(g->c, p->http);
 		goto nomem;
 	}
@@ -295,7 +295,7 @@ cog_predict(struct cog *g, const struct cog_predict_opts *o, char *id_out,
 	g->preds = p;
 	p->sent_ms = client_now_ms();
 	if (!o->async)		/* sync: watch the worker while we wait */
-		pred_arm(p, g->health_ms);
+		cog_pred_arm(p, g->health_ms);
 	if (id_out != NULL)
 		snprintf(id_out, COG_MAX_ID + 1, "%s", p->id);
 	return p->op;

@@ -20,7 +20,7 @@
 #include "client/cost/prices.inc"
 
 void
-seterr(char *err, size_t errsz, const char *fmt, ...)
+cost_seterr(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -32,7 +32,7 @@ seterr(char *err, size_t errsz, const char *fmt, ...)
 }
 
 void
-copy_str(char *dst, size_t dstsz, const char *src)
+cost_copy_str(char *dst, size_t dstsz, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -43,28 +43,28 @@ copy_str(char *dst, size_t dstsz, const char *src)
 }
 
 int
-lower(int c)
+cost_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
 int
-is_digit(int c)
+cost_is_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
 int
-is_alnum(int c)
+cost_is_alnum(int c)
 {
-	c = lower(c);
-	return is_digit(c) || (c >= 'a' && c <= 'z');
+	c = cost_lower(c);
+	return cost_is_digit(c) || (c >= 'a' && c <= 'z');
 }
 
 static bool
 streq_nocase(const char *a, const char *b)
 {
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+	while (*a && cost_lower((unsigned char)*a) == cost_lower((unsigned char)*b))
 		a++, b++;
 	return *a == '\0' && *b == '\0';
 }
@@ -114,10 +114,10 @@ sku_ok(const char *s)
 {
 	size_t n = 0;
 
-	if (!is_alnum((unsigned char)*s))
+	if (!cost_is_alnum((unsigned char)*s))
 		return false;
 	for (; s[n]; n++)
-		if (!is_alnum((unsigned char)s[n]) && s[n] != '-' &&
+		if (!cost_is_alnum((unsigned char)s[n]) && s[n] != '-' &&
 		    s[n] != '_' && s[n] != '.')
 			return false;
 	return n < COST_SKU_MAX;
@@ -239,7 +239,7 @@ perr(struct parse_ctx *c, const char *fmt, const char *arg)
 	for (i = 0; msg[i]; i++)
 		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
 			msg[i] = '?';
-	seterr(c->err, c->errsz, "%s:%u: %s", c->label, c->line, msg);
+	cost_seterr(c->err, c->errsz, "%s:%u: %s", c->label, c->line, msg);
 	return -1;
 }
 
@@ -255,7 +255,7 @@ row_for(struct parse_ctx *c, const char *sku, bool *is_new)
 		return NULL;
 	r = &c->t->rows[c->t->n++];
 	memset(r, 0, sizeof *r);
-	copy_str(r->sku, sizeof r->sku, sku);
+	cost_copy_str(r->sku, sizeof r->sku, sku);
 	return r;
 }
 
@@ -275,18 +275,18 @@ parse_directive(struct parse_ctx *c, char *s)
 		if (strlen(val) >= COST_DATE_MAX)
 			return perr(c, "@date is too long", NULL);
 		if (c->origin == COST_ORIGIN_SHIPPED)
-			copy_str(c->t->date, sizeof c->t->date, val);
+			cost_copy_str(c->t->date, sizeof c->t->date, val);
 		else
-			copy_str(c->t->user_date, sizeof c->t->user_date, val);
+			cost_copy_str(c->t->user_date, sizeof c->t->user_date, val);
 		return 0;
 	}
 	if (strcmp(key, "source") == 0) {
 		if (strlen(val) >= COST_SOURCE_MAX)
 			return perr(c, "@source is too long", NULL);
-		copy_str(c->source, sizeof c->source, val);
+		cost_copy_str(c->source, sizeof c->source, val);
 		c->have_source = true;
 		if (c->origin == COST_ORIGIN_SHIPPED)
-			copy_str(c->t->source, sizeof c->t->source, val);
+			cost_copy_str(c->t->source, sizeof c->t->source, val);
 		return 0;
 	}
 	return perr(c, "unknown directive @%s (known: @date, @source)", key);
@@ -314,7 +314,7 @@ parse_assign(struct parse_ctx *c, char *s)
 	if (r == NULL)
 		return perr(c, "too many rows (at most %s)", "128");
 	if (is_new) {
-		copy_str(r->name, sizeof r->name, sku);
+		cost_copy_str(r->name, sizeof r->name, sku);
 		r->gpu_count = -1;
 	}
 	r->usd_per_second = price;
@@ -370,10 +370,10 @@ parse_tsv(struct parse_ctx *c, char *s)
 	if (!sku_ok(f[0]))
 		return perr(c, "bad SKU \"%s\" (letters, digits, - _ . only; "
 		    "at most 47)", f[0]);
-	copy_str(row.sku, sizeof row.sku, f[0]);
+	cost_copy_str(row.sku, sizeof row.sku, f[0]);
 	if (*f[1] == '\0' || strlen(f[1]) >= COST_NAME_MAX)
 		return perr(c, "name is empty or longer than 63 bytes", NULL);
-	copy_str(row.name, sizeof row.name, f[1]);
+	cost_copy_str(row.name, sizeof row.name, f[1]);
 	if (parse_price(f[2], &row.usd_per_second, &why) != 0)
 		return perr(c, "usd_per_second: %s", why);
 	if (strcmp(f[3], "-") == 0)
@@ -391,17 +391,17 @@ parse_tsv(struct parse_ctx *c, char *s)
 		    NULL);
 	if (strlen(f[5]) >= COST_DATE_MAX)
 		return perr(c, "date is longer than 39 bytes", NULL);
-	copy_str(row.date, sizeof row.date, strcmp(f[5], "-") ? f[5] : "");
+	cost_copy_str(row.date, sizeof row.date, strcmp(f[5], "-") ? f[5] : "");
 	if (strlen(f[6]) >= COST_SOURCE_MAX)
 		return perr(c, "source is longer than 95 bytes", NULL);
-	copy_str(row.source, sizeof row.source, strcmp(f[6], "-") ? f[6] : "");
+	cost_copy_str(row.source, sizeof row.source, strcmp(f[6], "-") ? f[6] : "");
 	if (nf == 8 && *f[7] && strcmp(f[7], "-") != 0) {
 		const struct cost_gpu *g = cost_gpu_find(f[7]);
 
 		if (g == NULL)
 			return perr(c, "unknown gpu \"%s\" (see `r8play cost "
 			    "--gpus`)", f[7]);
-		copy_str(row.gpu, sizeof row.gpu, g->key);
+		cost_copy_str(row.gpu, sizeof row.gpu, g->key);
 	}
 	row.origin = c->origin;
 	r = row_for(c, row.sku, &is_new);
@@ -444,13 +444,13 @@ cost_table_parse(struct cost_table *t, const char *text, size_t len,
 	int rc = -1;
 
 	if (t == NULL || (text == NULL && len > 0)) {
-		seterr(err, errsz, "cost_table_parse: no table or text");
+		cost_seterr(err, errsz, "cost_table_parse: no table or text");
 		return -1;
 	}
 	if (label == NULL)
 		label = "prices";
 	if (len > COST_FILE_MAX) {
-		seterr(err, errsz, "%s: %zu bytes, more than the %d allowed",
+		cost_seterr(err, errsz, "%s: %zu bytes, more than the %d allowed",
 		    label, len, COST_FILE_MAX);
 		return -1;
 	}
@@ -458,7 +458,7 @@ cost_table_parse(struct cost_table *t, const char *text, size_t len,
 	c = calloc(1, sizeof *c);
 	if (c == NULL || (c->t = malloc(sizeof *t)) == NULL) {
 		free(c);
-		seterr(err, errsz, "%s: out of memory", label);
+		cost_seterr(err, errsz, "%s: out of memory", label);
 		return -1;
 	}
 	*c->t = *t;
@@ -496,11 +496,11 @@ cost_table_parse(struct cost_table *t, const char *text, size_t len,
 		if (!c->touched[i])
 			continue;
 		if (c->nodate[i])
-			copy_str(r->date, sizeof r->date,
+			cost_copy_str(r->date, sizeof r->date,
 			    origin == COST_ORIGIN_USER ? c->t->user_date :
 			    c->t->date);
 		if (c->nodate[i] || (r->source[0] == '\0' && c->have_source))
-			copy_str(r->source, sizeof r->source,
+			cost_copy_str(r->source, sizeof r->source,
 			    c->have_source ? c->source :
 			    origin == COST_ORIGIN_USER ? "your prices file" :
 			    c->t->source);
@@ -511,7 +511,7 @@ cost_table_parse(struct cost_table *t, const char *text, size_t len,
 		for (i = 0; i < c->t->n; i++)
 			nu += c->t->rows[i].origin == COST_ORIGIN_USER;
 		c->t->n_user = nu;
-		copy_str(c->t->user_file, sizeof c->t->user_file, label);
+		cost_copy_str(c->t->user_file, sizeof c->t->user_file, label);
 	}
 	*t = *c->t;
 	rc = 0;
@@ -525,7 +525,7 @@ int
 cost_table_init(struct cost_table *t, char *err, size_t errsz)
 {
 	if (t == NULL) {
-		seterr(err, errsz, "cost_table_init: no table");
+		cost_seterr(err, errsz, "cost_table_init: no table");
 		return -1;
 	}
 	memset(t, 0, sizeof *t);
@@ -570,21 +570,21 @@ cost_table_load_file(struct cost_table *t, const char *path, char *err,
 	if (fp == NULL) {
 		if (errno == ENOENT)
 			return 1;
-		seterr(err, errsz, "%s: %s", path, strerror(errno));
+		cost_seterr(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	buf = malloc(COST_FILE_MAX + 1);
 	if (buf == NULL) {
 		fclose(fp);
-		seterr(err, errsz, "%s: out of memory", path);
+		cost_seterr(err, errsz, "%s: out of memory", path);
 		return -1;
 	}
 	len = fread(buf, 1, COST_FILE_MAX + 1, fp);
 	if (ferror(fp)) {
-		seterr(err, errsz, "%s: %s", path, strerror(errno));
+		cost_seterr(err, errsz, "%s: %s", path, strerror(errno));
 		rc = -1;
 	} else if (len > COST_FILE_MAX) {
-		seterr(err, errsz, "%s: larger than %d bytes", path,
+		cost_seterr(err, errsz, "%s: larger than %d bytes", path,
 		    COST_FILE_MAX);
 		rc = -1;
 	} else

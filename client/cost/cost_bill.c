@@ -19,7 +19,7 @@ static int
 check_price(double p, char *err, size_t errsz)
 {
 	if (!isfinite(p) || !(p > 0) || p > COST_MAX_USD_PER_SECOND) {
-		seterr(err, errsz, "price must be more than $0/s and at most "
+		cost_seterr(err, errsz, "price must be more than $0/s and at most "
 		    "$10/s");
 		return -1;
 	}
@@ -30,11 +30,11 @@ static int
 check_seconds(double s, char *err, size_t errsz)
 {
 	if (!isfinite(s) || !(s > 0)) {
-		seterr(err, errsz, "seconds must be a number more than 0");
+		cost_seterr(err, errsz, "seconds must be a number more than 0");
 		return -1;
 	}
 	if (s > COST_MAX_SECONDS) {
-		seterr(err, errsz, "seconds must be at most %.0f (30 days)",
+		cost_seterr(err, errsz, "seconds must be at most %.0f (30 days)",
 		    COST_MAX_SECONDS);
 		return -1;
 	}
@@ -49,7 +49,7 @@ cost_run_estimate(double p, double seconds, struct cost_run *out, char *err,
 	int m, e, k;
 
 	if (out == NULL) {
-		seterr(err, errsz, "cost_run_estimate: no output");
+		cost_seterr(err, errsz, "cost_run_estimate: no output");
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
@@ -57,19 +57,19 @@ cost_run_estimate(double p, double seconds, struct cost_run *out, char *err,
 	    check_seconds(seconds, err, errsz) != 0)
 		return -1;
 	out->usd = p * seconds;
-	if (sig2(out->usd, &m, &e) != 0 || !isnormal(out->usd)) {
-		seterr(err, errsz, "cost too small to show");
+	if (cost_sig2(out->usd, &m, &e) != 0 || !isnormal(out->usd)) {
+		cost_seterr(err, errsz, "cost too small to show");
 		return -1;
 	}
-	out->usd_shown = scale10((double)m, e - 1);
+	out->usd_shown = cost_scale10((double)m, e - 1);
 	snprintf(out->usd_text, sizeof out->usd_text, "$%s",
-	    fmt_sig2_parts(m, e, num, sizeof num));
+	    cost_fmt_sig2_parts(m, e, num, sizeof num));
 	/* 1 / (m * 10^(e-1)) = 10^(1-e) / m, in integers: no rounding. */
 	k = 1 - e;
 	if (k < 0)
 		out->runs_per_dollar = 0;
-	else if (k < (int)ARRAY_LEN(u10))
-		out->runs_per_dollar = u10[k] / (uint64_t)m;
+	else if (k < (int)ARRAY_LEN(cost_u10))
+		out->runs_per_dollar = cost_u10[k] / (uint64_t)m;
 	else {
 		out->runs_per_dollar = UINT64_MAX;
 		out->runs_overflow = true;
@@ -90,12 +90,12 @@ cost_estimate_tier(const struct cost_table *t, const struct cost_timing *in,
 	memset(out, 0, sizeof *out);
 	out->p = p;
 	if (p == NULL) {
-		copy_str(out->err, sizeof out->err, "price unknown");
+		cost_copy_str(out->err, sizeof out->err, "price unknown");
 		return;
 	}
 	cost_seconds_pick(t, in, p, &out->secs);
 	if (out->secs.src == COST_SECONDS_NONE) {
-		copy_str(out->err, sizeof out->err, "no time for this tier "
+		cost_copy_str(out->err, sizeof out->err, "no time for this tier "
 		    "(no speed figure to carry it)");
 		return;
 	}
@@ -158,7 +158,7 @@ cost_billed_for_run(const struct cost_billing *b, double p, double setup_s,
     struct cost_billed *out, char *err, size_t errsz)
 {
 	if (b == NULL || out == NULL || (unsigned)b->mode >= COST_BILL__COUNT) {
-		seterr(err, errsz, "cost_billed_for_run: bad arguments");
+		cost_seterr(err, errsz, "cost_billed_for_run: bad arguments");
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
@@ -173,7 +173,7 @@ cost_billed_for_run(const struct cost_billing *b, double p, double setup_s,
 	if (check_price(p, err, errsz) != 0)
 		return -1;
 	if (!nonneg(setup_s) || !nonneg(active_s) || !nonneg(idle_s)) {
-		seterr(err, errsz, "setup, active and idle seconds must be "
+		cost_seterr(err, errsz, "setup, active and idle seconds must be "
 		    "0..%.0f", COST_MAX_SECONDS);
 		return -1;
 	}
@@ -212,12 +212,12 @@ cost_per_unit(const struct cost_billing *b, double units, double *usd,
     char *err, size_t errsz)
 {
 	if (b == NULL || usd == NULL || cost_billing_is_timed(b->mode)) {
-		seterr(err, errsz, "not a per-output or per-token model");
+		cost_seterr(err, errsz, "not a per-output or per-token model");
 		return -1;
 	}
 	if (!isfinite(units) || units < 0 || units > 1e15 ||
 	    !isfinite(b->unit_usd) || b->unit_usd < 0 || b->unit_usd > 1e6) {
-		seterr(err, errsz, "units and the unit price must be finite "
+		cost_seterr(err, errsz, "units and the unit price must be finite "
 		    "and not negative");
 		return -1;
 	}
@@ -264,14 +264,14 @@ cost_cold_start(enum cost_billing_mode m, double p, double boot_s,
     size_t errsz)
 {
 	if (out == NULL || !cost_billing_is_timed(m)) {
-		seterr(err, errsz, "cold start: needs a per-second billing "
+		cost_seterr(err, errsz, "cold start: needs a per-second billing "
 		    "mode");
 		return -1;
 	}
 	if (check_price(p, err, errsz) != 0)
 		return -1;
 	if (!nonneg(boot_s) || !nonneg(active_s) || !nonneg(idle_s)) {
-		seterr(err, errsz, "boot, active and idle seconds must be "
+		cost_seterr(err, errsz, "boot, active and idle seconds must be "
 		    "0..%.0f", COST_MAX_SECONDS);
 		return -1;
 	}
@@ -295,23 +295,23 @@ cost_deploy(const struct cost_deploy_in *in, struct cost_deploy_out *out,
 	unsigned inst;
 
 	if (in == NULL || out == NULL) {
-		seterr(err, errsz, "cost_deploy: bad arguments");
+		cost_seterr(err, errsz, "cost_deploy: bad arguments");
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
 	if (in->max_instances < 1 || in->max_instances > COST_MAX_INSTANCES ||
 	    in->min_instances > in->max_instances) {
-		seterr(err, errsz, "instances: need 1 <= max <= %u and min <= "
+		cost_seterr(err, errsz, "instances: need 1 <= max <= %u and min <= "
 		    "max", COST_MAX_INSTANCES);
 		return -1;
 	}
 	if (!isfinite(in->hours_per_day) || in->hours_per_day < 0 ||
 	    in->hours_per_day > 24) {
-		seterr(err, errsz, "hours per day must be 0..24");
+		cost_seterr(err, errsz, "hours per day must be 0..24");
 		return -1;
 	}
 	if (!isfinite(in->rph) || in->rph < 0 || in->rph > COST_MAX_RPH) {
-		seterr(err, errsz, "requests per hour must be 0..%.0f",
+		cost_seterr(err, errsz, "requests per hour must be 0..%.0f",
 		    COST_MAX_RPH);
 		return -1;
 	}
@@ -319,7 +319,7 @@ cost_deploy(const struct cost_deploy_in *in, struct cost_deploy_out *out,
 		return -1;
 	if (!isfinite(in->idle_s) || in->idle_s < 0 || in->idle_s > 86400 ||
 	    !isfinite(in->boot_s) || in->boot_s < 0 || in->boot_s > 86400) {
-		seterr(err, errsz, "idle and boot seconds must be 0..86400");
+		cost_seterr(err, errsz, "idle and boot seconds must be 0..86400");
 		return -1;
 	}
 	if (check_price(in->usd_per_second, err, errsz) != 0)
@@ -382,16 +382,16 @@ cost_deploy_parse(const char *spec, struct cost_deploy_in *in, char *err,
 	double d;
 
 	if (spec == NULL || in == NULL || *spec == '\0') {
-		seterr(err, errsz, "deployment: empty (want min=1,max=3,"
+		cost_seterr(err, errsz, "deployment: empty (want min=1,max=3,"
 		    "hours=8,rph=120,idle=300)");
 		return -1;
 	}
 	if (strlen(spec) >= sizeof buf) {
-		seterr(err, errsz, "deployment: longer than %zu bytes",
+		cost_seterr(err, errsz, "deployment: longer than %zu bytes",
 		    sizeof buf - 1);
 		return -1;
 	}
-	copy_str(buf, sizeof buf, spec);
+	cost_copy_str(buf, sizeof buf, spec);
 	v = *in;
 	for (p = buf; p != NULL; ) {
 		item = p;
@@ -400,7 +400,7 @@ cost_deploy_parse(const char *spec, struct cost_deploy_in *in, char *err,
 			*p++ = '\0';
 		eq = strchr(item, '=');
 		if (eq == NULL) {
-			seterr(err, errsz, "deployment: \"%.40s\" is not "
+			cost_seterr(err, errsz, "deployment: \"%.40s\" is not "
 			    "key=value", item);
 			return -1;
 		}
@@ -409,12 +409,12 @@ cost_deploy_parse(const char *spec, struct cost_deploy_in *in, char *err,
 			if (strcmp(item, keys[k]) == 0)
 				break;
 		if (k == ARRAY_LEN(keys)) {
-			seterr(err, errsz, "deployment: unknown key \"%.40s\" "
+			cost_seterr(err, errsz, "deployment: unknown key \"%.40s\" "
 			    "(min max hours rph idle boot seconds)", item);
 			return -1;
 		}
 		if (seen & (1u << k)) {
-			seterr(err, errsz, "deployment: %s given twice",
+			cost_seterr(err, errsz, "deployment: %s given twice",
 			    keys[k]);
 			return -1;
 		}
@@ -422,7 +422,7 @@ cost_deploy_parse(const char *spec, struct cost_deploy_in *in, char *err,
 		if (k < 2) {
 			if (cost_parse_u64(eq, &u) != 0 ||
 			    u > COST_MAX_INSTANCES) {
-				seterr(err, errsz, "deployment: %s must be a "
+				cost_seterr(err, errsz, "deployment: %s must be a "
 				    "whole number 0..%u", keys[k],
 				    COST_MAX_INSTANCES);
 				return -1;
@@ -434,7 +434,7 @@ cost_deploy_parse(const char *spec, struct cost_deploy_in *in, char *err,
 			continue;
 		}
 		if (cost_parse_double(eq, &d) != 0 || d < 0) {
-			seterr(err, errsz, "deployment: %s must be a number "
+			cost_seterr(err, errsz, "deployment: %s must be a number "
 			    ">= 0", keys[k]);
 			return -1;
 		}
@@ -459,22 +459,22 @@ cost_batch(const struct cost_batch_in *in, struct cost_batch_out *out,
 	uint64_t waves;
 
 	if (in == NULL || out == NULL) {
-		seterr(err, errsz, "cost_batch: bad arguments");
+		cost_seterr(err, errsz, "cost_batch: bad arguments");
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
 	if (!cost_billing_is_timed(in->mode)) {
-		seterr(err, errsz, "batch: a %s model is not billed by the "
+		cost_seterr(err, errsz, "batch: a %s model is not billed by the "
 		    "second", cost_billing_key(in->mode));
 		return -1;
 	}
 	if (in->runs == 0 || in->runs > COST_MAX_RUNS) {
-		seterr(err, errsz, "runs must be 1..%llu",
+		cost_seterr(err, errsz, "runs must be 1..%llu",
 		    (unsigned long long)COST_MAX_RUNS);
 		return -1;
 	}
 	if (in->concurrency < 1 || in->concurrency > COST_MAX_CONCURRENCY) {
-		seterr(err, errsz, "concurrency must be 1..%u",
+		cost_seterr(err, errsz, "concurrency must be 1..%u",
 		    COST_MAX_CONCURRENCY);
 		return -1;
 	}
@@ -482,7 +482,7 @@ cost_batch(const struct cost_batch_in *in, struct cost_batch_out *out,
 	    check_price(in->usd_per_second, err, errsz) != 0)
 		return -1;
 	if (!nonneg(in->boot_s) || !nonneg(in->idle_s)) {
-		seterr(err, errsz, "boot and idle seconds must be 0..%.0f",
+		cost_seterr(err, errsz, "boot and idle seconds must be 0..%.0f",
 		    COST_MAX_SECONDS);
 		return -1;
 	}
@@ -506,18 +506,18 @@ cost_sweep_runs(const uint64_t *counts, size_t n, uint64_t *runs, char *err,
 	size_t i;
 
 	if (counts == NULL || n == 0 || runs == NULL) {
-		seterr(err, errsz, "sweep: no inputs");
+		cost_seterr(err, errsz, "sweep: no inputs");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (counts[i] == 0) {
-			seterr(err, errsz, "sweep: input %zu has no values",
+			cost_seterr(err, errsz, "sweep: input %zu has no values",
 			    i + 1);
 			return -1;
 		}
 		if (counts[i] > COST_MAX_RUNS ||
 		    r > COST_MAX_RUNS / counts[i]) {
-			seterr(err, errsz, "sweep: more than %llu runs",
+			cost_seterr(err, errsz, "sweep: more than %llu runs",
 			    (unsigned long long)COST_MAX_RUNS);
 			return -1;
 		}

@@ -69,12 +69,12 @@ gpu_tokens(const char *s, char tok[GPU_TOKENS][GPU_TOKEN_MAX])
 	bool skip;
 
 	while (*s && n < GPU_TOKENS) {
-		while (*s && !is_alnum((unsigned char)*s))
+		while (*s && !cost_is_alnum((unsigned char)*s))
 			s++;
 		len = 0;
-		while (is_alnum((unsigned char)*s)) {
+		while (cost_is_alnum((unsigned char)*s)) {
 			if (len + 1 < GPU_TOKEN_MAX)
-				tok[n][len++] = (char)lower((unsigned char)*s);
+				tok[n][len++] = (char)cost_lower((unsigned char)*s);
 			s++;
 		}
 		if (len == 0)
@@ -121,7 +121,7 @@ cost_gpu_find(const char *name)
 		size_t k = 0;
 
 		for (j = 0; gpus[i].key[j] && k + 1 < sizeof kj; j++)
-			if (is_alnum((unsigned char)gpus[i].key[j]))
+			if (cost_is_alnum((unsigned char)gpus[i].key[j]))
 				kj[k++] = gpus[i].key[j];
 		kj[k] = '\0';
 		if (strcmp(joined, kj) == 0)
@@ -131,7 +131,7 @@ cost_gpu_find(const char *name)
 	for (i = 0; i < n; i++) {
 		char t[2 * GPU_TOKEN_MAX];
 
-		copy_str(t, sizeof t, tok[i]);
+		cost_copy_str(t, sizeof t, tok[i]);
 		if (strcmp(t, "rtx") == 0 && i + 1 < n)
 			snprintf(t, sizeof t, "rtx%s", tok[i + 1]);
 		if (strcmp(t, "a100") == 0) {
@@ -157,12 +157,12 @@ cost_carry_seconds(double seconds, const struct cost_gpu *from,
 	double rc, rm;
 
 	if (from == NULL || to == NULL) {
-		seterr(err, errsz, "no speed figure for that GPU");
+		cost_seterr(err, errsz, "no speed figure for that GPU");
 		return -1;
 	}
 	if (!isfinite(seconds) || !(seconds > 0) ||
 	    seconds > COST_MAX_SECONDS) {
-		seterr(err, errsz, "seconds must be more than 0 and at most %g",
+		cost_seterr(err, errsz, "seconds must be more than 0 and at most %g",
 		    COST_MAX_SECONDS);
 		return -1;
 	}
@@ -217,17 +217,17 @@ median_n(const double *v, size_t n, double *out, size_t *used, char *err,
 
 	*used = 0;
 	if (v == NULL || n == 0) {
-		seterr(err, errsz, "no run times");
+		cost_seterr(err, errsz, "no run times");
 		return -1;
 	}
 	if (n > COST_MAX_MEDIAN_SAMPLES) {
-		seterr(err, errsz, "%zu run times, more than %d", n,
+		cost_seterr(err, errsz, "%zu run times, more than %d", n,
 		    COST_MAX_MEDIAN_SAMPLES);
 		return -1;
 	}
 	w = malloc(n * sizeof *w);
 	if (w == NULL) {
-		seterr(err, errsz, "out of memory");
+		cost_seterr(err, errsz, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -235,7 +235,7 @@ median_n(const double *v, size_t n, double *out, size_t *used, char *err,
 			w[k++] = v[i];
 	if (k == 0) {
 		free(w);
-		seterr(err, errsz, "no usable run time (all zero, negative or "
+		cost_seterr(err, errsz, "no usable run time (all zero, negative or "
 		    "not finite)");
 		return -1;
 	}
@@ -294,7 +294,7 @@ plain(struct cost_seconds *out, double s, enum cost_seconds_source src,
 	out->seconds = out->lo = out->hi = s;
 	out->src = src;
 	out->estimate = false;
-	copy_str(out->note, sizeof out->note, note);
+	cost_copy_str(out->note, sizeof out->note, note);
 }
 
 int
@@ -309,7 +309,7 @@ cost_seconds_pick(const struct cost_table *t, const struct cost_timing *in,
 
 	memset(out, 0, sizeof *out);
 	out->src = COST_SECONDS_NONE;
-	copy_str(out->note, sizeof out->note, cost_seconds_label(out->src));
+	cost_copy_str(out->note, sizeof out->note, cost_seconds_label(out->src));
 	if (in == NULL)
 		return 0;
 	if (in->own != NULL && in->n_own > 0 &&

@@ -11,28 +11,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/cost/cost.h"
+
 /* 10^0 .. 10^19, exact (cost_num.c). */
-extern const uint64_t u10[20];
+extern const uint64_t cost_u10[20];
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
-void	seterr(char *err, size_t errsz, const char *fmt, ...)
+void	cost_seterr(char *err, size_t errsz, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void
-copy_str(char *dst, size_t dstsz, const char *src);
+cost_copy_str(char *dst, size_t dstsz, const char *src);
 double
-scale10(double x, int k);
+cost_scale10(double x, int k);
 int
-sig2(double x, int *mp, int *ep);
+cost_sig2(double x, int *mp, int *ep);
 char *
-fmt_sig2_parts(int m, int e, char *buf, size_t bufsz);
+cost_fmt_sig2_parts(int m, int e, char *buf, size_t bufsz);
 
 int
-lower(int c);
+cost_lower(int c);
 int
-is_alnum(int c);
+cost_is_alnum(int c);
 
 int
-is_digit(int c);
+cost_is_digit(int c);
 
 #endif

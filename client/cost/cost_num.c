@@ -22,7 +22,7 @@ static const double p10[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-const uint64_t u10[] = {
+const uint64_t cost_u10[] = {
 	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
 	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
 	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
@@ -33,7 +33,7 @@ const uint64_t u10[] = {
 
 /* x * 10^k without overflowing the intermediate power. */
 double
-scale10(double x, int k)
+cost_scale10(double x, int k)
 {
 	int h;
 
@@ -57,7 +57,7 @@ cost_parse_double(const char *s, double *out)
 		return -1;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
-	for (; is_digit((unsigned char)*s); s++) {
+	for (; cost_is_digit((unsigned char)*s); s++) {
 		any = 1;
 		if (digits < 19) {
 			if (m != 0 || *s != '0') {
@@ -68,7 +68,7 @@ cost_parse_double(const char *s, double *out)
 			exp10++;	/* digits past 19 are dropped */
 	}
 	if (*s == '.') {
-		for (s++; is_digit((unsigned char)*s); s++) {
+		for (s++; cost_is_digit((unsigned char)*s); s++) {
 			any = 1;
 			if (digits < 19) {
 				if (m != 0 || *s != '0')
@@ -84,9 +84,9 @@ cost_parse_double(const char *s, double *out)
 		s++;
 		if (*s == '+' || *s == '-')
 			eneg = *s++ == '-';
-		if (!is_digit((unsigned char)*s))
+		if (!cost_is_digit((unsigned char)*s))
 			return -1;
-		for (; is_digit((unsigned char)*s); s++)
+		for (; cost_is_digit((unsigned char)*s); s++)
 			if (eexp < 100000)
 				eexp = eexp * 10 + (*s - '0');
 		exp10 += eneg ? -eexp : eexp;
@@ -100,7 +100,7 @@ cost_parse_double(const char *s, double *out)
 	else if (exp10 < -400)
 		v = 0.0;
 	else
-		v = scale10((double)m, exp10);
+		v = cost_scale10((double)m, exp10);
 	if (!isfinite(v))
 		return -1;
 	*out = neg ? -v : v;
@@ -112,10 +112,10 @@ cost_parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (s == NULL || !is_digit((unsigned char)*s))
+	if (s == NULL || !cost_is_digit((unsigned char)*s))
 		return -1;
 	for (; *s; s++) {
-		if (!is_digit((unsigned char)*s))
+		if (!cost_is_digit((unsigned char)*s))
 			return -1;
 		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
 			return -1;
@@ -131,7 +131,7 @@ cost_parse_u64(const char *s, uint64_t *out)
  * keeps 0.00285, stored as 0.0028499..., rounding as written).
  */
 int
-sig2(double x, int *mp, int *ep)
+cost_sig2(double x, int *mp, int *ep)
 {
 	double scaled;
 	int e, m, tries;
@@ -140,7 +140,7 @@ sig2(double x, int *mp, int *ep)
 		return -1;
 	e = (int)floor(log10(x));
 	for (tries = 0; tries < 4; tries++) {
-		scaled = scale10(x, 1 - e);
+		scaled = cost_scale10(x, 1 - e);
 		if (scaled < 10.0)
 			e--;
 		else if (scaled >= 100.0)
@@ -161,7 +161,7 @@ sig2(double x, int *mp, int *ep)
 }
 
 char *
-fmt_sig2_parts(int m, int e, char *buf, size_t bufsz)
+cost_fmt_sig2_parts(int m, int e, char *buf, size_t bufsz)
 {
 	int d1 = m / 10, d2 = m % 10;
 	size_t i = 0;
@@ -207,11 +207,11 @@ cost_fmt_sig2(double x, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "0");
 		return buf;
 	}
-	if (sig2(x, &m, &e) != 0) {
+	if (cost_sig2(x, &m, &e) != 0) {
 		snprintf(buf, bufsz, "?");
 		return buf;
 	}
-	return fmt_sig2_parts(m, e, buf, bufsz);
+	return cost_fmt_sig2_parts(m, e, buf, bufsz);
 }
 
 /* Group an integer's digits by thousands: 1234567 -> "1,234,567". */
@@ -229,7 +229,7 @@ fmt_grouped(uint64_t v, char *buf, size_t bufsz)
 		out[o++] = tmp[i];
 	}
 	out[o] = '\0';
-	copy_str(buf, bufsz, out);
+	cost_copy_str(buf, bufsz, out);
 }
 
 char *

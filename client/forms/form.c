@@ -39,7 +39,7 @@ one_line(char *p)
 }
 
 void
-msgf(char *msg, size_t msgsz, const char *fmt, ...)
+form_msgf(char *msg, size_t msgsz, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,7 +63,7 @@ wipe(char *s)
 }
 
 size_t
-code_points(const char *s)
+form_code_points(const char *s)
 {
 	size_t n = 0;
 
@@ -74,7 +74,7 @@ code_points(const char *s)
 }
 
 bool
-blank(const char *s)
+form_blank(const char *s)
 {
 	if (s == NULL)
 		return true;
@@ -86,7 +86,7 @@ blank(const char *s)
 
 /* Copy of s without leading/trailing white space, into buf. */
 const char *
-trim(const char *s, char *buf, size_t bufsz)
+form_trim(const char *s, char *buf, size_t bufsz)
 {
 	size_t n;
 
@@ -103,7 +103,7 @@ trim(const char *s, char *buf, size_t bufsz)
 }
 
 bool
-string_kind(enum schema_kind k)
+form_string_kind(enum schema_kind k)
 {
 	return k == SCHEMA_KIND_STRING || k == SCHEMA_KIND_TEXT ||
 	    k == SCHEMA_KIND_SECRET;
@@ -168,18 +168,18 @@ form_set_index(struct form *f, size_t i, const char *text, char *err,
 	char *copy = NULL;
 
 	if (f == NULL || i >= f->nfields) {
-		msgf(err, errsz, "no such input");
+		form_msgf(err, errsz, "no such input");
 		return -1;
 	}
 	if (text != NULL) {
 		if (strlen(text) > FORM_VALUE_MAX) {
-			msgf(err, errsz, "%s: value over %u bytes",
+			form_msgf(err, errsz, "%s: value over %u bytes",
 			    f->schema->fields[i].name, FORM_VALUE_MAX);
 			return -1;
 		}
 		copy = strdup(text);
 		if (copy == NULL) {
-			msgf(err, errsz, "out of memory");
+			form_msgf(err, errsz, "out of memory");
 			return -1;
 		}
 	}
@@ -265,7 +265,7 @@ form_display(const struct form *f, size_t i, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%s", t);
 		return buf;
 	}
-	n = code_points(t);
+	n = form_code_points(t);
 	for (k = 0; k < n && k + 1 < bufsz; k++)
 		buf[k] = '*';
 	buf[k] = '\0';
@@ -283,7 +283,7 @@ form_error(const struct form *f, size_t i)
 /* ---- array text: a JSON array, or one item per line ---- */
 
 void
-items_free(struct items *it)
+form_items_free(struct items *it)
 {
 	size_t i;
 
@@ -316,7 +316,7 @@ items_push(struct items *it, const char *s, size_t len)
 
 /* Split an array field's text. Returns 0, or -1 with msg set. */
 int
-items_parse(const char *text, struct items *it, char *msg, size_t msgsz)
+form_items_parse(const char *text, struct items *it, char *msg, size_t msgsz)
 {
 	const char *p = text, *nl;
 
@@ -331,7 +331,7 @@ items_parse(const char *text, struct items *it, char *msg, size_t msgsz)
 		size_t k = 0;
 
 		if (arr == NULL || !cJSON_IsArray(arr)) {
-			msgf(msg, msgsz, "not a valid JSON array (byte %zu)",
+			form_msgf(msg, msgsz, "not a valid JSON array (byte %zu)",
 			    end != NULL && end >= p ? (size_t)(end - text) : 0);
 			cJSON_Delete(arr);
 			return -1;
@@ -349,16 +349,16 @@ items_parse(const char *text, struct items *it, char *msg, size_t msgsz)
 				    strlen(s));
 				free(s);
 			} else {
-				msgf(msg, msgsz, "item %zu: not a plain value",
+				form_msgf(msg, msgsz, "item %zu: not a plain value",
 				    k + 1);
 				cJSON_Delete(arr);
-				items_free(it);
+				form_items_free(it);
 				return -1;
 			}
 			if (rc != 0) {
-				msgf(msg, msgsz, "out of memory");
+				form_msgf(msg, msgsz, "out of memory");
 				cJSON_Delete(arr);
-				items_free(it);
+				form_items_free(it);
 				return -1;
 			}
 			k++;
@@ -375,8 +375,8 @@ items_parse(const char *text, struct items *it, char *msg, size_t msgsz)
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (len > 0 && items_push(it, p, len) != 0) {
-			msgf(msg, msgsz, "out of memory");
-			items_free(it);
+			form_msgf(msg, msgsz, "out of memory");
+			form_items_free(it);
 			return -1;
 		}
 		if (nl == NULL)
@@ -402,12 +402,12 @@ form_append(struct form *f, const char *name, const char *item, char *err,
 		return form_set_index(f, (size_t)i, item, err, errsz);
 	it.v = NULL;
 	it.n = 0;
-	if (f->values[i].set && items_parse(f->values[i].text, &it, err,
+	if (f->values[i].set && form_items_parse(f->values[i].text, &it, err,
 	    errsz) != 0)
 		return -1;
 	if (items_push(&it, item, strlen(item)) != 0) {
-		items_free(&it);
-		msgf(err, errsz, "out of memory");
+		form_items_free(&it);
+		form_msgf(err, errsz, "out of memory");
 		return -1;
 	}
 	arr = cJSON_CreateArray();
@@ -416,11 +416,11 @@ form_append(struct form *f, const char *name, const char *item, char *err,
 			cJSON_Delete(arr);
 			arr = NULL;
 		}
-	items_free(&it);
+	form_items_free(&it);
 	text = arr != NULL ? cJSON_PrintUnformatted(arr) : NULL;
 	cJSON_Delete(arr);
 	if (text == NULL) {
-		msgf(err, errsz, "out of memory");
+		form_msgf(err, errsz, "out of memory");
 		return -1;
 	}
 	rc = form_set_index(f, (size_t)i, text, err, errsz);
@@ -437,12 +437,12 @@ form_set_arg(struct form *f, const char *arg, char *err, size_t errsz)
 	int i;
 
 	if (eq == NULL || eq == arg) {
-		msgf(err, errsz, "'%s': expected key=value", arg);
+		form_msgf(err, errsz, "'%s': expected key=value", arg);
 		return -1;
 	}
 	n = (size_t)(eq - arg);
 	if (n >= sizeof name) {
-		msgf(err, errsz, "input name too long");
+		form_msgf(err, errsz, "input name too long");
 		return -1;
 	}
 	memcpy(name, arg, n);
@@ -488,12 +488,12 @@ form_load_example(struct form *f, const char *json, size_t len, char *err,
 	if (errsz > 0)
 		err[0] = '\0';
 	if (f == NULL || json == NULL || len == 0) {
-		msgf(err, errsz, "empty example");
+		form_msgf(err, errsz, "empty example");
 		return -1;
 	}
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	if (root == NULL) {
-		msgf(err, errsz, "example: malformed JSON at byte %zu",
+		form_msgf(err, errsz, "example: malformed JSON at byte %zu",
 		    end != NULL && end >= json ? (size_t)(end - json) : 0);
 		return -1;
 	}
@@ -505,7 +505,7 @@ form_load_example(struct form *f, const char *json, size_t len, char *err,
 	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(in, "input")))
 		in = cJSON_GetObjectItemCaseSensitive(in, "input");
 	if (!cJSON_IsObject(in)) {
-		msgf(err, errsz, "example: not a JSON object");
+		form_msgf(err, errsz, "example: not a JSON object");
 		cJSON_Delete(root);
 		return -1;
 	}
@@ -539,7 +539,7 @@ form_load_example(struct form *f, const char *json, size_t len, char *err,
 			free(text);
 			cJSON_Delete(root);
 			if (errsz > 0 && err[0] == '\0')
-				msgf(err, errsz, "out of memory");
+				form_msgf(err, errsz, "out of memory");
 			return -1;
 		}
 		free(text);
@@ -547,7 +547,7 @@ form_load_example(struct form *f, const char *json, size_t len, char *err,
 	}
 	cJSON_Delete(root);
 	if (nign > 0)
-		msgf(err, errsz, "ignored %zu unknown input%s: %s", nign,
+		form_msgf(err, errsz, "ignored %zu unknown input%s: %s", nign,
 		    nign == 1 ? "" : "s", ignored);
 	return count;
 }

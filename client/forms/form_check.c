@@ -25,10 +25,10 @@
 /* ---- scalar checks ---- */
 
 int
-parse_int(const char *text, long long *out)
+form_parse_int(const char *text, long long *out)
 {
 	char buf[64], *end;
-	const char *t = trim(text, buf, sizeof buf);
+	const char *t = form_trim(text, buf, sizeof buf);
 	const char *p = t;
 
 	if (strlen(text) >= sizeof buf + 32)
@@ -48,10 +48,10 @@ parse_int(const char *text, long long *out)
 }
 
 int
-parse_num(const char *text, double *out)
+form_parse_num(const char *text, double *out)
 {
 	char buf[128], *end;
-	const char *t = trim(text, buf, sizeof buf);
+	const char *t = form_trim(text, buf, sizeof buf);
 
 	if (*t == '\0' || strlen(text) >= sizeof buf + 32)
 		return -1;
@@ -68,7 +68,7 @@ parse_num(const char *text, double *out)
 }
 
 int
-parse_bool(const char *text, bool *out)
+form_parse_bool(const char *text, bool *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", "y",
 	    "t" };
@@ -80,7 +80,7 @@ parse_bool(const char *text, bool *out)
 
 	if (strlen(text) > 64)
 		return -1;
-	t = trim(text, buf, sizeof buf);
+	t = form_trim(text, buf, sizeof buf);
 	for (k = 0; k < sizeof yes / sizeof yes[0]; k++) {
 		if (strcasecmp(t, yes[k]) == 0) {
 			*out = true;
@@ -95,21 +95,21 @@ parse_bool(const char *text, bool *out)
 }
 
 int
-check_range(const struct schema_field *fd, double v, char *msg,
+form_check_range(const struct schema_field *fd, double v, char *msg,
     size_t msgsz)
 {
 	char a[40];
 
 	if (fd->has_min && (fd->min_exclusive ? v <= fd->minimum :
 	    v < fd->minimum)) {
-		msgf(msg, msgsz, fd->min_exclusive ? "must be greater than %s" :
+		form_msgf(msg, msgsz, fd->min_exclusive ? "must be greater than %s" :
 		    "must be at least %s", schema_num_text(fd->minimum, a,
 		    sizeof a));
 		return -1;
 	}
 	if (fd->has_max && (fd->max_exclusive ? v >= fd->maximum :
 	    v > fd->maximum)) {
-		msgf(msg, msgsz, fd->max_exclusive ? "must be less than %s" :
+		form_msgf(msg, msgsz, fd->max_exclusive ? "must be less than %s" :
 		    "must be at most %s", schema_num_text(fd->maximum, a,
 		    sizeof a));
 		return -1;
@@ -118,7 +118,7 @@ check_range(const struct schema_field *fd, double v, char *msg,
 		double q = v / fd->multiple_of;
 
 		if (fabs(q - nearbyint(q)) > 1e-9 * fmax(1.0, fabs(q))) {
-			msgf(msg, msgsz, "must be a multiple of %s",
+			form_msgf(msg, msgsz, "must be a multiple of %s",
 			    schema_num_text(fd->multiple_of, a, sizeof a));
 			return -1;
 		}
@@ -254,23 +254,23 @@ check_pattern(const char *pattern, const char *value, char *msg,
 	regfree(&re);
 	if (rc == 0 && m.rm_so == 0)
 		return 0;
-	msgf(msg, msgsz, "does not match the pattern %s", pattern);
+	form_msgf(msg, msgsz, "does not match the pattern %s", pattern);
 	return -1;
 }
 
 int
-check_string(const struct schema_field *fd, const char *text, char *msg,
+form_check_string(const struct schema_field *fd, const char *text, char *msg,
     size_t msgsz)
 {
-	long long n = (long long)code_points(text);
+	long long n = (long long)form_code_points(text);
 
 	if (fd->min_length >= 0 && n < fd->min_length) {
-		msgf(msg, msgsz, "must be at least %lld characters (has %lld)",
+		form_msgf(msg, msgsz, "must be at least %lld characters (has %lld)",
 		    fd->min_length, n);
 		return -1;
 	}
 	if (fd->max_length >= 0 && n > fd->max_length) {
-		msgf(msg, msgsz, "must be at most %lld characters (has %lld)",
+		form_msgf(msg, msgsz, "must be at most %lld characters (has %lld)",
 		    fd->max_length, n);
 		return -1;
 	}
@@ -288,8 +288,8 @@ form_mime_type(const char *path)
 	return files_mime_type(path);
 }
 
-enum file_form
-file_form(const char *v, char *msg, size_t msgsz)
+enum form_file_form
+form_file_form(const char *v, char *msg, size_t msgsz)
 {
 	const char *p;
 
@@ -298,7 +298,7 @@ file_form(const char *v, char *msg, size_t msgsz)
 		return v[strcspn(v, " \t\r\n")] == '\0' ? FILE_URL : FILE_BAD;
 	if (strncasecmp(v, "data:", 5) == 0) {
 		if (strchr(v, ',') == NULL) {
-			msgf(msg, msgsz, "a data: URI needs a ',' before its "
+			form_msgf(msg, msgsz, "a data: URI needs a ',' before its "
 			    "data");
 			return FILE_BAD;
 		}
@@ -308,7 +308,7 @@ file_form(const char *v, char *msg, size_t msgsz)
 	    *p == '.'; p++)
 		;
 	if (p > v && strncmp(p, "://", 3) == 0) {
-		msgf(msg, msgsz, "'%.*s' is not a valid URL scheme: use "
+		form_msgf(msg, msgsz, "'%.*s' is not a valid URL scheme: use "
 		    "http, https, data or a local path", (int)(p - v), v);
 		return FILE_BAD;
 	}
@@ -317,7 +317,7 @@ file_form(const char *v, char *msg, size_t msgsz)
 
 /* "~/x" and "@x" forms of a local path, into buf. */
 const char *
-local_path(const char *v, char *buf, size_t bufsz)
+form_local_path(const char *v, char *buf, size_t bufsz)
 {
 	const char *home;
 
@@ -332,24 +332,24 @@ local_path(const char *v, char *buf, size_t bufsz)
 }
 
 int
-stat_file(const char *path, off_t *size, char *msg, size_t msgsz)
+form_stat_file(const char *path, off_t *size, char *msg, size_t msgsz)
 {
 	struct stat st;
 
 	if (*path == '\0') {
-		msgf(msg, msgsz, "empty file path");
+		form_msgf(msg, msgsz, "empty file path");
 		return -1;
 	}
 	if (stat(path, &st) != 0) {
-		msgf(msg, msgsz, "cannot open %s: %s", path, strerror(errno));
+		form_msgf(msg, msgsz, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		msgf(msg, msgsz, "%s is not a regular file", path);
+		form_msgf(msg, msgsz, "%s is not a regular file", path);
 		return -1;
 	}
 	if ((unsigned long long)st.st_size > FORM_FILE_MAX) {
-		msgf(msg, msgsz, "%s is %lld bytes, over the %u limit", path,
+		form_msgf(msg, msgsz, "%s is %lld bytes, over the %u limit", path,
 		    (long long)st.st_size, FORM_FILE_MAX);
 		return -1;
 	}
@@ -358,7 +358,7 @@ stat_file(const char *path, off_t *size, char *msg, size_t msgsz)
 }
 
 char *
-data_uri(const char *path, size_t size, char *msg, size_t msgsz)
+form_data_uri(const char *path, size_t size, char *msg, size_t msgsz)
 {
 	unsigned char *raw;
 	char *out = NULL;
@@ -367,23 +367,23 @@ data_uri(const char *path, size_t size, char *msg, size_t msgsz)
 
 	fp = fopen(path, "rb");
 	if (fp == NULL) {
-		msgf(msg, msgsz, "cannot open %s: %s", path, strerror(errno));
+		form_msgf(msg, msgsz, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	raw = malloc(size ? size : 1);
 	if (raw == NULL) {
-		msgf(msg, msgsz, "out of memory reading %s", path);
+		form_msgf(msg, msgsz, "out of memory reading %s", path);
 		goto out;
 	}
 	got = fread(raw, 1, size, fp);
 	if (got != size || ferror(fp)) {
-		msgf(msg, msgsz, "cannot read %s (changed while reading?)",
+		form_msgf(msg, msgsz, "cannot read %s (changed while reading?)",
 		    path);
 		goto out;
 	}
 	out = files_data_uri(files_mime_type(path), raw, size);
 	if (out == NULL)
-		msgf(msg, msgsz, "out of memory reading %s", path);
+		form_msgf(msg, msgsz, "out of memory reading %s", path);
 out:
 	fclose(fp);
 	free(raw);

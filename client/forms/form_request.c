@@ -38,7 +38,7 @@ raw_or_oom(const char *s, char *msg, size_t msgsz)
 	cJSON *j = cJSON_CreateRaw(s);
 
 	if (j == NULL)
-		msgf(msg, msgsz, "out of memory");
+		form_msgf(msg, msgsz, "out of memory");
 	return j;
 }
 
@@ -48,7 +48,7 @@ str_or_oom(const char *s, char *msg, size_t msgsz)
 	cJSON *j = cJSON_CreateString(s);
 
 	if (j == NULL)
-		msgf(msg, msgsz, "out of memory");
+		form_msgf(msg, msgsz, "out of memory");
 	return j;
 }
 
@@ -56,24 +56,24 @@ static cJSON *
 conv_file(struct conv *cv, const char *text, char *msg, size_t msgsz)
 {
 	char path[4096], *uri, *url = NULL, uerr[FORM_MSG_MAX];
-	enum file_form ff;
+	enum form_file_form ff;
 	off_t size;
 	cJSON *j;
 
-	if (blank(text)) {
-		msgf(msg, msgsz, "empty file path or URL");
+	if (form_blank(text)) {
+		form_msgf(msg, msgsz, "empty file path or URL");
 		return NULL;
 	}
-	ff = file_form(text, msg, msgsz);
+	ff = form_file_form(text, msg, msgsz);
 	if (ff == FILE_BAD) {
 		if (msg[0] == '\0')
-			msgf(msg, msgsz, "a URL may not contain spaces");
+			form_msgf(msg, msgsz, "a URL may not contain spaces");
 		return NULL;
 	}
 	if (ff != FILE_LOCAL)
 		return str_or_oom(text, msg, msgsz);
-	local_path(text, path, sizeof path);
-	if (stat_file(path, &size, msg, msgsz) != 0)
+	form_local_path(text, path, sizeof path);
+	if (form_stat_file(path, &size, msg, msgsz) != 0)
 		return NULL;
 	if (!cv->build || (cv->flags & FORM_REQ_NO_FILES)) {
 		char at[4100];
@@ -83,7 +83,7 @@ conv_file(struct conv *cv, const char *text, char *msg, size_t msgsz)
 	}
 	if ((size_t)size <= FORM_DATA_URI_MAX ||
 	    (cv->flags & FORM_REQ_INLINE_ALL)) {
-		uri = data_uri(path, (size_t)size, msg, msgsz);
+		uri = form_data_uri(path, (size_t)size, msg, msgsz);
 		if (uri == NULL)
 			return NULL;
 		j = str_or_oom(uri, msg, msgsz);
@@ -91,7 +91,7 @@ conv_file(struct conv *cv, const char *text, char *msg, size_t msgsz)
 		return j;
 	}
 	if (cv->upload == NULL) {
-		msgf(msg, msgsz, "%s is %lld bytes, over the %u-byte data: URI "
+		form_msgf(msg, msgsz, "%s is %lld bytes, over the %u-byte data: URI "
 		    "limit: it needs an upload", path, (long long)size,
 		    FORM_DATA_URI_MAX);
 		return NULL;
@@ -99,7 +99,7 @@ conv_file(struct conv *cv, const char *text, char *msg, size_t msgsz)
 	uerr[0] = '\0';
 	if (cv->upload(cv->upload_ctx, cv->field, path, (size_t)size, &url,
 	    uerr, sizeof uerr) != 0 || url == NULL) {
-		msgf(msg, msgsz, "upload of %s failed: %s", path,
+		form_msgf(msg, msgsz, "upload of %s failed: %s", path,
 		    uerr[0] ? uerr : "no URL");
 		free(url);
 		return NULL;
@@ -123,47 +123,47 @@ conv_scalar(struct conv *cv, const struct schema_field *fd,
 	case SCHEMA_KIND_STRING:
 	case SCHEMA_KIND_TEXT:
 	case SCHEMA_KIND_SECRET:
-		if (check_string(fd, text, msg, msgsz) != 0)
+		if (form_check_string(fd, text, msg, msgsz) != 0)
 			return NULL;
 		return str_or_oom(text, msg, msgsz);
 	case SCHEMA_KIND_FILE:
 		return conv_file(cv, text, msg, msgsz);
 	case SCHEMA_KIND_INTEGER:
-		rc = parse_int(text, &iv);
+		rc = form_parse_int(text, &iv);
 		if (rc == -2) {
-			msgf(msg, msgsz, "integer out of range");
+			form_msgf(msg, msgsz, "integer out of range");
 			return NULL;
 		}
 		if (rc != 0) {
-			if (parse_num(text, &dv) == 0)
-				msgf(msg, msgsz, "must be a whole number");
+			if (form_parse_num(text, &dv) == 0)
+				form_msgf(msg, msgsz, "must be a whole number");
 			else
-				msgf(msg, msgsz, "not an integer");
+				form_msgf(msg, msgsz, "not an integer");
 			return NULL;
 		}
-		if (check_range(fd, (double)iv, msg, msgsz) != 0)
+		if (form_check_range(fd, (double)iv, msg, msgsz) != 0)
 			return NULL;
 		snprintf(buf, sizeof buf, "%lld", iv);
 		return raw_or_oom(buf, msg, msgsz);
 	case SCHEMA_KIND_NUMBER:
-		rc = parse_num(text, &dv);
+		rc = form_parse_num(text, &dv);
 		if (rc != 0) {
-			msgf(msg, msgsz, rc == -2 ? "number out of range" :
+			form_msgf(msg, msgsz, rc == -2 ? "number out of range" :
 			    "not a number");
 			return NULL;
 		}
-		if (check_range(fd, dv, msg, msgsz) != 0)
+		if (form_check_range(fd, dv, msg, msgsz) != 0)
 			return NULL;
 		return raw_or_oom(schema_num_text(dv, buf, sizeof buf), msg,
 		    msgsz);
 	case SCHEMA_KIND_BOOLEAN:
-		if (parse_bool(text, &bv) != 0) {
-			msgf(msg, msgsz, "not true or false");
+		if (form_parse_bool(text, &bv) != 0) {
+			form_msgf(msg, msgsz, "not true or false");
 			return NULL;
 		}
 		return bv ? cJSON_CreateTrue() : cJSON_CreateFalse();
 	default:
-		msgf(msg, msgsz, "not a plain value");
+		form_msgf(msg, msgsz, "not a plain value");
 		return NULL;
 	}
 }
@@ -182,12 +182,12 @@ find_choice(const struct schema_field *fd, const char *text)
 	if (fd->value_type == SCHEMA_KIND_STRING)
 		return NULL;
 	/* numeric and boolean choices: "20.0" is 20, " true" is true */
-	t = trim(text, buf, sizeof buf);
+	t = form_trim(text, buf, sizeof buf);
 	for (k = 0; k < fd->nchoices; k++) {
 		if (strcmp(fd->choices[k].text, t) == 0)
 			return &fd->choices[k];
-		if (parse_num(t, &a) == 0 &&
-		    parse_num(fd->choices[k].text, &b) == 0 && a == b)
+		if (form_parse_num(t, &a) == 0 &&
+		    form_parse_num(fd->choices[k].text, &b) == 0 && a == b)
 			return &fd->choices[k];
 	}
 	return NULL;
@@ -228,12 +228,12 @@ conv_array(struct conv *cv, const struct schema_field *fd, const char *text,
 	char sub[FORM_MSG_MAX];
 	size_t k;
 
-	if (items_parse(text, &it, msg, msgsz) != 0)
+	if (form_items_parse(text, &it, msg, msgsz) != 0)
 		return NULL;
 	arr = cJSON_CreateArray();
 	if (arr == NULL) {
-		items_free(&it);
-		msgf(msg, msgsz, "out of memory");
+		form_items_free(&it);
+		form_msgf(msg, msgsz, "out of memory");
 		return NULL;
 	}
 	for (k = 0; k < it.n; k++) {
@@ -245,13 +245,13 @@ conv_array(struct conv *cv, const struct schema_field *fd, const char *text,
 			    sizeof sub);
 		if (el == NULL || !cJSON_AddItemToArray(arr, el)) {
 			cJSON_Delete(el);
-			msgf(msg, msgsz, "item %zu: %s", k + 1, sub);
-			items_free(&it);
+			form_msgf(msg, msgsz, "item %zu: %s", k + 1, sub);
+			form_items_free(&it);
 			cJSON_Delete(arr);
 			return NULL;
 		}
 	}
-	items_free(&it);
+	form_items_free(&it);
 	return arr;
 }
 
@@ -264,14 +264,14 @@ parse_json_text(const char *text, char *msg, size_t msgsz)
 
 	j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (j == NULL) {
-		msgf(msg, msgsz, "not valid JSON (at byte %zu)",
+		form_msgf(msg, msgsz, "not valid JSON (at byte %zu)",
 		    end != NULL && end >= text ? (size_t)(end - text) : 0);
 		return NULL;
 	}
 	while (end != NULL && *end != '\0' && isspace((unsigned char)*end))
 		end++;
 	if (end != NULL && *end != '\0') {
-		msgf(msg, msgsz, "not valid JSON: extra text at byte %zu",
+		form_msgf(msg, msgsz, "not valid JSON: extra text at byte %zu",
 		    (size_t)(end - text));
 		cJSON_Delete(j);
 		return NULL;
@@ -342,7 +342,7 @@ conv_union(const struct schema_field *fd, const char *text, char *msg,
 
 /*
  * The JSON for field i, or NULL. *skip is set when the field is not sent
- * (unset, or blank on a non-string kind). msg gets the problem.
+ * (unset, or form_blank on a non-string kind). msg gets the problem.
  */
 static cJSON *
 field_json(struct form *f, size_t i, struct conv *cv, bool *skip,
@@ -350,8 +350,8 @@ field_json(struct form *f, size_t i, struct conv *cv, bool *skip,
 {
 	const struct schema_field *fd = &f->schema->fields[i];
 	const struct form_value *v = &f->values[i];
-	bool is_blank = !v->set || (!string_kind(fd->kind) &&
-	    fd->kind != SCHEMA_KIND_ENUM && blank(v->text)) ||
+	bool is_blank = !v->set || (!form_string_kind(fd->kind) &&
+	    fd->kind != SCHEMA_KIND_ENUM && form_blank(v->text)) ||
 	    (fd->kind == SCHEMA_KIND_ENUM && v->text[0] == '\0');
 
 	*skip = false;
@@ -368,7 +368,7 @@ field_json(struct form *f, size_t i, struct conv *cv, bool *skip,
 		}
 		if (fd->required && !fd->has_default) {
 			*skip = false;
-			msgf(msg, msgsz, "required");
+			form_msgf(msg, msgsz, "required");
 			return NULL;
 		}
 		return NULL;
@@ -409,7 +409,7 @@ form_validate_index(struct form *f, size_t i)
 	j = field_json(f, i, &cv, &skip, msg, sizeof msg);
 	cJSON_Delete(j);
 	if (j == NULL && !skip && msg[0] == '\0')
-		msgf(msg, sizeof msg, "invalid");
+		form_msgf(msg, sizeof msg, "invalid");
 	if (j == NULL && !skip) {
 		snprintf(f->values[i].error, sizeof f->values[i].error, "%s",
 		    msg);
@@ -448,7 +448,7 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 	if (errsz > 0)
 		err[0] = '\0';
 	if (f == NULL) {
-		msgf(err, errsz, "no form");
+		form_msgf(err, errsz, "no form");
 		return -1;
 	}
 	bad = form_validate(f);
@@ -466,7 +466,7 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 	}
 	obj = cJSON_CreateObject();
 	if (obj == NULL) {
-		msgf(err, errsz, "out of memory");
+		form_msgf(err, errsz, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < f->nfields; i++) {
@@ -475,7 +475,7 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 			continue;
 		if (j == NULL) {
 			/* a file that changed since validation, an upload */
-			msgf(err, errsz, "%s: %s", f->schema->fields[i].name,
+			form_msgf(err, errsz, "%s: %s", f->schema->fields[i].name,
 			    msg);
 			snprintf(f->values[i].error, sizeof f->values[i].error,
 			    "%s", msg);
@@ -485,14 +485,14 @@ form_request(struct form *f, unsigned flags, form_upload_fn upload,
 		if (!cJSON_AddItemToObject(obj, f->schema->fields[i].name, j)) {
 			cJSON_Delete(j);
 			cJSON_Delete(obj);
-			msgf(err, errsz, "out of memory");
+			form_msgf(err, errsz, "out of memory");
 			return -1;
 		}
 	}
 	*json = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (*json == NULL) {
-		msgf(err, errsz, "out of memory");
+		form_msgf(err, errsz, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -510,7 +510,7 @@ form_local_files_free(struct form_local_file *v, size_t n)
 	free(v);
 }
 
-/* Append the local path of one value (skipped when a URL/data:/blank). */
+/* Append the local path of one value (skipped when a URL/data:/form_blank). */
 static int
 local_push(struct form_local_file **v, size_t *n, size_t field, size_t item,
     const char *text)
@@ -519,11 +519,11 @@ local_push(struct form_local_file **v, size_t *n, size_t field, size_t item,
 	struct form_local_file *nv;
 	struct stat st;
 
-	if (blank(text) || file_form(text, msg, sizeof msg) != FILE_LOCAL)
+	if (form_blank(text) || form_file_form(text, msg, sizeof msg) != FILE_LOCAL)
 		return 0;
 	if (*n >= FORM_MAX_LOCAL_FILES)
 		return 0;
-	local_path(text, path, sizeof path);
+	form_local_path(text, path, sizeof path);
 	nv = realloc(*v, (*n + 1) * sizeof **v);
 	if (nv == NULL)
 		return -1;
@@ -563,22 +563,22 @@ form_local_files(const struct form *f, struct form_local_file **out,
 		if (fd->kind != SCHEMA_KIND_ARRAY ||
 		    fd->item_kind != SCHEMA_KIND_FILE)
 			continue;
-		if (items_parse(text, &it, err, errsz) != 0) {
+		if (form_items_parse(text, &it, err, errsz) != 0) {
 			form_local_files_free(v, got);
 			return -1;
 		}
 		for (k = 0; k < it.n; k++)
 			if (local_push(&v, &got, i, k, it.v[k]) != 0) {
-				items_free(&it);
+				form_items_free(&it);
 				goto oom;
 			}
-		items_free(&it);
+		form_items_free(&it);
 	}
 	*out = v;
 	*n = got;
 	return 0;
 oom:
 	form_local_files_free(v, got);
-	msgf(err, errsz, "out of memory");
+	form_msgf(err, errsz, "out of memory");
 	return -1;
 }
