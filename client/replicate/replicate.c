@@ -422,68 +422,68 @@ struct page_spec {
 };
 
 static enum client_rc
-m_from(const cJSON *o, void *it, char *e, size_t n)
+model_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return model_from_json(o, it, 0, e, n);
+	return model_from_json(o, it, 0, err, errsz);
 }
 
 /* A model as a page lists it: default_example without its output. */
 static enum client_rc
-m_page_from(const cJSON *o, void *it, char *e, size_t n)
+model_page_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return model_from_json(o, it, PREDICTION_NO_OUTPUT, e, n);
+	return model_from_json(o, it, PREDICTION_NO_OUTPUT, err, errsz);
 }
 
 static void
-m_done(void *it)
+model_item_done(void *it)
 {
 	replicate_model_done(it);
 }
 
 static enum client_rc
-c_from(const cJSON *o, void *it, char *e, size_t n)
+collection_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return collection_from_json(o, it, e, n);
+	return collection_from_json(o, it, err, errsz);
 }
 
 static void
-c_done(void *it)
+collection_item_done(void *it)
 {
 	replicate_collection_done(it);
 }
 
 static enum client_rc
-v_from(const cJSON *o, void *it, char *e, size_t n)
+version_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return version_from_json(o, it, e, n);
+	return version_from_json(o, it, err, errsz);
 }
 
 static void
-v_done(void *it)
+version_item_done(void *it)
 {
 	replicate_version_done(it);
 }
 
 static enum client_rc
-p_from(const cJSON *o, void *it, char *e, size_t n)
+prediction_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return prediction_from_json(o, it, e, n);
+	return prediction_from_json(o, it, err, errsz);
 }
 
 static void
-p_done(void *it)
+prediction_item_done(void *it)
 {
 	prediction_done(it);
 }
 
 static enum client_rc
-h_from(const cJSON *o, void *it, char *e, size_t n)
+hardware_item_from(const cJSON *o, void *it, char *err, size_t errsz)
 {
-	return hardware_from_json(o, it, e, n);
+	return hardware_from_json(o, it, err, errsz);
 }
 
 static void
-h_done(void *it)
+hardware_item_done(void *it)
 {
 	struct hardware *h = it;
 
@@ -585,7 +585,7 @@ page_parse(const struct page_spec *sp, const char *json, size_t len,
 	enum client_rc rc;
 	cJSON *root;
 
-	root = sp->from == m_page_from ? models_json_parse(json, len, &rc,
+	root = sp->from == model_page_item_from ? models_json_parse(json, len, &rc,
 	    jerr, sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
 	if (root == NULL) {
 		snprintf(err, errsz, "%s: %s", sp->what, jerr);
@@ -607,15 +607,15 @@ page_parse(const struct page_spec *sp, const char *json, size_t len,
 }
 
 static const struct page_spec model_page_spec = {
-	"models page", sizeof(struct model), m_page_from, m_done };
+	"models page", sizeof(struct model), model_page_item_from, model_item_done };
 static const struct page_spec collection_page_spec = {
-	"collections page", sizeof(struct collection), c_from, c_done };
+	"collections page", sizeof(struct collection), collection_item_from, collection_item_done };
 static const struct page_spec version_page_spec = {
-	"versions page", sizeof(struct version), v_from, v_done };
+	"versions page", sizeof(struct version), version_item_from, version_item_done };
 static const struct page_spec prediction_page_spec = {
-	"predictions page", sizeof(struct prediction), p_from, p_done };
+	"predictions page", sizeof(struct prediction), prediction_item_from, prediction_item_done };
 static const struct page_spec hardware_spec = {
-	"hardware", sizeof(struct hardware), h_from, h_done };
+	"hardware", sizeof(struct hardware), hardware_item_from, hardware_item_done };
 
 enum client_rc
 replicate_model_page_parse(const char *json, size_t len,
@@ -681,8 +681,8 @@ enum client_rc
 replicate_search_parse(const char *json, size_t len, struct model_page *out,
     char *err, size_t errsz)
 {
-	const struct page_spec sp = { "search", sizeof(struct model), m_page_from,
-		m_done };
+	const struct page_spec sp = { "search", sizeof(struct model), model_page_item_from,
+		model_item_done };
 	const cJSON *models;
 	char jerr[160];
 	enum client_rc rc;
@@ -715,7 +715,7 @@ object_parse(const char *what, item_fn from, const char *json, size_t len,
 	enum client_rc rc;
 	cJSON *root;
 
-	root = from == c_from ? models_json_parse(json, len, &rc, jerr,
+	root = from == collection_item_from ? models_json_parse(json, len, &rc, jerr,
 	    sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
 	if (root == NULL) {
 		snprintf(err, errsz, "%s: %s", what, jerr);
@@ -733,7 +733,7 @@ replicate_model_parse(const char *json, size_t len, struct model *out,
     char *err, size_t errsz)
 {
 	memset(out, 0, sizeof *out);
-	return object_parse("model", m_from, json, len, out, err, errsz);
+	return object_parse("model", model_item_from, json, len, out, err, errsz);
 }
 
 enum client_rc
@@ -741,7 +741,7 @@ replicate_collection_parse(const char *json, size_t len,
     struct collection *out, char *err, size_t errsz)
 {
 	memset(out, 0, sizeof *out);
-	return object_parse("collection", c_from, json, len, out, err, errsz);
+	return object_parse("collection", collection_item_from, json, len, out, err, errsz);
 }
 
 enum client_rc
@@ -749,7 +749,7 @@ replicate_version_parse(const char *json, size_t len, struct version *out,
     char *err, size_t errsz)
 {
 	memset(out, 0, sizeof *out);
-	return object_parse("version", v_from, json, len, out, err, errsz);
+	return object_parse("version", version_item_from, json, len, out, err, errsz);
 }
 
 enum client_rc
