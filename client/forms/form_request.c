@@ -342,7 +342,7 @@ conv_union(const struct schema_field *fd, const char *text, char *msg,
 
 /*
  * The JSON for field i, or NULL. *skip is set when the field is not sent
- * (unset, or form_blank on a non-string kind). msg gets the problem.
+ * (unset, or blank on a non-string kind). msg gets the problem.
  */
 static cJSON *
 field_json(struct form *f, size_t i, struct conv *cv, bool *skip,
@@ -510,7 +510,7 @@ form_local_files_free(struct form_local_file *v, size_t n)
 	free(v);
 }
 
-/* Append the local path of one value (skipped when a URL/data:/form_blank). */
+/* Append the local path of one value (skipped when a URL/data:/blank). */
 static int
 local_push(struct form_local_file **v, size_t *n, size_t field, size_t item,
     const char *text)
