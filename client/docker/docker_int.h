@@ -67,7 +67,6 @@ dk_op_begin(struct docker *d, enum docker_op op, const char *arg, char *err,
 unsigned
 dk_op_go(struct dop *o, char *err, size_t errsz);
 
-
 enum client_rc
 dk_parse_images(const char *body, size_t len, struct docker_image_list **out,
     char *err, size_t errsz);

@@ -28,4 +28,19 @@ rep_prediction_url(const char *id_or_url, const char *suffix, char *buf,
 const char *
 rep_short_id(const char *id_or_url);
 
+enum client_rc
+rep_oom(char *err, size_t errsz, const char *what);
+enum client_rc
+rep_version_from_json(const cJSON *obj, struct version *v, char *err,
+    size_t errsz);
+enum client_rc
+rep_model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
+    size_t errsz);
+enum client_rc
+rep_collection_from_json(const cJSON *obj, struct collection *col, char *err,
+    size_t errsz);
+enum client_rc
+rep_hardware_from_json(const cJSON *obj, struct hardware *h, char *err,
+    size_t errsz);
+
 #endif
