@@ -2,9 +2,11 @@
  * client/forms/schema.c: Cog OpenAPI schema -> struct schema. Walks each property
  * through $ref/allOf (depth limit, cycle guard), collapses nullable
  * anyOf/oneOf, classifies it into one kind and copies everything out; the
- * cJSON tree never outlives schema_parse().
+ * cJSON tree never outlives schema_parse(). The document level (finding
+ * Input and Output, schema_parse itself) lives in schema_doc.c.
  */
 #include "client/forms/schema.h"
+#include "client/forms/schema_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -60,28 +62,8 @@ schema_num_text(double v, char *buf, size_t bufsz)
 	return buf;
 }
 
-/* Everything one property says, gathered through $ref/allOf; the first
- * (outermost) occurrence of a keyword wins. */
-struct view {
-	const cJSON	*type, *format, *enum_, *const_, *items;
-	const cJSON	*minimum, *maximum, *exmin, *exmax, *multiple;
-	const cJSON	*minlen, *maxlen, *pattern, *dflt;
-	const cJSON	*title, *description, *nullable, *deprecated, *order;
-	const cJSON	*secret, *anyof, *properties, *required;
-	const cJSON	*array_type, *array_display;
-	bool		cycle, too_deep, unresolved;
-	char		ref[96];	/* first unresolved $ref */
-};
-
-struct ctx {
-	const cJSON	*root;		/* the OpenAPI document */
-	const cJSON	*stack[SCHEMA_MAX_REF_HOPS];
-	size_t		nstack;
-	bool		oom;
-};
-
-static char *
-dup(struct ctx *c, const char *s)
+char *
+sch_dup(struct ctx *c, const char *s)
 {
 	char *p;
 
@@ -93,8 +75,8 @@ dup(struct ctx *c, const char *s)
 	return p;
 }
 
-static char *
-print_json(struct ctx *c, const cJSON *v)
+char *
+sch_print_json(struct ctx *c, const cJSON *v)
 {
 	char *p = cJSON_PrintUnformatted(v);
 
@@ -157,8 +139,8 @@ take(const cJSON **slot, const cJSON *node, const char *key)
 		*slot = v;
 }
 
-static void
-collect(struct ctx *c, const cJSON *node, struct view *v, int depth)
+void
+sch_collect(struct ctx *c, const cJSON *node, struct view *v, int depth)
 {
 	const cJSON *ref, *all, *el;
 	size_t i;
@@ -226,19 +208,19 @@ collect(struct ctx *c, const cJSON *node, struct view *v, int depth)
 				v->too_deep = true;
 			else {
 				c->stack[c->nstack++] = target;
-				collect(c, target, v, depth + 1);
+				sch_collect(c, target, v, depth + 1);
 				c->nstack--;
 			}
 		}
 	}
 	all = cJSON_GetObjectItemCaseSensitive(node, "allOf");
 	cJSON_ArrayForEach(el, all)
-		collect(c, el, v, depth + 1);
+		sch_collect(c, el, v, depth + 1);
 }
 
 /* The first non-"null" name of "type" (string or 3.1 array form). */
-static const char *
-view_type(const struct view *v, bool *null_too)
+const char *
+sch_view_type(const struct view *v, bool *null_too)
 {
 	const cJSON *t;
 	const char *first = NULL;
@@ -267,8 +249,8 @@ is_true(const cJSON *b)
 	return cJSON_IsTrue(b);
 }
 
-static const char *
-str_or_null(const cJSON *s)
+const char *
+sch_str_or_null(const cJSON *s)
 {
 	return cJSON_IsString(s) ? s->valuestring : NULL;
 }
@@ -292,8 +274,8 @@ name_is_prose(const char *name)
 static enum schema_kind
 scalar_kind(const struct view *v)
 {
-	const char *t = view_type(v, NULL);
-	const char *fmt = str_or_null(v->format);
+	const char *t = sch_view_type(v, NULL);
+	const char *fmt = sch_str_or_null(v->format);
 
 	if (t == NULL)
 		return SCHEMA_KIND_JSON;
@@ -318,14 +300,14 @@ scalar_text(struct ctx *c, const cJSON *v, enum schema_kind type)
 	char buf[64];
 
 	if (cJSON_IsString(v))
-		return dup(c, v->valuestring);
+		return sch_dup(c, v->valuestring);
 	if (cJSON_IsBool(v))
-		return dup(c, cJSON_IsTrue(v) ? "true" : "false");
+		return sch_dup(c, cJSON_IsTrue(v) ? "true" : "false");
 	(void)type;
 	if (cJSON_IsNumber(v))
-		return dup(c, schema_num_text(v->valuedouble, buf,
+		return sch_dup(c, schema_num_text(v->valuedouble, buf,
 		    sizeof buf));
-	return print_json(c, v);
+	return sch_print_json(c, v);
 }
 
 static int
@@ -352,9 +334,9 @@ copy_choices(struct ctx *c, struct schema_field *f, const cJSON *en,
 		f->choices[n].text = scalar_text(c, el, type);
 		if (type == SCHEMA_KIND_INTEGER && cJSON_IsString(el)) {
 			/* an integer enum listing "512": sent as 512 */
-			f->choices[n].json = dup(c, el->valuestring);
+			f->choices[n].json = sch_dup(c, el->valuestring);
 		} else
-			f->choices[n].json = print_json(c, el);
+			f->choices[n].json = sch_print_json(c, el);
 		f->nchoices = ++n;
 	}
 	return 0;
@@ -377,7 +359,7 @@ drop_choices(struct schema_field *f)
 static enum schema_kind
 enum_type(const struct view *v, const cJSON *en)
 {
-	const char *t = view_type(v, NULL);
+	const char *t = sch_view_type(v, NULL);
 	const cJSON *el;
 
 	if (t != NULL) {
@@ -411,7 +393,7 @@ set_note(struct ctx *c, struct schema_field *f, const char *fmt,
 	if (f->note != NULL)
 		return;
 	snprintf(buf, sizeof buf, fmt, arg != NULL ? arg : "");
-	f->note = dup(c, buf);
+	f->note = sch_dup(c, buf);
 }
 
 static void
@@ -480,7 +462,7 @@ lengths(struct schema_field *f, const struct view *v, struct ctx *c)
 		f->max_length = v->maxlen->valuedouble > 9e15 ?
 		    (long long)9e15 : (long long)v->maxlen->valuedouble;
 	if (cJSON_IsString(v->pattern))
-		f->pattern = dup(c, v->pattern->valuestring);
+		f->pattern = sch_dup(c, v->pattern->valuestring);
 }
 
 static void classify(struct ctx *c, struct schema_field *f, struct view *v,
@@ -501,8 +483,8 @@ classify_anyof(struct ctx *c, struct schema_field *f, struct view *v,
 		const char *t;
 
 		memset(&bv, 0, sizeof bv);
-		collect(c, br, &bv, depth + 1);
-		t = view_type(&bv, &null_too);
+		sch_collect(c, br, &bv, depth + 1);
+		t = sch_view_type(&bv, &null_too);
 		if (t != NULL && strcmp(t, "null") == 0) {
 			f->nullable = true;
 			continue;
@@ -521,7 +503,7 @@ classify_anyof(struct ctx *c, struct schema_field *f, struct view *v,
 	if (nonnull == 1) {
 		/* collapse: the branch's keywords under the outer ones */
 		v->anyof = NULL;
-		collect(c, only, v, depth + 1);
+		sch_collect(c, only, v, depth + 1);
 		classify(c, f, v, depth + 1);
 		return true;
 	}
@@ -531,8 +513,8 @@ classify_anyof(struct ctx *c, struct schema_field *f, struct view *v,
 		const char *t;
 
 		memset(&bv, 0, sizeof bv);
-		collect(c, br, &bv, depth + 1);
-		t = view_type(&bv, NULL);
+		sch_collect(c, br, &bv, depth + 1);
+		t = sch_view_type(&bv, NULL);
 		if (t != NULL && strcmp(t, "null") == 0)
 			continue;
 		if (f->nbranches >= SCHEMA_MAX_BRANCHES) {
@@ -547,7 +529,7 @@ classify_anyof(struct ctx *c, struct schema_field *f, struct view *v,
 			struct view iv;
 
 			memset(&iv, 0, sizeof iv);
-			collect(c, bv.items, &iv, depth + 2);
+			sch_collect(c, bv.items, &iv, depth + 2);
 			b->item_kind = scalar_kind(&iv);
 			if (b->item_kind == SCHEMA_KIND_ARRAY)
 				b->item_kind = SCHEMA_KIND_JSON;
@@ -567,12 +549,12 @@ classify(struct ctx *c, struct schema_field *f, struct view *v, int depth)
 		set_note(c, f, "schema nested too deep: edit as JSON%s", NULL);
 		return;
 	}
-	t = view_type(v, &null_too);
+	t = sch_view_type(v, &null_too);
 	if (null_too)
 		f->nullable = true;
-	fmt = str_or_null(v->format);
+	fmt = sch_str_or_null(v->format);
 	if (fmt != NULL && f->format == NULL)
-		f->format = dup(c, fmt);
+		f->format = sch_dup(c, fmt);
 	if (v->anyof != NULL && t == NULL && v->enum_ == NULL &&
 	    cJSON_IsArray(v->anyof) && classify_anyof(c, f, v, depth))
 		return;
@@ -655,7 +637,7 @@ classify(struct ctx *c, struct schema_field *f, struct view *v, int depth)
 		enum schema_kind ik;
 
 		memset(&iv, 0, sizeof iv);
-		collect(c, v->items, &iv, depth + 1);
+		sch_collect(c, v->items, &iv, depth + 1);
 		ik = scalar_kind(&iv);
 		if (cJSON_IsArray(iv.enum_) && cJSON_GetArraySize(iv.enum_) > 0
 		    && copy_choices(c, f, iv.enum_, ik = enum_type(&iv,
@@ -692,7 +674,7 @@ field_default(struct ctx *c, struct schema_field *f, const cJSON *d)
 	if (d == NULL || cJSON_IsNull(d))
 		return;
 	f->has_default = true;
-	f->default_json = print_json(c, d);
+	f->default_json = sch_print_json(c, d);
 	if (cJSON_IsNumber(d))
 		f->default_number = d->valuedouble;
 	if (cJSON_IsBool(d))
@@ -704,8 +686,8 @@ field_default(struct ctx *c, struct schema_field *f, const cJSON *d)
 	f->default_text = scalar_text(c, d, f->value_type);
 }
 
-static bool
-in_required(const cJSON *req, const char *name)
+bool
+sch_in_required(const cJSON *req, const char *name)
 {
 	const cJSON *el;
 
@@ -715,21 +697,21 @@ in_required(const cJSON *req, const char *name)
 	return false;
 }
 
-static void
-parse_field(struct ctx *c, struct schema_field *f, const char *name,
+void
+sch_parse_field(struct ctx *c, struct schema_field *f, const char *name,
     const cJSON *prop, const cJSON *required)
 {
 	struct view v;
 
 	memset(&v, 0, sizeof v);
 	f->min_length = f->max_length = -1;
-	f->name = dup(c, name);
+	f->name = sch_dup(c, name);
 	if (f->name == NULL)
 		return;
 	c->nstack = 0;
-	collect(c, prop, &v, 0);
-	f->title = dup(c, str_or_null(v.title));
-	f->description = dup(c, str_or_null(v.description));
+	sch_collect(c, prop, &v, 0);
+	f->title = sch_dup(c, sch_str_or_null(v.title));
+	f->description = sch_dup(c, sch_str_or_null(v.description));
 	if (cJSON_IsNumber(v.order)) {
 		f->has_order = true;
 		f->order = v.order->valuedouble > 1e9 ? 1000000000L :
@@ -738,7 +720,7 @@ parse_field(struct ctx *c, struct schema_field *f, const char *name,
 	}
 	f->deprecated = is_true(v.deprecated);
 	f->nullable = is_true(v.nullable);
-	f->required = in_required(required, name);
+	f->required = sch_in_required(required, name);
 	if (!cJSON_IsObject(prop) && !cJSON_IsTrue(prop)) {
 		f->kind = f->value_type = SCHEMA_KIND_JSON;
 		set_note(c, f, "property is not a schema object: edit as "
@@ -748,8 +730,8 @@ parse_field(struct ctx *c, struct schema_field *f, const char *name,
 	field_default(c, f, v.dflt);
 }
 
-static int
-field_cmp(const void *a, const void *b)
+int
+sch_field_cmp(const void *a, const void *b)
 {
 	const struct schema_field *x = a, *y = b;
 
@@ -758,381 +740,4 @@ field_cmp(const void *a, const void *b)
 	if (x->has_order && x->order != y->order)
 		return x->order < y->order ? -1 : 1;
 	return strcmp(x->name, y->name);
-}
-
-/* ---- output ---- */
-
-static enum schema_out_kind
-out_kind(struct ctx *c, const cJSON *node, int depth, struct schema_output *o)
-{
-	struct view v;
-	const char *t, *fmt;
-
-	memset(&v, 0, sizeof v);
-	collect(c, node, &v, depth);
-	t = view_type(&v, NULL);
-	fmt = str_or_null(v.format);
-	if (o != NULL) {
-		o->iterator = cJSON_IsString(v.array_type) &&
-		    strcmp(v.array_type->valuestring, "iterator") == 0;
-		o->concatenate = cJSON_IsString(v.array_display) &&
-		    strcmp(v.array_display->valuestring, "concatenate") == 0;
-	}
-	if (v.too_deep || v.cycle)
-		return SCHEMA_OUT_JSON;
-	if (t == NULL)
-		return v.properties != NULL ? SCHEMA_OUT_OBJECT :
-		    SCHEMA_OUT_JSON;
-	if (strcmp(t, "string") == 0)
-		return fmt != NULL && strcmp(fmt, "uri") == 0 ?
-		    SCHEMA_OUT_FILE : SCHEMA_OUT_STRING;
-	if (strcmp(t, "integer") == 0)
-		return SCHEMA_OUT_INTEGER;
-	if (strcmp(t, "number") == 0)
-		return SCHEMA_OUT_NUMBER;
-	if (strcmp(t, "boolean") == 0)
-		return SCHEMA_OUT_BOOLEAN;
-	if (strcmp(t, "object") == 0)
-		return SCHEMA_OUT_OBJECT;
-	if (strcmp(t, "array") == 0) {
-		enum schema_out_kind ik;
-
-		ik = v.items != NULL && depth < SCHEMA_MAX_DEPTH ?
-		    out_kind(c, v.items, depth + 1, NULL) : SCHEMA_OUT_JSON;
-		if (o == NULL)	/* a property of an object output */
-			return ik == SCHEMA_OUT_FILE ? SCHEMA_OUT_FILES :
-			    SCHEMA_OUT_ARRAY;
-		o->item_kind = ik;
-		if (o->iterator)
-			return ik == SCHEMA_OUT_STRING && o->concatenate ?
-			    SCHEMA_OUT_TEXT_STREAM : SCHEMA_OUT_ITERATOR;
-		return ik == SCHEMA_OUT_FILE ? SCHEMA_OUT_FILES :
-		    SCHEMA_OUT_ARRAY;
-	}
-	return SCHEMA_OUT_JSON;
-}
-
-static void
-parse_output(struct ctx *c, const cJSON *node, struct schema_output *o)
-{
-	struct view v;
-	const cJSON *p;
-	size_t n = 0, max;
-
-	c->nstack = 0;
-	o->item_kind = SCHEMA_OUT_JSON;
-	o->kind = out_kind(c, node, 0, o);
-	if (o->kind == SCHEMA_OUT_JSON)
-		o->note = dup(c, "no usable type in the Output schema: shown "
-		    "as JSON");
-	if (o->kind != SCHEMA_OUT_OBJECT)
-		return;
-	memset(&v, 0, sizeof v);
-	c->nstack = 0;
-	collect(c, node, &v, 0);
-	max = (size_t)cJSON_GetArraySize(v.properties);
-	if (max > SCHEMA_MAX_OUT_FIELDS) {
-		max = SCHEMA_MAX_OUT_FIELDS;
-		o->note = dup(c, "object output has too many fields: the "
-		    "rest are shown as JSON");
-	}
-	if (max == 0)
-		return;
-	o->fields = calloc(max, sizeof *o->fields);
-	if (o->fields == NULL) {
-		c->oom = true;
-		return;
-	}
-	cJSON_ArrayForEach(p, v.properties) {
-		if (n == max)
-			break;
-		o->fields[n].name = dup(c, p->string);
-		c->nstack = 0;
-		o->fields[n].kind = out_kind(c, p, 1, NULL);
-		o->fields[n].required = in_required(v.required, p->string);
-		n++;
-	}
-	o->nfields = n;
-}
-
-/* ---- document ---- */
-
-static const cJSON *
-member(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static int
-find_doc(const cJSON *root, struct schema *s, const cJSON **doc,
-    struct ctx *c, char *err, size_t errsz)
-{
-	const cJSON *lv, *ex, *in;
-
-	*doc = NULL;
-	if (!cJSON_IsObject(root)) {
-		snprintf(err, errsz, "not a schema: the document is not a "
-		    "JSON object");
-		return -1;
-	}
-	if (cJSON_IsObject(member(root, "components"))) {
-		s->source = SCHEMA_SRC_OPENAPI;
-		*doc = root;
-		return 0;
-	}
-	if (cJSON_IsObject(member(root, "openapi_schema"))) {
-		s->source = SCHEMA_SRC_VERSION;
-		s->version = dup(c, str_or_null(member(root, "id")));
-		s->cog_version = dup(c, str_or_null(member(root,
-		    "cog_version")));
-		*doc = member(root, "openapi_schema");
-		return 0;
-	}
-	if (member(root, "latest_version") != NULL ||
-	    cJSON_IsString(member(root, "owner"))) {
-		const char *o = str_or_null(member(root, "owner"));
-		const char *n = str_or_null(member(root, "name"));
-
-		s->source = SCHEMA_SRC_MODEL;
-		if (o != NULL && n != NULL) {
-			size_t len = strlen(o) + strlen(n) + 2;
-
-			s->model = malloc(len);
-			if (s->model == NULL)
-				c->oom = true;
-			else
-				snprintf(s->model, len, "%s/%s", o, n);
-		}
-		ex = member(root, "default_example");
-		in = member(ex, "input");
-		if (cJSON_IsObject(in))
-			s->example_json = print_json(c, in);
-		lv = member(root, "latest_version");
-		if (!cJSON_IsObject(lv)) {
-			snprintf(err, errsz, "model %s has no versions, so no "
-			    "schema", s->model != NULL ? s->model : "");
-			return -1;
-		}
-		s->version = dup(c, str_or_null(member(lv, "id")));
-		s->cog_version = dup(c, str_or_null(member(lv,
-		    "cog_version")));
-		*doc = member(lv, "openapi_schema");
-		if (!cJSON_IsObject(*doc)) {
-			snprintf(err, errsz, "not a schema: latest_version has "
-			    "no openapi_schema");
-			return -1;
-		}
-		return 0;
-	}
-	if (cJSON_IsArray(member(root, "results")) ||
-	    cJSON_IsArray(member(root, "models"))) {
-		const cJSON *l = member(root, "results");
-
-		if (l == NULL)
-			l = member(root, "models");
-		snprintf(err, errsz, "not a schema: a list of %d models; give "
-		    "one model, version or OpenAPI document",
-		    cJSON_GetArraySize(l));
-		return -1;
-	}
-	snprintf(err, errsz, "not a schema: no components, openapi_schema or "
-	    "latest_version");
-	return -1;
-}
-
-void
-schema_done(struct schema *s)
-{
-	size_t i, j;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->nfields; i++) {
-		struct schema_field *f = &s->fields[i];
-
-		free(f->name);
-		free(f->title);
-		free(f->description);
-		free(f->default_json);
-		free(f->default_text);
-		free(f->format);
-		free(f->pattern);
-		free(f->note);
-		for (j = 0; j < f->nchoices; j++) {
-			free(f->choices[j].text);
-			free(f->choices[j].json);
-		}
-		free(f->choices);
-	}
-	free(s->fields);
-	for (i = 0; i < s->output.nfields; i++)
-		free(s->output.fields[i].name);
-	free(s->output.fields);
-	free(s->output.note);
-	free(s->model);
-	free(s->version);
-	free(s->cog_version);
-	free(s->example_json);
-	memset(s, 0, sizeof *s);
-}
-
-static bool
-only_space(const char *p, const char *end)
-{
-	for (; p < end; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-			return false;
-	return true;
-}
-
-int
-schema_parse(const char *json, size_t len, struct schema *out, char *err,
-    size_t errsz)
-{
-	struct ctx c;
-	cJSON *root = NULL;
-	const cJSON *doc, *schemas, *input, *props, *p, *req;
-	const char *end = NULL;
-	struct view iv;
-	size_t n, max;
-	int rc = -1;
-
-	memset(out, 0, sizeof *out);
-	memset(&c, 0, sizeof c);
-	if (errsz > 0)
-		err[0] = '\0';
-	if (json == NULL || len == 0) {
-		snprintf(err, errsz, "not a schema: empty document");
-		return -1;
-	}
-	if (len > SCHEMA_MAX_DOC_BYTES) {
-		snprintf(err, errsz, "schema document is %zu bytes, over the "
-		    "%u limit", len, SCHEMA_MAX_DOC_BYTES);
-		return -1;
-	}
-	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	if (root == NULL) {
-		size_t off = end != NULL && end >= json ? (size_t)(end - json) :
-		    0;
-
-		snprintf(err, errsz, "malformed JSON at byte %zu of %zu", off,
-		    len);
-		return -1;
-	}
-	if (end != NULL && end > json && (size_t)(end - json) < len &&
-	    !only_space(end, json + len) && *end != '\0') {
-		while (*end == ' ' || *end == '\t' || *end == '\n' ||
-		    *end == '\r')
-			end++;
-		snprintf(err, errsz, "malformed JSON: trailing data at byte "
-		    "%zu of %zu", (size_t)(end - json), len);
-		goto out;
-	}
-	if (find_doc(root, out, &doc, &c, err, errsz) != 0)
-		goto out;
-	c.root = doc;
-	schemas = member(member(doc, "components"), "schemas");
-	input = member(schemas, "Input");
-	if (!cJSON_IsObject(input)) {
-		snprintf(err, errsz, "not a schema: no components.schemas."
-		    "Input");
-		goto out;
-	}
-	/* Input itself may be a $ref or allOf wrapper */
-	memset(&iv, 0, sizeof iv);
-	collect(&c, input, &iv, 0);
-	props = iv.properties;
-	req = iv.required;
-	if (props != NULL && !cJSON_IsObject(props)) {
-		snprintf(err, errsz, "not a schema: Input.properties is not "
-		    "an object");
-		goto out;
-	}
-	max = (size_t)cJSON_GetArraySize(props);
-	if (max > SCHEMA_MAX_FIELDS) {
-		snprintf(err, errsz, "schema has %zu inputs, over the %d "
-		    "limit", max, SCHEMA_MAX_FIELDS);
-		goto out;
-	}
-	out->fields = calloc(max ? max : 1, sizeof *out->fields);
-	if (out->fields == NULL) {
-		c.oom = true;
-		goto out;
-	}
-	n = 0;
-	cJSON_ArrayForEach(p, props) {
-		size_t k;
-
-		/* a repeated key: cJSON keeps both; the first one is what
-		 * lookups find, so skip later duplicates */
-		for (k = 0; k < n; k++)
-			if (out->fields[k].name != NULL &&
-			    strcmp(out->fields[k].name, p->string) == 0)
-				break;
-		if (k < n)
-			continue;
-		parse_field(&c, &out->fields[n], p->string, p, req);
-		n++;
-		if (c.oom)
-			break;
-	}
-	out->nfields = n;
-	if (c.oom)
-		goto out;
-	qsort(out->fields, n, sizeof *out->fields, field_cmp);
-	p = member(schemas, "Output");
-	if (p != NULL) {
-		out->has_output = true;
-		parse_output(&c, p, &out->output);
-	} else
-		out->output.kind = SCHEMA_OUT_JSON;
-	if (!c.oom)
-		rc = 0;
-out:
-	if (c.oom) {
-		snprintf(err, errsz, "out of memory reading the schema");
-		rc = -1;
-	}
-	if (rc != 0)
-		schema_done(out);
-	cJSON_Delete(root);
-	return rc;
-}
-
-struct schema *
-schema_new(const char *json, size_t len, char *err, size_t errsz)
-{
-	struct schema *s = calloc(1, sizeof *s);
-
-	if (s == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return NULL;
-	}
-	if (schema_parse(json, len, s, err, errsz) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-void
-schema_free(struct schema *s)
-{
-	if (s == NULL)
-		return;
-	schema_done(s);
-	free(s);
-}
-
-int
-schema_find(const struct schema *s, const char *name)
-{
-	size_t i;
-
-	if (s == NULL || name == NULL)
-		return -1;
-	for (i = 0; i < s->nfields; i++)
-		if (strcmp(s->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
 }

@@ -418,9 +418,10 @@ export_kv(struct ctx *c, enum share_format fmt, const struct share_target *t,
 
 /* ---- Python and JavaScript ---- */
 
+/* v as a Python (py) or JavaScript literal, nested objects indented. */
 static void
-lit(struct ctx *c, struct share_buf *b, const cJSON *v, const struct schema_field *fd,
-    bool py, int indent)
+put_literal(struct ctx *c, struct share_buf *b, const cJSON *v,
+    const struct schema_field *fd, bool py, int indent)
 {
 	const cJSON *el;
 	char *s, var[128];
@@ -462,7 +463,7 @@ lit(struct ctx *c, struct share_buf *b, const cJSON *v, const struct schema_fiel
 	if (cJSON_IsArray(v)) {
 		share_buf_add(b, "[");
 		cJSON_ArrayForEach(el, v) {
-			lit(c, b, el, fd, py, indent);
+			put_literal(c, b, el, fd, py, indent);
 			if (el->next != NULL)
 				share_buf_add(b, ", ");
 		}
@@ -486,7 +487,7 @@ lit(struct ctx *c, struct share_buf *b, const cJSON *v, const struct schema_fiel
 			share_buf_add(b, s);
 			share_buf_add(b, ": ");
 			free(s);
-			lit(c, b, el, indent == 4 ? field_of(c, el->string) :
+			put_literal(c, b, el, indent == 4 ? field_of(c, el->string) :
 			    NULL, py, indent + 4);
 			share_buf_add(b, ",");
 		}
@@ -557,7 +558,7 @@ export_prog(struct ctx *c, bool py, const struct share_target *t,
 		share_buf_add(b, "import replicate\n\noutput = replicate.run(\n    ");
 		share_buf_add(b, q);
 		share_buf_add(b, ",\n    input=");
-		lit(c, b, c->input, NULL, true, 4);
+		put_literal(c, b, c->input, NULL, true, 4);
 		share_buf_add(b, ",\n)\nprint(output)\n");
 	} else {
 		share_buf_add(b, "import Replicate from \"replicate\";\n");
@@ -568,7 +569,7 @@ export_prog(struct ctx *c, bool py, const struct share_target *t,
 		    "const output = await replicate.run(");
 		share_buf_add(b, q);
 		share_buf_add(b, ", {\n    input: ");
-		lit(c, b, c->input, NULL, false, 4);
+		put_literal(c, b, c->input, NULL, false, 4);
 		share_buf_add(b, ",\n});\nconsole.log(output);\n");
 	}
 	free(q);

@@ -4,6 +4,7 @@
  * release functions. The request starters are in replicate_req.c.
  */
 #include "client/replicate/replicate.h"
+#include "client/replicate/replicate_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,15 +238,15 @@ replicate_file_free(struct replicate_file *f)
 
 /* ---- cJSON -> structs */
 
-static enum client_rc
-oom(char *err, size_t errsz, const char *what)
+enum client_rc
+rep_oom(char *err, size_t errsz, const char *what)
 {
 	snprintf(err, errsz, "%s: out of memory", what);
 	return CLIENT_ENOMEM;
 }
 
-static enum client_rc
-version_from_json(const cJSON *obj, struct version *v, char *err,
+enum client_rc
+rep_version_from_json(const cJSON *obj, struct version *v, char *err,
     size_t errsz)
 {
 	const cJSON *schema;
@@ -264,13 +265,13 @@ version_from_json(const cJSON *obj, struct version *v, char *err,
 		bad |= (v->openapi_schema = json_print(schema)) == NULL;
 	if (bad) {
 		replicate_version_done(v);
-		return oom(err, errsz, "version");
+		return rep_oom(err, errsz, "version");
 	}
 	return CLIENT_OK;
 }
 
-static enum client_rc
-model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
+enum client_rc
+rep_model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
     size_t errsz)
 {
 	const cJSON *de, *lv;
@@ -297,7 +298,7 @@ model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
 	m->is_official = json_bool(obj, "is_official", false);
 	if (bad) {
 		replicate_model_done(m);
-		return oom(err, errsz, "model");
+		return rep_oom(err, errsz, "model");
 	}
 	if (m->owner == NULL || m->name == NULL) {
 		replicate_model_done(m);
@@ -309,7 +310,7 @@ model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
 		m->default_example = calloc(1, sizeof *m->default_example);
 		if (m->default_example == NULL) {
 			replicate_model_done(m);
-			return oom(err, errsz, "model");
+			return rep_oom(err, errsz, "model");
 		}
 		rc = prediction_from_json_flags(de, m->default_example, pflags,
 		    err, errsz);
@@ -323,9 +324,9 @@ model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
 		m->latest_version = calloc(1, sizeof *m->latest_version);
 		if (m->latest_version == NULL) {
 			replicate_model_done(m);
-			return oom(err, errsz, "model");
+			return rep_oom(err, errsz, "model");
 		}
-		rc = version_from_json(lv, m->latest_version, err, errsz);
+		rc = rep_version_from_json(lv, m->latest_version, err, errsz);
 		if (rc != CLIENT_OK) {
 			replicate_model_done(m);
 			return rc;
@@ -334,8 +335,8 @@ model_from_json(const cJSON *obj, struct model *m, unsigned pflags, char *err,
 	return CLIENT_OK;
 }
 
-static enum client_rc
-collection_from_json(const cJSON *obj, struct collection *col, char *err,
+enum client_rc
+rep_collection_from_json(const cJSON *obj, struct collection *col, char *err,
     size_t errsz)
 {
 	const cJSON *models, *it;
@@ -354,7 +355,7 @@ collection_from_json(const cJSON *obj, struct collection *col, char *err,
 	bad |= json_dup(obj, "full_description", &col->full_description);
 	if (bad) {
 		replicate_collection_done(col);
-		return oom(err, errsz, "collection");
+		return rep_oom(err, errsz, "collection");
 	}
 	models = json_arr(obj, "models");
 	if (models == NULL)
@@ -365,12 +366,12 @@ collection_from_json(const cJSON *obj, struct collection *col, char *err,
 	col->models = calloc(n > 0 ? (size_t)n : 1, sizeof *col->models);
 	if (col->models == NULL) {
 		replicate_collection_done(col);
-		return oom(err, errsz, "collection");
+		return rep_oom(err, errsz, "collection");
 	}
 	cJSON_ArrayForEach(it, models) {
 		if (col->n_models >= (size_t)n)
 			break;
-		rc = model_from_json(it, &col->models[col->n_models],
+		rc = rep_model_from_json(it, &col->models[col->n_models],
 		    PREDICTION_NO_OUTPUT, sub, sizeof sub);
 		if (rc != CLIENT_OK) {
 			snprintf(err, errsz, "collection: models[%zu]: %s",
@@ -383,8 +384,8 @@ collection_from_json(const cJSON *obj, struct collection *col, char *err,
 	return CLIENT_OK;
 }
 
-static enum client_rc
-hardware_from_json(const cJSON *obj, struct hardware *h, char *err,
+enum client_rc
+rep_hardware_from_json(const cJSON *obj, struct hardware *h, char *err,
     size_t errsz)
 {
 	memset(h, 0, sizeof *h);
@@ -397,7 +398,7 @@ hardware_from_json(const cJSON *obj, struct hardware *h, char *err,
 		free(h->sku);
 		free(h->name);
 		memset(h, 0, sizeof *h);
-		return oom(err, errsz, "hardware");
+		return rep_oom(err, errsz, "hardware");
 	}
 	if (h->sku == NULL) {
 		free(h->name);
@@ -406,472 +407,4 @@ hardware_from_json(const cJSON *obj, struct hardware *h, char *err,
 		return CLIENT_ESHAPE;
 	}
 	return CLIENT_OK;
-}
-
-/* ---- generic page walking */
-
-typedef enum client_rc (*item_fn)(const cJSON *obj, void *item, char *err,
-    size_t errsz);
-typedef void (*item_done_fn)(void *item);
-
-struct page_spec {
-	const char *what;	/* "models page" */
-	size_t	size;		/* sizeof item */
-	item_fn	from;
-	item_done_fn done;
-};
-
-static enum client_rc
-m_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return model_from_json(o, it, 0, e, n);
-}
-
-/* A model as a page lists it: default_example without its output. */
-static enum client_rc
-m_page_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return model_from_json(o, it, PREDICTION_NO_OUTPUT, e, n);
-}
-
-static void
-m_done(void *it)
-{
-	replicate_model_done(it);
-}
-
-static enum client_rc
-c_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return collection_from_json(o, it, e, n);
-}
-
-static void
-c_done(void *it)
-{
-	replicate_collection_done(it);
-}
-
-static enum client_rc
-v_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return version_from_json(o, it, e, n);
-}
-
-static void
-v_done(void *it)
-{
-	replicate_version_done(it);
-}
-
-static enum client_rc
-p_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return prediction_from_json(o, it, e, n);
-}
-
-static void
-p_done(void *it)
-{
-	prediction_done(it);
-}
-
-static enum client_rc
-h_from(const cJSON *o, void *it, char *e, size_t n)
-{
-	return hardware_from_json(o, it, e, n);
-}
-
-static void
-h_done(void *it)
-{
-	struct hardware *h = it;
-
-	free(h->sku);
-	free(h->name);
-}
-
-/* Walk arr into a fresh array of items; pick (optional) selects a member. */
-static enum client_rc
-items_from(const struct page_spec *sp, const cJSON *arr, const char *pick,
-    void **items, size_t *n, char *err, size_t errsz)
-{
-	char sub[CLIENT_ERR_MAX];
-	const cJSON *it;
-	enum client_rc rc;
-	int cnt = cJSON_GetArraySize(arr);
-	size_t i;
-	char *base;
-
-	*items = NULL;
-	*n = 0;
-	if (cnt > (int)REPLICATE_MAX_PAGE_ITEMS)
-		cnt = (int)REPLICATE_MAX_PAGE_ITEMS;
-	base = calloc(cnt > 0 ? (size_t)cnt : 1, sp->size);
-	if (base == NULL)
-		return oom(err, errsz, sp->what);
-	i = 0;
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *obj = it;
-
-		if (i >= (size_t)cnt)
-			break;
-		if (pick != NULL)
-			obj = json_obj(it, pick);
-		rc = sp->from(obj, base + i * sp->size, sub, sizeof sub);
-		if (rc != CLIENT_OK) {
-			snprintf(err, errsz, "%s: item %zu: %s", sp->what, i,
-			    sub);
-			while (i > 0)
-				sp->done(base + --i * sp->size);
-			free(base);
-			return rc;
-		}
-		i++;
-	}
-	*items = base;
-	*n = i;
-	return CLIENT_OK;
-}
-
-static int
-dup_link(const cJSON *obj, const char *key, char **dst)
-{
-	const char *s = json_str(obj, key);
-
-	*dst = NULL;
-	/* the spec's example shows the string "null" for the end */
-	if (s == NULL || *s == '\0' || strcmp(s, "null") == 0)
-		return 0;
-	*dst = strdup(s);
-	return *dst == NULL ? -1 : 0;
-}
-
-struct page_out {
-	void	**items;
-	size_t	*n;
-	char	**next, **previous;
-};
-
-/*
- * json_parse() of a body that lists models (a page, a search, a
- * collection): their default_example outputs are blanked in a copy first
- * (json_blank_members), since a page never draws them and a search page's
- * embeddings would dominate the parse. replicate_model_get keeps them.
- */
-static cJSON *
-models_json_parse(const char *json, size_t len, enum client_rc *rc,
-    char *err, size_t errsz)
-{
-	cJSON *root;
-	char *copy;
-
-	if (json == NULL || (copy = malloc(len + 1)) == NULL)
-		return json_parse(json, len, rc, err, errsz);
-	memcpy(copy, json, len);
-	copy[len] = '\0';
-	json_blank_members(copy, len, "default_example", "output");
-	root = json_parse(copy, len, rc, err, errsz);
-	free(copy);
-	return root;
-}
-
-static enum client_rc
-page_parse(const struct page_spec *sp, const char *json, size_t len,
-    struct page_out *po, char *err, size_t errsz)
-{
-	char jerr[160];
-	const cJSON *results;
-	enum client_rc rc;
-	cJSON *root;
-
-	root = sp->from == m_page_from ? models_json_parse(json, len, &rc,
-	    jerr, sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
-	if (root == NULL) {
-		snprintf(err, errsz, "%s: %s", sp->what, jerr);
-		return rc;
-	}
-	results = json_arr(root, "results");
-	if (!cJSON_IsObject(root) || results == NULL) {
-		snprintf(err, errsz, "%s: expected {\"results\": [...]}",
-		    sp->what);
-		cJSON_Delete(root);
-		return CLIENT_ESHAPE;
-	}
-	rc = items_from(sp, results, NULL, po->items, po->n, err, errsz);
-	if (rc == CLIENT_OK && (dup_link(root, "next", po->next) != 0 ||
-	    dup_link(root, "previous", po->previous) != 0))
-		rc = oom(err, errsz, sp->what);
-	cJSON_Delete(root);
-	return rc;
-}
-
-static const struct page_spec model_page_spec = {
-	"models page", sizeof(struct model), m_page_from, m_done };
-static const struct page_spec collection_page_spec = {
-	"collections page", sizeof(struct collection), c_from, c_done };
-static const struct page_spec version_page_spec = {
-	"versions page", sizeof(struct version), v_from, v_done };
-static const struct page_spec prediction_page_spec = {
-	"predictions page", sizeof(struct prediction), p_from, p_done };
-static const struct page_spec hardware_spec = {
-	"hardware", sizeof(struct hardware), h_from, h_done };
-
-enum client_rc
-replicate_model_page_parse(const char *json, size_t len,
-    struct model_page *out, char *err, size_t errsz)
-{
-	struct page_out po = { (void **)&out->items, &out->n, &out->next,
-		&out->previous };
-	enum client_rc rc;
-
-	memset(out, 0, sizeof *out);
-	rc = page_parse(&model_page_spec, json, len, &po, err, errsz);
-	if (rc != CLIENT_OK)
-		replicate_model_page_done(out);
-	return rc;
-}
-
-enum client_rc
-replicate_collection_page_parse(const char *json, size_t len,
-    struct collection_page *out, char *err, size_t errsz)
-{
-	struct page_out po = { (void **)&out->items, &out->n, &out->next,
-		&out->previous };
-	enum client_rc rc;
-
-	memset(out, 0, sizeof *out);
-	rc = page_parse(&collection_page_spec, json, len, &po, err, errsz);
-	if (rc != CLIENT_OK)
-		replicate_collection_page_done(out);
-	return rc;
-}
-
-enum client_rc
-replicate_version_page_parse(const char *json, size_t len,
-    struct version_page *out, char *err, size_t errsz)
-{
-	struct page_out po = { (void **)&out->items, &out->n, &out->next,
-		&out->previous };
-	enum client_rc rc;
-
-	memset(out, 0, sizeof *out);
-	rc = page_parse(&version_page_spec, json, len, &po, err, errsz);
-	if (rc != CLIENT_OK)
-		replicate_version_page_done(out);
-	return rc;
-}
-
-enum client_rc
-replicate_prediction_page_parse(const char *json, size_t len,
-    struct prediction_page *out, char *err, size_t errsz)
-{
-	struct page_out po = { (void **)&out->items, &out->n, &out->next,
-		&out->previous };
-	enum client_rc rc;
-
-	memset(out, 0, sizeof *out);
-	rc = page_parse(&prediction_page_spec, json, len, &po, err, errsz);
-	if (rc != CLIENT_OK)
-		replicate_prediction_page_done(out);
-	return rc;
-}
-
-enum client_rc
-replicate_search_parse(const char *json, size_t len, struct model_page *out,
-    char *err, size_t errsz)
-{
-	const struct page_spec sp = { "search", sizeof(struct model), m_page_from,
-		m_done };
-	const cJSON *models;
-	char jerr[160];
-	enum client_rc rc;
-	cJSON *root;
-
-	memset(out, 0, sizeof *out);
-	root = models_json_parse(json, len, &rc, jerr, sizeof jerr);
-	if (root == NULL) {
-		snprintf(err, errsz, "search: %s", jerr);
-		return rc;
-	}
-	models = json_arr(root, "models");
-	if (models == NULL) {
-		snprintf(err, errsz, "search: expected {\"models\": [...]}");
-		cJSON_Delete(root);
-		return CLIENT_ESHAPE;
-	}
-	rc = items_from(&sp, models, "model", (void **)&out->items, &out->n,
-	    err, errsz);
-	cJSON_Delete(root);
-	return rc;
-}
-
-/* One object body -> one struct via from(). */
-static enum client_rc
-object_parse(const char *what, item_fn from, const char *json, size_t len,
-    void *out, char *err, size_t errsz)
-{
-	char jerr[160], sub[CLIENT_ERR_MAX];
-	enum client_rc rc;
-	cJSON *root;
-
-	root = from == c_from ? models_json_parse(json, len, &rc, jerr,
-	    sizeof jerr) : json_parse(json, len, &rc, jerr, sizeof jerr);
-	if (root == NULL) {
-		snprintf(err, errsz, "%s: %s", what, jerr);
-		return rc;
-	}
-	rc = from(root, out, sub, sizeof sub);
-	if (rc != CLIENT_OK)
-		snprintf(err, errsz, "%s", sub);
-	cJSON_Delete(root);
-	return rc;
-}
-
-enum client_rc
-replicate_model_parse(const char *json, size_t len, struct model *out,
-    char *err, size_t errsz)
-{
-	memset(out, 0, sizeof *out);
-	return object_parse("model", m_from, json, len, out, err, errsz);
-}
-
-enum client_rc
-replicate_collection_parse(const char *json, size_t len,
-    struct collection *out, char *err, size_t errsz)
-{
-	memset(out, 0, sizeof *out);
-	return object_parse("collection", c_from, json, len, out, err, errsz);
-}
-
-enum client_rc
-replicate_version_parse(const char *json, size_t len, struct version *out,
-    char *err, size_t errsz)
-{
-	memset(out, 0, sizeof *out);
-	return object_parse("version", v_from, json, len, out, err, errsz);
-}
-
-enum client_rc
-replicate_hardware_parse(const char *json, size_t len,
-    struct hardware_list *out, char *err, size_t errsz)
-{
-	char jerr[160];
-	enum client_rc rc;
-	cJSON *root;
-
-	memset(out, 0, sizeof *out);
-	root = json_parse(json, len, &rc, jerr, sizeof jerr);
-	if (root == NULL) {
-		snprintf(err, errsz, "hardware: %s", jerr);
-		return rc;
-	}
-	if (!cJSON_IsArray(root)) {
-		snprintf(err, errsz, "hardware: expected an array");
-		cJSON_Delete(root);
-		return CLIENT_ESHAPE;
-	}
-	rc = items_from(&hardware_spec, root, NULL, (void **)&out->items,
-	    &out->n, err, errsz);
-	cJSON_Delete(root);
-	return rc;
-}
-
-static enum client_rc
-account_from(const cJSON *obj, void *it, char *err, size_t errsz)
-{
-	struct account *a = it;
-	int bad = 0;
-
-	if (!cJSON_IsObject(obj)) {
-		snprintf(err, errsz, "account: expected an object");
-		return CLIENT_ESHAPE;
-	}
-	bad |= json_dup(obj, "type", &a->type);
-	bad |= json_dup(obj, "username", &a->username);
-	bad |= json_dup(obj, "name", &a->name);
-	bad |= json_dup(obj, "github_url", &a->github_url);
-	bad |= json_dup(obj, "avatar_url", &a->avatar_url);
-	if (bad) {
-		replicate_account_done(a);
-		return oom(err, errsz, "account");
-	}
-	if (a->username == NULL) {
-		replicate_account_done(a);
-		snprintf(err, errsz, "account: missing username");
-		return CLIENT_ESHAPE;
-	}
-	return CLIENT_OK;
-}
-
-enum client_rc
-replicate_account_parse(const char *json, size_t len, struct account *out,
-    char *err, size_t errsz)
-{
-	memset(out, 0, sizeof *out);
-	return object_parse("account", account_from, json, len, out, err,
-	    errsz);
-}
-
-static enum client_rc
-file_from(const cJSON *obj, void *it, char *err, size_t errsz)
-{
-	struct replicate_file *f = it;
-	int bad = 0;
-
-	if (!cJSON_IsObject(obj)) {
-		snprintf(err, errsz, "file: expected an object");
-		return CLIENT_ESHAPE;
-	}
-	bad |= json_dup(obj, "id", &f->id);
-	bad |= json_dup(obj, "name", &f->name);
-	bad |= json_dup(obj, "content_type", &f->content_type);
-	bad |= json_dup(json_obj(obj, "urls"), "get", &f->url_get);
-	bad |= json_dup(obj, "created_at", &f->created_at);
-	bad |= json_dup(obj, "expires_at", &f->expires_at);
-	f->size = json_int(obj, "size", -1);
-	if (bad) {
-		replicate_file_done(f);
-		return oom(err, errsz, "file");
-	}
-	if (f->url_get == NULL) {
-		replicate_file_done(f);
-		snprintf(err, errsz, "file: missing urls.get");
-		return CLIENT_ESHAPE;
-	}
-	return CLIENT_OK;
-}
-
-enum client_rc
-replicate_file_parse(const char *json, size_t len, struct replicate_file *out,
-    char *err, size_t errsz)
-{
-	memset(out, 0, sizeof *out);
-	return object_parse("file", file_from, json, len, out, err, errsz);
-}
-
-int
-replicate_ref_split(const char *ref, char *owner, size_t on, char *name,
-    size_t nn, char *version, size_t vn)
-{
-	const char *slash, *colon;
-	size_t ol, nl, vl;
-
-	if (ref == NULL || (slash = strchr(ref, '/')) == NULL)
-		return -1;
-	colon = strchr(slash + 1, ':');
-	ol = (size_t)(slash - ref);
-	nl = colon != NULL ? (size_t)(colon - slash - 1) : strlen(slash + 1);
-	vl = colon != NULL ? strlen(colon + 1) : 0;
-	if (ol == 0 || nl == 0 || ol >= on || nl >= nn || vl >= vn ||
-	    (colon != NULL && vl == 0) || strchr(slash + 1, '/') != NULL)
-		return -1;
-	memcpy(owner, ref, ol);
-	owner[ol] = '\0';
-	memcpy(name, slash + 1, nl);
-	name[nl] = '\0';
-	if (colon != NULL)
-		memcpy(version, colon + 1, vl);
-	version[vl] = '\0';
-	return 0;
 }

@@ -9,7 +9,7 @@
  * within the prediction limits; both feeds end in the same state (outputs,
  * logs, error, done and its reason).
  */
-#include "client/replicate/replicate_req.c"
+#include "client/replicate/replicate_follow.c"
 
 #include <stdint.h>
 
