@@ -158,7 +158,11 @@ const struct prediction *model_example_at(const struct app *app, size_t i);
 /* The field prompt (text, path) or a cost prompt was closed. */
 void tab_play_prompt_done(struct app *app, bool ok);
 /* Tab in the path prompt: complete the file name. */
-void tab_play_prompt_complete(struct app *app);
+void tab_play_prompt_complete(struct app *app);	/* tab_play_complete.c */
+/* The focused field of the Playground, NULL when none. */
+const struct schema_field *tab_play_focused(const struct app *app);
+/* Is f an array of files (edited as a comma list)? */
+bool tab_play_is_file_array(const struct schema_field *f);
 /* The enum chooser was closed (ok: a choice was taken). */
 void tab_play_choose_done(struct app *app, bool ok);
 /* $EDITOR exited (ok: status 0): read the field back. */

@@ -7,7 +7,6 @@
  */
 #include "tui/app.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -24,8 +23,8 @@
 #include "widgets/tw.h"
 
 /* The focused field's schema, or NULL without a form. */
-static const struct schema_field *
-focused(const struct app *app)
+const struct schema_field *
+tab_play_focused(const struct app *app)
 {
 	const struct mpage *mp = &app->mp;
 
@@ -70,7 +69,7 @@ static void
 step(struct app *app, int dir)
 {
 	struct mpage *mp = &app->mp;
-	const struct schema_field *f = focused(app);
+	const struct schema_field *f = tab_play_focused(app);
 	const char *cur;
 	char buf[64];
 	double v, d;
@@ -126,7 +125,7 @@ static void
 open_chooser(struct app *app)
 {
 	struct mpage *mp = &app->mp;
-	const struct schema_field *f = focused(app);
+	const struct schema_field *f = tab_play_focused(app);
 	const char *cur = form_text(mp->form, mp->focus);
 	size_t i;
 
@@ -143,7 +142,7 @@ void
 tab_play_choose_done(struct app *app, bool ok)
 {
 	struct mpage *mp = &app->mp;
-	const struct schema_field *f = focused(app);
+	const struct schema_field *f = tab_play_focused(app);
 
 	app->overlay = OV_NONE;
 	if (ok && f != NULL && f->nchoices > 0) {
@@ -155,8 +154,8 @@ tab_play_choose_done(struct app *app, bool ok)
 }
 
 /* An array of files: the prompt edits its items as a comma list. */
-static bool
-is_file_array(const struct schema_field *f)
+bool
+tab_play_is_file_array(const struct schema_field *f)
 {
 	return f != NULL && f->kind == SCHEMA_KIND_ARRAY &&
 	    f->item_kind == SCHEMA_KIND_FILE;
@@ -223,7 +222,7 @@ static void
 edit_field(struct app *app)
 {
 	struct mpage *mp = &app->mp;
-	const struct schema_field *f = focused(app);
+	const struct schema_field *f = tab_play_focused(app);
 	char label[160];
 
 	if (f == NULL)
@@ -239,7 +238,7 @@ edit_field(struct app *app)
 		break;
 	}
 	snprintf(label, sizeof label, "%s: ", f->name);
-	if (is_file_array(f)) {
+	if (tab_play_is_file_array(f)) {
 		char list[PROMPT_MAX + 1];
 
 		items_to_commas(form_text(mp->form, mp->focus), list,
@@ -260,7 +259,7 @@ void
 tab_play_editor_start(struct app *app)
 {
 	struct mpage *mp = &app->mp;
-	const struct schema_field *f = focused(app);
+	const struct schema_field *f = tab_play_focused(app);
 	const char *text, *ed;
 	char tmpl[] = "/tmp/r8play-edit-XXXXXX";
 	ssize_t n;
@@ -358,115 +357,6 @@ tab_play_editor_done(struct app *app, bool ok)
 	app->editor_file[0] = '\0';
 }
 
-/* qsort() order of the completion candidates. */
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void
-tab_play_prompt_complete(struct app *app)
-{
-	struct prompt *p = &app->prompt.edit;
-	char dir[PROMPT_MAX + 1], base[PROMPT_MAX + 1], common[256];
-	char hint[APP_MSG_MAX], lead[PROMPT_MAX + 1];
-	const char *item = p->buf, *slash;
-	size_t blen, nmatch = 0, ho = 0, i;
-	char **names = NULL;
-	struct dirent *de;
-	bool common_dir = false;
-	DIR *d;
-
-	/* a file array's prompt holds a comma list: complete its last item */
-	lead[0] = '\0';
-	if (is_file_array(focused(app))) {
-		const char *comma = strrchr(p->buf, ',');
-
-		if (comma != NULL) {
-			item = comma + 1;
-			while (*item == ' ')
-				item++;
-			xsnprintf(lead, sizeof lead, "%.*s",
-			    (int)(item - p->buf), p->buf);
-		}
-	}
-	slash = strrchr(item, '/');
-	if (slash != NULL) {
-		size_t dl = (size_t)(slash - item) + 1;
-
-		memcpy(dir, item, dl);
-		dir[dl] = '\0';
-		snprintf(base, sizeof base, "%s", slash + 1);
-	} else {
-		snprintf(dir, sizeof dir, "./");
-		snprintf(base, sizeof base, "%s", item);
-	}
-	blen = strlen(base);
-	d = opendir(dir);
-	if (d == NULL) {
-		xsnprintf(app->prompt.hint, sizeof app->prompt.hint,
-		    "%s: %s", dir, strerror(errno));
-		app->dirty |= DIRTY_STATUS;
-		return;
-	}
-	common[0] = '\0';
-	hint[0] = '\0';
-	/* the candidates, sorted (readdir order is the filesystem's) */
-	while ((de = readdir(d)) != NULL && nmatch < 4096) {
-		if (strncmp(de->d_name, base, blen) != 0 ||
-		    strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (de->d_name[0] == '.' && blen == 0)
-			continue;
-		names = xrealloc(names, (nmatch + 1) * sizeof *names);
-		names[nmatch++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, nmatch, sizeof *names, cmp_name);
-	for (i = 0; i < nmatch; i++) {
-		size_t k;
-
-		if (i == 0) {
-			char full[PROMPT_MAX + 300];
-			struct stat st;
-
-			xsnprintf(common, sizeof common, "%s", names[0]);
-			xsnprintf(full, sizeof full, "%s%s", dir, names[0]);
-			common_dir = stat(full, &st) == 0 &&
-			    S_ISDIR(st.st_mode);
-		} else {
-			for (k = 0; common[k] && common[k] == names[i][k]; k++)
-				;
-			common[k] = '\0';
-		}
-		if (ho + strlen(names[i]) + 2 < sizeof hint)
-			ho += (size_t)snprintf(hint + ho, sizeof hint - ho,
-			    "%s%s", ho ? "  " : "", names[i]);
-	}
-	for (i = 0; i < nmatch; i++)
-		free(names[i]);
-	free(names);
-	if (nmatch == 0) {
-		xsnprintf(app->prompt.hint, sizeof app->prompt.hint,
-		    "no file starts with '%s'", base);
-	} else {
-		char out[PROMPT_MAX + 1];
-
-		xsnprintf(out, sizeof out, "%s%s%s%s", lead,
-		    slash ? dir : "", common,
-		    nmatch == 1 && common_dir ? "/" : "");
-		prompt_set(p, out, false);
-		if (nmatch > 1)
-			snprintf(app->prompt.hint, sizeof app->prompt.hint,
-			    "%s", hint);
-		else
-			app->prompt.hint[0] = '\0';
-	}
-	app->dirty |= DIRTY_STATUS;
-}
-
 void
 tab_play_prompt_done(struct app *app, bool ok)
 {
@@ -480,7 +370,7 @@ tab_play_prompt_done(struct app *app, bool ok)
 	if (app->prompt.kind == PK_COST)
 		tab_cost_prompt_done(app);
 	else if (mp->form != NULL && mp->focus < mp->form->nfields &&
-	    is_file_array(focused(app))) {
+	    tab_play_is_file_array(tab_play_focused(app))) {
 		char items[PROMPT_MAX + 1];
 
 		commas_to_items(app->prompt.edit.buf, items, sizeof items);
@@ -676,7 +566,7 @@ draw_field(const struct app *app, size_t i, int row, const struct form_geom *g)
 	if (f->kind == SCHEMA_KIND_SECRET)
 		xsnprintf(val, sizeof val, "%s", form_text(fm, i)[0] ?
 		    SECRET_MASK : "");
-	else if (is_file_array(f))
+	else if (tab_play_is_file_array(f))
 		items_to_commas(form_text(fm, i), val, sizeof val);
 	else if (f->kind == SCHEMA_KIND_BOOLEAN)
 		snprintf(val, sizeof val, "[%s]",
@@ -788,7 +678,7 @@ play_move(struct app *app, long d)
 void
 tab_play_toggle(struct app *app)
 {
-	if (focused(app) && focused(app)->kind == SCHEMA_KIND_ENUM)
+	if (tab_play_focused(app) && tab_play_focused(app)->kind == SCHEMA_KIND_ENUM)
 		open_chooser(app);
 	else
 		step(app, 1);
