@@ -301,7 +301,10 @@ def test_history_filter(api):
         sv = d.get("server", "")
         check("8 runs match" in sv, "target kind filter", sv)
         m = d.get("marked", "")
-        check("marked" in m, "two marked runs, d answers", m)
+        # d on two marked past runs: both loaded from the database, side
+        # by side in the compare view, with their input diff
+        check("compare #" in m and "inputs:" in m and "differs" in m,
+              "two marked runs, d compares them", m)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
