@@ -560,11 +560,32 @@ app_resize(struct app *app, int rows, int cols)
 		render_cache_clear(app->rcache);
 }
 
+/* Update step of the retry wait's countdown (app->wait_msg). */
+static void
+wait_tick(struct app *app, long long now)
+{
+	char why[APP_MSG_MAX - 32], msg[APP_MSG_MAX];
+	long left;
+
+	msg[0] = '\0';
+	app->wait_due_ms = 0;
+	if (client_retry_wait(app->client, why, sizeof why, &left)) {
+		snprintf(msg, sizeof msg, "%s: waiting %lds", why,
+		    (left + 999) / 1000);
+		app->wait_due_ms = now + left % 1000 + 1;
+	}
+	if (strcmp(msg, app->wait_msg) != 0) {
+		snprintf(app->wait_msg, sizeof app->wait_msg, "%s", msg);
+		app->dirty |= DIRTY_STATUS;
+	}
+}
+
 void
 app_tick(struct app *app)
 {
 	long long now = clock_mono_ms();
 	size_t i;
+	wait_tick(app, now);
 
 	for (i = 0; i < VIEW__COUNT; i++)
 		if (view_ops_of((int)i)->tick != NULL)
@@ -614,6 +635,7 @@ app_timeout_ms(const struct app *app, int max_ms)
 	for (i = 0; i < app->nlocals; i++)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
+	t = min_due(t, app->wait_due_ms, now);
 	if (app_runs_in_flight(app) > 0 && !clock_frozen() &&
 	    (t < 0 || t > 250))
 		t = 250;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/net/http.h"
 #include "client/net/outputs.h"
 #include "client/net/prediction.h"
 #include "client/replicate/replicate.h"
@@ -231,12 +232,50 @@ is_done(void *arg)
 	return ((struct session *)arg)->done;
 }
 
+/*
+ * Say a pending retry wait (HTTP 429 and its Retry-After, 5xx backoff) on
+ * stderr: on a terminal one countdown line rewritten in place and cleared
+ * when the request goes on, else one line per wait. said (saidsz bytes):
+ * the wait last written, "" when none; *shown: the terminal line is up.
+ * Returns the ms until the countdown should be redrawn, -1 when no wait.
+ */
+static int
+wait_say(struct client *c, char *said, size_t saidsz, bool *shown)
+{
+	char why[CLIENT_ERR_MAX];
+	long left;
+
+	if (!client_retry_wait(c, why, sizeof why, &left)) {
+		if (*shown)
+			fputs("\r\033[K", stderr);
+		*shown = false;
+		said[0] = '\0';
+		return -1;
+	}
+	if (isatty(STDERR_FILENO)) {
+		fputs("\r\033[K", stderr);
+		out_flat(stderr, why);
+		fprintf(stderr, ": waiting %lds", (left + 999) / 1000);
+		*shown = true;
+	} else if (strcmp(why, said) != 0) {
+		out_flat(stderr, why);
+		fprintf(stderr, ": waiting %ld s\n", (left + 999) / 1000);
+	}
+	fflush(stderr);
+	snprintf(said, saidsz, "%s", why);
+	return left % 1000 + 1;
+}
+
 int
 session_wait(struct session *s, unsigned id, int timeout_ms,
     bool interruptible)
 {
 	struct pollfd pfd = { sig_pipe[0], POLLIN, 0 };
 	enum client_rc rc;
+	char said[CLIENT_ERR_MAX] = "";
+	bool shown = false;
+	long long end = timeout_ms >= 0 ? client_now_ms() + timeout_ms : -1;
+	int slice, left;
 
 	session_got_free(s);
 	s->waiting = id;
@@ -246,11 +285,24 @@ session_wait(struct session *s, unsigned id, int timeout_ms,
 		return 1;
 	for (;;) {
 		pfd.revents = 0;
+		/* wake each second: a retry wait shows its countdown */
+		if ((slice = wait_say(s->c, said, sizeof said, &shown)) < 0)
+			slice = 1000;
+		left = end >= 0 ? (int)(end - client_now_ms()) : -1;
+		if (end >= 0 && left < slice)
+			slice = left = left < 0 ? 0 : left;
 		rc = client_run_until(s->c, is_done, s, on_event, s,
 		    sig_pipe[0] >= 0 ? &pfd : NULL, sig_pipe[0] >= 0 ? 1 : 0,
-		    timeout_ms, s->err, sizeof s->err);
+		    slice, s->err, sizeof s->err);
+		if (s->done || rc != CLIENT_OK)
+			(void)wait_say(s->c, said, sizeof said, &shown);
 		if (s->done)
 			return 0;
+		if (rc == CLIENT_ETIMEOUT && slice != left &&
+		    (end < 0 || client_now_ms() < end)) {
+			s->err[0] = '\0';	/* only the countdown's slice */
+			continue;
+		}
 		if (rc != CLIENT_OK) {
 			s->wait_rc = rc;
 			return -1;
