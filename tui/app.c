@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "client/files/files.h"
 #include "render/render.h"
 #include "tui/draw.h"
 #include "tui/term.h"
 #include "widgets/kb.h"
+#include "widgets/tw.h"
 
 /* Set the status message; it expires after 4 s unless an error (or
  * the clock is frozen for tests), then the next key clears it. */
@@ -125,46 +127,42 @@ app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
 	xsnprintf(buf, n, "%.*s", (int)strcspn(u, "/?#"), u);
 }
 
-/* OSC 52: the terminal puts base64 text on the clipboard (works over SSH). */
+/*
+ * OSC 52: the terminal puts base64 text on the clipboard (works over SSH).
+ * The text is often untrusted (a model's output, schema defaults): it goes
+ * through the screen's sanitiser, line by line, so a paste carries no ESC,
+ * BEL, C1 or bidi controls; newlines and tabs stay.
+ */
 void
 app_copy(struct app *app, const char *text)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(text), o = 0, i;
-	char *out;
+	size_t n = strlen(text), o = 0, i = 0, seg, clean;
+	char *safe, *out;
 
 	if (n > 100000) {
 		app_error(app, "too long to copy (%zu bytes)", n);
 		return;
 	}
-	out = xcalloc(1, n / 3 * 4 + 32);
-	o += (size_t)sprintf(out, "\033]52;c;");
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)(unsigned char)text[i] << 16 |
-		    (unsigned)(unsigned char)text[i + 1] << 8 |
-		    (unsigned char)text[i + 2];
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
+	safe = xcalloc(1, n * TW_EXPAND + 1);
+	while (i < n) {
+		seg = strcspn(text + i, "\n\t");
+		o += tw_sanitize(text + i, seg, safe + o, n * TW_EXPAND + 1 - o,
+		    0);
+		i += seg;
+		if (i < n)
+			safe[o++] = text[i++];
 	}
-	if (i < n) {
-		unsigned v = (unsigned)(unsigned char)text[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned)(unsigned char)text[i + 1] << 8;
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
+	safe[o] = '\0';
+	clean = o;
+	out = xcalloc(1, files_base64_len(clean) + 16);
+	o = (size_t)sprintf(out, "\033]52;c;");
+	o += files_base64_encode(safe, clean, out + o);
 	out[o++] = '\a';
 	out[o] = '\0';
+	free(safe);
 	free(app->osc52);
 	app->osc52 = out;
-	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", n);
+	app_msg(app, "copied %zu bytes to the clipboard (OSC 52)", clean);
 }
 
 /* A theme file's path rather than a shipped theme's name. */
@@ -574,11 +572,32 @@ app_resize(struct app *app, int rows, int cols)
 		render_cache_clear(app->rcache);
 }
 
+/* Update step of the retry wait's countdown (app->wait_msg). */
+static void
+wait_tick(struct app *app, long long now)
+{
+	char why[APP_MSG_MAX - 32], msg[APP_MSG_MAX];
+	long left;
+
+	msg[0] = '\0';
+	app->wait_due_ms = 0;
+	if (client_retry_wait(app->client, why, sizeof why, &left)) {
+		snprintf(msg, sizeof msg, "%s: waiting %lds", why,
+		    (left + 999) / 1000);
+		app->wait_due_ms = now + left % 1000 + 1;
+	}
+	if (strcmp(msg, app->wait_msg) != 0) {
+		snprintf(app->wait_msg, sizeof app->wait_msg, "%s", msg);
+		app->dirty |= DIRTY_STATUS;
+	}
+}
+
 void
 app_tick(struct app *app)
 {
 	long long now = clock_mono_ms();
 	size_t i;
+	wait_tick(app, now);
 
 	for (i = 0; i < VIEW__COUNT; i++)
 		if (view_ops_of((int)i)->tick != NULL)
@@ -629,6 +648,7 @@ app_timeout_ms(const struct app *app, int max_ms)
 	for (i = 0; i < app->nlocals; i++)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
+	t = min_due(t, app->wait_due_ms, now);
 	if (app_runs_in_flight(app) > 0 && !clock_frozen() &&
 	    (t < 0 || t > 250))
 		t = 250;

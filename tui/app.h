@@ -199,6 +199,11 @@ struct app {
 	unsigned	 msg_run;	/* 0: no run */
 	int		 msg_local;	/* -1: no server */
 	int		 msg_health;	/* enum cog_health_state */
+	/* a request waiting to be retried (HTTP 429 Retry-After, backoff),
+	 * with its countdown, shown on the status line over the hints and
+	 * any message but an error; "" when none. Redrawn at wait_due_ms. */
+	char		 wait_msg[APP_MSG_MAX];
+	long long	 wait_due_ms;
 
 	/* clipboard: bytes to write after the next frame (OSC 52) */
 	char		*osc52;

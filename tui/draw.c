@@ -140,13 +140,19 @@ draw_hints(const struct app *app, int y, int x, int w)
 	}
 }
 
-/* The status line: the message, else the key hints of the context. */
+/* The status line: an error, a retry wait's countdown, the message, else
+ * the key hints of the context. */
 static void
 draw_status(const struct app *app)
 {
 	int y = app->rows - 1;
 
 	paint_fill(y, 0, app->cols, ATTR(STATUS));
+	if (app->wait_msg[0] != '\0' && !(app->msg[0] != '\0' &&
+	    app->msg_error)) {
+		paint_text(y, 1, app->cols - 2, app->wait_msg, ATTR(STATUS));
+		return;
+	}
 	if (app->msg[0] != '\0') {
 		paint_text(y, 1, app->cols - 2, app->msg,
 		    app->msg_error ? ATTR(ERROR) : ATTR(STATUS));

@@ -47,7 +47,8 @@ struct client_config {
 	long	low_speed_time_s;	/* abort below 1 byte/s this long; 0: 30 */
 	long	request_timeout_ms;	/* whole JSON request; 0: 120000 */
 	long	stream_stall_ms;	/* SSE silent this long: fall back to
-					   polling; 0: 35000 */
+					   polling; a file download silent
+					   this long fails; 0: 35000 */
 	long	poll_min_ms;		/* polling backoff; 0: 500 */
 	long	poll_max_ms;		/* 0: 5000 */
 	long	retry_base_ms;		/* retry backoff base; 0: 500 */

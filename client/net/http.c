@@ -381,6 +381,9 @@ http_start(struct client *c, const struct http_opts *o, char *err,
 	r->idempotent = o->idempotent;
 	r->no_retry = o->no_retry;
 	r->stall_ms = o->stall_ms;
+	if (r->stall_ms == 0 && o->sink == HTTP_SINK_FILE)
+		r->stall_ms = c->cfg.stream_stall_ms;	/* a download never
+							   hangs */
 	r->on_data = o->on_data;
 	r->done = o->done;
 	r->arg = o->arg;
@@ -505,7 +508,10 @@ finish(struct client *c, struct http_request *r, CURLcode res,
 	transport = (res != CURLE_OK || why != NULL) && !r->over_cap &&
 	    !r->stream_abort;
 	refused = transport && why == NULL && res == CURLE_COULDNT_CONNECT;
-	if (!r->no_retry && r->attempts <= c->cfg.max_retries) {
+	/* a stalled download is not tried again: each try would wait the
+	 * whole stall limit once more */
+	if (!r->no_retry && r->attempts <= c->cfg.max_retries &&
+	    !(why != NULL && r->sink == HTTP_SINK_FILE)) {
 		if (!transport && status == 429)
 			delay = r->retry_after_ms >= 0 ? r->retry_after_ms :
 			    backoff_ms(c, r->attempts);
@@ -618,14 +624,15 @@ void
 http_check_stalls(struct client *c, long long now)
 {
 	struct http_request *r;
-	char why[96];
+	char why[160], hp[96];
 
 	for (r = c->reqs; r != NULL; r = r->next) {
 		if (r->state != REQ_RUNNING || r->stall_ms <= 0 ||
 		    now - r->last_byte_ms < r->stall_ms)
 			continue;
-		snprintf(why, sizeof why, "stalled: no data for %ld ms",
-		    r->stall_ms);
+		http_url_host_port(r->url, hp, sizeof hp);
+		snprintf(why, sizeof why, "stalled: no data from %.80s for "
+		    "%ld ms", hp, r->stall_ms);
 		finish(c, r, CURLE_OPERATION_TIMEDOUT, why);
 	}
 }

@@ -99,7 +99,9 @@ struct http_opts {
 				   capability URLs) */
 	long	timeout_ms;	/* whole transfer; 0: config default
 				   (none for SINK_STREAM and SINK_FILE) */
-	long	stall_ms;	/* abort when no byte arrives this long */
+	long	stall_ms;	/* abort when no byte arrives this long;
+				   0: none, SINK_FILE cfg.stream_stall_ms
+				   (a stalled download is not retried) */
 	const char *unix_socket;	/* connect to this socket path instead
 					   of the URL's host (Docker); copied */
 	http_data_fn on_data;	/* SINK_STREAM; SINK_FILE streamed: 2xx

@@ -44,13 +44,6 @@ RSS_LIMIT_KB = 256 * 1024
 # Failing on 17d7579 (issue 15 item named, or "new" where issue 15 does not
 # list it); the numbers are what that commit did.
 KNOWN = {
-    "download:stall:ends": "new, not in issue 15: an output download "
-    "stalled mid-body never ends (R8PLAY_TIMEOUT_MS=5000 set; killed after "
-    "30 s)",
-    "storm:wait-announced": "issue 15.8: 429 with Retry-After: 86400 waits "
-    "silently (nothing on stderr in 20 s)",
-    "storm:tui-wait-announced": "issue 15.8: the TUI says nothing about "
-    "the 429 wait in 20 s",
 }
 
 SCRATCH = tempfile.mkdtemp(prefix="r8play-faults-")

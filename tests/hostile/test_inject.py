@@ -34,10 +34,6 @@ from t import R8PLAY, ROOT  # noqa: E402
 # Failing on 17d7579, each fixed on another branch (issue 15 item named).
 # Run with T_VERBOSE=1 to see the bytes found for a known entry.
 KNOWN = {
-    'tui:model-text':
-        'issue 15.1 (paste injection): the run view\'s y copies the '
-        'model\'s text output raw into OSC 52 (ESC, BEL, C1, bidi); issue '
-        '15.5: bidi shown',
 }
 
 SCRATCH = tempfile.mkdtemp(prefix="r8play-hostile-")

@@ -224,16 +224,29 @@ retry_clear(struct session *s)
 	s->retry_shown = false;
 }
 
-/* The countdown of a pending retry, rewritten in place; erased when the
- * client waits for nothing. */
+/*
+ * Say a pending retry (HTTP 429 and its Retry-After, 5xx backoff): on a
+ * terminal one countdown line rewritten in place and erased when the
+ * client waits for nothing; in a pipe one line per wait.
+ */
 static void
-retry_show(struct session *s)
+retry_show(struct session *s, bool tty)
 {
 	char why[256];
 	long left = 0;
 
 	if (!client_retry_wait(s->c, why, sizeof why, &left)) {
 		retry_clear(s);
+		return;
+	}
+	if (!tty) {
+		if (strcmp(why, s->retry_said) == 0)
+			return;
+		snprintf(s->retry_said, sizeof s->retry_said, "%s", why);
+		fprintf(stderr, "r8play %s: ", s->cmd);
+		out_flat(stderr, why);
+		fprintf(stderr, ": next try in %ld s\n", (left + 999) / 1000);
+		fflush(stderr);
 		return;
 	}
 	fputs("\r\033[K", stderr);
@@ -286,14 +299,12 @@ wait_loop(struct session *s, int timeout_ms, bool interruptible)
 
 	for (;;) {
 		pfd.revents = 0;
-		slice = timeout_ms;
-		if (tty) {
-			/* wake now and then to redraw a retry countdown */
+		/* wake each second: a retry wait is said, with a countdown */
+		{
 			long long left = end >= 0 ? end - mono_ms() : -1;
 
 			if (end >= 0 && left < 0)
 				left = 0;
-
 			slice = left >= 0 && left < SESSION_TICK_MS ?
 			    (int)left : SESSION_TICK_MS;
 		}
@@ -302,10 +313,9 @@ wait_loop(struct session *s, int timeout_ms, bool interruptible)
 		    slice, s->err, sizeof s->err);
 		if (s->done)
 			return 0;
-		if (tty && rc == CLIENT_ETIMEOUT &&
-		    (end < 0 || mono_ms() < end)) {
+		if (rc == CLIENT_ETIMEOUT && (end < 0 || mono_ms() < end)) {
 			s->err[0] = '\0';
-			retry_show(s);
+			retry_show(s, tty);
 			continue;
 		}
 		if (rc != CLIENT_OK) {

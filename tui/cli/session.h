@@ -41,6 +41,7 @@ struct session {
 	void		(*on_progress)(const struct client_event *, void *);
 	void		*progress_arg;
 	bool		 retry_shown;	/* a retry countdown is on stderr */
+	char		 retry_said[256];	/* the wait last said (a pipe) */
 };
 
 /*
