@@ -118,7 +118,13 @@ app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
 	if (n == 0)
 		return;
 	buf[0] = '\0';
-	if (idx >= app->nlocals || app->locals[idx].url == NULL)
+	if (idx >= app->nlocals)
+		return;
+	if (app->locals[idx].image != NULL) {	/* a Docker image: its ref */
+		xsnprintf(buf, n, "%s", app->locals[idx].image);
+		return;
+	}
+	if (app->locals[idx].url == NULL)
 		return;
 	u = app->locals[idx].url;
 	p = strstr(u, "://");

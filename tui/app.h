@@ -273,8 +273,9 @@ void app_error(struct app *app, const char *fmt, ...)
 void app_msg_about_run(struct app *app, unsigned seq);
 void app_msg_about_local(struct app *app, size_t idx);
 
-/* Local server idx as the screens name it: "host:port" of its URL (two
- * servers differ there, and it fits where the whole URL does not). */
+/* Local target idx as the screens name it: "host:port" of a server's URL
+ * (two servers differ there, and it fits where the whole URL does not);
+ * a Docker image its reference. */
 void app_local_label(const struct app *app, size_t idx, char *buf,
     size_t n);
 

@@ -628,12 +628,18 @@ model_ctx(const struct app *app)
 	return cur_tab(app)->ctx;
 }
 
-/* " r8play > owner/name" (a local server shows its URL only). */
+/* " r8play > owner/name"; a local server "local HOST:PORT", a Docker
+ * image its reference. */
 static void
 model_title(const struct app *app, char *buf, size_t n)
 {
-	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", app->mp.local ?
-	    "local " : app->mp.owner, app->mp.local ? "" : "/", app->mp.name);
+	const struct mpage *mp = &app->mp;
+	bool image = mp->local && mp->local_idx < app->nlocals &&
+	    app->locals[mp->local_idx].image != NULL;
+
+	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", mp->local ?
+	    (image ? "" : "local ") : mp->owner, mp->local ? "" : "/",
+	    mp->name);
 }
 
 /* Something the page shows is still to come. */
