@@ -530,7 +530,8 @@ def test_streaming(base):
 
 def test_retry_countdown(base):
     """While a retry waits, a terminal's stderr says what for, with a
-    countdown, erased when the wait ends; a pipe gets no countdown."""
+    countdown, erased when the wait ends; a pipe gets one plain line per
+    wait (no carriage return, no escape)."""
     api = ["--api-base", base + "/v1"]
     fault = [{"path": "/v1/models/stability-ai/sdxl$", "method": "GET",
               "kind": "429", "retry_after": 2, "count": 1}]
@@ -543,8 +544,10 @@ def test_retry_countdown(base):
           out[:400])
     fakes.set_faults(base, fault)
     rc, out, err = run(["model", "stability-ai/sdxl"] + api, token=TOKEN)
-    check(rc == 0 and "next try in" not in err,
-          "retry in a pipe: no countdown", err[:300])
+    said = [l for l in err.splitlines() if "next try in" in l]
+    check(rc == 0 and len(said) == 1 and "rate limited" in said[0] and
+          "\r" not in err and "\x1b" not in err,
+          "retry in a pipe: one plain line per wait", err[:300])
     fakes.set_faults(base, [])
 
 
