@@ -57,6 +57,8 @@ DEFAULT_SIZES = ["80x24", "200x60", "40x12"]
 # What differs from run to run for reasons outside r8play.
 NORMALISE = [
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+    # the second Cog fake (cog2) is reached as localhost; :5000 is in text
+    (re.compile(r"localhost:(?!5000\b)\d+"), "localhost:PORT"),
     (re.compile(r"r8p-[0-9a-f]{6,}"), "r8p-ID"),
     (re.compile(r"\b[a-z0-9]{26}\b"), "PREDICTION_ID"),
     (re.compile(r"predict \d+\.\d+s"), "predict N.NNs"),
