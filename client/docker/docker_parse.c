@@ -91,6 +91,31 @@ image_fill(struct docker_image *im, const cJSON *j, const cJSON *labels)
 	return 0;
 }
 
+/*
+ * The body of a list answer: a JSON array (the caller deletes it), and
+ * how many of its items to keep (*n, at most DOCKER_MAX_ITEMS). NULL with
+ * *rc and err set when it is not one.
+ */
+static cJSON *
+parse_list(const char *body, size_t len, const char *what, size_t *n,
+    enum client_rc *rc, char *err, size_t errsz)
+{
+	cJSON *j = json_parse(body, len, rc, err, errsz);
+
+	if (j == NULL)
+		return NULL;
+	if (!cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		snprintf(err, errsz, "%s: expected an array", what);
+		*rc = CLIENT_ESHAPE;
+		return NULL;
+	}
+	*n = (size_t)cJSON_GetArraySize(j);
+	if (*n > DOCKER_MAX_ITEMS)
+		*n = DOCKER_MAX_ITEMS;
+	return j;
+}
+
 enum client_rc
 dk_parse_images(const char *body, size_t len, struct docker_image_list **out,
     char *err, size_t errsz)
@@ -101,18 +126,10 @@ dk_parse_images(const char *body, size_t len, struct docker_image_list **out,
 	cJSON *j;
 	size_t n;
 
-	j = json_parse(body, len, &rc, err, errsz);
+	j = parse_list(body, len, "images list", &n, &rc, err, errsz);
 	if (j == NULL)
 		return rc;
-	if (!cJSON_IsArray(j)) {
-		cJSON_Delete(j);
-		snprintf(err, errsz, "images list: expected an array");
-		return CLIENT_ESHAPE;
-	}
 	l = calloc(1, sizeof *l);
-	n = (size_t)cJSON_GetArraySize(j);
-	if (n > DOCKER_MAX_ITEMS)
-		n = DOCKER_MAX_ITEMS;
 	if (l == NULL || (n > 0 && (l->items = calloc(n, sizeof *l->items)) ==
 	    NULL))
 		goto oom;
@@ -262,18 +279,10 @@ dk_parse_containers(const char *body, size_t len,
 	cJSON *j;
 	size_t n;
 
-	j = json_parse(body, len, &rc, err, errsz);
+	j = parse_list(body, len, "containers list", &n, &rc, err, errsz);
 	if (j == NULL)
 		return rc;
-	if (!cJSON_IsArray(j)) {
-		cJSON_Delete(j);
-		snprintf(err, errsz, "containers list: expected an array");
-		return CLIENT_ESHAPE;
-	}
 	l = calloc(1, sizeof *l);
-	n = (size_t)cJSON_GetArraySize(j);
-	if (n > DOCKER_MAX_ITEMS)
-		n = DOCKER_MAX_ITEMS;
 	if (l == NULL || (n > 0 && (l->items = calloc(n, sizeof *l->items)) ==
 	    NULL))
 		goto oom;
