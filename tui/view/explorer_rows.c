@@ -113,7 +113,9 @@ explorer_clear(struct app *app)
 		client_cancel(app->client, ex->cover_req);
 	ex->cover_req = 0;
 	ex->cover_due_ms = 0;
-	image_free(ex->cover);
+	/* a decode still on the render worker would land on the new list */
+	images_cancel_cover(app);
+	images_free(app, ex->cover);
 	ex->cover = NULL;
 	ex->cover_for[0] = '\0';
 	app->dirty |= DIRTY_ALL;
