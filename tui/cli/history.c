@@ -416,7 +416,7 @@ get_print(const struct prediction *p, const struct client_saved *saved,
 static int
 get_run(const struct cli_args *a)
 {
-	char err[CLIENT_ERR_MAX], dir[HIST_PATH_MAX];
+	char err[CLIENT_ERR_MAX], msg[CLIENT_ERR_MAX], dir[HIST_PATH_MAX];
 	const char *id = a->operands[0], *outdir;
 	struct client_saved *saved = NULL;
 	struct prediction *p = NULL;
@@ -444,8 +444,8 @@ get_run(const struct cli_args *a)
 		goto out;
 	}
 	if (w != 0 || x.s.got.kind == CLIENT_EV_ERROR) {
-		out_err("get", "%s: %s", id, x.s.err[0] ? x.s.err :
-		    client_strerror(x.s.got.rc));
+		out_err("get", "%s", client_emit_error(msg, sizeof msg,
+		    x.s.got.rc, x.s.err, id));
 		goto out;
 	}
 	p = x.s.got.prediction;

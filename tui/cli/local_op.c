@@ -92,8 +92,7 @@ on_event(struct client_event *ev, void *arg)
 	}
 	w->done = true;
 	w->rc = ev->rc;
-	snprintf(w->err, sizeof w->err, "%s", ev->err ? ev->err :
-	    client_strerror(ev->rc));
+	client_emit_error(w->err, sizeof w->err, ev->rc, ev->err, NULL);
 	if (ev->req == CLIENT_REQ_DOCKER) {
 		w->res = ev->data;
 		ev->data = NULL;

@@ -369,6 +369,7 @@ static void
 record_failure(struct local *st, bool interrupted, const char *outdir)
 {
 	struct prediction p;
+	char msg[sizeof st->err];
 
 	if (st->pred != NULL) {
 		if (st->pred->id == NULL)
@@ -381,8 +382,8 @@ record_failure(struct local *st, bool interrupted, const char *outdir)
 	p.status = interrupted && st->rc == CLIENT_ECANCEL ?
 	    PREDICTION_CANCELED : PREDICTION_FAILED;
 	p.input_json = (char *)(uintptr_t)st->input;
-	p.error = st->err[0] != '\0' ? st->err :
-	    (char *)(uintptr_t)client_strerror(st->rc);
+	p.error = (char *)(uintptr_t)client_emit_error(msg, sizeof msg,
+	    st->rc, st->err, NULL);
 	p.metrics.predict_time = p.metrics.total_time = -1;
 	p.metrics.input_token_count = p.metrics.output_token_count = -1;
 	runrec_finish(&st->rec, &p, NULL, outdir);

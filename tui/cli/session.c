@@ -205,11 +205,11 @@ take(struct session *s, struct client_event *ev)
 	ev->body = NULL;
 	ev->data = NULL;
 	s->got.err = NULL;
-	if (ev->err != NULL)
+	if (ev->kind == CLIENT_EV_ERROR)
+		client_emit_error(s->err, sizeof s->err, ev->rc, ev->err,
+		    NULL);
+	else if (ev->err != NULL)
 		snprintf(s->err, sizeof s->err, "%s", ev->err);
-	else if (ev->kind == CLIENT_EV_ERROR)
-		snprintf(s->err, sizeof s->err, "%s",
-		    client_strerror(ev->rc));
 	s->done = true;
 }
 

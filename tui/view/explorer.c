@@ -319,8 +319,8 @@ on_list(struct app *app, struct client_event *ev)
 
 	ex->req = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(ex->error, sizeof ex->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
+		client_emit_error(ex->error, sizeof ex->error, ev->rc, ev->err,
+		    NULL);
 		app_error(app, "%s", ex->error);
 		/* the rows shown are still the catalogue's: say so */
 		if (ev->req == CLIENT_REQ_SEARCH && ex->n > 0) {
