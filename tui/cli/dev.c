@@ -34,6 +34,7 @@ extern const struct cli_cmd cli_cmd_dev;
 
 static volatile sig_atomic_t dev_stop;
 
+/* SIGINT/SIGTERM while serving: stop the project and exit cleanly. */
 static void
 on_stop(int sig)
 {
@@ -54,6 +55,10 @@ struct dev_out {
 	bool		line_start;
 };
 
+/*
+ * config_parse's callback: takes serve_command from the config file unless
+ * --serve gave one.
+ */
 static int
 config_line(const char *key, const char *value, unsigned line, void *arg,
     char *err, size_t errsz)

@@ -474,6 +474,12 @@ struct explorer_geom {
 	int	list_y, list_rows, list_w, name_w, runs_w;
 };
 
+/*
+ * Where the explorer's parts go for a body of h rows from y: the snapshot
+ * note (as many rows as its words need, up to 4), the header, the column
+ * titles and the list, with the detail pane beside it from 100 columns on.
+ * Computed from the state alone, so layout, drawing and clicks agree.
+ */
 static void
 explorer_geom(const struct app *app, int y, int h, struct explorer_geom *g)
 {
@@ -696,6 +702,10 @@ explorer_tick(struct app *app, long long now)
 	explorer_cover_tick(app);
 }
 
+/*
+ * The next timer the explorer waits for: a typed search's debounce or the
+ * cover image's delay, whichever comes first (0: none).
+ */
 static long long
 explorer_due_ms(const struct app *app)
 {
