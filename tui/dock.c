@@ -95,6 +95,11 @@ attach(struct app *app, size_t idx, const char *id, const char *url,
 	net_health(app, idx);
 }
 
+/*
+ * The Cog images of the daemon: each becomes an Offline local target (its
+ * form from the image's schema label); then the containers are asked for,
+ * to find the ones already running.
+ */
 static void
 on_images(struct app *app, struct docker_result *res)
 {
@@ -114,6 +119,11 @@ on_images(struct app *app, struct docker_result *res)
 	explorer_refilter(app);
 }
 
+/*
+ * Running containers of Cog images (ours and others'): each is attached to
+ * the first target of its image that has no container yet, else to a new
+ * target of that image, so its server can be used at once.
+ */
 static void
 on_containers(struct app *app, struct docker_result *res)
 {

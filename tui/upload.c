@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The upload already made (or in flight) for path, or NULL. */
 static struct upload *
 find(struct app *app, const char *path)
 {

@@ -195,6 +195,7 @@ model_action(struct app *app, enum action a)
 	case ACT_TAB_EXAMPLES:
 	case ACT_TAB_COST:
 	case ACT_TAB_INFO:
+		/* the ACT_TAB_* actions are declared in enum mtab's order */
 		mp->tab = (enum mtab)(a - ACT_TAB_PLAY);
 		break;
 	case ACT_RUN:
@@ -203,6 +204,7 @@ model_action(struct app *app, enum action a)
 	case ACT_RUN_BOTH:
 		compare_run_both(app);
 		return;
+	/* moving is the tab's own: the form's focus, a list, a scroll */
 	case ACT_NEXT:
 		move_focus(app, 1);
 		return;
