@@ -60,6 +60,7 @@ int local_ctx_open(struct local_ctx *x, const char *cmd);
 /* Free what local_ctx_open made and restore the signals. */
 void local_ctx_close(struct local_ctx *x);
 
+/* Monotonic milliseconds (the READY wait and setup timings). */
 long long local_now_ms(void);
 
 /*
