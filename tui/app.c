@@ -327,6 +327,11 @@ app_init(struct app *app, const struct app_options *o, char *err,
 	dock_init(app);	/* Cog images and containers become locals */
 
 	gpu_view_init(app);
+	/*
+	 * Without a token the explorer lists the catalogue snapshot compiled
+	 * in (no network); with one, the first page of GET /v1/models is
+	 * asked for now and arrives through the loop.
+	 */
 	app->ex.snapshot = !app->have_token;
 	if (app->ex.snapshot) {
 		struct model_page pg;
@@ -366,6 +371,8 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		model_open_local(app, 0);
 	}
 	graphics_note(app);
+	/* Replicate runs a past session left in flight (same API) are
+	 * followed again */
 	hist_resume(app);
 	return 0;
 }

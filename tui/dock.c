@@ -95,6 +95,11 @@ attach(struct app *app, size_t idx, const char *id, const char *url,
 	net_health(app, idx);
 }
 
+/*
+ * The Cog images of the daemon: each becomes an Offline local target (its
+ * form from the image's schema label); then the containers are asked for,
+ * to find the ones already running.
+ */
 static void
 on_images(struct app *app, struct docker_result *res)
 {
@@ -114,6 +119,11 @@ on_images(struct app *app, struct docker_result *res)
 	explorer_refilter(app);
 }
 
+/*
+ * Running containers of Cog images (ours and others'): each is attached to
+ * the first target of its image that has no container yet, else to a new
+ * target of that image, so its server can be used at once.
+ */
 static void
 on_containers(struct app *app, struct docker_result *res)
 {
@@ -157,8 +167,8 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 			    "daemon cannot give the container a GPU (no NVIDIA "
 			    "runtime): Ctrl-R again starts it on the CPU");
 		} else
-			snprintf(lt->error, sizeof lt->error, "start: %s",
-			    ev->err ? ev->err : client_strerror(ev->rc));
+			client_emit_error(lt->error, sizeof lt->error,
+			    ev->rc, ev->err, "start");
 		app_error(app, "%s", lt->error);
 		target_fail_queue(app, idx, lt->error);
 		return;
@@ -210,9 +220,13 @@ on_stop(struct app *app, size_t idx, struct client_event *ev)
 		if (lt->req_stop != 0)
 			return;
 	}
-	if (ev->kind == CLIENT_EV_ERROR)
-		app_error(app, "stop %s: %s", lt->image, ev->err ? ev->err :
-		    client_strerror(ev->rc));
+	if (ev->kind == CLIENT_EV_ERROR) {
+		char what[DOCKER_MAX_REF + 8], msg[APP_MSG_MAX];
+
+		snprintf(what, sizeof what, "stop %s", lt->image);
+		app_error(app, "%s", client_emit_error(msg, sizeof msg, ev->rc,
+		    ev->err, what));
+	}
 	detach(app, idx);
 	if (dk->stopping > 0 && --dk->stopping == 0 && dk->quit_after)
 		app->quit = true;
@@ -235,8 +249,8 @@ dock_event(struct app *app, struct client_event *ev)
 		else
 			dk->req_containers = 0;
 		if (ev->kind == CLIENT_EV_ERROR)
-			snprintf(dk->error, sizeof dk->error, "docker: %s",
-			    ev->err ? ev->err : client_strerror(ev->rc));
+			client_emit_error(dk->error, sizeof dk->error, ev->rc,
+			    ev->err, "docker");
 		else if (ev->kind == CLIENT_EV_DONE && res != NULL) {
 			if (images)
 				on_images(app, res);

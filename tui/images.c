@@ -105,6 +105,7 @@ decode_job(struct app *app, unsigned seq, size_t saved, const void *data,
 	return id;
 }
 
+/* Drop decode job i, keeping the queue's order (jobs are few). */
 static void
 dec_remove(struct image_jobs *ij, size_t i)
 {

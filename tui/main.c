@@ -17,6 +17,10 @@
 #include "tui/term.h"
 #include "widgets/style.h"
 
+/*
+ * `r8play --help`: the TUI's own options, then the commands (from the
+ * command tables, tui/cli/table.c).
+ */
 static void
 print_help(FILE *fp)
 {
@@ -58,6 +62,11 @@ struct ui_args {
 	int		 cols, rows;
 };
 
+/*
+ * The TUI's arguments (everything that is not a COMMAND) into *a: options,
+ * then one model or one Cog project folder (r8play DIR). Returns 0, or 2
+ * with the usage error said.
+ */
 static int
 parse_args(int argc, char **argv, struct ui_args *a)
 {
@@ -128,6 +137,13 @@ parse_args(int argc, char **argv, struct ui_args *a)
 	return 0;
 }
 
+/*
+ * The TUI: arguments over the config file over the defaults (the token only
+ * from the config or environment), the theme checked before the terminal is
+ * taken, the graphics protocol asked of the terminal before ncurses owns it
+ * (a --script run is headless with half-blocks), then the loop. Returns the
+ * exit status; the terminal is restored on every path out.
+ */
 static int
 run_ui(int argc, char **argv)
 {

@@ -38,8 +38,8 @@ on_health(struct app *app, size_t i, struct client_event *ev)
 
 	lt->req_health = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(lt->error, sizeof lt->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
+		client_emit_error(lt->error, sizeof lt->error, ev->rc,
+		    ev->err, NULL);
 		cog_health_free(lt->health);
 		lt->health = NULL;
 	} else if (ev->data != NULL) {

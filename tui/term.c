@@ -96,6 +96,11 @@ on_fatal(int sig)
 	raise(sig);
 }
 
+/*
+ * A crash restores the terminal before the default action (SA_RESETHAND:
+ * the handler runs once), and so does exit(). ESC alone waits 25 ms for the
+ * rest of an escape sequence unless $ESCDELAY says otherwise.
+ */
 static void
 install_fatal(void)
 {
@@ -114,6 +119,10 @@ install_fatal(void)
 		set_escdelay(25);
 }
 
+/*
+ * Raw-ish keys (no line buffering, no echo, no CR->NL), function keys
+ * decoded, non-blocking reads (the loop polls the descriptor), no cursor.
+ */
 static void
 setup_modes(void)
 {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The upload already made (or in flight) for path, or NULL. */
 static struct upload *
 find(struct app *app, const char *path)
 {
@@ -130,6 +131,10 @@ upload_event(struct app *app, struct client_event *ev)
 	for (i = 0; i < mp->nuploads; i++)
 		pending += mp->uploads[i].req != 0;
 	if (pending == 0 && mp->run_waiting) {
+		/* say it before the run's own messages; "N to go" would stay
+		 * on the status line otherwise */
+		app_msg(app, "uploaded %zu file%s", mp->nuploads,
+		    mp->nuploads == 1 ? "" : "s");
 		mp->run_waiting = false;
 		model_action(app, ACT_RUN);
 	} else if (pending > 0)

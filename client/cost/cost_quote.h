@@ -39,6 +39,27 @@ struct cost_quote_in {
 	double		 hours_per_day;	/* 0: 24 */
 	double		 idle_s;	/* 0: 300 (also the batch lanes') */
 	double		 boot_s;	/* 0: 60 (also the batch lanes') */
+	/*
+	 * Exact inputs instead of the defaulted fields above, for callers
+	 * whose zeros mean zero (the command line's --boot 0, --idle 0,
+	 * --deployment SPEC). batch set: the batch forecast takes it as it
+	 * is, its seconds and price being the tier's (runs..boot_s above
+	 * unused). deploy set: the deployment forecast takes it as it is,
+	 * its price the tier's and its seconds the tier's unless > 0 (rph..
+	 * boot_s above unused). Borrowed for the call.
+	 */
+	const struct cost_batch_in  *batch;
+	const struct cost_deploy_in *deploy;
+};
+
+/* One tier quoted: its per-run row, and its batch and deployment. */
+struct cost_quote_tier {
+	struct cost_tier_estimate row;
+	bool		 has_batch, has_deploy;	/* computed and valid */
+	struct cost_batch_out batch;
+	struct cost_deploy_out deploy;
+	char		 batch_err[COST_QUOTE_ERR_MAX];	/* "" or why not */
+	char		 deploy_err[COST_QUOTE_ERR_MAX];
 };
 
 struct cost_quote {
@@ -65,5 +86,14 @@ struct cost_quote {
  */
 int cost_quote(const struct cost_quote_in *in, struct cost_quote *out,
     char *err, size_t errsz);
+
+/*
+ * Quote one tier p of in->table (in->sku is not used): the row, batch and
+ * deployment exactly as cost_quote() gives them for its chosen tier. For
+ * callers that forecast on every tier (`r8play cost --runs N`). p NULL:
+ * the row says "price unknown" and nothing else is computed.
+ */
+void cost_quote_one(const struct cost_quote_in *in,
+    const struct cost_price *p, struct cost_quote_tier *out);
 
 #endif

@@ -12,6 +12,12 @@ the case needs:
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
+    # blobs: media/a.mp4=300000     files made in the working directory (its
+    #                               HOME too): that many bytes, folders made
+    # uploads: FIELD a.mp4 b.mp4    each file (by name) uploaded with POST
+    #                               /v1/files before the prediction was
+    #                               created, and its input's FIELD is the list
+    #                               of their URLs (the fake's file objects)
     # requests: POST:^/v1/files$ POST:^/v1/predictions$=BODY_REGEX
     #                               the Replicate fake must have seen these
     # saved: r8play-outputs/*/out-0.png   files the run must have written
@@ -32,6 +38,7 @@ theme role of every cell, <NAME>.<W>x<H>.style). What the fakes invent
 at random (prediction ids, ports, run times) is normalised first.
 GOLDEN_UPDATE=1 (make golden-update) rewrites the expected files.
 """
+import base64
 import concurrent.futures
 import difflib
 import json
@@ -90,6 +97,63 @@ def headers(path):
             elif line.strip() and not line.startswith("#"):
                 break
     return h
+
+
+def make_blob(work, spec):
+    """`# blobs: REL=BYTES`: a file of BYTES printable bytes under work."""
+    rel, _, size = spec.partition("=")
+    path = os.path.join(work, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    unit = (rel + " r8play screen blob\n").encode()
+    with open(path, "wb") as f:
+        f.write((unit * (int(size) // len(unit) + 1))[:int(size)])
+
+
+def log_body(q):
+    """A logged request's body as bytes (the fake keeps non-UTF-8 as b64)."""
+    if "body_b64" in q:
+        return base64.b64decode(q["body_b64"])
+    return (q.get("body") or "").encode("utf-8")
+
+
+def check_uploads(base, log, spec):
+    """`# uploads: FIELD NAME...`: every NAME went up with POST /v1/files
+    before the first prediction was created, and that prediction's input
+    FIELD lists exactly the uploaded files' URLs, as the fake's file
+    objects (GET /v1/files/ID) say. Returns [(ok, what)]."""
+    field, names = spec[0], spec[1:]
+    out = []
+    runs = [i for i, q in enumerate(log) if q.get("method") == "POST" and
+            re.search(r"/predictions$", q.get("path", ""))]
+    first_run = runs[0] if runs else len(log)
+    for name in names:
+        tag = ('filename="%s"' % name).encode()
+        ups = [i for i, q in enumerate(log) if q.get("method") == "POST" and
+               q.get("path") == "/v1/files" and tag in log_body(q)]
+        out.append((len(ups) == 1, "%s uploaded once" % name))
+        out.append((bool(ups) and ups[0] < first_run,
+                    "%s uploaded before the prediction was created" % name))
+    urls = []
+    if runs:
+        try:
+            urls = json.loads(log_body(log[runs[0]]))["input"][field]
+        except (ValueError, KeyError, TypeError):
+            urls = []
+    out.append((isinstance(urls, list) and len(urls) == len(names),
+                "the prediction's %s lists %d files" % (field, len(names))))
+    got = []
+    for u in urls if isinstance(urls, list) else []:
+        m = re.match(re.escape(base) + r"/v1/files/([^/]+)$", str(u))
+        if not m:
+            continue
+        st, _, data = fakes.http_request(
+            "GET", u, headers={"Authorization": "Bearer " +
+                               fakes.REPLICATE_TOKEN})
+        if st == 200:
+            got.append(json.loads(data).get("name"))
+    out.append((got == names, "its URLs are the uploads of %s, in order "
+                "(got %s)" % (" ".join(names), got)))
+    return out
 
 
 def run_case(path, size):
@@ -152,6 +216,8 @@ def run_case(path, size):
             env[k] = v.format(**subst)
         for f in h.get("files", "").split():
             shutil.copy(os.path.join(ROOT, f), work)
+        for spec in h.get("blobs", "").split():
+            make_blob(work, spec)
         dumps = os.path.join(work, "dumps")
         os.makedirs(dumps)
         os.makedirs(env["R8PLAY_CONFIG_DIR"])
@@ -176,6 +242,9 @@ def run_case(path, size):
                        (not body_rx or re.search(body_rx,
                                                  q.get("body") or ""))]
                 extra.append((bool(hit), "request %s" % want_req))
+            if "uploads" in h:
+                extra += check_uploads(subst["replicate"], log,
+                                       h["uploads"].split())
         for pattern in h.get("saved", "").split():
             files = glob.glob(os.path.join(work, pattern))
             ok = bool(files) and all(os.path.getsize(f) > 0 for f in files)

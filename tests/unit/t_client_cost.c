@@ -969,10 +969,78 @@ test_quote(void)
 	T_OK(q.n > 0 && !q.rows[0].ok);
 }
 
+/*
+ * cost_quote_one(): one tier as cost_quote() quotes its chosen tier, and
+ * exact batch / deployment inputs taken as they are (zeros mean zero, a
+ * deployment's own seconds win), as `r8play cost` passes them.
+ */
+static void
+test_quote_one(void)
+{
+	static struct cost_table t;
+	static struct cost_quote q;
+	struct cost_quote_tier one;
+	struct cost_timing tm;
+	struct cost_quote_in in;
+	struct cost_batch_in bi, bx;
+	struct cost_batch_out bo;
+	struct cost_deploy_in di, dx;
+	struct cost_deploy_out dout;
+	const struct cost_price *p;
+
+	T_EQ(cost_table_init(&t, err, sizeof err), 0);
+	memset(&tm, 0, sizeof tm);
+	tm.typed_seconds = 3.0;
+	memset(&in, 0, sizeof in);
+	in.table = &t;
+	in.timing = &tm;
+	in.sku = "gpu-a100-large";
+	in.runs = 50;
+	in.rph = 30;
+	T_EQ(cost_quote(&in, &q, err, sizeof err), 0);
+	cost_quote_one(&in, q.tier, &one);
+	T_OK(one.row.ok && one.has_batch && one.has_deploy);
+	T_STREQ(one.row.run.usd_text, q.rows[q.tier_index].run.usd_text);
+	T_OK(NEAR(one.batch.total_usd, q.batch.total_usd));
+	T_OK(NEAR(one.deploy.monthly_usd, q.deploy.monthly_usd));
+	/* exact inputs: a private batch with boot 0 and idle 0 */
+	p = cost_table_find(&t, "gpu-t4");
+	T_OK(p != NULL);
+	memset(&bi, 0, sizeof bi);
+	bi.runs = 10;
+	bi.concurrency = 2;
+	bi.mode = COST_BILL_PRIVATE;
+	memset(&di, 0, sizeof di);
+	di.min_instances = 1;
+	di.max_instances = 1;
+	di.hours_per_day = 8;
+	di.rph = 60;
+	di.seconds = 7.0;	/* the deployment's own seconds */
+	in.batch = &bi;
+	in.deploy = &di;
+	cost_quote_one(&in, p, &one);
+	T_OK(one.has_batch && one.has_deploy);
+	bx = bi;
+	bx.seconds = 3.0;
+	bx.usd_per_second = p->usd_per_second;
+	T_EQ(cost_batch(&bx, &bo, err, sizeof err), 0);
+	T_OK(NEAR(one.batch.total_usd, bo.total_usd));
+	T_OK(NEAR(one.batch.wall_s, bo.wall_s));	/* no 60 s boot added */
+	dx = di;
+	dx.usd_per_second = p->usd_per_second;
+	T_EQ(cost_deploy(&dx, &dout, err, sizeof err), 0);
+	T_OK(NEAR(one.deploy.monthly_usd, dout.monthly_usd));
+	/* a price the table lacks: the row says so, nothing else computed */
+	cost_quote_one(&in, NULL, &one);
+	T_OK(!one.row.ok && !one.has_batch && !one.has_deploy);
+	T_STREQ(one.row.err, "price unknown");
+}
+
 int
 main(void)
 {
 	test_quote();
+	test_quote_one();
 	test_numbers();
 	test_table();
 	test_model_page();

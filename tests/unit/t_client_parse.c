@@ -652,6 +652,18 @@ test_misc(void)
 	T_STREQ(client_rc_name(CLIENT_ELIMIT), "ELIMIT");
 	T_STREQ(client_strerror((enum client_rc)999), "unknown error");
 	T_STREQ(client_req_name(CLIENT_REQ_SEARCH), "models search");
+	/* client_emit_error(): the request's own words, else the code's,
+	 * with what in front; cut to the buffer */
+	T_STREQ(client_emit_error(buf, sizeof buf, CLIENT_ENET, "refused",
+	    NULL), "refused");
+	T_STREQ(client_emit_error(buf, sizeof buf, CLIENT_ENET, "", NULL),
+	    "network error");
+	T_STREQ(client_emit_error(buf, sizeof buf, CLIENT_ETIMEOUT, NULL,
+	    "image"), "image: timed out");
+	T_STREQ(client_emit_error(buf, sizeof buf, CLIENT_EHTTP, "HTTP 500",
+	    ""), "HTTP 500");
+	T_STREQ(client_emit_error(buf, 8, CLIENT_EHTTP, "HTTP 500",
+	    "stop"), "stop: H");
 }
 
 /*

@@ -22,6 +22,10 @@ cli_find(const char *name)
 	return NULL;
 }
 
+/*
+ * The option of cmd's table named by the len bytes at name (the part of
+ * --opt=value before '='), or NULL.
+ */
 static const struct cli_opt *
 opt_find(const struct cli_cmd *cmd, const char *name, size_t len)
 {
@@ -61,6 +65,11 @@ cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+/*
+ * Record one option in argv order. A flag given twice counts once; every
+ * value is kept (cli_value() answers the last one, -i and the like read
+ * them all).
+ */
 static int
 add_arg(const struct cli_cmd *cmd, struct cli_args *a,
     const struct cli_opt *o, const char *value)

@@ -92,6 +92,8 @@ struct cli_args {
 /* The commands, in the order `r8play --help` lists them; NULL-terminated. */
 extern const struct cli_cmd *const cli_commands[];
 
+/* The command called name, or NULL (r8play NAME ... that is no command is
+ * the TUI's argument: a model or a folder). */
 const struct cli_cmd *cli_find(const char *name);
 
 /*

@@ -21,6 +21,7 @@
 #include "client/net/client.h"
 #include "client/net/config.h"
 #include "client/cost/cost.h"
+#include "client/cost/cost_quote.h"
 #include "client/replicate/replicate.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/cost_cmd.h"
@@ -338,43 +339,32 @@ fetch_hardware(const struct cost_opts *o, char *err, size_t errsz)
 	return hw;
 }
 
+/*
+ * One row's figures, from the quote every caller shares (client/cost/
+ * cost_quote.h): the per-run estimate, and the batch and deployment
+ * forecasts when asked for and the tier has a time.
+ */
 static void
-fill_row(const struct cost_opts *o, const struct cost_table *t,
-    const struct cost_timing *tm, const struct cost_deploy_in *dep,
-    struct tier_row *r)
+fill_row(const struct cost_quote_in *qin, struct tier_row *r)
 {
-	struct cost_batch_in bi;
-
-	struct cost_tier_estimate te;
+	struct cost_quote_tier q;
 
 	if (r->p == NULL)
 		return;
-	cost_estimate_tier(t, tm, r->p, &te);
-	r->secs = te.secs;
-	r->run = te.run;
-	snprintf(r->err, sizeof r->err, "%s", te.err);
-	if (!te.ok)
+	cost_quote_one(qin, r->p, &q);
+	r->secs = q.row.secs;
+	r->run = q.row.run;
+	snprintf(r->err, sizeof r->err, "%s", q.row.err);
+	if (!q.row.ok)
 		return;
 	r->have_run = true;
-	if (o->have_runs) {
-		memset(&bi, 0, sizeof bi);
-		bi.runs = o->runs;
-		bi.seconds = r->secs.seconds;
-		bi.usd_per_second = r->p->usd_per_second;
-		bi.concurrency = o->concurrency;
-		bi.mode = o->mode;
-		bi.boot_s = o->boot_s;
-		bi.idle_s = o->idle_s;
-		r->have_batch = cost_batch(&bi, &r->batch, NULL, 0) == 0;
-	}
-	if (dep != NULL) {
-		struct cost_deploy_in d = *dep;
-
-		if (!(d.seconds > 0))
-			d.seconds = r->secs.seconds;
-		d.usd_per_second = r->p->usd_per_second;
-		r->have_dep = cost_deploy(&d, &r->dep, r->err,
-		    sizeof r->err) == 0;
+	r->have_batch = q.has_batch;
+	r->batch = q.batch;
+	if (qin->deploy != NULL) {
+		r->have_dep = q.has_deploy;
+		r->dep = q.deploy;
+		if (!q.has_deploy)
+			snprintf(r->err, sizeof r->err, "%s", q.deploy_err);
 	}
 }
 
@@ -526,6 +516,8 @@ cost_run(const struct cli_args *args)
 	static struct tier_row rows[COST_CMD_MAX_SKUS];
 	static struct cost_opts o;
 	struct cost_deploy_in dep, *depp = NULL;
+	struct cost_batch_in bi;
+	struct cost_quote_in qin;
 	struct cost_timing tm;
 	struct model_info mi, *mip;
 	struct hardware_list *hw = NULL;
@@ -558,9 +550,20 @@ cost_run(const struct cli_args *args)
 		replicate_hardware_free(hw);
 		return rc;
 	}
+	memset(&bi, 0, sizeof bi);
+	bi.runs = o.runs;
+	bi.concurrency = o.concurrency;
+	bi.mode = o.mode;
+	bi.boot_s = o.boot_s;
+	bi.idle_s = o.idle_s;
+	memset(&qin, 0, sizeof qin);
+	qin.table = &table;
+	qin.timing = &tm;
+	qin.batch = o.have_runs ? &bi : NULL;
+	qin.deploy = depp;
 	for (i = 0; i < n; i++) {
 		known += rows[i].p != NULL;
-		fill_row(&o, &table, &tm, depp, &rows[i]);
+		fill_row(&qin, &rows[i]);
 	}
 	if (known == 0) {
 		out_err("cost", "%s: price unknown (not in the price table; "

@@ -56,7 +56,13 @@ struct tier_row {
 	char		 err[160];
 };
 
+/* --gpus: the relative-speed table of GPUs --measured carries seconds by. */
 void cost_print_gpus(bool json);
+/*
+ * The priced rows (rows[i].p NULL: "price unknown"), the model lookup mi
+ * (NULL when --seconds made it unneeded) and the deployment spec dep (NULL
+ * without --deployment), as one JSON object or as the tables.
+ */
 void cost_print_json(const struct cost_opts *o, const struct cost_table *t,
     const struct tier_row *rows, size_t n, const struct model_info *mi,
     const struct cost_deploy_in *dep);

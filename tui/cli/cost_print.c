@@ -14,12 +14,14 @@
 
 /* ---- JSON --------------------------------------------------------------- */
 
+/* A JSON string; NULL prints as "". */
 static void
 json_str(const char *s)
 {
 	out_json_str(stdout, s != NULL ? s : "");
 }
 
+/* A JSON number to 10 significant digits; NaN and infinities print as null. */
 static void
 json_num(double v)
 {
@@ -29,6 +31,7 @@ json_num(double v)
 		fputs("null", stdout);
 }
 
+/* "key":"value" (null for NULL), then a comma when more follow. */
 static void
 json_kv_str(const char *k, const char *v, bool comma)
 {
@@ -41,6 +44,7 @@ json_kv_str(const char *k, const char *v, bool comma)
 		putchar(',');
 }
 
+/* "key":number (json_num), then a comma when more follow. */
 static void
 json_kv_num(const char *k, double v, bool comma)
 {

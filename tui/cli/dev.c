@@ -34,6 +34,7 @@ extern const struct cli_cmd cli_cmd_dev;
 
 static volatile sig_atomic_t dev_stop;
 
+/* SIGINT/SIGTERM while serving: stop the project and exit cleanly. */
 static void
 on_stop(int sig)
 {
@@ -54,6 +55,10 @@ struct dev_out {
 	bool		line_start;
 };
 
+/*
+ * config_parse's callback: takes serve_command from the config file unless
+ * --serve gave one.
+ */
 static int
 config_line(const char *key, const char *value, unsigned line, void *arg,
     char *err, size_t errsz)
@@ -69,6 +74,10 @@ config_line(const char *key, const char *value, unsigned line, void *arg,
 	return 0;
 }
 
+/*
+ * The config file's serve_command, when there is one (a missing or broken
+ * file leaves the defaults: `r8play dev` needs no config).
+ */
 static void
 load_config(struct dev_opts *o)
 {
@@ -126,6 +135,7 @@ read_opts(const struct cli_args *a, struct dev_opts *o)
 	return 0;
 }
 
+/* Monotonic milliseconds, for the restart timers. */
 static uint64_t
 now_ms(void)
 {
@@ -215,6 +225,7 @@ show_output(const struct dev *d, struct dev_out *w)
 	}
 }
 
+/* End the server's unfinished output line before r8play says something. */
 static void
 end_line(struct dev_out *w)
 {
@@ -224,6 +235,10 @@ end_line(struct dev_out *w)
 	}
 }
 
+/*
+ * One supervisor event on stdout: started (with the URL), a change seen,
+ * restarting, exited, or a line of the server's output (sanitised).
+ */
 static void
 show_event(struct dev *d, const struct dev_event *ev, const char *dir,
     struct dev_out *w)
@@ -311,6 +326,10 @@ serve(const struct dev_opts *o)
 	return CLI_OK;
 }
 
+/*
+ * `r8play dev DIR`: check the project (--check stops there), then serve it
+ * and restart it on every change until Ctrl-C.
+ */
 static int
 dev_run(const struct cli_args *a)
 {

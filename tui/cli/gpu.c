@@ -50,6 +50,10 @@ struct gpu_opts {
 
 static volatile sig_atomic_t stop_flag;
 
+/*
+ * SIGINT/SIGTERM during --watch or --measure: end the loop, print what was
+ * gathered.
+ */
 static void
 on_stop(int sig)
 {
@@ -179,6 +183,7 @@ json_num(bool ok, double v)
 	out_json_num(stdout, ok ? v : -1);
 }
 
+/* A byte count, or null when the driver did not report it. */
 static void
 json_bytes(bool ok, unsigned long long v)
 {
@@ -188,6 +193,10 @@ json_bytes(bool ok, unsigned long long v)
 		fputs("null", stdout);
 }
 
+/*
+ * A GPU's compute processes as a JSON array (pid, memory, the container it
+ * runs in), or null when the driver does not list them.
+ */
 static void
 print_json_procs(const struct gpu_dev *d)
 {
@@ -210,6 +219,10 @@ print_json_procs(const struct gpu_dev *d)
 	putchar(']');
 }
 
+/*
+ * `r8play gpu --json`: the driver and one object per GPU; what NVML did not
+ * report is null, never 0.
+ */
 static void
 print_json(const struct gpu_snapshot *s)
 {
@@ -244,6 +257,7 @@ print_json(const struct gpu_snapshot *s)
 	fputs("]}\n", stdout);
 }
 
+/* A GPU's compute processes under its line, one a line. */
 static void
 print_table_procs(const struct gpu_dev *d)
 {
@@ -270,6 +284,11 @@ print_table_procs(const struct gpu_dev *d)
 		printf("  ... and %zu more\n", d->n_procs_total - d->n_procs);
 }
 
+/*
+ * `r8play gpu`: the driver, then per GPU its name and UUID, use, memory,
+ * temperature, power and limit ("not reported" where NVML says nothing),
+ * and its processes.
+ */
 static void
 print_table(const struct gpu_snapshot *s)
 {
@@ -312,6 +331,7 @@ print_table(const struct gpu_snapshot *s)
 	}
 }
 
+/* Monotonic seconds, for the sampling loop. */
 static double
 now_s(void)
 {
@@ -321,6 +341,7 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Sleep ms, resumed after other signals, cut short by on_stop. */
 static void
 sleep_ms(long ms)
 {
@@ -367,6 +388,10 @@ measure_sample(struct gpu *g, const struct gpu_opts *o, struct gpu_energy *e)
 	}
 }
 
+/*
+ * --measure --json: time, samples, energy and power (null when unknown),
+ * peak memory, and what the run would cost on each Replicate tier.
+ */
 static void
 measure_json(const struct gpu_opts *o, const struct measured *m)
 {
@@ -402,6 +427,11 @@ measure_json(const struct gpu_opts *o, const struct measured *m)
 	fputs("]}\n", stdout);
 }
 
+/*
+ * --measure as text: the energy and power measured, what the stretch cost
+ * here (electricity, and the GPU hour when its price is set), and the
+ * Replicate tiers beside it.
+ */
 static void
 measure_table(const struct gpu_opts *o, const struct measured *m)
 {
@@ -436,6 +466,11 @@ measure_table(const struct gpu_opts *o, const struct measured *m)
 	}
 }
 
+/*
+ * --measure: sample one GPU for the stretch asked (or until Ctrl-C), then
+ * price the energy and time (client/cost/local.h) against the price table.
+ * The buffers are on the heap: a struct cost_table is large.
+ */
 static int
 measure(struct gpu *g, const struct gpu_opts *o)
 {
@@ -512,6 +547,10 @@ snapshots(struct gpu *g, const struct gpu_opts *o)
 	return rc;
 }
 
+/*
+ * `r8play gpu`: open NVML ($R8PLAY_NVML_LIB or the system's), then one
+ * snapshot, --watch, or --measure.
+ */
 static int
 gpu_run(const struct cli_args *a)
 {

@@ -155,6 +155,10 @@ roff(FILE *fp, const char *s)
 	}
 }
 
+/*
+ * One command's section of r8play.1: its synopsis, summary, about text and
+ * one .TP entry per option of its table.
+ */
 static void
 man_command(FILE *fp, const struct cli_cmd *cmd)
 {
@@ -238,6 +242,11 @@ opt_names(FILE *fp, const struct cli_cmd *cmd)
 	fputs("--help", fp);
 }
 
+/*
+ * The bash completion script: the command names, then per command its
+ * options and, after an option that takes a value, that value's words or
+ * file names (CLI_COMP_*).
+ */
 static void
 bash_completion(FILE *fp)
 {
@@ -305,6 +314,10 @@ zsh_quote(FILE *fp, const char *s)
 	}
 }
 
+/*
+ * One command's case of the zsh script: an _arguments spec per option, with
+ * its help and how its value completes.
+ */
 static void
 zsh_command(FILE *fp, const struct cli_cmd *cmd)
 {
@@ -336,6 +349,10 @@ zsh_command(FILE *fp, const struct cli_cmd *cmd)
 	fputs(";;\n", fp);
 }
 
+/*
+ * The zsh completion script (#compdef): the commands with their summaries,
+ * then one case per command (zsh_command).
+ */
 static void
 zsh_completion(FILE *fp)
 {

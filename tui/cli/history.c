@@ -71,6 +71,7 @@ put_col(const char *s, int cols)
 	fputs("  ", stdout);
 }
 
+/* Open the default history database; on failure say why under cmd. */
 static int
 open_history(const char *cmd, struct history **h)
 {
@@ -85,6 +86,10 @@ open_history(const char *cmd, struct history **h)
 
 /* ---- history */
 
+/*
+ * One line of `r8play history`: id, when (minute precision, UTC), status,
+ * model and target, each cut to its column, then the prediction id.
+ */
 static void
 print_row(const struct history_run *r)
 {
@@ -115,6 +120,10 @@ print_row(const struct history_run *r)
 	fputc('\n', stdout);
 }
 
+/*
+ * `r8play history [--model M] [--status S] [--target T] [--search Q]
+ * [--limit N] [--json]`: the recorded runs, newest first.
+ */
 static int
 history_list_run(const struct cli_args *a)
 {
@@ -196,6 +205,10 @@ json_block(const char *label, const char *json)
 	free(t);
 }
 
+/*
+ * `r8play history show ID` as text: every recorded field, one per line,
+ * then the input, metrics, output and files JSON and the logs.
+ */
 static void
 show_run(const struct history_run *r)
 {
@@ -233,6 +246,10 @@ show_run(const struct history_run *r)
 	}
 }
 
+/*
+ * `history show ID|PREDICTION_ID`: a run by its number or its remote id, as
+ * text or --json.
+ */
 static int
 history_show_run(const struct cli_args *a, const char *id)
 {
@@ -269,6 +286,10 @@ history_show_run(const struct cli_args *a, const char *id)
 	return CLI_OK;
 }
 
+/*
+ * `r8play history`: lists the runs, or `history show ID` (which takes none
+ * of the list's filters).
+ */
 static int
 history_run(const struct cli_args *a)
 {
@@ -386,6 +407,11 @@ get_outputs(struct ctx *x, const struct prediction *p, const char *dir,
 	return CLI_OK;
 }
 
+/*
+ * What `r8play get` found, on stderr (stdout keeps the output for pipes):
+ * the prediction's status, the history run it was recorded as, its error,
+ * and the files saved to dir.
+ */
 static void
 get_print(const struct prediction *p, const struct client_saved *saved,
     long long hid, const char *dir)
@@ -413,10 +439,14 @@ get_print(const struct prediction *p, const struct client_saved *saved,
 	fputc('\n', stderr);
 }
 
+/*
+ * `r8play get ID`: fetch a prediction, save its outputs while Replicate
+ * still has them, and record it in the history (--json: the history run).
+ */
 static int
 get_run(const struct cli_args *a)
 {
-	char err[CLIENT_ERR_MAX], dir[HIST_PATH_MAX];
+	char err[CLIENT_ERR_MAX], msg[CLIENT_ERR_MAX], dir[HIST_PATH_MAX];
 	const char *id = a->operands[0], *outdir;
 	struct client_saved *saved = NULL;
 	struct prediction *p = NULL;
@@ -444,8 +474,8 @@ get_run(const struct cli_args *a)
 		goto out;
 	}
 	if (w != 0 || x.s.got.kind == CLIENT_EV_ERROR) {
-		out_err("get", "%s: %s", id, x.s.err[0] ? x.s.err :
-		    client_strerror(x.s.got.rc));
+		out_err("get", "%s", client_emit_error(msg, sizeof msg,
+		    x.s.got.rc, x.s.err, id));
 		goto out;
 	}
 	p = x.s.got.prediction;

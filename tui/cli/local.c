@@ -3,421 +3,37 @@
  * Engine from the command line (client/docker/docker.h does the talking):
  *   local images [--json]          Cog images here, with their label schema
  *   local ps [--json]              containers of Cog images, ours and others'
+ *                                  (both in tui/cli/local_list.c)
  *   local pull REF                 pull (progress on stderr when a tty)
  *   local start REF [--gpus all|none|N|ID,...] [--port N] [--name NAME]
  *               [--timeout S] [--json]
  *                                  create+start, wait for READY, print the URL
  *   local stop ID|all              stop (and remove, when r8play started it)
- *   run --image REF [--gpus G] [--keep] ...   start or reuse, run, stop
- * Exit status: 0 ok, 1 failed, 2 usage, 130 interrupted. Names, states
- * and messages from the daemon are untrusted: they reach the terminal
- * through tui/cli/out.h. Ctrl-C comes through the session's self-pipe
- * (tui/cli/session.h).
+ * `run --image REF` (tui/cli/run_image.c) shares the request loop of
+ * tui/cli/local_op.h. Exit status: 0 ok, 1 failed, 2 usage, 130
+ * interrupted. Names, states and messages from the daemon are untrusted:
+ * they reach the terminal through tui/cli/out.h. Ctrl-C comes through the
+ * session's self-pipe (tui/cli/session.h).
  */
-#include "tui/cli/local.h"
-
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "client/cog/cog.h"
-#include "client/docker/docker.h"
-#include "client/net/client.h"
 #include "tui/cli/cli.h"
+#include "tui/cli/local_op.h"
 #include "tui/cli/out.h"
-#include "tui/cli/run_local.h"
-#include "tui/cli/session.h"
-
-#define LOCAL_READY_TIMEOUT_S	600	/* default wait for READY */
-#define LOCAL_MAX_TIMEOUT_S	86400
-#define LOCAL_HEALTH_POLL_MS	250
 
 extern const struct cli_cmd cli_cmd_local;
 
-/* Set when Ctrl-C arrived through the session's pipe (not a handler). */
-static bool interrupted;
-/* The command messages are said for: "local" or "run". */
-static const char *cmd_name = "local";
-
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Text for a terminal column: untrusted, "-" when absent. */
-static const char *
-clean(const char *s, char *buf, size_t n)
-{
-	return out_safe_str(s != NULL ? s : "-", buf, n);
-}
-
-struct wait {
-	unsigned id;
-	bool	 done;
-	enum client_rc rc;
-	char	 err[CLIENT_ERR_MAX];
-	struct docker_result *res;
-	struct cog_health *health;
-	bool	 progress_tty;
-	char	 ref[DOCKER_MAX_REF];
-};
-
-static void
-on_event(struct client_event *ev, void *arg)
-{
-	struct wait *w = arg;
-	struct docker_result *r;
-
-	if (ev->id != w->id)
-		return;
-	if (ev->kind == CLIENT_EV_PROGRESS) {
-		r = ev->data;
-		if (w->progress_tty && r != NULL && r->pull != NULL) {
-			const struct docker_pull_progress *p = r->pull;
-
-			fprintf(stderr, "\r\033[Kpulling %.60s: %u/%u layers, "
-			    "%.1f/%.1f MB", w->ref, p->layers_done,
-			    p->n_layers, (double)p->bytes_done / 1e6,
-			    (double)p->bytes_total / 1e6);
-			fflush(stderr);
-		}
-		return;
-	}
-	w->done = true;
-	w->rc = ev->rc;
-	snprintf(w->err, sizeof w->err, "%s", ev->err ? ev->err :
-	    client_strerror(ev->rc));
-	if (ev->req == CLIENT_REQ_DOCKER) {
-		w->res = ev->data;
-		ev->data = NULL;
-	} else if (ev->req == CLIENT_REQ_COG && ev->kind == CLIENT_EV_DONE) {
-		w->health = ev->data;
-		ev->data = NULL;
-	}
-}
-
-static bool
-wait_done(void *arg)
-{
-	return ((struct wait *)arg)->done || interrupted;
-}
-
 /*
- * Pump the client until w is done, Ctrl-C came (interrupted set) or
- * timeout_ms passed; client_run_until's code.
+ * `local start`: create and start a container of REF, wait for READY,
+ * print its URL and id (or --json with the timings); a container that
+ * never got ready is removed again.
  */
-static enum client_rc
-pump(struct client *c, struct wait *w, int timeout_ms, char *err,
-    size_t errsz)
-{
-	struct pollfd pfd = { session_signal_fd(), POLLIN, 0 };
-	enum client_rc rc;
-
-	for (;;) {
-		pfd.revents = 0;
-		rc = client_run_until(c, wait_done, w, on_event, w,
-		    pfd.fd >= 0 ? &pfd : NULL, pfd.fd >= 0 ? 1 : 0,
-		    timeout_ms, err, errsz);
-		if (rc != CLIENT_OK || w->done || interrupted)
-			return rc;
-		if (pfd.revents != 0) {
-			session_signals_drain();
-			interrupted = true;
-			return CLIENT_OK;
-		}
-	}
-}
-
-/* Run one operation to its end. 0 ok, 1 failed (message printed), 130. */
 static int
-run_op(struct client *c, struct wait *w, unsigned id, const char *err0,
-    int timeout_ms)
-{
-	char err[CLIENT_ERR_MAX];
-	enum client_rc rc;
-
-	if (id == 0) {
-		out_err(cmd_name, "%s", err0);
-		return 1;
-	}
-	w->id = id;
-	rc = pump(c, w, timeout_ms, err, sizeof err);
-	if (interrupted && !w->done) {
-		client_cancel(c, id);
-		return 130;
-	}
-	if (rc != CLIENT_OK) {
-		client_cancel(c, id);
-		snprintf(w->err, sizeof w->err, "%s", err);
-		w->rc = rc;
-		return 1;
-	}
-	return w->rc == CLIENT_OK ? 0 : 1;
-}
-
-static void
-wait_reset(struct wait *w)
-{
-	docker_result_free(w->res);
-	cog_health_free(w->health);
-	memset(w, 0, sizeof *w);
-}
-
-static struct client *
-new_client(struct docker **d)
-{
-	struct client_config cfg;
-	struct client *c;
-	char err[CLIENT_ERR_MAX];
-
-	client_config_defaults(&cfg);	/* no token: nothing here needs it */
-	c = client_new(&cfg, err, sizeof err);
-	if (c == NULL) {
-		out_err(cmd_name, "%s", err);
-		return NULL;
-	}
-	*d = docker_new(c, NULL, err, sizeof err);
-	if (*d == NULL) {
-		out_err(cmd_name, "%s", err);
-		client_free(c);
-		return NULL;
-	}
-	return c;
-}
-
-static void
-fmt_size(long long b, char *buf, size_t n)
-{
-	if (b >= 1000LL * 1000 * 1000)
-		snprintf(buf, n, "%.1fGB", (double)b / 1e9);
-	else
-		snprintf(buf, n, "%.1fMB", (double)b / 1e6);
-}
-
-static int
-local_images(struct client *c, struct docker *d, bool json)
-{
-	char err[CLIENT_ERR_MAX], a[128], b[32], s[16];
-	struct wait w;
-	size_t i, k;
-	int st;
-
-	memset(&w, 0, sizeof w);
-	st = run_op(c, &w, docker_images(d, err, sizeof err), err, 60000);
-	if (st != 0) {
-		if (st == 1)
-			out_err(cmd_name, "%s", w.err);
-		wait_reset(&w);
-		return st;
-	}
-	if (!json)
-		printf("%-60s %-8s %-12s %s\n", "IMAGE", "COG", "ID", "SIZE");
-	else
-		fputc('[', stdout);
-	for (i = 0; i < w.res->images->n; i++) {
-		const struct docker_image *im = &w.res->images->items[i];
-		const char *h = im->id && strncmp(im->id, "sha256:", 7) == 0 ?
-		    im->id + 7 : im->id ? im->id : "";
-
-		if (json) {
-			printf("%s{\"id\":", i ? "," : "");
-			out_json_str(stdout, im->id);
-			printf(",\"ref\":");
-			out_json_str(stdout, im->ref);
-			printf(",\"tags\":[");
-			for (k = 0; k < im->n_tags; k++) {
-				if (k)
-					fputc(',', stdout);
-				out_json_str(stdout, im->tags[k]);
-			}
-			printf("],\"cog_version\":");
-			out_json_str(stdout, im->cog_version);
-			printf(",\"created\":%lld,\"size\":%lld,"
-			    "\"has_schema\":%s,\"config\":", im->created,
-			    im->size, im->schema ? "true" : "false");
-			out_json_str(stdout, im->config);
-			fputc('}', stdout);
-			continue;
-		}
-		fmt_size(im->size, s, sizeof s);
-		printf("%-60s %-8s %-12.12s %s\n", clean(im->ref, a, sizeof a),
-		    clean(im->cog_version, b, sizeof b), h, s);
-	}
-	if (json)
-		puts("]");
-	wait_reset(&w);
-	return 0;
-}
-
-static int
-local_ps(struct client *c, struct docker *d, bool json)
-{
-	char err[CLIENT_ERR_MAX], a[64], b[128], s[32], u[40];
-	struct wait w;
-	size_t i;
-	int st;
-
-	memset(&w, 0, sizeof w);
-	st = run_op(c, &w, docker_containers(d, err, sizeof err), err, 60000);
-	if (st != 0) {
-		if (st == 1)
-			out_err(cmd_name, "%s", w.err);
-		wait_reset(&w);
-		return st;
-	}
-	if (!json)
-		printf("%-12s %-24s %-40s %-10s %-24s %s\n", "ID", "NAME",
-		    "IMAGE", "STATE", "URL", "OWNER");
-	else
-		fputc('[', stdout);
-	for (i = 0; i < w.res->containers->n; i++) {
-		const struct docker_container *ct =
-		    &w.res->containers->items[i];
-
-		if (json) {
-			printf("%s{\"id\":", i ? "," : "");
-			out_json_str(stdout, ct->id);
-			printf(",\"name\":");
-			out_json_str(stdout, ct->name);
-			printf(",\"image\":");
-			out_json_str(stdout, ct->image);
-			printf(",\"state\":");
-			out_json_str(stdout, ct->state);
-			printf(",\"status\":");
-			out_json_str(stdout, ct->status);
-			printf(",\"url\":");
-			out_json_str(stdout, ct->url);
-			printf(",\"port\":%d,\"r8play\":%s,\"gpus\":",
-			    ct->host_port, ct->managed ? "true" : "false");
-			out_json_str(stdout, ct->gpus);
-			fputc('}', stdout);
-			continue;
-		}
-		printf("%-12.12s %-24s %-40s %-10s %-24s %s\n", ct->id,
-		    clean(ct->name, a, sizeof a), clean(ct->image, b,
-		    sizeof b), clean(ct->state, s, sizeof s),
-		    clean(ct->url, u, sizeof u), ct->managed ? "r8play" :
-		    "other");
-	}
-	if (json)
-		puts("]");
-	wait_reset(&w);
-	return 0;
-}
-
-static int
-local_pull(struct client *c, struct docker *d, const char *ref)
-{
-	char err[CLIENT_ERR_MAX];
-	struct wait w;
-	int st;
-
-	memset(&w, 0, sizeof w);
-	w.progress_tty = isatty(STDERR_FILENO);
-	snprintf(w.ref, sizeof w.ref, "%s", ref);
-	st = run_op(c, &w, docker_pull(d, ref, err, sizeof err), err, -1);
-	if (w.progress_tty)
-		fputs("\r\033[K", stderr);
-	if (st == 0 && w.res->pull != NULL)
-		printf("%s %s%s%s%s\n", w.res->pull->up_to_date ?
-		    "up to date:" : "pulled:", ref, w.res->pull->digest[0] ?
-		    " (" : "", w.res->pull->digest, w.res->pull->digest[0] ?
-		    ")" : "");
-	else if (st == 1)
-		out_err(cmd_name, "%s", w.err);
-	else
-		out_err(cmd_name, "pull interrupted");
-	wait_reset(&w);
-	return st;
-}
-
-/* Remove a container we made and gave up on (best effort). */
-static void
-discard(struct client *c, struct docker *d, const char *id)
-{
-	char err[CLIENT_ERR_MAX];
-	struct wait w;
-
-	memset(&w, 0, sizeof w);
-	(void)run_op(c, &w, docker_remove(d, id, true, err, sizeof err), err,
-	    30000);
-	wait_reset(&w);
-}
-
-/* Poll /health-check until READY. 0, 1 (w->err), 130. */
-static int
-wait_ready(struct client *c, const char *url, long timeout_s, char *msg,
-    size_t msgsz)
-{
-	struct cog_config cc;
-	struct cog *g;
-	struct wait w;
-	char err[CLIENT_ERR_MAX];
-	long long end = now_ms() + timeout_s * 1000;
-	int st = 1;
-
-	memset(&cc, 0, sizeof cc);
-	cc.base = url;
-	g = cog_new(c, &cc, err, sizeof err);
-	if (g == NULL) {
-		snprintf(msg, msgsz, "%s", err);
-		return 1;
-	}
-	snprintf(msg, msgsz, "timed out after %ld s waiting for READY",
-	    timeout_s);
-	while (now_ms() < end && !interrupted) {
-		struct wait pause;
-
-		memset(&w, 0, sizeof w);
-		st = run_op(c, &w, cog_health_get(g, err, sizeof err), err,
-		    10000);
-		if (st == 130)
-			break;
-		if (st == 0 && w.health != NULL) {
-			enum cog_health_state s = w.health->state;
-
-			if (cog_health_can_predict(w.health) ||
-			    s == COG_HEALTH_BUSY) {
-				wait_reset(&w);
-				st = 0;
-				break;
-			}
-			if (s == COG_HEALTH_SETUP_FAILED ||
-			    s == COG_HEALTH_DEFUNCT) {
-				snprintf(msg, msgsz, "the model's setup "
-				    "failed (%s)%s%.400s", cog_health_name(s),
-				    w.health->setup_logs ? ": " : "",
-				    w.health->setup_logs ?
-				    w.health->setup_logs : "");
-				wait_reset(&w);
-				st = 1;
-				break;
-			}
-		}
-		/* not up yet (docker-proxy resets until Cog listens) */
-		wait_reset(&w);
-		st = 1;
-		memset(&pause, 0, sizeof pause);
-		(void)pump(c, &pause, LOCAL_HEALTH_POLL_MS, err, sizeof err);
-	}
-	if (interrupted)
-		st = 130;
-	cog_free(g);
-	return st;
-}
-
-static int
-local_start(struct client *c, struct docker *d, const struct cli_args *a)
+local_start(struct local_ctx *x, const struct cli_args *a)
 {
 	struct docker_start_opts so;
 	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID];
@@ -425,7 +41,7 @@ local_start(struct client *c, struct docker *d, const struct cli_args *a)
 	long timeout_s = LOCAL_READY_TIMEOUT_S;
 	long long t_setup;
 	bool json = cli_flag(a, "--json");
-	struct wait w;
+	struct local_wait w;
 	int st;
 
 	memset(&so, 0, sizeof so);
@@ -456,28 +72,30 @@ local_start(struct client *c, struct docker *d, const struct cli_args *a)
 	}
 	so.image = ref;
 	memset(&w, 0, sizeof w);
-	st = run_op(c, &w, docker_start(d, &so, err, sizeof err), err, 120000);
+	st = local_op_run(x, &w, docker_start(x->d, &so, err, sizeof err),
+	    err, LOCAL_START_TIMEOUT_MS);
 	if (st != 0) {
 		if (st == 1)
-			out_err(cmd_name, "%s", w.err);
-		wait_reset(&w);
+			out_err(x->cmd, "%s", w.err);
+		local_wait_reset(&w);
 		return st;
 	}
 	snprintf(id, sizeof id, "%s", w.res->container->id);
 	if (w.res->container->url == NULL) {
-		out_err(cmd_name, "the container has no port on 127.0.0.1");
-		discard(c, d, id);
-		wait_reset(&w);
+		out_err(x->cmd, "the container has no port on 127.0.0.1");
+		local_discard(x, id);
+		local_wait_reset(&w);
 		return 1;
 	}
-	t_setup = now_ms();
-	st = wait_ready(c, w.res->container->url, timeout_s, msg, sizeof msg);
-	t_setup = now_ms() - t_setup;
+	t_setup = local_now_ms();
+	st = local_wait_ready(x, w.res->container->url, timeout_s, msg,
+	    sizeof msg);
+	t_setup = local_now_ms() - t_setup;
 	if (st != 0) {
 		if (st == 1)
-			out_err(cmd_name, "%s: %s", ref, msg);
-		discard(c, d, id);
-		wait_reset(&w);
+			out_err(x->cmd, "%s: %s", ref, msg);
+		local_discard(x, id);
+		local_wait_reset(&w);
 		return st;
 	}
 	if (json) {
@@ -496,38 +114,40 @@ local_start(struct client *c, struct docker *d, const struct cli_args *a)
 		    w.res->ms_inspect, t_setup);
 	} else
 		printf("%s %.12s\n", w.res->container->url, id);
-	wait_reset(&w);
+	local_wait_reset(&w);
 	return 0;
 }
 
 /* Stop one container; remove it when r8play started it. */
 static int
-stop_one(struct client *c, struct docker *d, const char *id, bool managed)
+stop_one(struct local_ctx *x, const char *id, bool managed)
 {
 	char err[CLIENT_ERR_MAX];
-	struct wait w;
+	struct local_wait w;
 	int st;
 
 	memset(&w, 0, sizeof w);
-	st = run_op(c, &w, docker_stop(d, id, err, sizeof err), err, 60000);
+	st = local_op_run(x, &w, docker_stop(x->d, id, err, sizeof err), err,
+	    LOCAL_OP_TIMEOUT_MS);
 	if (st == 0 && managed) {
-		wait_reset(&w);
-		st = run_op(c, &w, docker_remove(d, id, true, err, sizeof err),
-		    err, 60000);
+		local_wait_reset(&w);
+		st = local_op_run(x, &w, docker_remove(x->d, id, true, err,
+		    sizeof err), err, LOCAL_OP_TIMEOUT_MS);
 	}
 	if (st == 0)
 		printf("%s %.12s\n", managed ? "removed" : "stopped", id);
 	else if (st == 1)
-		out_err(cmd_name, "%s", w.err);
-	wait_reset(&w);
+		out_err(x->cmd, "%s", w.err);
+	local_wait_reset(&w);
 	return st;
 }
 
+/* `local stop ID|all`: one container, or every one r8play started. */
 static int
-local_stop(struct client *c, struct docker *d, const char *what)
+local_stop(struct local_ctx *x, const char *what)
 {
 	char err[CLIENT_ERR_MAX];
-	struct wait w;
+	struct local_wait w;
 	size_t i;
 	int st, worst = 0;
 
@@ -535,37 +155,37 @@ local_stop(struct client *c, struct docker *d, const char *what)
 	if (strcmp(what, "all") == 0) {
 		unsigned n = 0;
 
-		st = run_op(c, &w, docker_containers(d, err, sizeof err), err,
-		    60000);
+		st = local_op_run(x, &w, docker_containers(x->d, err,
+		    sizeof err), err, LOCAL_OP_TIMEOUT_MS);
 		if (st != 0) {
 			if (st == 1)
-				out_err(cmd_name, "%s", w.err);
-			wait_reset(&w);
+				out_err(x->cmd, "%s", w.err);
+			local_wait_reset(&w);
 			return st;
 		}
 		/* all of r8play's; others' are left alone */
-		for (i = 0; i < w.res->containers->n && !interrupted; i++) {
+		for (i = 0; i < w.res->containers->n && !x->interrupted; i++) {
 			const struct docker_container *ct =
 			    &w.res->containers->items[i];
 
 			if (!ct->managed)
 				continue;
 			n++;
-			st = stop_one(c, d, ct->id, true);
+			st = stop_one(x, ct->id, true);
 			if (st > worst)
 				worst = st;
 		}
 		if (n == 0)
-			out_err(cmd_name, "no container of r8play's");
-		wait_reset(&w);
-		return interrupted ? 130 : worst;
+			out_err(x->cmd, "no container of r8play's");
+		local_wait_reset(&w);
+		return x->interrupted ? 130 : worst;
 	}
-	st = run_op(c, &w, docker_inspect(d, what, err, sizeof err), err,
-	    60000);
+	st = local_op_run(x, &w, docker_inspect(x->d, what, err, sizeof err),
+	    err, LOCAL_OP_TIMEOUT_MS);
 	if (st != 0) {
 		if (st == 1)
-			out_err(cmd_name, "%s", w.err);
-		wait_reset(&w);
+			out_err(x->cmd, "%s", w.err);
+		local_wait_reset(&w);
 		return st;
 	}
 	{
@@ -573,36 +193,59 @@ local_stop(struct client *c, struct docker *d, const char *what)
 		bool managed = w.res->container->managed;
 
 		snprintf(id, sizeof id, "%s", w.res->container->id);
-		wait_reset(&w);
-		return stop_one(c, d, id, managed);
+		local_wait_reset(&w);
+		return stop_one(x, id, managed);
 	}
 }
 
-/* The verbs and what each takes: operands after the verb, options. */
+static int
+verb_images(struct local_ctx *x, const struct cli_args *a)
+{
+	return local_images(x, cli_flag(a, "--json"));
+}
+
+static int
+verb_ps(struct local_ctx *x, const struct cli_args *a)
+{
+	return local_ps(x, cli_flag(a, "--json"));
+}
+
+static int
+verb_pull(struct local_ctx *x, const struct cli_args *a)
+{
+	return local_pull(x, a->operands[1]);
+}
+
+static int
+verb_stop(struct local_ctx *x, const struct cli_args *a)
+{
+	return local_stop(x, a->operands[1]);
+}
+
+/* The verbs, what each takes (operands after the verb, options) and does. */
 static const struct local_verb {
 	const char *name;
 	int	 nargs;		/* operands after the verb */
 	bool	 json, start;	/* --json allowed; start's options */
+	int	(*run)(struct local_ctx *, const struct cli_args *);
 } local_verbs[] = {
-	{ "images", 0, true, false },
-	{ "ps", 0, true, false },
-	{ "pull", 1, false, false },
-	{ "start", 1, true, true },
-	{ "stop", 1, false, false },
+	{ "images", 0, true, false, verb_images },
+	{ "ps", 0, true, false, verb_ps },
+	{ "pull", 1, false, false, verb_pull },
+	{ "start", 1, true, true, local_start },
+	{ "stop", 1, false, false, verb_stop },
 };
 
+/* Check the verb's operands and options, then run it in a fresh context. */
 static int
 local_run(const struct cli_args *a)
 {
 	const struct local_verb *vb = NULL;
 	const char *sub = a->operands[0];
-	struct docker *d = NULL;
-	struct client *c;
+	struct local_ctx x;
 	size_t i;
 	int st;
 
-	cmd_name = "local";
-	interrupted = false;
 	for (i = 0; i < sizeof local_verbs / sizeof local_verbs[0]; i++)
 		if (strcmp(sub, local_verbs[i].name) == 0)
 			vb = &local_verbs[i];
@@ -619,28 +262,10 @@ local_run(const struct cli_args *a)
 			if (!cli_is(&a->args[i], "--json"))
 				return cli_usage_error(a->cmd, "%s is for "
 				    "local start", a->args[i].opt->name);
-	if (session_signals_install() != 0) {
-		out_err(cmd_name, "pipe: %s", strerror(errno));
-		return CLI_FAIL;
-	}
-	c = new_client(&d);
-	if (c == NULL) {
-		session_signals_restore();
-		return CLI_FAIL;
-	}
-	if (strcmp(sub, "images") == 0)
-		st = local_images(c, d, cli_flag(a, "--json"));
-	else if (strcmp(sub, "ps") == 0)
-		st = local_ps(c, d, cli_flag(a, "--json"));
-	else if (strcmp(sub, "pull") == 0)
-		st = local_pull(c, d, a->operands[1]);
-	else if (strcmp(sub, "start") == 0)
-		st = local_start(c, d, a);
-	else
-		st = local_stop(c, d, a->operands[1]);
-	docker_free(d);
-	client_free(c);
-	session_signals_restore();
+	if ((st = local_ctx_open(&x, "local")) != 0)
+		return st;
+	st = vb->run(&x, a);
+	local_ctx_close(&x);
 	return st;
 }
 
@@ -673,149 +298,3 @@ const struct cli_cmd cli_cmd_local = {
 	local_opts, local_run
 };
 
-/* A running container of ref that r8play started: its id and URL. */
-static bool
-find_running(struct client *c, struct docker *d, const char *ref, char *id,
-    size_t idn, char *url, size_t urln)
-{
-	char err[CLIENT_ERR_MAX];
-	struct wait w;
-	bool found = false;
-	size_t i;
-
-	memset(&w, 0, sizeof w);
-	if (run_op(c, &w, docker_containers(d, err, sizeof err), err,
-	    60000) == 0)
-		for (i = 0; i < w.res->containers->n && !found; i++) {
-			const struct docker_container *ct =
-			    &w.res->containers->items[i];
-
-			if (ct->managed && ct->url != NULL && ct->image &&
-			    strcmp(ct->image, ref) == 0 && ct->state &&
-			    strcmp(ct->state, "running") == 0) {
-				snprintf(id, idn, "%s", ct->id);
-				snprintf(url, urln, "%s", ct->url);
-				found = true;
-			}
-		}
-	wait_reset(&w);
-	return found;
-}
-
-/*
- * a with --local URL (and --no-webhooks unless the caller chose how the
- * server reports: a container cannot reach our listener) added, for
- * run_local(). NULL when out of memory.
- */
-static struct cli_args *
-local_args_for(const struct cli_args *a, const char *url)
-{
-	const struct cli_opt *o, *o_local = NULL, *o_nohooks = NULL;
-	struct cli_args *b;
-	bool hooks_chosen = cli_flag(a, "--async") ||
-	    cli_value(a, "--listen") != NULL || cli_flag(a, "--no-webhooks");
-
-	for (o = a->cmd->opts; o->name != NULL; o++)
-		if (strcmp(o->name, "--local") == 0)
-			o_local = o;
-		else if (strcmp(o->name, "--no-webhooks") == 0)
-			o_nohooks = o;
-	if (o_local == NULL || o_nohooks == NULL ||
-	    a->nargs + 2 > CLI_MAX_ARGS || (b = malloc(sizeof *b)) == NULL)
-		return NULL;
-	*b = *a;
-	b->args[b->nargs].opt = o_local;
-	b->args[b->nargs++].value = url;
-	if (!hooks_chosen) {
-		b->args[b->nargs].opt = o_nohooks;
-		b->args[b->nargs++].value = NULL;
-	}
-	b->operands = NULL;
-	b->noperands = 0;
-	return b;
-}
-
-int
-run_image(const struct cli_args *a)
-{
-	struct docker_start_opts so;
-	struct docker *d = NULL;
-	struct cli_args *b = NULL;
-	struct client *c;
-	struct wait w;
-	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID] = "";
-	char url[64] = "";
-	const char *ref = cli_value(a, "--image"), *v;
-	bool keep = cli_flag(a, "--keep"), started = false;
-	int st;
-
-	cmd_name = "run";
-	interrupted = false;
-	memset(&so, 0, sizeof so);
-	if (ref == NULL || ref[0] == '\0')
-		return cli_usage_error(a->cmd, "--image needs an image "
-		    "reference");
-	if ((v = cli_value(a, "--gpus")) != NULL &&
-	    docker_gpus_parse(v, &so.gpus, err, sizeof err) != 0)
-		return cli_usage_error(a->cmd, "--gpus: %s", err);
-	if (session_signals_install() != 0) {
-		out_err(cmd_name, "pipe: %s", strerror(errno));
-		return CLI_FAIL;
-	}
-	c = new_client(&d);
-	if (c == NULL) {
-		session_signals_restore();
-		return CLI_FAIL;
-	}
-	memset(&w, 0, sizeof w);
-	if (!find_running(c, d, ref, id, sizeof id, url, sizeof url)) {
-		/* not here: pull it first */
-		st = run_op(c, &w, docker_image_inspect(d, ref, err,
-		    sizeof err), err, 60000);
-		wait_reset(&w);
-		if (st == 1 && (st = local_pull(c, d, ref)) != 0)
-			goto out;
-		so.image = ref;
-		st = run_op(c, &w, docker_start(d, &so, err, sizeof err), err,
-		    120000);
-		if (st != 0) {
-			if (st == 1)
-				out_err(cmd_name, "%s", w.err);
-			wait_reset(&w);
-			goto out;
-		}
-		started = true;
-		snprintf(id, sizeof id, "%s", w.res->container->id);
-		snprintf(url, sizeof url, "%s", w.res->container->url ?
-		    w.res->container->url : "");
-		wait_reset(&w);
-		out_err(cmd_name, "started %.12s at %s, waiting for READY", id,
-		    url);
-		st = wait_ready(c, url, LOCAL_READY_TIMEOUT_S, msg, sizeof msg);
-		if (st != 0) {
-			if (st == 1)
-				out_err(cmd_name, "%s: %s", ref, msg);
-			goto out;
-		}
-	}
-	if ((b = local_args_for(a, url)) == NULL) {
-		out_err(cmd_name, "out of memory");
-		st = CLI_FAIL;
-		goto out;
-	}
-	/* run_local() installs and restores the signals itself */
-	session_signals_restore();
-	st = run_local(b);
-	(void)session_signals_install();
-out:
-	if (started && !keep && id[0] != '\0') {
-		interrupted = false;
-		discard(c, d, id);
-	} else if (started && id[0] != '\0')
-		out_err(cmd_name, "kept %.12s at %s", id, url);
-	docker_free(d);
-	client_free(c);
-	free(b);
-	session_signals_restore();
-	return st;
-}

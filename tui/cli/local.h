@@ -1,6 +1,6 @@
 /*
  * tui/cli/local.h: `r8play run --image REF ...`, a prediction on a Cog
- * image of the local Docker Engine (tui/cli/local.c, beside `r8play
+ * image of the local Docker Engine (tui/cli/run_image.c, beside `r8play
  * local`). The run command (tui/cli/run.c) hands its parsed arguments here
  * when --image is given.
  */

@@ -21,6 +21,10 @@
 
 /* ---- models */
 
+/*
+ * One model as a JSON object; full adds what only `r8play model` shows (the
+ * latest version's schema, the model's links and its default example).
+ */
 static void
 model_json(FILE *fp, const struct model *m, bool full)
 {
@@ -109,6 +113,11 @@ tty_columns(int *name_cols, int *desc_cols)
 	return true;
 }
 
+/*
+ * A page of models: --json as one object with results[] and next; on a
+ * terminal a table cut to $COLUMNS (80 by default); in a pipe whole fields
+ * separated by tabs. The next page's URL goes to stderr.
+ */
 static void
 models_print(struct ctx *x, const struct model_page *p)
 {
@@ -162,6 +171,7 @@ models_print(struct ctx *x, const struct model_page *p)
 	}
 }
 
+/* --offline: the catalogue snapshot compiled into r8play, no network. */
 static int
 models_offline(struct ctx *x)
 {
@@ -177,6 +187,10 @@ models_offline(struct ctx *x)
 	return CLI_OK;
 }
 
+/*
+ * `r8play models [--search Q | --collection SLUG] [--page URL]`: one page
+ * of the list, search or collection.
+ */
 static int
 models_run(const struct cli_args *a)
 {
@@ -259,6 +273,7 @@ const struct cli_cmd cli_cmd_models = {
 
 /* ---- model */
 
+/* "LABEL value" on one line, the value sanitised; nothing when it is absent. */
 static void
 print_field(const char *label, const char *s)
 {
@@ -269,6 +284,10 @@ print_field(const char *label, const char *s)
 	fputc('\n', stdout);
 }
 
+/*
+ * `r8play model OWNER/NAME` as text: the model's facts, its latest version
+ * and the input fields of that version's schema.
+ */
 static void
 model_print(const struct model *m)
 {
@@ -335,6 +354,10 @@ model_print(const struct model *m)
 	}
 }
 
+/*
+ * `r8play model OWNER/NAME`: GET the model and print it (--json: the model
+ * object as r8play understood it).
+ */
 static int
 model_run(const struct cli_args *a)
 {

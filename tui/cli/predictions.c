@@ -57,6 +57,10 @@ prediction_json(FILE *fp, const struct prediction *p,
 	fputc('}', fp);
 }
 
+/*
+ * `r8play predictions [--page URL]`: one page of the account's predictions,
+ * as a table or --json.
+ */
 static int
 predictions_run(const struct cli_args *a)
 {
@@ -118,6 +122,10 @@ predictions_run(const struct cli_args *a)
 	return CLI_OK;
 }
 
+/*
+ * `r8play cancel ID`: ask Replicate to cancel a prediction and print its
+ * status afterwards.
+ */
 static int
 cancel_run(const struct cli_args *a)
 {

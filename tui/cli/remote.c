@@ -49,7 +49,9 @@ ctx_wait(struct ctx *x, unsigned id, bool interruptible)
 int
 ctx_report(struct ctx *x)
 {
-	out_err(x->cmd, "%s", x->s.err[0] ? x->s.err :
-	    client_strerror(x->s.got.rc));
+	char msg[CLIENT_ERR_MAX];
+
+	out_err(x->cmd, "%s", client_emit_error(msg, sizeof msg,
+	    x->s.got.rc, x->s.err, NULL));
 	return CLI_FAIL;
 }

@@ -33,6 +33,10 @@ print_logs(struct ctx *x, const struct prediction *p)
 	log_cursor_feed(&x->logs, stderr, x->cmd, p->logs, p->logs_len);
 }
 
+/*
+ * Say a status change of p on stderr (once per status), then its new log
+ * lines.
+ */
 static void
 print_progress(struct ctx *x, const struct prediction *p)
 {
@@ -298,6 +302,12 @@ run_outputs(struct ctx *x, struct prediction *p, const struct run_opts *ro,
 	return rc;
 }
 
+/*
+ * A prediction on Replicate: resolve the model's version and schema, build
+ * the input (run_inputs), create it (waiting up to --wait seconds in the
+ * create), follow it to its end (Ctrl-C cancels it) and save its outputs.
+ * The run is in the history from the create on. Returns the exit status.
+ */
 static int
 run_remote(struct ctx *x, const struct run_opts *ro)
 {
@@ -429,6 +439,11 @@ out:
 	return rc;
 }
 
+/*
+ * `r8play run`: check the options that select where the run goes, then hand
+ * it to run_local() (--local URL), run_image() (--image REF) or
+ * run_remote().
+ */
 static int
 run_run(const struct cli_args *a)
 {

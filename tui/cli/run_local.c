@@ -58,6 +58,7 @@ struct local {
 	const char *input;	/* the input JSON sent (borrowed) */
 };
 
+/* Monotonic milliseconds, for the READY wait. */
 static long long
 now_ms(void)
 {
@@ -66,6 +67,7 @@ now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+/* The prediction's new log lines on stderr (not with --json --quiet). */
 static void
 show_logs(struct local *st, const struct prediction *p)
 {
@@ -74,6 +76,10 @@ show_logs(struct local *st, const struct prediction *p)
 	log_cursor_feed(&st->logs, stderr, "run", p->logs, p->logs_len);
 }
 
+/*
+ * A status change on stderr (once per status), and the progress the logs
+ * carry (a tqdm bar's n/total).
+ */
 static void
 show_status(struct local *st, const struct prediction *p)
 {
@@ -127,6 +133,10 @@ on_progress(const struct client_event *ev, void *arg)
 		stream_text(st, ev->prediction);
 }
 
+/*
+ * Free what the last event handed over (body, health, prediction, saved
+ * files) before the next request.
+ */
 static void
 result_reset(struct local *st)
 {
@@ -288,6 +298,10 @@ parse_listen(const char *s, struct listener_config *lc, char *addr,
 	return 0;
 }
 
+/*
+ * --json: the finished prediction as one object (id, status, output, error,
+ * the files saved, predict time and logs).
+ */
 static void
 print_json_result(const struct prediction *p, const struct client_saved *sv)
 {
@@ -369,6 +383,7 @@ static void
 record_failure(struct local *st, bool interrupted, const char *outdir)
 {
 	struct prediction p;
+	char msg[sizeof st->err];
 
 	if (st->pred != NULL) {
 		if (st->pred->id == NULL)
@@ -381,8 +396,8 @@ record_failure(struct local *st, bool interrupted, const char *outdir)
 	p.status = interrupted && st->rc == CLIENT_ECANCEL ?
 	    PREDICTION_CANCELED : PREDICTION_FAILED;
 	p.input_json = (char *)(uintptr_t)st->input;
-	p.error = st->err[0] != '\0' ? st->err :
-	    (char *)(uintptr_t)client_strerror(st->rc);
+	p.error = (char *)(uintptr_t)client_emit_error(msg, sizeof msg,
+	    st->rc, st->err, NULL);
 	p.metrics.predict_time = p.metrics.total_time = -1;
 	p.metrics.input_token_count = p.metrics.output_token_count = -1;
 	runrec_finish(&st->rec, &p, NULL, outdir);
@@ -494,6 +509,11 @@ struct local_args {
 	char		 addr[128];
 };
 
+/*
+ * The options of `run --local URL` into *la: usage errors for what only
+ * Replicate takes, the webhook listener's address, and the -i pairs in
+ * order (la->pairs is the caller's to free).
+ */
 static int
 local_args_read(const struct cli_args *a, struct local_args *la)
 {

@@ -37,6 +37,10 @@ struct opts {
 	bool		reveal;
 };
 
+/*
+ * One `r8play schema: [WHAT: ]MSG` line on stderr (WHAT: the file or
+ * reference the message is about).
+ */
 static void
 errline(const char *what, const char *msg)
 {
@@ -55,6 +59,7 @@ struct fetch {
 	char		err[CLIENT_ERR_MAX];
 };
 
+/* strdup that passes NULL through (optional strings of struct opts). */
 static char *
 xdup(const char *s)
 {
@@ -173,6 +178,10 @@ out:
 
 /* ---- main ---- */
 
+/*
+ * The flags and values of the command line into *o; the combinations that
+ * make no sense are usage errors here, so schema_run() only runs.
+ */
 static int
 opts_read(const struct cli_args *a, struct opts *o)
 {
@@ -209,6 +218,11 @@ opts_read(const struct cli_args *a, struct opts *o)
 	return 0;
 }
 
+/*
+ * --diff FILE: what changed from the schema in FILE to s (fields added,
+ * removed, retyped, new defaults), as text or --json. 0, or 1 when FILE
+ * cannot be read or parsed.
+ */
 static int
 do_diff(const struct schema *s, const struct opts *o)
 {
@@ -258,6 +272,13 @@ do_diff(const struct schema *s, const struct opts *o)
 	return 0;
 }
 
+/*
+ * `r8play schema`: read the schema (--file, --local URL, or
+ * OWNER/NAME[:VERSION] through the config's api_base and token), then print
+ * what was asked: the fields (table or --json), a --diff against another
+ * schema, an --export command line, or the request body built from the -i
+ * values, the --example and the --defaults.
+ */
 static int
 schema_run(const struct cli_args *a)
 {

@@ -13,6 +13,7 @@
 #include "tui/cli/out.h"
 #include "widgets/tw.h"
 
+/* ,"key":number in the schema's own text (null when the field has none). */
 static void
 put_num(const char *key, bool has, double v)
 {
@@ -131,6 +132,7 @@ schema_print_json(const struct schema *s)
 	fputs("}}\n", stdout);
 }
 
+/* A table cell cut or padded to cols terminal columns (pad 0: cut only). */
 static void
 cell_pad(const char *s, int cols, int pad)
 {
@@ -140,6 +142,7 @@ cell_pad(const char *s, int cols, int pad)
 	fputs(buf, stdout);
 }
 
+/* A table cell of exactly cols terminal columns. */
 static void
 cell(const char *s, int cols)
 {
@@ -149,6 +152,10 @@ cell(const char *s, int cols)
 	fputs(buf, stdout);
 }
 
+/*
+ * A field's constraints in one cell: its choices a|b|c, else its range ([
+ * or ( by exclusiveness), its length limits and its /pattern/.
+ */
 static void
 constraint_text(const struct schema_field *f, char *buf, size_t n)
 {

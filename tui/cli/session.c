@@ -18,6 +18,10 @@
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_count;
 
+/*
+ * SIGINT/SIGTERM: one byte down the self-pipe, errno kept; the wait loops
+ * see it with their other descriptors.
+ */
 static void
 on_signal(int sig)
 {
@@ -205,11 +209,11 @@ take(struct session *s, struct client_event *ev)
 	ev->body = NULL;
 	ev->data = NULL;
 	s->got.err = NULL;
-	if (ev->err != NULL)
+	if (ev->kind == CLIENT_EV_ERROR)
+		client_emit_error(s->err, sizeof s->err, ev->rc, ev->err,
+		    NULL);
+	else if (ev->err != NULL)
 		snprintf(s->err, sizeof s->err, "%s", ev->err);
-	else if (ev->kind == CLIENT_EV_ERROR)
-		snprintf(s->err, sizeof s->err, "%s",
-		    client_strerror(ev->rc));
 	s->done = true;
 }
 
@@ -257,6 +261,7 @@ retry_show(struct session *s, bool tty)
 	s->retry_shown = true;
 }
 
+/* Monotonic milliseconds (wall-clock jumps do not end a wait early). */
 static long long
 mono_ms(void)
 {
@@ -266,6 +271,10 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The client's callback: progress of the awaited request goes to the
+ * caller's hook; its end is taken into s->got (take).
+ */
 static void
 on_event(struct client_event *ev, void *arg)
 {
@@ -282,12 +291,18 @@ on_event(struct client_event *ev, void *arg)
 	take(s, ev);
 }
 
+/* client_run_until's stop test: the awaited request ended. */
 static bool
 is_done(void *arg)
 {
 	return ((struct session *)arg)->done;
 }
 
+/*
+ * Pump the client until the awaited request ends (0), timeout_ms passes
+ * (-1: never) or, when interruptible, Ctrl-C comes (1). A pending retry is
+ * said once a second (retry_show). Returns 0, 1, or -1 with s->err set.
+ */
 static int
 wait_loop(struct session *s, int timeout_ms, bool interruptible)
 {

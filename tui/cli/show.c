@@ -27,6 +27,7 @@ struct show_args {
 	unsigned	bg;
 };
 
+/* A whole number in [lo, hi] into *out; 0, or -1 when s is not one. */
 static int
 parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -74,6 +75,11 @@ map_file(const char *path, size_t *len)
 	return p;
 }
 
+/*
+ * Decode one image file (mapped when it can be, else read up to
+ * IMAGE_MAX_INPUT) and write it to stdout in the chosen graphics mode. 0 or
+ * 1 (said).
+ */
 static int
 show_one(const char *path, const struct render_opts *o, unsigned bg)
 {
@@ -194,6 +200,10 @@ show_args_read(const struct cli_args *args, struct show_args *a)
 	return 0;
 }
 
+/*
+ * `r8play show FILE...`: the images in the terminal, the graphics mode from
+ * --mode, $R8PLAY_GRAPHICS or what the terminal answers when asked.
+ */
 static int
 show_run(const struct cli_args *args)
 {

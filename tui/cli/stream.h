@@ -23,11 +23,13 @@ struct out_stream {
 	bool	 broken;	/* out of memory: only the final value */
 };
 
+/* Start a stream onto fp; raw writes the bytes as they are (--raw). */
 void out_stream_init(struct out_stream *st, FILE *fp, bool raw);
 /* The text output as it is now (NULL: nothing yet). */
 void out_stream_feed(struct out_stream *st, const char *text);
 /* The complete value (NULL: none); ends the line. */
 void out_stream_end(struct out_stream *st, const char *text);
+/* Free what the stream remembers; st can be started again. */
 void out_stream_done(struct out_stream *st);
 
 #endif

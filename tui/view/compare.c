@@ -31,6 +31,7 @@ index_of(const struct app *app, unsigned seq)
 	return app->nruns;
 }
 
+/* The run with sequence number seq, or NULL when it is gone. */
 static struct run *
 run_of(struct app *app, unsigned seq)
 {
@@ -39,6 +40,7 @@ run_of(struct app *app, unsigned seq)
 	return i < app->nruns ? &app->runs[i] : NULL;
 }
 
+/* run_of for the drawing side (a const app). */
 static const struct run *
 crun_of(const struct app *app, unsigned seq)
 {
@@ -206,6 +208,7 @@ value_end(const char *p)
 	return depth == 0 && !str ? p : NULL;
 }
 
+/* Past JSON whitespace. */
 static const char *
 skip_ws(const char *p)
 {
@@ -287,6 +290,11 @@ show_value(const char *v, size_t len, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), v);
 }
 
+/*
+ * Walk callback: one input key and its value on one side of the diff; the
+ * key's row is made on first sight (up to max), the value shown cut to
+ * COMPARE_VALUE_MAX.
+ */
 static void
 add_pair(const char *key, const char *v, size_t vlen, void *arg)
 {
@@ -326,6 +334,7 @@ compare_input_diff(const char *a, const char *b, struct compare_diff *out,
 
 /* ---- drawing */
 
+/* A run's status word, also before the server answered. */
 static const char *
 status_of(const struct run *r)
 {
@@ -334,6 +343,7 @@ status_of(const struct run *r)
 	return prediction_status_name(r->pred.status);
 }
 
+/* Running: notice; succeeded: ok; anything else that ended: error. */
 static attr_t
 status_attr_of(const struct run *r)
 {
@@ -502,6 +512,10 @@ compare_draw_pair(const struct app *app, const struct run *l,
 	}
 }
 
+/*
+ * The two runs side by side (compare_draw_pair); a run forgotten since is
+ * drawn as gone.
+ */
 static void
 compare_draw(const struct app *app, int y, int h, struct frame *fr)
 {

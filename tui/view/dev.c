@@ -117,6 +117,12 @@ page_is_dev(const struct app *app)
 	    app->mp.local_idx == app->devv.local_idx;
 }
 
+/*
+ * What the served project's supervisor (client/project/) reports: the
+ * server started, exited, is restarting after a change, or wrote a line.
+ * Updates the state line and the log, and resets the dev target's health so
+ * the next answer (and schema) is the new server's.
+ */
 static void
 on_dev_event(struct app *app, const struct dev_event *ev)
 {
@@ -258,6 +264,10 @@ dev_busy(const struct app *app)
 
 /* ---- the panel */
 
+/*
+ * The dev server panel: how it is served, its state and restarts, then the
+ * tail of its output scrolled by top (0: the newest lines).
+ */
 static void
 dev_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -305,6 +315,7 @@ dev_draw(const struct app *app, int y, int h, struct frame *fr)
 	}
 }
 
+/* Nothing to lay out: the log is scrolled from its end, top >= 0. */
 static void
 dev_layout(struct app *app, int y, int h)
 {
@@ -314,6 +325,10 @@ dev_layout(struct app *app, int y, int h)
 		app->devv.top = 0;
 }
 
+/*
+ * j/k scroll the output (top counts lines up from the newest), G back to
+ * the end.
+ */
 static void
 dev_action(struct app *app, enum action a)
 {
@@ -336,6 +351,10 @@ dev_action(struct app *app, enum action a)
 	app->dirty |= DIRTY_ALL;
 }
 
+/*
+ * The dev panel starts no client requests: its events come from the
+ * supervisor through on_dev_event.
+ */
 static bool
 dev_event(struct app *app, struct client_event *ev)
 {
@@ -344,6 +363,7 @@ dev_event(struct app *app, struct client_event *ev)
 	return false;
 }
 
+/* Key context of the dev panel. */
 static enum key_ctx
 dev_ctx(const struct app *app)
 {
@@ -351,6 +371,7 @@ dev_ctx(const struct app *app)
 	return CTX_DEV;
 }
 
+/* The title bar's breadcrumb. */
 static void
 dev_title(const struct app *app, char *buf, size_t n)
 {

@@ -319,8 +319,8 @@ on_list(struct app *app, struct client_event *ev)
 
 	ex->req = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(ex->error, sizeof ex->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
+		client_emit_error(ex->error, sizeof ex->error, ev->rc, ev->err,
+		    NULL);
 		app_error(app, "%s", ex->error);
 		/* the rows shown are still the catalogue's: say so */
 		if (ev->req == CLIENT_REQ_SEARCH && ex->n > 0) {
@@ -474,6 +474,12 @@ struct explorer_geom {
 	int	list_y, list_rows, list_w, name_w, runs_w;
 };
 
+/*
+ * Where the explorer's parts go for a body of h rows from y: the snapshot
+ * note (as many rows as its words need, up to 4), the header, the column
+ * titles and the list, with the detail pane beside it from 100 columns on.
+ * Computed from the state alone, so layout, drawing and clicks agree.
+ */
 static void
 explorer_geom(const struct app *app, int y, int h, struct explorer_geom *g)
 {
@@ -696,6 +702,10 @@ explorer_tick(struct app *app, long long now)
 	explorer_cover_tick(app);
 }
 
+/*
+ * The next timer the explorer waits for: a typed search's debounce or the
+ * cover image's delay, whichever comes first (0: none).
+ */
 static long long
 explorer_due_ms(const struct app *app)
 {

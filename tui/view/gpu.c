@@ -219,6 +219,11 @@ sample_runs(struct app *app, long long now)
 	return any;
 }
 
+/*
+ * Sample the GPUs every GPU_VIEW_SAMPLE_MS (each process's container only
+ * while the panel is shown: that reads cgroups), and, while local runs are
+ * in flight, their power every GPU_VIEW_POWER_MS for their energy figures.
+ */
 static void
 gpu_tick(struct app *app, long long now)
 {
@@ -255,6 +260,7 @@ runs_sampling(const struct app *app)
 	return false;
 }
 
+/* The next sample the loop must wake for (0: none). */
 static long long
 gpu_due_ms(const struct app *app)
 {
@@ -591,6 +597,10 @@ panel_line(const struct gpu_view *gv, size_t i, char *t, size_t n,
 	return false;
 }
 
+/*
+ * Lines of the panel: a header, then per GPU four lines and one per process
+ * (or "no processes"). Must agree with panel_line().
+ */
 static size_t
 panel_count(const struct gpu_view *gv)
 {
@@ -602,6 +612,7 @@ panel_count(const struct gpu_view *gv)
 	return n;
 }
 
+/* Keep the scroll within the panel's lines (the snapshot can shrink). */
 static void
 gpu_layout(struct app *app, int y, int h)
 {
@@ -617,6 +628,7 @@ gpu_layout(struct app *app, int y, int h)
 		gv->top = n - (size_t)h;
 }
 
+/* The panel from line top on, or why there is none. */
 static void
 gpu_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -641,6 +653,7 @@ gpu_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_text(y + r, 1, app->cols - 2, t, a);
 }
 
+/* Scrolling keys; G goes past the end and gpu_layout clamps it. */
 static void
 gpu_action(struct app *app, enum action a)
 {
@@ -673,6 +686,7 @@ gpu_action(struct app *app, enum action a)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* The GPU panel makes no client requests: NVML is read in gpu_tick. */
 static bool
 gpu_event(struct app *app, struct client_event *ev)
 {
@@ -681,6 +695,7 @@ gpu_event(struct app *app, struct client_event *ev)
 	return false;
 }
 
+/* Key context of the GPU panel. */
 static enum key_ctx
 gpu_ctx(const struct app *app)
 {
@@ -688,6 +703,7 @@ gpu_ctx(const struct app *app)
 	return CTX_GPU;
 }
 
+/* The title bar's breadcrumb. */
 static void
 gpu_title(const struct app *app, char *buf, size_t n)
 {

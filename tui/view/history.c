@@ -219,6 +219,12 @@ mark(struct app *app, long long id)
 	}
 }
 
+/*
+ * The history list's keys: moving, reloading, / filters, Enter opens the
+ * run, the form takes its input back, space marks and d compares two marked
+ * runs. The rows the selection reaches are read from the database here
+ * (cover), never while drawing.
+ */
 static void
 history_action(struct app *app, enum action a)
 {
@@ -296,6 +302,7 @@ history_action(struct app *app, enum action a)
 	app->dirty |= DIRTY_ALL;
 }
 
+/* Clamp the selection to what the filter matched and scroll it into view. */
 static void
 history_layout(struct app *app, int y, int h)
 {
@@ -322,6 +329,7 @@ short_time(const char *iso, char *buf, size_t n)
 	xsnprintf(buf, n, "%.10s %.5s", iso, iso + 11);
 }
 
+/* The colour of a recorded run's status word. */
 static attr_t
 status_attr(const char *s)
 {
@@ -336,6 +344,11 @@ status_attr(const char *s)
 	return ATTR(NOTICE);
 }
 
+/*
+ * The count line, then one row per recorded run in the window: mark, id,
+ * when, status, model, and on wide screens the target and the input. Reads
+ * only the rows history_action loaded.
+ */
 static void
 history_draw(const struct app *app, int y, int h, struct frame *fr)
 {
@@ -404,6 +417,7 @@ history_event(struct app *app, struct client_event *ev)
 	return false;
 }
 
+/* Key context of the history list (its bindings in tui/keys.c). */
 static enum key_ctx
 history_ctx(const struct app *app)
 {
@@ -411,6 +425,7 @@ history_ctx(const struct app *app)
 	return CTX_HISTORY;
 }
 
+/* The title bar's breadcrumb. */
 static void
 history_title(const struct app *app, char *buf, size_t n)
 {

@@ -195,6 +195,7 @@ model_action(struct app *app, enum action a)
 	case ACT_TAB_EXAMPLES:
 	case ACT_TAB_COST:
 	case ACT_TAB_INFO:
+		/* the ACT_TAB_* actions are declared in enum mtab's order */
 		mp->tab = (enum mtab)(a - ACT_TAB_PLAY);
 		break;
 	case ACT_RUN:
@@ -203,6 +204,7 @@ model_action(struct app *app, enum action a)
 	case ACT_RUN_BOTH:
 		compare_run_both(app);
 		return;
+	/* moving is the tab's own: the form's focus, a list, a scroll */
 	case ACT_NEXT:
 		move_focus(app, 1);
 		return;
@@ -396,8 +398,8 @@ on_model(struct app *app, struct client_event *ev)
 
 	mp->req_model = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(mp->error, sizeof mp->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
+		client_emit_error(mp->error, sizeof mp->error, ev->rc,
+		    ev->err, NULL);
 		if (mp->model == NULL)
 			app_error(app, "%s", mp->error);
 		return;
@@ -449,9 +451,9 @@ on_readme(struct app *app, struct client_event *ev)
 
 	mp->req_readme = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		xsnprintf(mp->readme_error, sizeof mp->readme_error, "%s",
-		    ev->rc == CLIENT_ENOTFOUND ? "this model has no README" :
-		    ev->err ? ev->err : client_strerror(ev->rc));
+		client_emit_error(mp->readme_error, sizeof mp->readme_error,
+		    ev->rc, ev->rc == CLIENT_ENOTFOUND ?
+		    "this model has no README" : ev->err, NULL);
 		app->dirty |= DIRTY_FORM;
 		return;
 	}
@@ -469,8 +471,8 @@ on_openapi(struct app *app, struct client_event *ev)
 
 	mp->req_openapi = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(mp->schema_error, sizeof mp->schema_error, "%s",
-		    ev->err ? ev->err : client_strerror(ev->rc));
+		client_emit_error(mp->schema_error, sizeof mp->schema_error,
+		    ev->rc, ev->err, NULL);
 		app->dirty |= DIRTY_ALL;
 		return;
 	}

@@ -329,8 +329,8 @@ run_event(struct app *app, struct client_event *ev)
 		return true;
 	}
 	if (ev->kind == CLIENT_EV_ERROR) {
-		snprintf(r->error, sizeof r->error, "%s", ev->err ? ev->err :
-		    client_strerror(ev->rc));
+		client_emit_error(r->error, sizeof r->error, ev->rc, ev->err,
+		    NULL);
 		if (r->have_pred && !prediction_status_terminal(r->pred.status))
 			r->pred.status = ev->rc == CLIENT_ECANCEL ?
 			    PREDICTION_CANCELED : PREDICTION_FAILED;

@@ -7,9 +7,12 @@
 #include "tui/app.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "client/cost/cost_quote.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
 
@@ -170,24 +173,14 @@ tab_cost_prompt_done(struct app *app)
 
 /* ---- drawing */
 
-/* The inputs, the forecast on the chosen tier, the price table
- * scrolled to the selected tier, and where the prices come from. */
-static void
-cost_draw(const struct app *app, int y, int h, struct frame *fr)
+/* The calculator's input rows from row r on; returns the next row. */
+static int
+cost_draw_inputs(const struct app *app, int y, int h, int r)
 {
 	const struct cost_state *cs = &app->mp.cost;
-	char t[512], a[COST_FMT_MAX], b[COST_FMT_MAX], c[COST_FMT_MAX];
-	const struct cost_price *tier = NULL;
-	size_t i, ntier = cs->table.n, top;
-	int r = 0, rows;
+	char t[512], a[COST_FMT_MAX];
+	size_t i;
 
-	(void)fr;
-	if (!cs->loaded) {
-		paint_text(y + 1, 2, app->cols - 4, "no price table", ATTR(DIM));
-		return;
-	}
-	if (cs->error[0] != '\0')
-		paint_text(y + r++, 1, app->cols - 2, cs->error, ATTR(ERROR));
 	for (i = 0; i < COST_ROW__INPUTS && r < h; i++) {
 		bool sel = cs->sel == i;
 
@@ -219,59 +212,55 @@ cost_draw(const struct app *app, int y, int h, struct frame *fr)
 		    ATTR(FIELD));
 		r++;
 	}
-	if (cs->sel >= COST_ROW__INPUTS &&
-	    cs->sel - COST_ROW__INPUTS < ntier)
-		tier = &cs->table.rows[cs->sel - COST_ROW__INPUTS];
-	else
-		tier = cost_table_find(&cs->table, "gpu-l40s");
-	if (tier == NULL && ntier > 0)
-		tier = &cs->table.rows[0];
-	/* deployment and batch forecast on the chosen tier */
-	if (tier != NULL && cs->seconds > 0 && r + 2 < h) {
-		struct cost_deploy_in di;
-		struct cost_deploy_out dout;
-		struct cost_batch_in bi;
-		struct cost_batch_out bo;
-		char err[128];
+	return r;
+}
 
-		memset(&bi, 0, sizeof bi);
-		bi.runs = (uint64_t)cs->runs;
-		bi.seconds = cs->seconds;
-		bi.usd_per_second = tier->usd_per_second;
-		bi.concurrency = 1;
-		bi.mode = COST_BILL_PUBLIC;
-		if (cost_batch(&bi, &bo, err, sizeof err) == 0)
-			snprintf(t, sizeof t, "batch of %.0f on %s: %s, %s of "
-			    "compute", cs->runs, tier->name,
-			    cost_fmt_usd(bo.total_usd, a, sizeof a),
-			    cost_fmt_seconds(bo.billed_s, b, sizeof b));
-		else
-			snprintf(t, sizeof t, "batch: %s", err);
-		paint_text(y + r++, 1, app->cols - 2, t, ATTR(COST));
-		memset(&di, 0, sizeof di);
-		di.min_instances = cs->min_instances;
-		di.max_instances = cs->min_instances > 5 ? cs->min_instances :
-		    5;
-		di.hours_per_day = 24;
-		di.rph = cs->rph;
-		di.seconds = cs->seconds;
-		di.idle_s = 300;
-		di.boot_s = 60;
-		di.usd_per_second = tier->usd_per_second;
-		if (cost_deploy(&di, &dout, err, sizeof err) == 0)
-			snprintf(t, sizeof t, "deployment at %g req/h: %u "
-			    "instance%s, %s/month (public model: %s)", cs->rph,
-			    dout.instances, dout.instances == 1 ? "" : "s",
-			    cost_fmt_usd(dout.monthly_usd, a, sizeof a),
-			    cost_fmt_usd(dout.public_monthly_usd, c,
-			    sizeof c));
-		else
-			snprintf(t, sizeof t, "deployment: %s", err);
-		paint_text(y + r++, 1, app->cols - 2, t, ATTR(COST));
-	}
-	r++;
-	if (r >= h)
-		return;
+/*
+ * The batch and deployment forecast on the quote's tier (the selected
+ * one, else the quote's default), from row r on; returns the next row.
+ */
+static int
+cost_draw_forecast(const struct app *app, const struct cost_quote *q, int y,
+    int h, int r)
+{
+	const struct cost_state *cs = &app->mp.cost;
+	char t[512], a[COST_FMT_MAX], b[COST_FMT_MAX], c[COST_FMT_MAX];
+
+	if (!(cs->seconds > 0 && r + 2 < h && q->tier != NULL))
+		return r;
+	if (q->has_batch)
+		snprintf(t, sizeof t, "batch of %.0f on %s: %s, %s of compute",
+		    cs->runs, q->tier->name,
+		    cost_fmt_usd(q->batch.total_usd, a, sizeof a),
+		    cost_fmt_seconds(q->batch.billed_s, b, sizeof b));
+	else
+		snprintf(t, sizeof t, "batch: %s", q->batch_err);
+	paint_text(y + r++, 1, app->cols - 2, t, ATTR(COST));
+	if (q->has_deploy)
+		snprintf(t, sizeof t, "deployment at %g req/h: %u instance%s, "
+		    "%s/month (public model: %s)", cs->rph, q->deploy.instances,
+		    q->deploy.instances == 1 ? "" : "s",
+		    cost_fmt_usd(q->deploy.monthly_usd, a, sizeof a),
+		    cost_fmt_usd(q->deploy.public_monthly_usd, c, sizeof c));
+	else
+		snprintf(t, sizeof t, "deployment: %s", q->deploy_err);
+	paint_text(y + r++, 1, app->cols - 2, t, ATTR(COST));
+	return r;
+}
+
+/*
+ * The price table from row r on, this machine's GPUs first, scrolled to
+ * the selected tier, each tier with the quote's cost per run.
+ */
+static void
+cost_draw_tiers(const struct app *app, const struct cost_quote *q, int y,
+    int h, int r)
+{
+	const struct cost_state *cs = &app->mp.cost;
+	char t[512], a[COST_FMT_MAX];
+	size_t i, ntier = cs->table.n, top;
+	int rows;
+
 	snprintf(t, sizeof t, "%-26s %12s %10s %10s", "HARDWARE", "PRICE",
 	    "PER RUN", "RUNS/$1");
 	paint_text(y + r++, 1, app->cols - 2, t, ATTR(HEADER));
@@ -288,22 +277,79 @@ cost_draw(const struct app *app, int y, int h, struct frame *fr)
 	top = 0;
 	if (cs->sel >= COST_ROW__INPUTS)
 		view_scroll_to(cs->sel - COST_ROW__INPUTS, &top, rows);
-	for (i = top; i < ntier && r < h - 1; i++) {
-		const struct cost_price *pr = &cs->table.rows[i];
-		struct cost_run est;
-		char err[128];
+	for (i = top; i < ntier && i < q->n && r < h - 1; i++) {
+		const struct cost_tier_estimate *est = &q->rows[i];
 
-		cost_fmt_price(pr->usd_per_second, a, sizeof a);
-		if (cs->seconds > 0 && cost_run_estimate(pr->usd_per_second,
-		    cs->seconds, &est, err, sizeof err) == 0)
-			snprintf(t, sizeof t, "%-26s %12s %10s %10s", pr->name,
-			    a, est.usd_text, est.runs_text);
-		else
-			snprintf(t, sizeof t, "%-26s %12s %10s %10s", pr->name,
-			    a, "-", "-");
-		paint_text_pad(y + r++, 1, app->cols - 2, t, cs->sel == i + COST_ROW__INPUTS ?
-		    ATTR(SELECTED) : ATTR(NORMAL));
+		cost_fmt_price(est->p->usd_per_second, a, sizeof a);
+		snprintf(t, sizeof t, "%-26s %12s %10s %10s", est->p->name, a,
+		    est->ok ? est->run.usd_text : "-",
+		    est->ok ? est->run.runs_text : "-");
+		paint_text_pad(y + r++, 1, app->cols - 2, t,
+		    cs->sel == i + COST_ROW__INPUTS ? ATTR(SELECTED) :
+		    ATTR(NORMAL));
 	}
+}
+
+/*
+ * The quote the tab shows: the typed (or example) seconds on every tier,
+ * the batch and deployment on the selected tier. Heap: a quote holds a row
+ * per tier. NULL when out of memory.
+ */
+static struct cost_quote *
+cost_tab_quote(const struct cost_state *cs)
+{
+	struct cost_quote_in in;
+	struct cost_timing tm;
+	struct cost_quote *q;
+	char err[COST_QUOTE_ERR_MAX];
+
+	if ((q = calloc(1, sizeof *q)) == NULL)
+		return NULL;
+	memset(&tm, 0, sizeof tm);
+	tm.typed_seconds = cs->seconds > 0 ? cs->seconds : 0;
+	memset(&in, 0, sizeof in);
+	in.table = &cs->table;
+	in.timing = &tm;
+	if (cs->sel >= COST_ROW__INPUTS &&
+	    cs->sel - COST_ROW__INPUTS < cs->table.n)
+		in.sku = cs->table.rows[cs->sel - COST_ROW__INPUTS].sku;
+	in.runs = (uint64_t)cs->runs;
+	in.rph = cs->rph;
+	in.min_instances = cs->min_instances;
+	if (cost_quote(&in, q, err, sizeof err) != 0) {
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+/* The inputs, the forecast on the chosen tier, the price table
+ * scrolled to the selected tier, and where the prices come from. */
+static void
+cost_draw(const struct app *app, int y, int h, struct frame *fr)
+{
+	const struct cost_state *cs = &app->mp.cost;
+	struct cost_quote *q;
+	char t[512];
+	int r = 0;
+
+	(void)fr;
+	if (!cs->loaded) {
+		paint_text(y + 1, 2, app->cols - 4, "no price table", ATTR(DIM));
+		return;
+	}
+	if (cs->error[0] != '\0')
+		paint_text(y + r++, 1, app->cols - 2, cs->error, ATTR(ERROR));
+	r = cost_draw_inputs(app, y, h, r);
+	if ((q = cost_tab_quote(cs)) == NULL)
+		return;
+	r = cost_draw_forecast(app, q, y, h, r);
+	r++;	/* a blank row; a screen this short shows no table */
+	if (r < h)
+		cost_draw_tiers(app, q, y, h, r);
+	free(q);
+	if (r >= h)
+		return;
 	cost_table_describe(&cs->table, t, sizeof t);
 	paint_text(y + h - 1, 1, app->cols - 2, t, ATTR(DIM));
 }

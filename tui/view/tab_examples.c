@@ -115,8 +115,8 @@ tab_examples_event(struct app *app, struct client_event *ev)
 		return false;
 	mp->req_ex_img = 0;
 	if (ev->kind == CLIENT_EV_ERROR)
-		xsnprintf(mp->ex_img_error, sizeof mp->ex_img_error,
-		    "image: %s", ev->err ? ev->err : client_strerror(ev->rc));
+		client_emit_error(mp->ex_img_error, sizeof mp->ex_img_error,
+		    ev->rc, ev->err, "image");
 	else if (ev->body != NULL) {
 		image_free(mp->ex_img);
 		mp->ex_img = image_decode((const unsigned char *)ev->body,

@@ -497,6 +497,11 @@ struct form_geom {
 	int	label_w, value_w, extra;
 };
 
+/*
+ * The form's columns (labels up to a third of the screen) and the rows the
+ * focused field's description and message take under it; computed from the
+ * state alone so layout, drawing and clicks agree.
+ */
 static void
 form_geom(const struct app *app, int h, struct form_geom *g)
 {
