@@ -111,6 +111,7 @@ static const struct binding {
 	{ CTX_RUN, 'm', ACT_MARK },
 	{ CTX_RUN, 'd', ACT_COMPARE },
 	{ CTX_MODEL, 'B', ACT_RUN_BOTH },
+	{ CTX_MODEL, 'L', ACT_RUN_LOCAL },
 	{ CTX_COMPARE, '\t', ACT_PANE },
 	{ CTX_RUN, 'n', ACT_IMG_NEXT },
 	{ CTX_RUN, 'p', ACT_IMG_PREV },

@@ -28,6 +28,7 @@
 #include "client/cog/cog.h"
 #include "client/docker/docker.h"
 #include "client/net/client.h"
+#include "client/net/config.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/out.h"
 #include "tui/cli/run_local.h"
@@ -173,6 +174,28 @@ wait_reset(struct wait *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* The daemon's handle; the registry for r8.im references from
+ * R8PLAY_REGISTRY, else config registry (a config that does not load is
+ * the session's to report: here it only has no registry). */
+static struct docker *
+new_docker(struct client *c, char *err, size_t errsz)
+{
+	const char *env = getenv("R8PLAY_REGISTRY");
+	struct docker_config dc;
+	struct config conf;
+	struct docker *d;
+	char e[CLIENT_ERR_MAX];
+
+	memset(&dc, 0, sizeof dc);
+	memset(&conf, 0, sizeof conf);
+	if ((env == NULL || env[0] == '\0') &&
+	    config_load(&conf, true, e, sizeof e) == CLIENT_OK)
+		dc.registry = conf.registry;
+	d = docker_new(c, &dc, err, errsz);
+	config_done(&conf);
+	return d;
+}
+
 static struct client *
 new_client(struct docker **d)
 {
@@ -186,7 +209,7 @@ new_client(struct docker **d)
 		out_err(cmd_name, "%s", err);
 		return NULL;
 	}
-	*d = docker_new(c, NULL, err, sizeof err);
+	*d = new_docker(c, err, sizeof err);
 	if (*d == NULL) {
 		out_err(cmd_name, "%s", err);
 		client_free(c);
