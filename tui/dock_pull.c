@@ -56,8 +56,13 @@ dock_pull_page(struct app *app)
 		app->dirty |= DIRTY_ALL;
 		return;
 	}
-	if (!mp->active || mp->local)
+	if (!mp->active)
 		return;
+	if (mp->local) {
+		app_msg(app, "L pulls a Replicate model's image: this page "
+		    "runs locally already (Ctrl-R)");
+		return;
+	}
 	if (dk->d == NULL) {
 		if (dk->error[0] != '\0')
 			app_error(app, "L: %s", dk->error);
