@@ -171,6 +171,13 @@ on_pull(struct app *app, struct client_event *ev)
 		xsnprintf(pl->error, sizeof pl->error, "%s", ev->err ?
 		    ev->err : client_strerror(ev->rc));
 		app_error(app, "%s", pl->error);
+		if (pl->prog == NULL || pl->prog->lines == 0) {
+			/* nothing pulled (no daemon, not in the registry):
+			 * the status line says it, the box goes */
+			pull_clear(pl);
+			if (app->overlay == OV_PULL)
+				app->overlay = OV_NONE;
+		}
 		return;
 	}
 	take_progress(pl, res);
