@@ -431,6 +431,8 @@ app_ctx(const struct app *app)
 		return CTX_CONFIRM;
 	case OV_HELP:
 		return CTX_HELP;
+	case OV_PULL:
+		return CTX_PULL;
 	default:
 		break;
 	}

@@ -135,6 +135,10 @@ static const struct binding {
 	{ CTX_CONFIRM, 'n', ACT_NO },
 	{ CTX_CONFIRM, 033, ACT_NO },
 
+	{ CTX_PULL, 033, ACT_BACK },
+	{ CTX_PULL, 'q', ACT_BACK },
+	{ CTX_PULL, KB_CTRL('c'), ACT_BACK },
+
 	{ CTX_HELP, 'q', ACT_BACK },
 	{ CTX_HELP, '?', ACT_BACK },
 };
@@ -165,6 +169,7 @@ static const struct {
 	    ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
+	{ CTX_PULL, { ACT_BACK } },
 };
 
 _Static_assert(sizeof action_names / sizeof action_names[0] == ACT__COUNT,

@@ -70,11 +70,12 @@ pull_frac(const struct docker_pull_progress *p)
 	return 0;
 }
 
-/* Esc (q, Ctrl-C): cancel the pull, or close it once it failed. */
+/* Back (Esc, q, Ctrl-C): cancel the pull, or close it once it failed;
+ * other keys wait for it. */
 static void
 pull_key(struct app *app, int key)
 {
-	if (key == 033 || key == 'q' || key == 3)
+	if (keys_lookup(CTX_PULL, key) == ACT_BACK)
 		dock_pull_cancel(app);
 }
 
