@@ -140,13 +140,13 @@ def registry_digest(repo):
         return None
 
 
-def containers_of(ref):
-    """Containers r8play started from image ref."""
-    _, out = sh(["docker", "ps", "-a", "--filter",
-                 "label=dev.r8play.managed", "--format",
-                 "{{.ID}} {{.Image}}"])
-    return set(ln.split()[0] for ln in out.splitlines()
-               if len(ln.split()) == 2 and ln.split()[1] == ref)
+def containers_of(image_id):
+    """Containers r8play started from the image image_id (a container made
+    from a digest reference lists its image by id)."""
+    _, out = sh(["docker", "ps", "-aq", "--filter",
+                 "label=dev.r8play.managed", "--filter",
+                 "ancestor=" + image_id])
+    return set(out.split())
 
 
 def pull_case(tmp):
@@ -162,6 +162,9 @@ def pull_case(tmp):
         return
     ref = "127.0.0.1:%s/%s@%s" % (PORT, PULL_REPO, digest)
     had = sh(["docker", "image", "inspect", ref])[0] == 0
+    _, out = sh(["docker", "ps", "-aq", "--filter",
+                 "label=dev.r8play.managed"])
+    before = set(out.split())
     proc, base = fakes.start_replicate(
         "--quiet", "--model", "%s@%s" % (PULL_REPO, digest[7:]))
     try:
@@ -189,11 +192,15 @@ def pull_case(tmp):
               d.get("done", ""))
     finally:
         fakes.stop(proc)
-        made = containers_of(ref)
+        _, image_id = sh(["docker", "image", "inspect", "--format",
+                          "{{.Id}}", ref])
+        image_id = image_id.strip()
+        made = containers_of(image_id) - before if image_id else set()
         if made:
-            sh(["docker", "rm", "-f"] + sorted(made), timeout=120)
-        check(not containers_of(ref), "no container of the pulled image "
-              "is left")
+            sh(["docker", "rm", "-f"] + sorted(made), timeout=300)
+        left = containers_of(image_id) - before if image_id else set()
+        check(bool(made) and not left, "the container L started is "
+              "removed", (made, left))
         if not had:
             sh(["docker", "rmi", ref], timeout=120)
 
@@ -216,7 +223,8 @@ def main():
         if made:
             sh(["docker", "rm", "-f"] + sorted(made), timeout=120)
         shutil.rmtree(tmp, ignore_errors=True)
-    check(not (managed() - before), "no container of this test is left")
+    check(not (managed() - before), "no container of this test is left",
+          managed() - before)
     return summary()
 
 
