@@ -52,6 +52,7 @@
 	X(MARK,		"mark",		"Mark the run to compare")	\
 	X(COMPARE,	"compare",	"Compare two runs side by side") \
 	X(RUN_BOTH,	"run-both",	"Run here and on Replicate, compare") \
+	X(RUN_LOCAL,	"run-locally",	"Pull this version, start it locally (Docker)") \
 	X(DEV_OUTPUT,	"dev-output",	"Show the --dev server and its output") \
 	X(IMG_NEXT,	"image-next",	"Next image output of the run")	\
 	X(IMG_PREV,	"image-prev",	"Previous image output of the run") \

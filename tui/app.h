@@ -64,7 +64,7 @@ enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
-	OV_CONTAINERS };
+	OV_CONTAINERS, OV_PULL };
 
 /* A local Cog server given with --local, or a Cog image of the Docker
  * daemon and its container (tui/dock.c). An image not started (Offline)
@@ -85,6 +85,7 @@ struct local_target {
 	char		 error[APP_MSG_MAX];	/* unreachable: why */
 	unsigned	 req_health;
 	long long	 next_health_ms;	/* 0: none scheduled */
+	struct dock_log	 log;		/* setup logs while Booting */
 };
 
 /* The image currently on screen (sixel/kitty), to clear and re-emit. */
@@ -220,6 +221,8 @@ struct app_options {
 	const char	*open_model;	/* OWNER/NAME or NULL */
 	const char	*output_dir;	/* NULL: ./r8play-outputs */
 	const char	*idle_stop;	/* config idle_stop: minutes, NULL off */
+	const char	*registry;	/* config registry (R8PLAY_REGISTRY
+					   wins), NULL: r8.im */
 	bool		 script_mode;
 	struct detect_result det;	/* what the terminal can draw */
 	const char	*dev_dir;	/* --dev DIR: serve a Cog project */

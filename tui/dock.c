@@ -33,7 +33,13 @@ dock_init(struct app *app)
 		    access(p, F_OK) != 0)
 			return;
 	}
-	dk->d = docker_new(app->client, NULL, err, sizeof err);
+	{
+		struct docker_config cfg;
+
+		memset(&cfg, 0, sizeof cfg);
+		cfg.registry = dk->registry;	/* tui/app.c: env, config */
+		dk->d = docker_new(app->client, &cfg, err, sizeof err);
+	}
 	if (dk->d == NULL) {
 		snprintf(dk->error, sizeof dk->error, "%s", err);
 		return;
@@ -46,6 +52,7 @@ dock_init(struct app *app)
 void
 dock_done(struct app *app)
 {
+	dock_pull_done(app);
 	docker_free(app->dock.d);
 	app->dock.d = NULL;
 }
@@ -181,6 +188,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 		return;
 	}
 	attach(app, idx, res->container->id, res->container->url, true);
+	dock_log_follow(app, idx);	/* its setup logs while it boots */
 	app_msg(app, "%s started: booting", lt->image);
 }
 
@@ -190,6 +198,7 @@ detach(struct app *app, size_t idx)
 {
 	struct local_target *lt = &app->locals[idx];
 
+	dock_log_stop(app, idx);
 	cog_free(lt->cog);
 	lt->cog = NULL;
 	cog_health_free(lt->health);
@@ -241,6 +250,8 @@ dock_event(struct app *app, struct client_event *ev)
 
 	if (ev->req != CLIENT_REQ_DOCKER || ev->id == 0)
 		return false;
+	if (dock_pull_event(app, ev))
+		return true;	/* L's pull, a boot's logs */
 	if (ev->id == dk->req_images || ev->id == dk->req_containers) {
 		bool images = ev->id == dk->req_images;
 
@@ -439,6 +450,7 @@ dock_tick(struct app *app)
 	long long now = clock_display_ms();
 	size_t i;
 
+	dock_log_tick(app);
 	for (i = 0; i < app->nlocals; i++) {
 		const struct local_target *lt = &app->locals[i];
 		long long dl = idle_deadline(app, lt);
@@ -494,4 +506,20 @@ dock_stop_all(struct app *app, bool quit_after)
 	if (dk->stopping == 0 && quit_after)
 		app->quit = true;
 	app->dirty |= DIRTY_ALL;
+}
+
+int
+dock_target_for(struct app *app, const char *ref, const char *schema)
+{
+	struct local_target *lt;
+	size_t i;
+
+	for (i = 0; i < app->nlocals; i++)
+		if (app->locals[i].image != NULL &&
+		    strcmp(app->locals[i].image, ref) == 0)
+			return (int)i;
+	if ((lt = add_target(app, ref, schema)) == NULL)
+		return -1;
+	explorer_refilter(app);
+	return (int)(lt - app->locals);
 }

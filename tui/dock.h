@@ -15,6 +15,10 @@
 #include <stddef.h>
 
 #define DOCK_MSG_MAX	256
+#define DOCK_REF_MAX	512	/* an image reference (DOCKER_MAX_REF) */
+#define DOCK_LOG_LINES	32	/* setup log lines kept while Booting */
+#define DOCK_LOG_WIDTH	512	/* bytes kept of one log line */
+#define DOCK_BOOT_PANEL_MAX 10	/* rows of the boot panel (logs) */
 
 enum dock_state {
 	DOCK_NONE,		/* not a Docker target (a --local URL) */
@@ -25,8 +29,37 @@ enum dock_state {
 	DOCK_FAILED
 };
 
+struct docker_pull_progress;
+
+/* The setup logs of a container r8play started, followed while it boots
+ * (tui/dock_pull.c); a ring of the last DOCK_LOG_LINES, oldest at head. */
+struct dock_log {
+	unsigned	 req;		/* docker_logs (follow) in flight */
+	char		*lines[DOCK_LOG_LINES];	/* owned, cut to
+						   DOCK_LOG_WIDTH */
+	size_t		 head, n;
+};
+
+/* L on a Replicate model page: the pull of that version's image, then
+ * its start (tui/dock_pull.c). One at a time; shown by OV_PULL. */
+struct dock_pull {
+	unsigned	 req;		/* docker_pull in flight */
+	unsigned	 req_inspect;	/* then the image's labels */
+	char		 ref[DOCK_REF_MAX];	/* r8.im/OWNER/NAME@sha256:V */
+	char		 image[DOCK_REF_MAX];	/* as the daemon names it
+						   (registry rewritten) */
+	char		*schema;	/* the page's schema: the form when
+					   the image has no label; owned */
+	struct docker_pull_progress *prog;	/* last snapshot or NULL */
+	long long	 started_ms;	/* display clock */
+	char		 error[DOCK_MSG_MAX];	/* the pull failed: why */
+};
+
 struct dock {
 	struct docker	*d;		/* NULL: no daemon asked */
+	char		 registry[256];	/* R8PLAY_REGISTRY / config
+					   registry, or "" (r8.im) */
+	struct dock_pull pull;
 	long long	 idle_stop_ms;	/* 0: containers are not stopped */
 	bool		 quit_asked;	/* the quit question was answered */
 	bool		 quit_after;	/* quit once the stops are done */
@@ -68,5 +101,28 @@ void dock_state_text(const struct local_target *lt, char *buf, size_t n);
 /* The same with the idle stop's countdown: "IDLE 3m, stops in 7m". */
 void dock_state_text_of(const struct app *app, size_t idx, char *buf,
     size_t n);
+/* The local target of image ref (added, Offline, with schema when not
+ * listed yet): its index, or -1 when the list is full. */
+int dock_target_for(struct app *app, const char *ref, const char *schema);
+
+/* ---- tui/dock_pull.c: L (pull, start, open) and the setup logs */
+/* L on a Replicate model page: pull r8.im/OWNER/NAME@sha256:VERSION of
+ * the page's version (registry rewritten), shown by OV_PULL; when pulled,
+ * start it (as Ctrl-R on an Offline image) and open its playground. No
+ * daemon, no version: said on the status line. */
+void dock_pull_page(struct app *app);
+/* Esc on OV_PULL: cancel the pull in flight, or close a finished one. */
+void dock_pull_cancel(struct app *app);
+/* A pull's or a log stream's event: true when it was one of these. */
+bool dock_pull_event(struct app *app, struct client_event *ev);
+/* Follow the logs of local idx's container while it boots; stop. */
+void dock_log_follow(struct app *app, size_t idx);
+void dock_log_stop(struct app *app, size_t idx);
+/* Timers: stop following the logs of containers no longer Booting. */
+void dock_log_tick(struct app *app);
+/* Release the pull and the logs (dock_done). */
+void dock_pull_done(struct app *app);
+/* The i-th kept log line of local idx (0: oldest), or NULL. */
+const char *dock_log_line(const struct app *app, size_t idx, size_t i);
 
 #endif

@@ -111,6 +111,7 @@ static const struct binding {
 	{ CTX_RUN, 'm', ACT_MARK },
 	{ CTX_RUN, 'd', ACT_COMPARE },
 	{ CTX_MODEL, 'B', ACT_RUN_BOTH },
+	{ CTX_MODEL, 'L', ACT_RUN_LOCAL },
 	{ CTX_COMPARE, '\t', ACT_PANE },
 	{ CTX_RUN, 'n', ACT_IMG_NEXT },
 	{ CTX_RUN, 'p', ACT_IMG_PREV },
@@ -133,6 +134,10 @@ static const struct binding {
 	{ CTX_CONFIRM, 'y', ACT_YES },
 	{ CTX_CONFIRM, 'n', ACT_NO },
 	{ CTX_CONFIRM, 033, ACT_NO },
+
+	{ CTX_PULL, 033, ACT_BACK },
+	{ CTX_PULL, 'q', ACT_BACK },
+	{ CTX_PULL, KB_CTRL('c'), ACT_BACK },
 
 	{ CTX_HELP, 'q', ACT_BACK },
 	{ CTX_HELP, '?', ACT_BACK },
@@ -164,6 +169,7 @@ static const struct {
 	    ACT_BACK, ACT_HELP } },
 	{ CTX_HELP, { ACT_NEXT, ACT_PREV, ACT_BACK } },
 	{ CTX_CONFIRM, { ACT_YES, ACT_NO } },
+	{ CTX_PULL, { ACT_BACK } },
 };
 
 _Static_assert(sizeof action_names / sizeof action_names[0] == ACT__COUNT,

@@ -27,6 +27,7 @@
 	X(HISTORY,	"history",	GLOBAL)				\
 	X(PROMPT,	"prompt",	PROMPT)				\
 	X(CONFIRM,	"confirm",	CONFIRM)			\
+	X(PULL,		"pull",		PULL)				\
 	X(HELP,		"help",		GLOBAL)
 
 enum key_ctx {

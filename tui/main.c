@@ -173,6 +173,7 @@ run_ui(int argc, char **argv)
 		a.o.output_dir = cfg.output_dir;
 	a.o.serve_command = cfg.serve_command;
 	a.o.idle_stop = cfg.idle_stop;
+	a.o.registry = cfg.registry;
 	if (a.o.nlocals == 0 && cfg.local != NULL &&
 	    cfg.local[0] != '\0')
 		a.o.locals[a.o.nlocals++] = cfg.local;

@@ -342,6 +342,13 @@ dk_finish(struct dop *o, enum client_rc rc, long status, const char *err,
 		r = dk_result_new(o);
 	if (r != NULL)
 		r->gpu_refused = o->gpu_refused;
+	/* a failed pull tells how far it got */
+	if (r != NULL && r->pull == NULL && o->op == DOCKER_OP_PULL &&
+	    o->pull != NULL && (r->pull = malloc(sizeof *r->pull)) != NULL) {
+		*r->pull = *o->pull;
+		r->pull->line = NULL;
+		r->pull->line_len = r->pull->line_alloc = 0;
+	}
 	memset(&ev, 0, sizeof ev);
 	ev.kind = rc == CLIENT_OK ? CLIENT_EV_DONE : CLIENT_EV_ERROR;
 	ev.req = CLIENT_REQ_DOCKER;

@@ -195,6 +195,16 @@ int docker_demux_feed(struct docker_demux *m, const char *buf, size_t len,
     docker_line_fn fn, void *arg, char *err, size_t errsz);
 void docker_demux_flush(struct docker_demux *m, docker_line_fn fn, void *arg);
 
+/*
+ * What a person reads of one log line, into out (n bytes, NUL-terminated,
+ * cut): without a leading RFC 3339 timestamp; a JSON object with a
+ * "message" (Cog's and uvicorn's structured logs) as that message, with
+ * its "severity"/"level" before it unless INFO or DEBUG; anything else as
+ * it is. Newlines become spaces; other bytes are the caller's to
+ * sanitise. Returns the length written.
+ */
+size_t docker_log_text(const char *line, size_t len, char *out, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Results.                                                            */
 
@@ -263,7 +273,8 @@ const char *docker_op_name(enum docker_op op);
  * free with docker_result_free, which is ev->data_free; take it by setting
  * ev->data = NULL). DONE sets the field of its op; PROGRESS carries a
  * snapshot of the pull (PULL, at most every DOCKER_PROGRESS_MS) or one log
- * line (LOGS). Every pointer is owned by the result.
+ * line (LOGS); a PULL's ERROR carries how far it got in pull. Every
+ * pointer is owned by the result.
  */
 struct docker_result {
 	enum docker_op op;

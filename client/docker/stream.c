@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "client/net/json.h"
@@ -402,4 +403,63 @@ docker_demux_flush(struct docker_demux *m, docker_line_fn fn, void *arg)
 			fn(s, m->acc[s], m->acc_len[s], arg);
 			m->acc_len[s] = 0;
 		}
+}
+
+/* ------------------------------------------------------ one log line */
+
+/* The length of a leading RFC 3339 timestamp and its space
+ * ("2026-12-05T03:01:38.067154073Z "), or 0. */
+static size_t
+stamp_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 21 || !isdigit((unsigned char)s[0]) || s[4] != '-' ||
+	    s[7] != '-' || s[10] != 'T')
+		return 0;
+	for (i = 11; i < len && i < 40 && s[i] != ' '; i++)
+		;
+	if (i >= len || i >= 40 || s[i - 1] != 'Z')
+		return 0;
+	return i + 1;
+}
+
+size_t
+docker_log_text(const char *line, size_t len, char *out, size_t n)
+{
+	enum client_rc rc;
+	const char *msg, *sev;
+	char e[64];
+	cJSON *j = NULL;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	k = stamp_len(line, len);
+	line += k;
+	len -= k;
+	if (len > 1 && line[0] == '{' && len <= DOCKER_MAX_LOG_LINE)
+		j = json_parse(line, len, &rc, e, sizeof e);
+	msg = cJSON_IsObject(j) ? json_str(j, "message") : NULL;
+	if (msg != NULL) {
+		sev = json_str(j, "severity");
+		if (sev == NULL)
+			sev = json_str(j, "level");
+		if (sev != NULL && strcasecmp(sev, "INFO") != 0 &&
+		    strcasecmp(sev, "DEBUG") != 0 && strlen(sev) < 16)
+			snprintf(out, n, "%s: %s", sev, msg);
+		else
+			snprintf(out, n, "%s", msg);
+	} else {
+		if (len >= n)
+			len = n - 1;
+		memcpy(out, line, len);
+		out[len] = '\0';
+	}
+	cJSON_Delete(j);
+	/* one line: what a message held on more is joined */
+	for (k = 0; out[k] != '\0'; k++)
+		if (out[k] == '\n' || out[k] == '\r')
+			out[k] = ' ';
+	return k;
 }

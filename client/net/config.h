@@ -28,7 +28,8 @@
 	X(ELECTRICITY_PRICE, electricity_price, "electricity_price")	\
 	X(GPU_HOUR_PRICE, gpu_hour_price, "gpu_hour_price")		\
 	X(SERVE_COMMAND, serve_command,	"serve_command")	\
-	X(IDLE_STOP,	idle_stop,	"idle_stop")
+	X(IDLE_STOP,	idle_stop,	"idle_stop")				\
+	X(REGISTRY,	registry,	"registry")
 
 struct config {
 #define X(id, field, key) char *field;	/* NULL when not set */

@@ -20,6 +20,10 @@ What it covers that the real daemon on a test machine cannot:
     ...fulldisk  progress lines, then an in-stream "no space left" error
     ...nope      404 before any progress (manifest unknown)
     anything else: the recorded pull (32) is replayed and the image added
+  --pull MODE    every pull behaves as above whatever its name (stall, die,
+                 fulldisk, nope), or hold: the recorded lines but the last
+                 two, one repeated after 0.3 s, then --stall-seconds of
+                 silence before the end (a screen shows a pull under way)
 Control: GET /_fake/requests (every request: method, path, headers, body),
 POST /_fake/reset. `docker.py --dump-requests DOCKER_HOST` prints that log
 (for tests that have no HTTP client of their own for a unix socket).
@@ -267,6 +271,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         repo = q.get("fromImage", "")
         tag = q.get("tag", "")
         last = repo.rsplit("/", 1)[-1]
+        if self.server.opts.pull:
+            last = self.server.opts.pull    # --pull MODE: every pull
         if last.endswith("nope"):
             return self.error(404, "manifest for %s:%s not found: manifest "
                               "unknown: manifest unknown" % (repo, tag))
@@ -290,6 +296,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
+        if last == "hold":
+            # one more line once the client's progress throttle has
+            # passed (its screen then shows every line above), then wait
+            time.sleep(0.3)
+            self.chunk(head[-1] + "\r\n")
+            time.sleep(self.server.opts.stall_seconds)
         if last.endswith("fulldisk"):
             msg = ("write /var/lib/docker/tmp/GetImageBlob123: no space "
                    "left on device")
@@ -473,6 +485,8 @@ def main(argv=None):
     ap.add_argument("--daemon", default="20.10", choices=("20.10", "29"))
     ap.add_argument("--nvidia", action="store_true")
     ap.add_argument("--stall-seconds", type=float, default=30)
+    ap.add_argument("--pull", default=None,
+                    choices=("hold", "stall", "die", "fulldisk", "nope"))
     o = ap.parse_args(argv)
     if o.daemon == "29":
         o.api, o.min_api, o.version = "1.52", "1.44", "29.0.0"

@@ -9,6 +9,7 @@ bytes), and test-chosen faults. Python 3 standard library only.
     python3 tests/fakes/replicate.py [--port N] [--token T] [--speed X]
                                      [--page-size N] [--no-gzip] [--quiet]
                                      [--no-stdin-watch]
+                                     [--model OWNER/NAME@VERSION]...
 
 Prints the base URL (http://127.0.0.1:PORT; the API is under /v1) as its
 first stdout line, then serves until SIGTERM/SIGINT or until stdin reaches
@@ -208,6 +209,23 @@ class Catalogue:
 
 def key(m):
     return "%s/%s" % (m.get("owner"), m.get("name"))
+
+
+def add_model_clone(cat, spec):
+    """--model OWNER/NAME@VERSION: stability-ai/sdxl's recording under
+    another name, its latest version VERSION (a test that pulls
+    r8.im/OWNER/NAME@sha256:VERSION from a local registry names the digest
+    it pushed)."""
+    ref, _, vid = spec.partition("@")
+    owner, _, name = ref.partition("/")
+    if not owner or not name or not vid:
+        raise SystemExit("--model wants OWNER/NAME@VERSION, not %r" % spec)
+    m = copy.deepcopy(cat.models["stability-ai/sdxl"])
+    m["owner"], m["name"] = owner, name
+    m["url"] = "https://replicate.com/%s/%s" % (owner, name)
+    m["latest_version"]["id"] = vid
+    cat.models[key(m)] = m
+    cat.versions[vid] = (key(m), m["latest_version"])
 
 
 def schema_of(v):
@@ -542,6 +560,8 @@ class FakeState:
         self.quiet = args.quiet
         self.lock = threading.RLock()
         self.cat = Catalogue()
+        for spec in getattr(args, "model", None) or []:
+            add_model_clone(self.cat, spec)
         self.images = {}
         for ext in ("png", "jpg", "webp"):
             with open(os.path.join(IMAGES, "sdxl-corgi-512." + ext), "rb") as f:
@@ -1628,6 +1648,10 @@ def main(argv=None):
     ap.add_argument("--no-stdin-watch", action="store_true")
     ap.add_argument("--image-png", default=None,
                     help="serve this file as every PNG output (benchmarks)")
+    ap.add_argument("--model", action="append", default=[],
+                    metavar="OWNER/NAME@VERSION",
+                    help="serve sdxl's recording also as OWNER/NAME with "
+                    "latest version VERSION (repeatable)")
     args = ap.parse_args(argv)
 
     st = FakeState(args)

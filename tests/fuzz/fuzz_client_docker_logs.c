@@ -4,7 +4,8 @@
  * chunk size; the rest is the stream. Fed whole and in chunks. Invariants:
  * no crash or leak; every line handed out is at most DOCKER_MAX_LOG_LINE
  * bytes on stream 1 or 2; both feeds hand out the same lines (count and a
- * running hash) and fail alike.
+ * running hash) and fail alike; docker_log_text() of every line is
+ * terminated within its buffer and holds no newline.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +26,13 @@ on_line(int stream, const char *line, size_t len, void *arg)
 	struct seen *s = arg;
 	size_t i;
 
+	char text[256];
+
 	if ((stream != 1 && stream != 2) || len > DOCKER_MAX_LOG_LINE)
+		abort();
+	/* what the TUI shows of it: bounded, terminated, one line */
+	if (docker_log_text(line, len, text, sizeof text) >= sizeof text ||
+	    memchr(text, '\n', strlen(text)) != NULL)
 		abort();
 	s->n++;
 	s->hash = s->hash * 31 + (unsigned long long)stream;

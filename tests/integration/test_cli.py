@@ -466,6 +466,39 @@ def test_local():
     srv.server_close()
 
 
+def test_local_registry():
+    """r8.im references go to config registry, R8PLAY_REGISTRY winning."""
+    proc, base = fakes.start_fake("docker.py", "--port", "0")
+    host = "tcp://" + base.split("://", 1)[1]
+    try:
+        write_config("registry = 127.0.0.1:5999\n")
+        env = dict(os.environ)
+        env.pop("R8PLAY_REGISTRY", None)
+        p = subprocess.run([R8PLAY, "local", "pull", "r8.im/acme/cfg:v1"],
+                           capture_output=True, cwd=WORK, timeout=60,
+                           env=dict(env, R8PLAY_CONFIG_DIR=CFG,
+                                    DOCKER_HOST=host))
+        rc, out = p.returncode, p.stdout.decode("utf-8", "replace")
+        check(rc == 0, "local pull with config registry", out +
+              p.stderr.decode("utf-8", "replace"))
+        rc, out, err = run(["local", "pull", "r8.im/acme/env:v1"],
+                           extra={"DOCKER_HOST": host,
+                                  "R8PLAY_REGISTRY": "127.0.0.1:5998"})
+        check(rc == 0, "local pull with R8PLAY_REGISTRY too", out + err)
+        _, _, body = fakes.http_request("GET", base + "/_fake/requests")
+        seen = [q["path"] for q in json.loads(body)
+                if "/images/create" in q["path"]]
+        check(any("fromImage=127.0.0.1%3A5999%2Facme%2Fcfg" in q
+                  for q in seen) and
+              any("fromImage=127.0.0.1%3A5998%2Facme%2Fenv" in q
+                  for q in seen),
+              "the daemon was asked for r8.im rewritten: config registry, "
+              "R8PLAY_REGISTRY winning over it", seen)
+    finally:
+        write_config("")
+        fakes.stop(proc)
+
+
 def timed_run(args, extra=None, token=None):
     """Run r8play, reading stdout as it comes: (rc, [(seconds, bytes)],
     total seconds, stderr)."""
@@ -558,6 +591,7 @@ def main():
         test_replicate(base)
         test_hostile()
         test_local()
+        test_local_registry()
         test_streaming(base)
         test_retry_countdown(base)
         if os.environ.get("R8PLAY_TEST_INSTALL", "1") == "1":

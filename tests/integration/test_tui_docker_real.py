@@ -4,8 +4,11 @@ a real Docker Engine (the test bed of tests/docker/setup): the Cog test image
 is listed Offline, Enter opens its form from the label schema, Ctrl-R asks
 for a GPU and the real daemon's refusal is said in words, Ctrl-R again boots
 it on the CPU (the run queued while Booting) and the run succeeds once the
-server is READY; the explorer then shows it Idle with its URL. Every
-container this test made is removed at the end, even on failure.
+server is READY; the explorer then shows it Idle with its URL. Then L on
+a Replicate model page (the fake API told the pushed digest as the
+version) pulls it through R8PLAY_REGISTRY and boots it with its setup
+logs on screen. Every container (and the image pulled) this test made is
+removed at the end, even on failure.
 
 Without the test bed it prints a skip line and counts 0; on CI (CI=true) a
 missing test bed is a failure.
@@ -15,13 +18,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from t import check, summary, R8PLAY  # noqa: E402
+import fakes  # noqa: E402
 
 PORT = os.environ.get("R8PLAY_TEST_REGISTRY_PORT", "5400")
 IMAGE = "127.0.0.1:%s/r8play-test/cog-image:latest" % PORT
+PULL_REPO = "r8play-test/cog-pull"     # in the registry only (setup)
 SOCK = "/var/run/docker.sock"
 
 
@@ -46,8 +52,9 @@ def managed():
     return set(out.split())
 
 
-def script(tmp, name, keys):
-    """Run r8play --script with keys; the dumps by name."""
+def script(tmp, name, keys, args=(), extra_env=None):
+    """Run r8play --script with keys (and args, extra_env); the dumps by
+    name."""
     path = os.path.join(tmp, name + ".keys")
     with open(path, "w") as f:
         f.write("\n".join(keys) + "\n")
@@ -59,11 +66,12 @@ def script(tmp, name, keys):
            "DOCKER_HOST": "unix://" + SOCK,
            # a container's create copies its image on vfs: slow under load
            "R8PLAY_SCRIPT_WAIT_MS": "170000"}
+    env.update(extra_env or {})
     os.makedirs(env["R8PLAY_CONFIG_DIR"], exist_ok=True)
     with open(os.path.join(env["R8PLAY_CONFIG_DIR"], "config"), "w") as f:
         f.write("idle_stop = 5\n")     # the countdown shows (frozen clock)
     p = subprocess.run([R8PLAY, "--script", path, "--dump-dir", dumps,
-                        "--size", "240x40"], env=env, cwd=tmp,
+                        "--size", "240x40"] + list(args), env=env, cwd=tmp,
                        stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=400)
     out = {}
@@ -118,6 +126,85 @@ def run_all(tmp):
           d.get("explorer", ""))
 
 
+def registry_digest(repo):
+    """The digest of repo:latest in the local registry, or None."""
+    req = urllib.request.Request(
+        "http://127.0.0.1:%s/v2/%s/manifests/latest" % (PORT, repo),
+        method="HEAD", headers={"Accept": ", ".join((
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.oci.image.manifest.v1+json"))})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.headers.get("Docker-Content-Digest")
+    except OSError:
+        return None
+
+
+def containers_of(image_id):
+    """Containers r8play started from the image image_id (a container made
+    from a digest reference lists its image by id)."""
+    _, out = sh(["docker", "ps", "-aq", "--filter",
+                 "label=dev.r8play.managed", "--filter",
+                 "ancestor=" + image_id])
+    return set(out.split())
+
+
+def pull_case(tmp):
+    """L on a Replicate model page (the fake API, told the version) pulls
+    r8.im/OWNER/NAME@sha256:VERSION through R8PLAY_REGISTRY from the local
+    registry, starts it (the real GPU refusal), Ctrl-R boots it on the CPU
+    with its setup logs on screen until READY, and the run succeeds."""
+    digest = registry_digest(PULL_REPO)
+    check(digest is not None and digest.startswith("sha256:"),
+          "the registry has %s:latest (tests/docker/setup)" % PULL_REPO,
+          str(digest))
+    if not digest:
+        return
+    ref = "127.0.0.1:%s/%s@%s" % (PORT, PULL_REPO, digest)
+    had = sh(["docker", "image", "inspect", ref])[0] == 0
+    _, out = sh(["docker", "ps", "-aq", "--filter",
+                 "label=dev.r8play.managed"])
+    before = set(out.split())
+    proc, base = fakes.start_replicate(
+        "--quiet", "--model", "%s@%s" % (PULL_REPO, digest[7:]))
+    try:
+        keys = ["wait idle", "key L", "wait idle", "dump refused",
+                "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
+                "key <C-r>", "wait text setup logs", "dump booting",
+                "wait idle", "dump done"]
+        rc, d, err = script(
+            tmp, "pull", keys, ["--api-base", base + "/v1", PULL_REPO],
+            {"REPLICATE_API_TOKEN": fakes.REPLICATE_TOKEN,
+             "R8PLAY_REGISTRY": "127.0.0.1:" + PORT})
+        check(rc == 0, "L pulls, starts and runs the model's image", err)
+        check(ref in d.get("refused", "") and
+              "cannot give the container a GPU" in d.get("refused", ""),
+              "L: pulled through R8PLAY_REGISTRY by the page's version, "
+              "its playground open, the real GPU refusal said",
+              d.get("refused", ""))
+        check("setup logs" in d.get("booting", "") and
+              "BOOTING" in d.get("booting", ""),
+              "Ctrl-R boots it on the CPU: its setup logs and time in "
+              "state", d.get("booting", ""))
+        check("#1 succeeded" in d.get("done", "") and
+              "setup logs" not in d.get("done", ""),
+              "READY: the logs panel goes, the run succeeds",
+              d.get("done", ""))
+    finally:
+        fakes.stop(proc)
+        _, image_id = sh(["docker", "image", "inspect", "--format",
+                          "{{.Id}}", ref])
+        image_id = image_id.strip()
+        made = containers_of(image_id) - before if image_id else set()
+        if made:
+            sh(["docker", "rm", "-f"] + sorted(made), timeout=300)
+        left = containers_of(image_id) - before if image_id else set()
+        check(bool(made) and not left, "the container L started is "
+              "removed", (made, left))
+        if not had:
+            sh(["docker", "rmi", ref], timeout=120)
+
+
 def main():
     why = bed_ready()
     if why is not None:
@@ -130,12 +217,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="r8play-tui-docker-")
     try:
         run_all(tmp)
+        pull_case(tmp)
     finally:
         made = managed() - before
         if made:
             sh(["docker", "rm", "-f"] + sorted(made), timeout=120)
         shutil.rmtree(tmp, ignore_errors=True)
-    check(not (managed() - before), "no container of this test is left")
+    check(not (managed() - before), "no container of this test is left",
+          managed() - before)
     return summary()
 
 

@@ -394,6 +394,38 @@ test_demux(void)
 	T_EQ(a.n[2], 2);
 }
 
+/* What a person reads of a log line: Cog's JSON logs as their message,
+ * the daemon's timestamp dropped, anything else as it is. */
+static void
+test_log_text(void)
+{
+	char out[64];
+	const char *j = "{\"logger\": \"cog.server.runner\", \"timestamp\": "
+	    "\"2026-12-05T03:01:38.067957Z\", \"severity\": \"INFO\", "
+	    "\"message\": \"starting setup\"}";
+	const char *w = "2026-12-05T03:01:38.072219875Z {\"severity\": "
+	    "\"WARNING\", \"message\": \"two\\nlines\"}";
+	char small[8];
+
+	T_EQ(docker_log_text(j, strlen(j), out, sizeof out), 14);
+	T_STREQ(out, "starting setup");
+	docker_log_text(w, strlen(w), out, sizeof out);
+	T_STREQ(out, "WARNING: two lines");
+	docker_log_text("weights loaded", 14, out, sizeof out);
+	T_STREQ(out, "weights loaded");
+	docker_log_text("2026-12-05T03:01:41.557506036Z weights loaded", 45,
+	    out, sizeof out);
+	T_STREQ(out, "weights loaded");
+	/* not JSON, JSON without a message, a cut buffer */
+	docker_log_text("{not json", 9, out, sizeof out);
+	T_STREQ(out, "{not json");
+	docker_log_text("{\"a\": 1}", 8, out, sizeof out);
+	T_STREQ(out, "{\"a\": 1}");
+	T_EQ(docker_log_text("0123456789", 10, small, sizeof small), 7);
+	T_STREQ(small, "0123456");
+	T_EQ(docker_log_text("x", 1, small, 0), 0);
+}
+
 int
 main(void)
 {
@@ -404,5 +436,6 @@ main(void)
 	test_gpus();
 	test_pull_stream();
 	test_demux();
+	test_log_text();
 	return T_SUMMARY();
 }

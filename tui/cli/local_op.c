@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "client/net/config.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/out.h"
 #include "tui/cli/session.h"
@@ -24,6 +26,28 @@ local_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The daemon's handle; the registry for r8.im references from
+ * R8PLAY_REGISTRY, else config registry (a config that does not load is
+ * the session's to report: here it only has no registry). */
+static struct docker *
+new_docker(struct client *c, char *err, size_t errsz)
+{
+	const char *env = getenv("R8PLAY_REGISTRY");
+	struct docker_config dc;
+	struct config conf;
+	struct docker *d;
+	char e[CLIENT_ERR_MAX];
+
+	memset(&dc, 0, sizeof dc);
+	memset(&conf, 0, sizeof conf);
+	if ((env == NULL || env[0] == '\0') &&
+	    config_load(&conf, true, e, sizeof e) == CLIENT_OK)
+		dc.registry = conf.registry;
+	d = docker_new(c, &dc, err, errsz);
+	config_done(&conf);
+	return d;
 }
 
 int
@@ -41,7 +65,7 @@ local_ctx_open(struct local_ctx *x, const char *cmd)
 	client_config_defaults(&cfg);	/* no token: nothing here needs it */
 	x->c = client_new(&cfg, err, sizeof err);
 	if (x->c != NULL)
-		x->d = docker_new(x->c, NULL, err, sizeof err);
+		x->d = new_docker(x->c, err, sizeof err);
 	if (x->c == NULL || x->d == NULL) {
 		out_err(cmd, "%s", err);
 		client_free(x->c);

@@ -204,6 +204,9 @@ model_action(struct app *app, enum action a)
 	case ACT_RUN_BOTH:
 		compare_run_both(app);
 		return;
+	case ACT_RUN_LOCAL:
+		dock_pull_page(app);	/* tui/dock_pull.c */
+		return;
 	/* moving is the tab's own: the form's focus, a list, a scroll */
 	case ACT_NEXT:
 		move_focus(app, 1);
@@ -545,6 +548,8 @@ model_layout(struct app *app, int y, int h)
 		hits->tab_w[i] = w;
 		x += w + 1;
 	}
+	/* a Booting container's setup logs take the bottom rows */
+	h -= dock_boot_panel_rows(app, h - 3);
 	hits->body_y = y + 3;
 	hits->body_rows = h - 3;
 	if (cur_tab(app)->layout != NULL)
@@ -556,6 +561,7 @@ static void
 model_draw(const struct app *app, int y, int h, struct frame *fr)
 {
 	const struct mpage *mp = &app->mp;
+	int boot = h >= 3 ? dock_boot_panel_rows(app, h - 3) : 0;
 	char t[512];
 	int i;
 
@@ -573,7 +579,9 @@ model_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_text(y + 2, 1, app->cols - 2, "demo: Enter types a "
 		    "prompt, Ctrl-R runs it, h: the catalogue, H hides this", ATTR(WARN));
 	if (cur_tab(app)->draw != NULL)
-		cur_tab(app)->draw(app, y + 3, h - 3, fr);
+		cur_tab(app)->draw(app, y + 3, h - 3 - boot, fr);
+	if (boot > 0)
+		dock_boot_panel_draw(app, y + h - boot, boot);
 }
 
 /* A click on a tab label switches to it; the rest goes to the tab. */

@@ -528,6 +528,12 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 		    "ahead)", r->model, boot ? "booting" : "busy",
 		    ahead > 0 ? ahead - 1 : 0);
 		paint_text(row++, 1, app->cols - 2, t, ATTR(DIM));
+		/* what the container says while it boots */
+		if (boot && (app->locals[r->local_idx].log.req != 0 ||
+		    app->locals[r->local_idx].log.n > 0) && bottom - row > 2)
+			row += dock_boot_logs_draw(app, r->local_idx, row + 1,
+			    bottom - row - 1 < DOCK_BOOT_PANEL_MAX ?
+			    bottom - row - 1 : DOCK_BOOT_PANEL_MAX) + 1;
 	}
 	if (!r->done && r->have_pred && r->pred.status == PREDICTION_STARTING &&
 	    r->starting_since_ms != 0 &&

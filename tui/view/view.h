@@ -97,6 +97,16 @@ extern const struct overlay_ops confirm_overlay_ops;
 extern const struct overlay_ops chooser_overlay_ops;
 extern const struct overlay_ops prompt_overlay_ops;
 extern const struct overlay_ops dock_quit_overlay_ops;
+extern const struct overlay_ops dock_pull_overlay_ops;
+
+/* tui/view/dock_pull.c: the boot panel under a local playground whose
+ * container is Booting: its rows out of the h the page body has (0: none,
+ * the page is not Booting), and its drawing at row y. */
+int dock_boot_panel_rows(const struct app *app, int h);
+void dock_boot_panel_draw(const struct app *app, int y, int rows);
+/* The setup logs of local idx (a heading with the time in state, then
+ * the newest lines) in at most rows rows from y; returns the rows used. */
+int dock_boot_logs_draw(const struct app *app, size_t idx, int y, int rows);
 
 /* Keep sel visible in a window of h rows starting at *top (h <= 0: no
  * change). Layout steps share it. */
