@@ -6,13 +6,14 @@ times, metrics), listed by `r8play history` in Replicate's order; a second
 import that adds nothing; a changed prediction updated, never duplicated;
 removed data recorded as such, not as an error; a 429 and a 500 on a later
 page that end the import with a clear message and keep the pages before;
---limit; a history file of schema 1 migrated with its rows; the token
+Ctrl-C; --limit; a history file of schema 1 migrated with its rows; the token
 never stored or printed.
 """
 import atexit
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -196,6 +197,30 @@ def test_faults(base):
           "incomplete" in out, "500 on page 2: a clear message, exit 1",
           out + err)
     check(len(rows_of(data)) == 2, "500 on page 2: two runs kept")
+    fakes.reset(base)
+
+    # Ctrl-C while page 2 is on its way: the pages before it recorded
+    data = os.path.join(WORK, "data-int")
+    fakes.set_faults(base, [{"path": "^/v1/predictions$", "query":
+                             "cursor=", "kind": "slow", "delay": 30}])
+    env = dict(os.environ, REPLICATE_API_TOKEN=TOKEN, R8PLAY_CONFIG_DIR=CFG,
+               R8PLAY_DATA_DIR=data)
+    p = subprocess.Popen([R8PLAY, "predictions", "--import"] + api,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env, cwd=WORK)
+    for _ in range(600):
+        if any("cursor=" in r["query"] for r in fakes.requests_log(base)
+               if r["path"] == "/v1/predictions") or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    out, err = out.decode(), err.decode()
+    ALL_OUTPUT.append((out + err).encode())
+    check(p.returncode == 130 and "page 2: interrupted" in err and
+          out.startswith("2 imported") and len(rows_of(data)) == 2,
+          "Ctrl-C on page 2: exit 130, page 1 recorded",
+          (p.returncode, out, err))
     fakes.reset(base)
 
     data = os.path.join(WORK, "data-limit")

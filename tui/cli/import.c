@@ -13,8 +13,8 @@
  * Bounded: at most --limit predictions and IMPORT_MAX_PAGES pages. The
  * pages are fetched first and recorded oldest first, so `r8play history`
  * (newest run on top) lists them in Replicate's order. A page that fails
- * (after the client's retries) ends the fetching with one line saying so;
- * the pages before it are still recorded.
+ * (after the client's retries) or Ctrl-C ends the fetching with one line
+ * saying so; the pages before it are still recorded.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -240,12 +240,19 @@ predictions_import(struct ctx *x, const struct cli_args *a)
 		out_err(x->cmd, "%s; nothing imported", err);
 		return CLI_FAIL;
 	}
+	/* Ctrl-C ends the fetching; what came is still recorded */
+	if (session_signals_install() != 0) {
+		out_err(x->cmd, "pipe: %s", strerror(errno));
+		history_close(im.h);
+		return CLI_FAIL;
+	}
 	pg = calloc(IMPORT_MAX_PAGES, sizeof *pg);
 	if (pg == NULL || (cli_value(a, "--page") != NULL &&
 	    (first = strdup(cli_value(a, "--page"))) == NULL)) {
 		out_err(x->cmd, "out of memory");
 		free(pg);
 		history_close(im.h);
+		session_signals_restore();
 		return CLI_FAIL;
 	}
 	rc = fetch_pages(x, first, limit, pg, &npg, &stop);
@@ -260,5 +267,6 @@ predictions_import(struct ctx *x, const struct cli_args *a)
 		replicate_prediction_page_free(pg[i]);
 	free(pg);
 	history_close(im.h);
+	session_signals_restore();
 	return rc;
 }
