@@ -129,6 +129,8 @@ runs_set_prediction(struct app *app, struct run *r,
 		    r->have_out_schema ? &r->out_schema : NULL);
 	else if (r->pred.n_outputs > 0)	/* streamed so far */
 		r->out_text = prediction_join_text(&r->pred, "");
+	else if (r->pred.status == PREDICTION_SUCCEEDED)
+		r->out_text = record_text(NULL, NULL);	/* "null", said */
 	else
 		r->out_text = NULL;
 	/* a state change (or the first id) goes into the history */

@@ -158,6 +158,8 @@ static const char *const migrations[] = {
 	"  WHERE remote_id IS NOT NULL;"
 	"CREATE INDEX runs_remote_id ON runs(remote_id)"
 	"  WHERE remote_id IS NOT NULL;",
+	/* 2: Replicate deleted the run's data (predictions --import) */
+	"ALTER TABLE runs ADD COLUMN data_removed INTEGER;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -525,14 +527,14 @@ enum col {
 	C_TARGET_KIND, C_TARGET, C_REMOTE_ID, C_MODEL, C_VERSION, C_INPUT,
 	C_STATUS, C_CREATED, C_STARTED, C_COMPLETED, C_PREDICT_TIME,
 	C_METRICS, C_ERROR, C_LOGS, C_OUTPUT, C_SAVED, C_OUTPUT_DIR, C_COST,
-	C_RECORDED, C__COUNT
+	C_RECORDED, C_DATA_REMOVED, C__COUNT
 };
 
 static const char *const col_names[C__COUNT] = {
 	"target_kind", "target", "remote_id", "model", "version", "input",
 	"status", "created_at", "started_at", "completed_at", "predict_time",
 	"metrics", "error", "logs", "output", "saved", "output_dir", "cost",
-	"recorded"
+	"recorded", "data_removed"
 };
 
 /* The scrubbed text columns of one write, owned here. */
@@ -644,6 +646,13 @@ bind_run(sqlite3_stmt *st, const struct history_run *r,
 			break;
 		case C_RECORDED:
 			sqlite3_bind_int64(st, i + 1, now);
+			break;
+		case C_DATA_REMOVED:
+			/* removed stays removed: false keeps what is stored */
+			if (update && !r->data_removed)
+				sqlite3_bind_null(st, i + 1);
+			else
+				sqlite3_bind_int(st, i + 1, r->data_removed);
 			break;
 		default:
 			bind_text(st, i + 1, c->text[i]);

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HISTORY_SCHEMA_VERSION	1
+#define HISTORY_SCHEMA_VERSION	2
 #define HISTORY_MAX_LOG_BYTES	(32u * 1024u)	/* log tail kept per run */
 #define HISTORY_MAX_TEXT	(4u * 1024u * 1024u)	/* one text column */
 #define HISTORY_MAX_LIST	100000u		/* rows one list returns */
@@ -81,6 +81,9 @@ struct history_run {
 	char	*output_dir;		/* the run's folder or NULL */
 	double	 cost;			/* dollars, < 0 when absent */
 	long long recorded;		/* unix time of the last write */
+	bool	 data_removed;		/* Replicate deleted its input and
+					   output (after an hour); once
+					   stored, an update never clears it */
 };
 
 /* Which input fields and which values are secret (any may be empty). */
@@ -194,7 +197,8 @@ char *history_scrub(const char *text, const struct history_secrets *sec,
  * r as one JSON object (caller frees; NULL when out of memory): id,
  * target {kind, url}, prediction_id, model, version, input, status,
  * created_at, started_at, completed_at, predict_time, metrics, error,
- * logs, output, files, output_dir, cost_estimate, recorded. Columns that
+ * logs, output, files, output_dir, cost_estimate, recorded, and
+ * data_removed (true) when Replicate deleted the data. Columns that
  * hold JSON are embedded as JSON (as strings when they do not parse).
  * pretty: indented.
  */

@@ -24,7 +24,8 @@ struct history {
 #define SELECT_COLS_A "id, target_kind, target, remote_id, model, " \
 	"version, input, status, created_at, started_at, completed_at, " \
 	"predict_time, metrics, error, "
-#define SELECT_COLS_B ", output, saved, output_dir, cost, recorded"
+#define SELECT_COLS_B ", output, saved, output_dir, cost, recorded, " \
+	"data_removed"
 #define SELECT_COLS SELECT_COLS_A "logs" SELECT_COLS_B
 
 void

@@ -77,6 +77,7 @@ read_row(sqlite3_stmt *st, struct history_run *r)
 		fail |= col_text(st, 12 + (int)i, t[i]);
 	r->cost = col_real(st, 18);
 	r->recorded = sqlite3_column_int64(st, 19);
+	r->data_removed = sqlite3_column_int(st, 20) != 0;
 	if (fail) {
 		history_run_done(r);
 		return -1;
@@ -423,6 +424,8 @@ history_run_json(const struct history_run *r, bool pretty)
 	json_str(o, "output_dir", r->output_dir);
 	json_num(o, "cost_estimate", r->cost);
 	cJSON_AddNumberToObject(o, "recorded", (double)r->recorded);
+	if (r->data_removed)
+		cJSON_AddTrueToObject(o, "data_removed");
 	s = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;

@@ -300,6 +300,8 @@ record_run_json(const struct record_run *r)
 	add_num(o, "predict_time", p->metrics.predict_time);
 	cJSON_AddItemToObject(o, "metrics", metrics_of(p));
 	add_str(o, "error", p->error);
+	if (p->data_removed)
+		cJSON_AddTrueToObject(o, "data_removed");
 	add_num(o, "cost_estimate", r->cost);
 	cJSON_AddStringToObject(o, "output_shape", record_shape_name(
 	    record_classify(p->output_json, r->so)));
@@ -535,6 +537,7 @@ record_history(struct history *h, const struct record_run *r, long long *id,
 	hr.logs = p->logs;
 	hr.cost = r->cost;
 	hr.output_dir = (char *)(uintptr_t)r->dir;
+	hr.data_removed = p->data_removed;
 	if ((m = metrics_of(p)) != NULL) {
 		if (m->child != NULL)
 			metrics = cJSON_PrintUnformatted(m);

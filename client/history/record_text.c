@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,6 +71,40 @@ indent(struct buf *b, int n)
 		buf_put(b, " ", 1);
 }
 
+/*
+ * A number as the shortest text that reads back as the same double
+ * (0.05907342955470085, not cJSON's 17-digit 0.059073429554700851), whole
+ * numbers below 9e15 in full, with '.' whatever the locale's decimal
+ * point is.
+ */
+static void
+number(struct buf *b, double d)
+{
+	char t[64], dp = localeconv()->decimal_point[0];
+	int prec;
+
+	/* whole numbers in full (980, not 9.8e+02) */
+	if (d > -9e15 && d < 9e15 && (double)(long long)d == d) {
+		snprintf(t, sizeof t, "%lld", (long long)d);
+		buf_str(b, t);
+		return;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(t, sizeof t, "%.*g", prec, d);
+		if (strtod(t, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(t, sizeof t, "%.17g", d);
+	if (dp != '.' && dp != '\0') {
+		char *c = strchr(t, dp);
+
+		if (c != NULL)
+			*c = '.';
+	}
+	buf_str(b, t);
+}
+
 /* A scalar as one piece of text (strings as they are). */
 static void
 scalar(struct buf *b, const cJSON *v)
@@ -77,6 +113,10 @@ scalar(struct buf *b, const cJSON *v)
 
 	if (cJSON_IsString(v)) {
 		buf_str(b, v->valuestring);
+		return;
+	}
+	if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+		number(b, v->valuedouble);
 		return;
 	}
 	if ((s = cJSON_PrintUnformatted(v)) == NULL) {

@@ -55,6 +55,10 @@ import zlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 FIX = os.path.join(ROOT, "tests", "fixtures", "cog")
+# predictors only the fake has (no recording): tests/fakes/predictors/
+OWN_PREDICTORS = os.path.join(HERE, "predictors")
+WHISPER_OUTPUT = os.path.join(ROOT, "tests", "fixtures", "outputs",
+                              "whisper.prediction.json")
 
 MAX_BODY = 64 << 20            # request bodies above this get 413
 MAX_LOG_REQUESTS = 10000       # /_fake/requests keeps the newest N
@@ -483,6 +487,37 @@ def predict_healthcheck(ctx, text):
     return text[::-1]
 
 
+def predict_whisper(ctx, audio, language, translate):
+    """The recorded openai/whisper output, keys as Cog sends them (unset
+    Optional fields left out, translation set to None)."""
+    with open(WHISPER_OUTPUT, encoding="utf-8") as f:
+        out = json.load(f)["output"]
+    ctx.print("Transcribe with large-v3 model.")
+    ctx.sleep(0.3)
+    lang = out["detected_language"] if language == "auto" else language
+    ctx.print(f"Detected language: {lang.capitalize()}")
+    return {"segments": out["segments"], "translation": None,
+            "transcription": out["transcription"],
+            "detected_language": lang}
+
+
+def predict_object(ctx, prompt):
+    words = prompt.split()
+    ctx.print(f"counting {len(words)} words")
+    ctx.sleep(0.2)
+    data = "".join(w + "\n" for w in words).encode("utf-8")
+    return {"text": prompt.upper(), "count": len(words),
+            "files": [OutFile("words.txt", data)],
+            "score": round(len(set(words)) / len(words), 3) if words
+            else None}
+
+
+def predict_null(ctx, text):
+    ctx.print(f"got {text!r}, returning nothing")
+    ctx.sleep(0.2)
+    return None
+
+
 def image_setup_logs(secs):
     return f"loading fake weights ({float(secs)}s)...\nweights loaded\n"
 
@@ -493,8 +528,69 @@ def load_setup_failed():
         return json.loads(f.read())["setup"]["logs"]
 
 
-# name -> recorded openapi body, predictor source dir, run function, setup
-# logs (str, or callable of the setup seconds), slots, iterator output
+def derived_openapi(inp, out):
+    """An openapi.json for a predictor only the fake has: the recorded Cog
+    0.15.5 document of `tokens` with this model's Input and Output schemas
+    (pydantic-1 key order, as Cog writes them)."""
+    def build():
+        with open(os.path.join(FIX, "tokens", "01-openapi.body"),
+                  "rb") as f:
+            doc = json.loads(f.read())
+        doc["components"]["schemas"]["Input"] = {
+            "title": "Input", "type": "object", "properties": inp}
+        doc["components"]["schemas"]["Output"] = out
+        return jdump(doc)
+    return build
+
+
+def path_prop(title, desc, order):
+    return {"title": title, "type": "string", "description": desc,
+            "format": "uri", "x-order": order}
+
+
+def str_prop(title, desc, default, order):
+    return {"title": title, "type": "string", "description": desc,
+            "default": default, "x-order": order}
+
+
+WHISPER_OPENAPI = derived_openapi({
+    "audio": path_prop("Audio", "Audio file", 0),
+    "language": str_prop("Language", "Language spoken in the audio, specify "
+                         "'auto' for automatic language detection", "auto",
+                         1),
+    "translate": {"title": "Translate", "type": "boolean", "description":
+                  "Translate the text to English when set to True",
+                  "default": False, "x-order": 2},
+}, {"title": "Output", "required": ["transcription", "detected_language"],
+    "type": "object", "properties": {
+        "segments": {"title": "Segments"},
+        "srt_file": {"title": "Srt File", "type": "string", "format": "uri"},
+        "txt_file": {"title": "Txt File", "type": "string", "format": "uri"},
+        "translation": {"title": "Translation", "type": "string"},
+        "transcription": {"title": "Transcription", "type": "string"},
+        "detected_language": {"title": "Detected Language",
+                              "type": "string"}}})
+
+# the same Output class as schema-zoo/01-openapi.body
+OBJECT_OPENAPI = derived_openapi({
+    "prompt": str_prop("Prompt", "Words to count",
+                       "the beetle droned in the hot june sun", 0),
+}, {"title": "Output", "required": ["text", "count", "files"],
+    "type": "object", "properties": {
+        "text": {"title": "Text", "type": "string"},
+        "count": {"title": "Count", "type": "integer"},
+        "files": {"title": "Files", "type": "array",
+                  "items": {"type": "string", "format": "uri"}},
+        "score": {"title": "Score", "type": "number"}}})
+
+NULL_OPENAPI = derived_openapi({
+    "text": str_prop("Text", "Anything; nothing comes back", "hello", 0),
+}, {"title": "Output"})
+
+# name -> recorded openapi body (or a function making one), run function,
+# setup logs (str, or callable of the setup seconds), slots, iterator
+# output; the predictor's source is predictors/<name>/predict.py under
+# tests/fixtures/cog/ (recorded) or tests/fakes/ (the fake's own)
 PREDICTORS = {
     "image": ("image/05-openapi.body", predict_image, image_setup_logs, 1,
               False),
@@ -512,6 +608,9 @@ PREDICTORS = {
                          "async setup\n", 2, True),
     "healthcheck": ("cog-0.16.12-shim/06-openapi.body", predict_healthcheck,
                     "setup done\n", 1, False),
+    "whisper": (WHISPER_OPENAPI, predict_whisper, "", 1, False),
+    "object": (OBJECT_OPENAPI, predict_object, "", 1, False),
+    "null": (NULL_OPENAPI, predict_null, "", 1, False),
 }
 
 
@@ -535,6 +634,8 @@ def predict_kwargs_of(pred_dir):
     literals, from the predictor's own source (for FieldInfo reprs and
     for the exact type of ge/le, e.g. limit_value 1 vs 1.0)."""
     path = os.path.join(FIX, "predictors", pred_dir, "predict.py")
+    if not os.path.exists(path):
+        path = os.path.join(OWN_PREDICTORS, pred_dir, "predict.py")
     with open(path, encoding="utf-8") as f:
         src = f.read()
     tree = ast.parse(src)
@@ -1309,6 +1410,8 @@ class CogServer(http.server.ThreadingHTTPServer):
         spec = PREDICTORS[self.name]
         if spec[0] is None:
             self.openapi = crash_openapi()
+        elif callable(spec[0]):
+            self.openapi = spec[0]()
         else:
             with open(os.path.join(FIX, spec[0]), "rb") as f:
                 self.openapi = f.read()

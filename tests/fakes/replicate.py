@@ -513,10 +513,12 @@ class Prediction:
 # The server
 
 class Fault:
-    def __init__(self, kind, params, path=None, method=None, count=1):
+    def __init__(self, kind, params, path=None, method=None, count=1,
+                 query=None):
         self.kind = str(kind)
         self.params = params
         self.path = re.compile(path) if path else None
+        self.query = re.compile(query) if query else None
         self.method = method.upper() if method else None
         self.count = count
 
@@ -534,6 +536,8 @@ class Fault:
         d = {"kind": self.kind, "count": self.count}
         if self.path:
             d["path"] = self.path.pattern
+        if self.query:
+            d["query"] = self.query.pattern
         if self.method:
             d["method"] = self.method
         d.update(self.params)
@@ -604,7 +608,7 @@ class FakeState:
             return None
         return json.loads(self.rewrite(json.dumps(obj)))
 
-    def take_fault(self, method, path, sse):
+    def take_fault(self, method, path, sse, query=""):
         with self.lock:
             for f in self.faults:
                 if not f.applies(sse):
@@ -612,6 +616,8 @@ class FakeState:
                 if f.method and f.method != method:
                     continue
                 if f.path and not f.path.search(path):
+                    continue
+                if f.query and not f.query.search(query):
                     continue
                 if f.count > 0:
                     f.count -= 1
@@ -717,6 +723,7 @@ class Handler(BaseHTTPRequestHandler):
         self.fault = self.rec = None
         u = urlsplit(self.path)
         self.upath, self.qs = u.path, parse_qs(u.query)
+        self.uquery = u.query
         try:
             body = self.read_body()
         except Reply as r:
@@ -756,7 +763,7 @@ class Handler(BaseHTTPRequestHandler):
             if f and not f.applies(sse):
                 f = None
             if f is None:
-                f = st.take_fault(method, self.upath, sse)
+                f = st.take_fault(method, self.upath, sse, self.uquery)
             self.fault = f
             if f is not None:
                 rec["fault"] = f.kind
@@ -1517,9 +1524,10 @@ class Handler(BaseHTTPRequestHandler):
             s = dict(s)
             try:
                 f = Fault(s.pop("kind"), {k: v for k, v in s.items() if k
-                                          not in ("path", "method", "count")},
+                                          not in ("path", "method", "count",
+                                                  "query")},
                           s.get("path"), s.get("method"),
-                          int(s.get("count", 1)))
+                          int(s.get("count", 1)), s.get("query"))
             except (re.error, ValueError) as e:
                 raise Reply(400, {"detail": "bad fault: %s" % e})
             if f.kind not in FAULT_KINDS:

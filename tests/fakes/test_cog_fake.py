@@ -785,6 +785,73 @@ def test_schema_zoo():
     stop(proc)
 
 
+def test_output_shapes():
+    """The predictors only the fake has (tests/fakes/predictors/): their
+    openapi.json is the recorded Cog 0.15.5 document of `tokens` with their
+    own Input/Output, and each answers with its output shape."""
+    with open(os.path.join(FIX, "tokens", "01-openapi.body"), "rb") as f:
+        ref = json.loads(f.read())
+    with open(os.path.join(FIX, "schema-zoo", "01-openapi.body"),
+              "rb") as f:
+        zoo = json.loads(f.read())["components"]["schemas"]["Output"]
+    with open(os.path.join(ROOT, "tests", "fixtures", "outputs",
+                           "whisper.prediction.json")) as f:
+        whisper = json.load(f)["output"]
+    want = {
+        "whisper": lambda o: o == whisper,
+        "object": lambda o: isinstance(o, dict) and
+        list(o) == ["text", "count", "files", "score"] and o["count"] == 8
+        and data_uri_bytes(o["files"][0]) == ("data:text/plain;base64",
+                                              b"the\nbeetle\ndroned\nin\nthe\nhot\njune\nsun\n"),
+        "null": lambda o: o is None,
+    }
+    for name, ok in want.items():
+        proc, base = start_cog("--predictor", name, "--setup-seconds",
+                               "0.1", "--speed", "10")
+        try:
+            check(wait_health(base, "READY"), "%s: READY" % name)
+            st, _, body = http_request("GET", base + "/openapi.json")
+            doc = json.loads(body)
+            comps = doc["components"]["schemas"]
+            same = dict(doc)
+            same["components"] = {"schemas": {
+                k: v for k, v in comps.items()
+                if k not in ("Input", "Output")}}
+            rest = dict(ref)
+            rest["components"] = {"schemas": {
+                k: v for k, v in ref["components"]["schemas"].items()
+                if k not in ("Input", "Output")}}
+            check(st == 200 and same == rest and
+                  list(comps["Output"])[0] == "title",
+                  "%s: the recorded document, its own Input/Output" % name)
+            if name == "object":
+                check(comps["Output"] == zoo,
+                      "object: schema-zoo's Output class")
+            if name == "whisper":
+                out = comps["Output"]
+                check(out.get("type") == "object" and
+                      list(out["properties"]) == [
+                          "segments", "srt_file", "txt_file",
+                          "translation", "transcription",
+                          "detected_language"] and
+                      out["required"] == ["transcription",
+                                          "detected_language"],
+                      "whisper: openai/whisper's Output fields", out)
+            if name == "null":
+                check(comps["Output"] == {"title": "Output"},
+                      "null: the Any output schema")
+            st, _, body = http_request("POST", base + "/predictions",
+                                       json.dumps({"input": {}}),
+                                       {"Content-Type": "application/json"})
+            p = json.loads(body)
+            check(st == 200 and p.get("status") == "succeeded" and
+                  ok(p.get("output")) and "output" in p,
+                  "%s: its output shape" % name,
+                  json.dumps(p.get("output"))[:300])
+        finally:
+            stop(proc)
+
+
 def test_setup_fails():
     proc, base = start_cog("--predictor", "setup-fails", "--setup-seconds",
                            "0.5", "--await-explicit-shutdown")
@@ -1032,7 +1099,8 @@ def main():
     try:
         for fn in (test_png, test_image, test_upload_url, test_text,
                    test_text_disconnect, test_tokens, test_predict_error,
-                   test_file, test_schema_zoo, test_setup_fails, test_crash,
+                   test_file, test_schema_zoo, test_output_shapes,
+                   test_setup_fails, test_crash,
                    test_async_concurrent, test_cog_016,
                    test_faults_and_control):
             http_request("POST", SINK + "/_reset", b"{}")

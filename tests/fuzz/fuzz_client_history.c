@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const cols[] = { "target_kind", "target", "remote_id",
 	"model", "version", "input", "status", "created_at", "started_at",
 	"completed_at", "predict_time", "metrics", "error", "logs", "output",
-	"saved", "output_dir", "cost", "recorded" };
+	"saved", "output_dir", "cost", "recorded", "data_removed" };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
 static void

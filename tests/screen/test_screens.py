@@ -22,6 +22,10 @@ the case needs:
     #                               the Replicate fake must have seen these
     # saved: r8play-outputs/*/out-0.png   files the run must have written
     # normalise: REGEX              (repeatable) masked in this case's dumps
+    # expect: DUMP REGEX            (repeatable) the dump DUMP (normalised,
+    #                               every size) must match REGEX (re.M);
+    #                               content checked beside the golden
+    # expect-not: DUMP REGEX        (repeatable) ... must not match
     # config: theme = mono; local = URL   the config file (';' ends a line)
     # faults: [{"path": "^/v1/models$", "kind": "truncate"}]   queued first
     # sizes: 80x24 200x60 40x12     (the default)
@@ -90,8 +94,8 @@ def headers(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             m = re.match(r"#\s*([a-z0-9-]+):\s*(.*)$", line.strip())
-            if m and m.group(1) == "normalise":
-                h.setdefault("normalise", []).append(m.group(2).strip())
+            if m and m.group(1) in ("normalise", "expect", "expect-not"):
+                h.setdefault(m.group(1), []).append(m.group(2).strip())
             elif m:
                 h[m.group(1)] = m.group(2).strip()
             elif line.strip() and not line.startswith("#"):
@@ -264,6 +268,14 @@ def run_case(path, size):
                                   flags=re.M)
             base, ext = os.path.splitext(os.path.basename(f))
             out[(base, ext)] = text
+        for key, want_match in (("expect", True), ("expect-not", False)):
+            for spec in h.get(key, []):
+                dump, _, rx = spec.partition(" ")
+                text = out.get((dump, ".screen"))
+                hit = text is not None and \
+                    re.search(rx.strip(), text, re.M) is not None
+                extra.append((text is not None and hit == want_match,
+                              "%s %s %s" % (key, dump, rx.strip())))
         errs = r.stderr.decode("utf-8", "replace")
         return r.returncode, out, errs, extra
     finally:

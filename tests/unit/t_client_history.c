@@ -489,6 +489,48 @@ test_refused_files(void)
 	rm_db();
 }
 
+/* Replicate removed a run's data: the flag is stored, the input an earlier
+ * write had is kept (a NULL column keeps), and an update that does not say
+ * removed never clears it. */
+static void
+test_data_removed(void)
+{
+	struct history *h;
+	struct history_run r, got;
+	char err[256], *js;
+	long long id, id2;
+
+	rm_db();
+	T_EQ(history_open(NULL, &h, err, sizeof err), HISTORY_OK);
+	if (h == NULL)
+		return;
+	r = run_of("owner/flux", "succeeded", "gone1");
+	T_EQ(history_record(h, &r, NULL, &id, err, sizeof err), HISTORY_OK);
+	T_EQ(history_get(h, id, &got, err, sizeof err), HISTORY_OK);
+	T_OK(!got.data_removed);
+	js = history_run_json(&got, false);
+	T_OK(js != NULL && strstr(js, "data_removed") == NULL);
+	free(js);
+	history_run_done(&got);
+	r = run_of("owner/flux", "succeeded", "gone1");
+	r.input_json = NULL;
+	r.data_removed = true;
+	T_EQ(history_record(h, &r, NULL, &id2, err, sizeof err), HISTORY_OK);
+	T_EQ(id2, id);
+	r = run_of("owner/flux", "succeeded", "gone1");
+	r.input_json = NULL;
+	T_EQ(history_record(h, &r, NULL, &id2, err, sizeof err), HISTORY_OK);
+	T_EQ(history_get(h, id, &got, err, sizeof err), HISTORY_OK);
+	T_OK(got.data_removed);
+	T_STREQ(got.input_json, "{\"prompt\":\"a cat\"}");
+	js = history_run_json(&got, false);
+	T_OK(js != NULL && strstr(js, "\"data_removed\":true") != NULL);
+	free(js);
+	history_run_done(&got);
+	history_close(h);
+	rm_db();
+}
+
 int
 main(void)
 {
@@ -504,6 +546,7 @@ main(void)
 	test_secrets();
 	test_two_processes();
 	test_refused_files();
+	test_data_removed();
 	T_EQ(history_strerror(HISTORY_ENEWER)[0] != '\0', 1);
 	rm_db();
 	rmdir(dir);

@@ -428,6 +428,12 @@ test_text_forms(void)
 		{ "{\"a\":\"x\\ny\",\"b\":{\"c\":[]}}",
 		  "a:\n  x\n  y\nb:\n  c: []", RECORD_OBJECT },
 		{ "{}", "{}", RECORD_OBJECT },
+		/* numbers: the shortest text that reads back the same */
+		{ "{\"p\":0.05907342955470085,\"r\":1.412280701754386,"
+		  "\"t\":[50365,980,-7,0,1e20,2.5e-7]}",
+		  "p: 0.05907342955470085\nr: 1.412280701754386\n"
+		  "t: [50365, 980, -7, 0, 1e+20, 2.5e-07]", RECORD_OBJECT },
+		{ "-0.1", "-0.1", RECORD_NUMBER },
 	};
 	size_t i;
 	char *t, *l;

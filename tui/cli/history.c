@@ -236,6 +236,9 @@ show_run(const struct history_run *r)
 	}
 	field("folder:", r->output_dir);
 	field("error:", r->error);
+	if (r->data_removed)
+		field("data:", "removed by Replicate (input and output are "
+		    "gone there)");
 	json_block("input", r->input_json);
 	json_block("metrics", r->metrics_json);
 	json_block("output", r->output_json);

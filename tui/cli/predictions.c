@@ -74,6 +74,15 @@ predictions_run(const struct cli_args *a)
 		ctx_close(&x);
 		return CLI_FAIL;
 	}
+	if (cli_flag(a, "--import")) {
+		rc = predictions_import(&x, a);
+		ctx_close(&x);
+		return rc;
+	}
+	if (cli_value(a, "--limit") != NULL) {
+		ctx_close(&x);
+		return cli_usage_error(a->cmd, "--limit goes with --import");
+	}
 	id = replicate_predictions_list(x.s.c, cli_value(a, "--page"), err,
 	    sizeof err);
 	if (id == 0) {
@@ -174,6 +183,10 @@ cancel_run(const struct cli_args *a)
 static const struct cli_opt predictions_opts[] = {
 	{ "--page", "URL", "a further page (the `next` URL of the last one)",
 	    0, CLI_COMP_NONE, NULL },
+	{ "--import", NULL, "record every page of them into the history "
+	    "(r8play history lists them)", 0, CLI_COMP_NONE, NULL },
+	{ "--limit", "N", "with --import: at most N predictions (default "
+	    "1000, at most 100000)", 0, CLI_COMP_NONE, NULL },
 	CLI_OPT_JSON,
 	CLI_OPT_API_BASE,
 	CLI_OPT_END
@@ -184,7 +197,16 @@ const struct cli_cmd cli_cmd_predictions = {
 	"list your recent predictions",
 	"Lists your recent predictions, newest first (one page of 100): id, "
 	"status, created time (whole), model. --json prints {\"results\": "
-	"[...], \"next\": URL or null}.",
+	"[...], \"next\": URL or null}. With --import, every page (from "
+	"--page when given) is recorded into the history instead, so the "
+	"runs outlive Replicate's one hour: model, version, input, output "
+	"(files as their URLs: r8play get ID saves them while they exist), "
+	"status, times, metrics. A prediction already recorded is updated "
+	"when it changed and skipped otherwise; one whose data Replicate "
+	"removed is recorded as such. Prints how many were imported, "
+	"updated and skipped (--json: an object with those counts). A page "
+	"that fails ends the import (exit 1); what came before stays "
+	"recorded.",
 	predictions_opts, predictions_run
 };
 

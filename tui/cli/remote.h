@@ -44,6 +44,12 @@ int ctx_report(struct ctx *x);
 /* Waits for request id with session_wait (no timeout). */
 int ctx_wait(struct ctx *x, unsigned id, bool interruptible);
 
+/*
+ * `predictions --import` (tui/cli/import.c) over an open ctx: every page
+ * of your predictions into the history. Returns the exit status.
+ */
+int predictions_import(struct ctx *x, const struct cli_args *a);
+
 /* {"id":...,"status":...,"output":...}; saved may be NULL. */
 void prediction_json(FILE *fp, const struct prediction *p,
     const struct client_saved *saved);

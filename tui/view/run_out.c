@@ -24,15 +24,18 @@
 /*
  * Wrap text into rows of at most cols cells (a line breaks at its last
  * space that fits, else mid-word; newlines break lines; CR is dropped)
- * and paint rows [top, top + h) at (y, x); y < 0 only counts. Returns
- * the number of rows the whole text takes.
+ * and paint rows [top, top + h) at (y, x); y < 0 only counts. A line
+ * that starts indented (a nested field of an object) continues two cells
+ * further in, so a wrapped value stays under its label. Returns the
+ * number of rows the whole text takes.
  */
 int
 run_out_wrap(int y, int x, int cols, int h, int top, const char *text,
     attr_t a, bool nowrap)
 {
 	size_t len, i = 0;
-	int rows = 0;
+	int rows = 0, hang = 0, cw0 = cols, x0 = x;
+	bool line_start = true;
 
 	if (text == NULL || cols <= 0)
 		return 0;
@@ -43,6 +46,19 @@ run_out_wrap(int y, int x, int cols, int h, int top, const char *text,
 		size_t j = i, lb = i, best = 0, n;
 		uint32_t cp;
 		int w = 0;
+
+		if (line_start) {
+			for (n = i; n < len && text[n] == ' '; n++)
+				;
+			hang = n > i && !nowrap ? (int)(n - i) + 2 : 0;
+			if (hang > cw0 / 2)
+				hang = cw0 / 2;
+			cols = cw0;
+			x = x0;
+		} else {
+			cols = cw0 - hang;
+			x = x0 + hang;
+		}
 
 		while (j < len && (n = tw_decode(text + j, len - j, &cp)) > 0) {
 			int cw;
@@ -81,6 +97,7 @@ run_out_wrap(int y, int x, int cols, int h, int top, const char *text,
 		}
 		rows++;
 		i = lb;
+		line_start = i >= len || text[i] == '\n';
 		if (i < len && text[i] == '\n')
 			i++;
 	}
@@ -93,7 +110,7 @@ run_out_draw(const struct app *app, const struct run *r, int row,
 {
 	const struct run_view *rv = &app->runv;
 	char t[1024];
-	int text_rows, h, w = app->cols - 4;
+	int text_rows, h, top, w = app->cols - 4;
 
 	if (r->save_error[0] != '\0' && row < bottom)
 		row += paint_wrap(row, 1, app->cols - 2, 2, r->save_error,
@@ -122,17 +139,21 @@ run_out_draw(const struct app *app, const struct run *r, int row,
 		h = h / 2 > 3 ? h / 2 : 3;	/* room for the image, logs */
 	if (h > text_rows)
 		h = text_rows;
+	/* the end (G) shows a full pane, not its last row alone */
+	top = r->out_top;
+	if (top > text_rows - h)
+		top = text_rows - h > 0 ? text_rows - h : 0;
 	if (text_rows > h && h > 0) {
 		char more[96];
 
 		snprintf(more, sizeof more, " (%d-%d of %d rows \xc2\xb7 "
-		    "j/k%s)", r->out_top + 1, r->out_top + h, text_rows,
+		    "j/k%s)", top + 1, top + h, text_rows,
 		    rv->full ? "" : ", f full screen");
 		xsnprintf(t + strlen(t), sizeof t - strlen(t), "%s", more);
 	}
 	paint_text(row++, 1, app->cols - 2, t, rv->logs_focus ? ATTR(DIM) :
 	    ATTR(HEADER));
-	run_out_wrap(row, 2, w, h, r->out_top, r->out_text, r->out_files ?
+	run_out_wrap(row, 2, w, h, top, r->out_text, r->out_files ?
 	    ATTR(LINK) : ATTR(FIELD), r->out_files);
 	row += h;
 image:
