@@ -382,13 +382,8 @@ app_done(struct app *app)
 	hist_view_done(app);
 	hist_close(app);
 	explorer_clear(app);
-	for (i = 0; i < app->nlocals; i++) {
-		cog_free(app->locals[i].cog);
-		cog_health_free(app->locals[i].health);
-		free(app->locals[i].url);
-		free(app->locals[i].image);
-		free(app->locals[i].schema);
-	}
+	for (i = 0; i < app->nlocals; i++)
+		target_local_done(&app->locals[i]);
 	dock_done(app);
 	app->nlocals = 0;
 	client_free(app->client);

@@ -74,6 +74,11 @@ struct local_target {
 	struct cog	*cog;		/* NULL: Offline (an image only) */
 	char		*image;		/* reference; NULL: a --local URL */
 	char		*schema;	/* the image's OpenAPI label or NULL */
+	char		*cog_version;	/* the image's run.cog.version or NULL */
+	struct project	*project;	/* its cog.yaml (the image's
+					   run.cog.config label, or the --dev
+					   folder's file), or NULL */
+	char		 project_err[APP_MSG_MAX];	/* why not, or "" */
 	char		 container[96];	/* "" while Offline */
 	bool		 managed;	/* r8play started the container */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */
@@ -95,6 +100,7 @@ struct shown_image {
 };
 
 struct script;
+struct project;
 struct render_async;
 
 /*

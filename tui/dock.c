@@ -50,9 +50,11 @@ dock_done(struct app *app)
 	app->dock.d = NULL;
 }
 
-/* A new local target for image ref (schema may be NULL); NULL when full. */
+/* A new local target for image ref (its labels may be NULL); NULL when
+ * full. */
 static struct local_target *
-add_target(struct app *app, const char *ref, const char *schema)
+add_target(struct app *app, const char *ref, const char *schema,
+    const char *config, const char *cog_version)
 {
 	struct local_target *lt;
 
@@ -63,6 +65,8 @@ add_target(struct app *app, const char *ref, const char *schema)
 	lt->image = xstrdup(ref);
 	lt->url = xstrdup(ref);
 	lt->schema = schema ? xstrdup(schema) : NULL;
+	lt->cog_version = cog_version ? xstrdup(cog_version) : NULL;
+	target_local_config(lt, config);
 	lt->state_since_ms = clock_display_ms();
 	lt->shown_state = DOCK_OFFLINE;
 	return lt;
@@ -106,7 +110,8 @@ on_images(struct app *app, struct docker_result *res)
 		const struct docker_image *im = &res->images->items[i];
 
 		if (im->ref != NULL)
-			add_target(app, im->ref, im->schema);
+			add_target(app, im->ref, im->schema, im->config,
+			    im->cog_version);
 	}
 	dk->req_containers = docker_containers(dk->d, err, sizeof err);
 	if (dk->req_containers == 0)
@@ -133,7 +138,8 @@ on_containers(struct app *app, struct docker_result *res)
 				lt = &app->locals[k];
 				break;
 			}
-		if (lt == NULL && (lt = add_target(app, ct->image, NULL)) ==
+		if (lt == NULL && (lt = add_target(app, ct->image, NULL, NULL,
+		    ct->cog_version)) ==
 		    NULL)
 			break;
 		attach(app, (size_t)(lt - app->locals), ct->id, ct->url,
@@ -290,18 +296,11 @@ dock_boot(struct app *app, size_t idx)
 	return 0;
 }
 
-enum dock_state
-dock_state_of(const struct local_target *lt)
+/* The lifecycle word of a Cog server's /health-check answer. */
+static enum dock_state
+health_state(enum cog_health_state h)
 {
-	if (lt->image == NULL)
-		return DOCK_NONE;
-	if (lt->req_start != 0)
-		return DOCK_BOOTING;
-	if (lt->cog == NULL)
-		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
-	if (lt->health == NULL)
-		return DOCK_BOOTING;	/* its server does not listen yet */
-	switch (lt->health->state) {
+	switch (h) {
 	case COG_HEALTH_STARTING:
 	case COG_HEALTH_UNKNOWN:
 		return DOCK_BOOTING;
@@ -313,6 +312,23 @@ dock_state_of(const struct local_target *lt)
 	default:
 		return DOCK_FAILED;
 	}
+}
+
+enum dock_state
+dock_state_of(const struct local_target *lt)
+{
+	if (lt->image == NULL) {	/* a Cog server given by URL */
+		if (lt->health == NULL)
+			return lt->error[0] ? DOCK_OFFLINE : DOCK_NONE;
+		return health_state(lt->health->state);
+	}
+	if (lt->req_start != 0)
+		return DOCK_BOOTING;
+	if (lt->cog == NULL)
+		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
+	if (lt->health == NULL)
+		return DOCK_BOOTING;	/* its server does not listen yet */
+	return health_state(lt->health->state);
 }
 
 const char *
@@ -356,6 +372,8 @@ dock_state_text(const struct local_target *lt, char *buf, size_t n)
 	span((clock_display_ms() - lt->state_since_ms) / 1000, a, sizeof a);
 	if (lt->req_stop != 0)
 		snprintf(buf, n, "STOPPING");
+	else if (dock_state_of(lt) == DOCK_NONE)
+		snprintf(buf, n, "\xe2\x80\xa6");	/* not asked yet */
 	else
 		snprintf(buf, n, "%s %s", dock_state_name(dock_state_of(lt)),
 		    a);

@@ -17,7 +17,7 @@
 #define DOCK_MSG_MAX	256
 
 enum dock_state {
-	DOCK_NONE,		/* not a Docker target (a --local URL) */
+	DOCK_NONE,		/* not known yet (a --local URL not asked) */
 	DOCK_OFFLINE,
 	DOCK_BOOTING,
 	DOCK_ACTIVE,
@@ -60,7 +60,10 @@ void dock_stop_all(struct app *app, bool quit_after);
 /* Start a container of Offline local idx (GPU unless refused before);
  * 0, or -1 with the reason in the target's error. */
 int dock_boot(struct app *app, size_t idx);
-/* The lifecycle state of a local target, and its name ("OFFLINE"...). */
+/* The lifecycle state of a local target, and its name ("OFFLINE"...).
+ * A server given by URL has the same words from its /health-check:
+ * Booting (STARTING), Active (BUSY), Idle (READY), Offline (unreachable),
+ * Failed (SETUP_FAILED, DEFUNCT); DOCK_NONE before its first answer. */
 enum dock_state dock_state_of(const struct local_target *lt);
 const char *dock_state_name(enum dock_state st);
 /* "IDLE 3m" / "BOOTING 12s": the state and the time in it, into buf. */

@@ -420,6 +420,15 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			    lt->error[0] && lt->cog == NULL ? lt->error :
 			    lt->container[0] ? lt->url : "Cog image (Enter: its form; Ctrl-R "
 			    "there boots it)");
+		} else if (dock_state_of(lt) != DOCK_NONE) {
+			char since[64];	/* a server by URL: the same words */
+
+			st = dock_state_name(dock_state_of(lt));
+			dock_state_text_of(app, i, since, sizeof since);
+			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
+			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
+			    lt->health == NULL && lt->error[0] ? lt->error :
+			    "local Cog server");
 		} else
 			snprintf(desc, sizeof desc, "%s", lt->error[0] ?
 			    lt->error : "local Cog server");
@@ -435,7 +444,8 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		paint_text(y, 1, name_w, name, base | A_BOLD);
 		paint_text_right(y, name_w + 2, runs_w, st, sel ? base :
 		    (lt->health && lt->health->state == COG_HEALTH_READY) ||
-		    dock_state_of(lt) == DOCK_OFFLINE ? ATTR(OK) : ATTR(WARN));
+		    (lt->image != NULL && dock_state_of(lt) == DOCK_OFFLINE) ?
+		    ATTR(OK) : ATTR(WARN));
 		if (desc_w > 4)
 			paint_text(y, name_w + runs_w + 3, desc_w,
 			    desc,

@@ -130,7 +130,10 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 		    "local Cog server", ATTR(TITLE));
 		paint_text(r++, x, w, lt->image ? lt->image : lt->url,
 		    ATTR(LINK));
-		if (lt->image != NULL) {
+		if (lt->image == NULL) {	/* by URL: the same words */
+			dock_state_text(lt, st, sizeof st);
+			paint_text(r++, x, w, st, ATTR(DIM));
+		} else {
 			dock_state_text(lt, st, sizeof st);
 			paint_text(r++, x, w, st, ATTR(DIM));
 			if (lt->container[0] != '\0')
