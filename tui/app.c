@@ -71,7 +71,8 @@ msg_follow_state(struct app *app)
 			if (r->seq != app->msg_run || !r->done)
 				continue;
 			app_msg(app, "run #%u %s", r->seq, r->have_pred ?
-			    prediction_status_name(r->pred.status) : "failed");
+			    prediction_status_name(r->pred.status) :
+			    r->unsent_canceled ? "canceled" : "failed");
 			break;
 		}
 	}
@@ -414,6 +415,7 @@ app_ctx(const struct app *app)
 		return CTX_PROMPT;
 	case OV_CONFIRM_QUIT:
 	case OV_CONTAINERS:
+	case OV_GPU_CPU:
 		return CTX_CONFIRM;
 	case OV_HELP:
 		return CTX_HELP;

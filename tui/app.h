@@ -64,7 +64,7 @@ enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
-	OV_CONTAINERS };
+	OV_CONTAINERS, OV_GPU_CPU };
 
 /* A local Cog server given with --local, or a Cog image of the Docker
  * daemon and its container (tui/dock.c). An image not started (Offline)

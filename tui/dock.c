@@ -158,10 +158,16 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 	lt->req_start = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
 		if (res != NULL && res->gpu_refused) {
-			lt->cpu_ok = true;
+			/* the client removed the half-made container; the
+			 * queue waits for the answer (tui/view/dock_cpu.c) */
 			snprintf(lt->error, sizeof lt->error, "this Docker "
 			    "daemon cannot give the container a GPU (no NVIDIA "
-			    "runtime): Ctrl-R again starts it on the CPU");
+			    "runtime)");
+			app->dock.cpu_idx = idx;
+			app->overlay = OV_GPU_CPU;
+			app_error(app, "%s: no GPU here: start it on the CPU? "
+			    "(y/n)", lt->image);
+			return;
 		} else
 			snprintf(lt->error, sizeof lt->error, "start: %s",
 			    ev->err ? ev->err : client_strerror(ev->rc));

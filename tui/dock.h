@@ -31,6 +31,7 @@ struct dock {
 	bool		 quit_asked;	/* the quit question was answered */
 	bool		 quit_after;	/* quit once the stops are done */
 	size_t		 stopping;	/* stops in flight */
+	size_t		 cpu_idx;	/* OV_GPU_CPU asks about this local */
 	unsigned	 req_images, req_containers;
 	char		 error[DOCK_MSG_MAX];	/* the daemon's, or "" */
 };

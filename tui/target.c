@@ -328,6 +328,7 @@ target_unqueue(struct app *app, struct run *r)
 	if (!r->queued)
 		return;
 	r->queued = false;
+	r->unsent_canceled = true;
 	snprintf(r->error, sizeof r->error, "canceled while queued");
 	runs_finish(app, r);
 	app_msg(app, "run #%u canceled before it was sent", r->seq);

@@ -2,9 +2,11 @@
 """tests/integration/test_tui_docker_real.py: the TUI's local section against
 a real Docker Engine (the test bed of tests/docker/setup): the Cog test image
 is listed Offline, Enter opens its form from the label schema, Ctrl-R asks
-for a GPU and the real daemon's refusal is said in words, Ctrl-R again boots
-it on the CPU (the run queued while Booting) and the run succeeds once the
-server is READY; the explorer then shows it Idle with its URL. Every
+for a GPU and the real daemon's refusal is said in words with the question
+"Start it on the CPU? (y/n)": n cancels the queued run and leaves no
+container; y boots it on the CPU (the run queued while Booting) and the run
+succeeds once the server is READY; the explorer then shows it Idle with its
+URL. Every
 container this test made is removed at the end, even on failure.
 
 Without the test bed it prints a skip line and counts 0; on CI (CI=true) a
@@ -89,25 +91,45 @@ def run_all(tmp):
     if "IDLE" in rows[mine[0]]:
         print("skip: a container of the test image already runs")
         return
+    # the GPU refused, n: the queued run is canceled, nothing is left
+    before = managed()
     keys = ["wait idle"] + ["key j"] * mine[0] + [
         "key <Enter>", "wait idle", "dump page",
         "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
-        "key <C-r>", "wait idle", "dump refused",
-        "key <Esc>", "key <C-r>", "dump booting",
-        "wait idle", "dump done",
-        "key <Esc>", "key <Esc>", "dump explorer"]
-    rc, d, err = script(tmp, "boot", keys)
-    check(rc == 0, "r8play boots and runs the image", err)
+        "key <C-r>", "wait text Start it on the CPU", "dump refused",
+        "key n", "wait idle", "dump canceled",
+        "key <Esc>", "dump page-canceled"]
+    rc, d, err = script(tmp, "cancel", keys)
+    check(rc == 0, "r8play asks, n cancels", err)
     check("OFFLINE" in d.get("page", "") and "prompt*" in d.get("page", ""),
           "Enter: the form from the label schema, nothing started",
           d.get("page", ""))
-    check("cannot give the container a GPU" in d.get("refused", ""),
-          "the real daemon's GPU refusal in words", d.get("refused", ""))
+    check("cannot give" in d.get("refused", "") and
+          "NVIDIA runtime" in d.get("refused", "") and
+          "Start it on the CPU? (y/n)" in d.get("refused", ""),
+          "the real daemon's GPU refusal in words, the CPU asked",
+          d.get("refused", ""))
+    check("#1 canceled" in d.get("canceled", "") and
+          "canceled while queued" in d.get("canceled", ""),
+          "n: the queued run is canceled", d.get("canceled", ""))
+    check("OFFLINE" in d.get("page-canceled", ""),
+          "n: the image is Offline again", d.get("page-canceled", ""))
+    check(not (managed() - before), "n: no half-made container is left",
+          " ".join(sorted(managed() - before)))
+    # the GPU refused again, y: booted on the CPU, the queued run runs
+    keys = ["wait idle"] + ["key j"] * mine[0] + [
+        "key <Enter>", "wait idle",
+        "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
+        "key <C-r>", "wait text Start it on the CPU", "key y",
+        "dump booting", "wait idle", "dump done",
+        "key <Esc>", "key <Esc>", "dump explorer"]
+    rc, d, err = script(tmp, "boot", keys)
+    check(rc == 0, "r8play boots and runs the image", err)
     check("queued" in d.get("booting", "") and
-          "booting" in d.get("booting", ""),
-          "Ctrl-R again: booting on the CPU, the run queued",
-          d.get("booting", ""))
-    check("#2 succeeded" in d.get("done", "") and
+          "booting" in d.get("booting", "") and
+          "on the CPU" in d.get("booting", ""),
+          "y: booting on the CPU, the run queued", d.get("booting", ""))
+    check("#1 succeeded" in d.get("done", "") and
           "output.png" in d.get("done", ""),
           "the run succeeds once the container is READY", d.get("done", ""))
     check("IDLE" in d.get("explorer", "") and

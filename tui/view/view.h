@@ -97,6 +97,7 @@ extern const struct overlay_ops confirm_overlay_ops;
 extern const struct overlay_ops chooser_overlay_ops;
 extern const struct overlay_ops prompt_overlay_ops;
 extern const struct overlay_ops dock_quit_overlay_ops;
+extern const struct overlay_ops dock_cpu_overlay_ops;
 
 /* Keep sel visible in a window of h rows starting at *top (h <= 0: no
  * change). Layout steps share it. */
