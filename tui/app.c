@@ -652,6 +652,7 @@ app_timeout_ms(const struct app *app, int max_ms)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
 	t = min_due(t, app->wait_due_ms, now);
+	t = min_due(t, dock_due_ms(app), now);
 	if (app_runs_in_flight(app) > 0 && !clock_frozen() &&
 	    (t < 0 || t > 250))
 		t = 250;

@@ -79,6 +79,10 @@ struct local_target {
 					   run.cog.config label, or the --dev
 					   folder's file), or NULL */
 	char		 project_err[APP_MSG_MAX];	/* why not, or "" */
+	bool		 gone;		/* no longer on the daemon: not listed
+					   (kept: runs and pages name it) */
+	bool		 listed;	/* in the daemon's last image list */
+	unsigned	 attach_seq;	/* dock.list_seq when attached */
 	char		 container[96];	/* "" while Offline */
 	bool		 managed;	/* r8play started the container */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */

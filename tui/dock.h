@@ -4,7 +4,8 @@
  * Offline while it has no container (its form comes from the image's
  * label schema), Booting from Ctrl-R (docker_start, then /health-check
  * STARTING), Active while BUSY, Idle while READY, with the time in state.
- * Containers of Cog images already running are listed the same way.
+ * Containers of Cog images already running are listed the same way, and
+ * the lists are asked again while the explorer shows them.
  * Only asks the daemon when DOCKER_HOST is set, or outside script mode
  * when the default socket exists (test screens stay the same).
  */
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #define DOCK_MSG_MAX	256
+#define DOCK_REFRESH_MS	3000	/* the lists again while the explorer shows */
 
 enum dock_state {
 	DOCK_NONE,		/* not known yet (a --local URL not asked) */
@@ -33,6 +35,9 @@ struct dock {
 	size_t		 stopping;	/* stops in flight */
 	size_t		 cpu_idx;	/* OV_GPU_CPU asks about this local */
 	unsigned	 req_images, req_containers;
+	unsigned	 list_seq;	/* containers lists asked so far */
+	bool		 listed_once;	/* the first lists are in */
+	long long	 next_list_ms;	/* the next refresh (monotonic) */
 	char		 error[DOCK_MSG_MAX];	/* the daemon's, or "" */
 };
 
@@ -50,8 +55,17 @@ bool dock_event(struct app *app, struct client_event *ev);
  * err set when it is not a whole number of minutes (1 to 10080). */
 int dock_set_idle_stop(struct app *app, const char *v, char *err,
     size_t errsz);
-/* Timers: stop containers r8play started that stayed Idle idle_stop. */
+/* Timers: stop containers r8play started that stayed Idle idle_stop;
+ * while the explorer is shown, ask the daemon's lists again every
+ * DOCK_REFRESH_MS (one request at a time): images pulled or containers
+ * started outside r8play appear, removed ones go (their entries stay for
+ * the runs and pages that name them, unlisted), the selection stays on
+ * its item. dock_due_ms(): when the next refresh is due (0: none). */
 void dock_tick(struct app *app);
+long long dock_due_ms(const struct app *app);
+/* Ask the lists again now (after r8play started, stopped or pulled
+ * something); once the lists in flight are in when they are. */
+void dock_refresh(struct app *app);
 /* Running containers r8play started. */
 size_t dock_managed_running(const struct app *app);
 /* Quit: true when the question about them is shown (OV_CONTAINERS). */

@@ -121,8 +121,9 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 		paint_wrap(r, x, w, bottom - r, or_empty(c->description), ATTR(NORMAL));
 		return;
 	}
-	if (m == NULL && ex->sel < app->nlocals) {
-		const struct local_target *lt = &app->locals[ex->sel];
+	if (m == NULL && explorer_local_at(app, ex->sel) >= 0) {
+		const struct local_target *lt =
+		    &app->locals[explorer_local_at(app, ex->sel)];
 
 		char st[64];
 
