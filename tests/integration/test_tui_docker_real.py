@@ -24,6 +24,11 @@ from t import check, summary, R8PLAY  # noqa: E402
 
 PORT = os.environ.get("R8PLAY_TEST_REGISTRY_PORT", "5400")
 IMAGE = "127.0.0.1:%s/r8play-test/cog-image:latest" % PORT
+# Other test runs share the daemon and IMAGE, and r8play lists their
+# containers too (the explorer refreshes): this run works on an image of
+# its own (IMAGE plus a label: no new layer), its own entry in the list.
+MYREPO = "r8tui%d" % os.getpid()
+MINE = "127.0.0.1:%s/%s/cog-image:latest" % (PORT, MYREPO)
 SOCK = "/var/run/docker.sock"
 
 
@@ -43,9 +48,12 @@ def bed_ready():
 
 
 def managed():
-    _, out = sh(["docker", "ps", "-aq", "--filter", "label=dev.r8play.managed",
-                 "--filter", "ancestor=" + IMAGE])
-    return set(out.split())
+    """This run's containers (any state): made of MINE by r8play."""
+    _, out = sh(["docker", "ps", "-a", "--no-trunc", "--filter",
+                 "label=dev.r8play.managed", "--format",
+                 "{{.ID}} {{.Image}}"])
+    return set(ln.split()[0] for ln in out.splitlines()
+               if len(ln.split()) == 2 and ln.split()[1] == MINE)
 
 
 def script(tmp, name, keys):
@@ -82,7 +90,8 @@ def run_all(tmp):
     check(rc == 0, "r8play lists the local section", err)
     rows = [ln for ln in d.get("explorer", "").splitlines()
             if ln.startswith(" image ")]
-    mine = [i for i, ln in enumerate(rows) if "r8play-test/cog-im" in ln]
+    mine = [i for i, ln in enumerate(rows) if ln.startswith(
+        " image 127.0.0.1:%s/%s/" % (PORT, MYREPO))]
     check(len(mine) == 1, "the Cog test image is listed", "\n".join(rows))
     if not mine:
         return
@@ -104,9 +113,9 @@ def run_all(tmp):
     check("OFFLINE" in d.get("page", "") and "prompt*" in d.get("page", ""),
           "Enter: the form from the label schema, nothing started",
           d.get("page", ""))
-    check("cannot give" in d.get("refused", "") and
-          "NVIDIA runtime" in d.get("refused", "") and
-          "Start it on the CPU? (y/n)" in d.get("refused", ""),
+    said = " ".join(d.get("refused", "").replace("\u2502", " ").split())
+    check("cannot give" in said and "a GPU (no NVIDIA runtime)" in said and
+          "Start it on the CPU? (y/n)" in said,
           "the real daemon's GPU refusal in words, the CPU asked",
           d.get("refused", ""))
     check("#1 canceled" in d.get("canceled", "") and
@@ -150,12 +159,19 @@ def main():
         return summary()
     before = managed()
     tmp = tempfile.mkdtemp(prefix="r8play-tui-docker-")
+    p = subprocess.run(["docker", "build", "-q", "-t", MINE, "-"],
+                       input=("FROM %s\nLABEL dev.r8play.test-run=%s\n" % (
+                           IMAGE, MYREPO)).encode(), capture_output=True,
+                       timeout=300)
+    check(p.returncode == 0, "an image of this run's own: " + MINE,
+          p.stderr.decode("utf-8", "replace"))
     try:
         run_all(tmp)
     finally:
         made = managed() - before
         if made:
             sh(["docker", "rm", "-f"] + sorted(made), timeout=120)
+        sh(["docker", "rmi", MINE])     # IMAGE stays
         shutil.rmtree(tmp, ignore_errors=True)
     check(not (managed() - before), "no container of this test is left")
     return summary()
