@@ -171,8 +171,10 @@ on_images(struct app *app, struct docker_result *res)
 		k = find_image(app, im->ref, false);
 		lt = k >= 0 ? &app->locals[k] : add_target(app, im->ref,
 		    im->schema, im->config, im->cog_version);
-		if (lt != NULL)
-			lt->listed = true, lt->gone = false;
+		if (lt != NULL) {
+			lt->listed = true;
+			lt->gone = false;
+		}
 	}
 	for (i = 0; i < app->nlocals; i++) {
 		struct local_target *lt = &app->locals[i];
