@@ -2,10 +2,11 @@
  * tui/dock.c: the Docker daemon's Cog images and containers as local
  * targets (tui/dock.h). The lists come at start, then again while the
  * explorer shows them and after each start or stop, merged into
- * app->locals without moving an entry; a boot is docker_start, then the container's URL becomes the target's Cog server
- * (without webhooks: a container cannot reach r8play's listener on
- * 127.0.0.1, so runs are followed by their sync answer) and its health is
- * polled while it starts. A GPU the daemon refuses opens the question
+ * app->locals without moving an entry. A boot is docker_start, then the
+ * container's URL becomes the target's Cog server (without webhooks: a
+ * container cannot reach r8play's listener on 127.0.0.1, so runs are
+ * followed by their sync answer) and its health is polled while it
+ * starts. A GPU the daemon refuses opens the question
  * of tui/view/dock_cpu.c.
  */
 #include "tui/app.h"
