@@ -71,7 +71,8 @@ msg_follow_state(struct app *app)
 			if (r->seq != app->msg_run || !r->done)
 				continue;
 			app_msg(app, "run #%u %s", r->seq, r->have_pred ?
-			    prediction_status_name(r->pred.status) : "failed");
+			    prediction_status_name(r->pred.status) :
+			    r->unsent_canceled ? "canceled" : "failed");
 			break;
 		}
 	}
@@ -398,13 +399,8 @@ app_done(struct app *app)
 	hist_view_done(app);
 	hist_close(app);
 	explorer_clear(app);
-	for (i = 0; i < app->nlocals; i++) {
-		cog_free(app->locals[i].cog);
-		cog_health_free(app->locals[i].health);
-		free(app->locals[i].url);
-		free(app->locals[i].image);
-		free(app->locals[i].schema);
-	}
+	for (i = 0; i < app->nlocals; i++)
+		target_local_done(&app->locals[i]);
 	dock_done(app);
 	app->nlocals = 0;
 	client_free(app->client);
@@ -435,6 +431,7 @@ app_ctx(const struct app *app)
 		return CTX_PROMPT;
 	case OV_CONFIRM_QUIT:
 	case OV_CONTAINERS:
+	case OV_GPU_CPU:
 		return CTX_CONFIRM;
 	case OV_HELP:
 		return CTX_HELP;
@@ -673,6 +670,7 @@ app_timeout_ms(const struct app *app, int max_ms)
 		t = min_due(t, app->locals[i].next_health_ms, now);
 	t = min_due(t, app->msg_until_ms, now);
 	t = min_due(t, app->wait_due_ms, now);
+	t = min_due(t, dock_due_ms(app), now);
 	if (app_runs_in_flight(app) > 0 && !clock_frozen() &&
 	    (t < 0 || t > 250))
 		t = 250;

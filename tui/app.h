@@ -64,7 +64,7 @@ enum view { VIEW_EXPLORER, VIEW_MODEL, VIEW_RUN, VIEW_GPU, VIEW_COMPARE,
 
 /* What is open over the screen (tui/view/overlay.c, tui/view/help.c). */
 enum overlay { OV_NONE, OV_HELP, OV_CONFIRM_QUIT, OV_PROMPT, OV_CHOOSE,
-	OV_CONTAINERS, OV_PULL };
+	OV_CONTAINERS, OV_PULL, OV_GPU_CPU };
 
 /* A local Cog server given with --local, or a Cog image of the Docker
  * daemon and its container (tui/dock.c). An image not started (Offline)
@@ -74,6 +74,15 @@ struct local_target {
 	struct cog	*cog;		/* NULL: Offline (an image only) */
 	char		*image;		/* reference; NULL: a --local URL */
 	char		*schema;	/* the image's OpenAPI label or NULL */
+	char		*cog_version;	/* the image's run.cog.version or NULL */
+	struct project	*project;	/* its cog.yaml (the image's
+					   run.cog.config label, or the --dev
+					   folder's file), or NULL */
+	char		 project_err[APP_MSG_MAX];	/* why not, or "" */
+	bool		 gone;		/* no longer on the daemon: not listed
+					   (kept: runs and pages name it) */
+	bool		 listed;	/* in the daemon's last image list */
+	unsigned	 attach_seq;	/* dock.list_seq when attached */
 	char		 container[96];	/* "" while Offline */
 	bool		 managed;	/* r8play started the container */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */
@@ -96,6 +105,7 @@ struct shown_image {
 };
 
 struct script;
+struct project;
 struct render_async;
 
 /*

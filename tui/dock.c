@@ -1,10 +1,13 @@
 /*
  * tui/dock.c: the Docker daemon's Cog images and containers as local
- * targets (tui/dock.h). The lists come once at start; a boot is
- * docker_start, then the container's URL becomes the target's Cog server
- * (without webhooks: a container cannot reach r8play's listener on
- * 127.0.0.1, so runs are followed by their sync answer) and its health is
- * polled while it starts.
+ * targets (tui/dock.h). The lists come at start, then again while the
+ * explorer shows them and after each start or stop, merged into
+ * app->locals without moving an entry. A boot is docker_start, then the
+ * container's URL becomes the target's Cog server (without webhooks: a
+ * container cannot reach r8play's listener on 127.0.0.1, so runs are
+ * followed by their sync answer) and its health is polled while it
+ * starts. A GPU the daemon refuses opens the question
+ * of tui/view/dock_cpu.c.
  */
 #include "tui/app.h"
 
@@ -47,6 +50,7 @@ dock_init(struct app *app)
 	dk->req_images = docker_images(dk->d, err, sizeof err);
 	if (dk->req_images == 0)
 		snprintf(dk->error, sizeof dk->error, "%s", err);
+	dk->next_list_ms = clock_mono_ms() + DOCK_REFRESH_MS;
 }
 
 void
@@ -57,19 +61,50 @@ dock_done(struct app *app)
 	app->dock.d = NULL;
 }
 
-/* A new local target for image ref (schema may be NULL); NULL when full. */
+/* A local no longer listed that nothing names (no run, no page, no
+ * question), to be used again; -1 when none. */
+static int
+free_slot(const struct app *app)
+{
+	size_t k, i;
+
+	for (k = 0; k < app->nlocals; k++) {
+		bool used = !app->locals[k].gone ||
+		    (app->mp.active && app->mp.local && app->mp.local_idx == k) ||
+		    (app->devv.d != NULL && app->devv.local_idx == k) ||
+		    app->msg_local == (int)k ||
+		    (app->overlay == OV_GPU_CPU && app->dock.cpu_idx == k);
+
+		for (i = 0; i < app->nruns && !used; i++)
+			used = app->runs[i].local && app->runs[i].local_idx == k;
+		if (!used)
+			return (int)k;
+	}
+	return -1;
+}
+
+/* A new local target for image ref (its labels may be NULL); NULL when
+ * full. */
 static struct local_target *
-add_target(struct app *app, const char *ref, const char *schema)
+add_target(struct app *app, const char *ref, const char *schema,
+    const char *config, const char *cog_version)
 {
 	struct local_target *lt;
+	int k;
 
-	if (app->nlocals == APP_MAX_LOCALS)
+	if (app->nlocals < APP_MAX_LOCALS)
+		lt = &app->locals[app->nlocals++];
+	else if ((k = free_slot(app)) >= 0) {
+		lt = &app->locals[k];
+		target_local_done(lt);
+	} else
 		return NULL;
-	lt = &app->locals[app->nlocals++];
 	memset(lt, 0, sizeof *lt);
 	lt->image = xstrdup(ref);
 	lt->url = xstrdup(ref);
 	lt->schema = schema ? xstrdup(schema) : NULL;
+	lt->cog_version = cog_version ? xstrdup(cog_version) : NULL;
+	target_local_config(lt, config);
 	lt->state_since_ms = clock_display_ms();
 	lt->shown_state = DOCK_OFFLINE;
 	return lt;
@@ -97,66 +132,125 @@ attach(struct app *app, size_t idx, const char *id, const char *url,
 	free(lt->url);
 	lt->url = xstrdup(url);
 	snprintf(lt->container, sizeof lt->container, "%s", id);
+	lt->attach_seq = app->dock.list_seq;
+	lt->gone = false;
 	lt->managed = managed;
 	lt->error[0] = '\0';
 	net_health(app, idx);
 }
 
-/*
- * The Cog images of the daemon: each becomes an Offline local target (its
- * form from the image's schema label); then the containers are asked for,
- * to find the ones already running.
- */
+static void detach(struct app *app, size_t idx);
+
+/* The Docker target of image ref without a container, or -1. */
+static int
+find_image(const struct app *app, const char *ref, bool free_only)
+{
+	size_t k;
+
+	for (k = 0; k < app->nlocals; k++)
+		if (app->locals[k].image != NULL &&
+		    strcmp(app->locals[k].image, ref) == 0 &&
+		    (!free_only || (app->locals[k].container[0] == '\0' &&
+		    app->locals[k].req_start == 0)))
+			return (int)k;
+	return -1;
+}
+
+/* The images list: new ones are added, listed ones kept (their entries
+ * and indexes do not move), the others go unlisted unless a container
+ * or a start holds them; then the containers list. */
 static void
 on_images(struct app *app, struct docker_result *res)
 {
 	struct dock *dk = &app->dock;
+	struct explorer_keep keep;
 	char err[CLIENT_ERR_MAX];
 	size_t i;
 
+	explorer_keep_begin(app, &keep);
+	keep.row_only = !app->dock.listed_once;	/* the first: on top */
+	for (i = 0; i < app->nlocals; i++)
+		app->locals[i].listed = false;
 	for (i = 0; res->images != NULL && i < res->images->n; i++) {
 		const struct docker_image *im = &res->images->items[i];
+		struct local_target *lt;
+		int k;
 
-		if (im->ref != NULL)
-			add_target(app, im->ref, im->schema);
+		if (im->ref == NULL)
+			continue;
+		k = find_image(app, im->ref, false);
+		lt = k >= 0 ? &app->locals[k] : add_target(app, im->ref,
+		    im->schema, im->config, im->cog_version);
+		if (lt != NULL) {
+			lt->listed = true;
+			lt->gone = false;
+		}
 	}
+	for (i = 0; i < app->nlocals; i++) {
+		struct local_target *lt = &app->locals[i];
+
+		if (lt->image != NULL && !lt->listed &&
+		    lt->container[0] == '\0' && lt->req_start == 0)
+			lt->gone = true;
+	}
+	dk->list_seq++;
 	dk->req_containers = docker_containers(dk->d, err, sizeof err);
 	if (dk->req_containers == 0)
 		snprintf(dk->error, sizeof dk->error, "%s", err);
-	explorer_refilter(app);
+	explorer_keep_end(app, &keep);
 }
 
-/*
- * Running containers of Cog images (ours and others'): each is attached to
- * the first target of its image that has no container yet, else to a new
- * target of that image, so its server can be used at once.
- */
+/* The running containers: new ones attach to their image's entry (or
+ * get one); a container that went away outside r8play leaves its entry
+ * Offline (unlisted when its image went too). One attached while this
+ * list was on its way is not in it and stays. */
 static void
 on_containers(struct app *app, struct docker_result *res)
 {
+	bool seen[APP_MAX_LOCALS] = { false };
+	struct explorer_keep keep;
 	size_t i, k;
 
+	explorer_keep_begin(app, &keep);
+	keep.row_only = !app->dock.listed_once;	/* the first: on top */
 	for (i = 0; res->containers != NULL && i < res->containers->n; i++) {
 		const struct docker_container *ct = &res->containers->items[i];
 		struct local_target *lt = NULL;
+		int f;
 
 		if (ct->url == NULL || ct->state == NULL ||
-		    strcmp(ct->state, "running") != 0 || ct->image == NULL)
+		    strcmp(ct->state, "running") != 0 || ct->image == NULL ||
+		    ct->id == NULL)
 			continue;
-		for (k = 0; k < app->nlocals; k++)
-			if (app->locals[k].image != NULL &&
-			    app->locals[k].container[0] == '\0' &&
-			    strcmp(app->locals[k].image, ct->image) == 0) {
+		for (k = 0; k < app->nlocals && lt == NULL; k++)
+			if (strcmp(app->locals[k].container, ct->id) == 0)
 				lt = &app->locals[k];
-				break;
-			}
-		if (lt == NULL && (lt = add_target(app, ct->image, NULL)) ==
-		    NULL)
+		if (lt != NULL) {	/* known: attached already */
+			seen[lt - app->locals] = true;
+			continue;
+		}
+		f = find_image(app, ct->image, true);
+		lt = f >= 0 ? &app->locals[f] : add_target(app, ct->image,
+		    NULL, NULL, ct->cog_version);
+		if (lt == NULL)
 			break;
 		attach(app, (size_t)(lt - app->locals), ct->id, ct->url,
 		    ct->managed);
+		seen[lt - app->locals] = true;
 	}
-	explorer_refilter(app);
+	for (k = 0; k < app->nlocals; k++) {
+		struct local_target *lt = &app->locals[k];
+
+		if (lt->image == NULL || lt->container[0] == '\0' || seen[k] ||
+		    lt->req_stop != 0 || lt->req_start != 0 ||
+		    lt->attach_seq == app->dock.list_seq)
+			continue;
+		detach(app, k);
+		if (!lt->listed)
+			lt->gone = true;
+	}
+	app->dock.listed_once = true;
+	explorer_keep_end(app, &keep);
 }
 
 /* The container of local idx started (or not). */
@@ -169,10 +263,16 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 	lt->req_start = 0;
 	if (ev->kind == CLIENT_EV_ERROR) {
 		if (res != NULL && res->gpu_refused) {
-			lt->cpu_ok = true;
+			/* the client removed the half-made container; the
+			 * queue waits for the answer (tui/view/dock_cpu.c) */
 			snprintf(lt->error, sizeof lt->error, "this Docker "
 			    "daemon cannot give the container a GPU (no NVIDIA "
-			    "runtime): Ctrl-R again starts it on the CPU");
+			    "runtime)");
+			app->dock.cpu_idx = idx;
+			app->overlay = OV_GPU_CPU;
+			app_error(app, "%s: no GPU here: start it on the CPU? "
+			    "(y/n)", lt->image);
+			return;
 		} else
 			client_emit_error(lt->error, sizeof lt->error,
 			    ev->rc, ev->err, "start");
@@ -190,6 +290,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 	attach(app, idx, res->container->id, res->container->url, true);
 	dock_log_follow(app, idx);	/* its setup logs while it boots */
 	app_msg(app, "%s started: booting", lt->image);
+	dock_refresh(app);
 }
 
 /* Local idx has no container any more: Offline again. */
@@ -239,6 +340,7 @@ on_stop(struct app *app, size_t idx, struct client_event *ev)
 	detach(app, idx);
 	if (dk->stopping > 0 && --dk->stopping == 0 && dk->quit_after)
 		app->quit = true;
+	dock_refresh(app);
 }
 
 bool
@@ -315,18 +417,11 @@ dock_boot(struct app *app, size_t idx)
 	return 0;
 }
 
-enum dock_state
-dock_state_of(const struct local_target *lt)
+/* The lifecycle word of a Cog server's /health-check answer. */
+static enum dock_state
+health_state(enum cog_health_state h)
 {
-	if (lt->image == NULL)
-		return DOCK_NONE;
-	if (lt->req_start != 0)
-		return DOCK_BOOTING;
-	if (lt->cog == NULL)
-		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
-	if (lt->health == NULL)
-		return DOCK_BOOTING;	/* its server does not listen yet */
-	switch (lt->health->state) {
+	switch (h) {
 	case COG_HEALTH_STARTING:
 	case COG_HEALTH_UNKNOWN:
 		return DOCK_BOOTING;
@@ -338,6 +433,23 @@ dock_state_of(const struct local_target *lt)
 	default:
 		return DOCK_FAILED;
 	}
+}
+
+enum dock_state
+dock_state_of(const struct local_target *lt)
+{
+	if (lt->image == NULL) {	/* a Cog server given by URL */
+		if (lt->health == NULL)
+			return lt->error[0] ? DOCK_OFFLINE : DOCK_NONE;
+		return health_state(lt->health->state);
+	}
+	if (lt->req_start != 0)
+		return DOCK_BOOTING;
+	if (lt->cog == NULL)
+		return lt->error[0] ? DOCK_FAILED : DOCK_OFFLINE;
+	if (lt->health == NULL)
+		return DOCK_BOOTING;	/* its server does not listen yet */
+	return health_state(lt->health->state);
 }
 
 const char *
@@ -381,6 +493,8 @@ dock_state_text(const struct local_target *lt, char *buf, size_t n)
 	span((clock_display_ms() - lt->state_since_ms) / 1000, a, sizeof a);
 	if (lt->req_stop != 0)
 		snprintf(buf, n, "STOPPING");
+	else if (dock_state_of(lt) == DOCK_NONE)
+		snprintf(buf, n, "\xe2\x80\xa6");	/* not asked yet */
 	else
 		snprintf(buf, n, "%s %s", dock_state_name(dock_state_of(lt)),
 		    a);
@@ -463,6 +577,38 @@ dock_tick(struct app *app)
 			    app->dock.idle_stop_ms / 60000);
 		app->dirty |= DIRTY_ALL;	/* the countdown moves */
 	}
+	if (dock_due_ms(app) != 0 && clock_mono_ms() >= dock_due_ms(app))
+		dock_refresh(app);
+}
+
+/* The explorer lists the local section: keep it fresh. */
+long long
+dock_due_ms(const struct app *app)
+{
+	const struct dock *dk = &app->dock;
+
+	if (dk->d == NULL || app->view != VIEW_EXPLORER ||
+	    dk->req_images != 0 || dk->req_containers != 0)
+		return 0;
+	return dk->next_list_ms;
+}
+
+void
+dock_refresh(struct app *app)
+{
+	struct dock *dk = &app->dock;
+	char err[CLIENT_ERR_MAX];
+
+	if (dk->d == NULL)
+		return;
+	dk->next_list_ms = clock_mono_ms() + DOCK_REFRESH_MS;
+	if (dk->req_images != 0 || dk->req_containers != 0) {
+		dk->next_list_ms = 1;	/* again once these are in */
+		return;
+	}
+	dk->req_images = docker_images(dk->d, err, sizeof err);
+	if (dk->req_images == 0)
+		snprintf(dk->error, sizeof dk->error, "%s", err);
 }
 
 size_t
@@ -509,7 +655,8 @@ dock_stop_all(struct app *app, bool quit_after)
 }
 
 int
-dock_target_for(struct app *app, const char *ref, const char *schema)
+dock_target_for(struct app *app, const char *ref, const char *schema,
+    const char *config, const char *cog_version)
 {
 	struct local_target *lt;
 	size_t i;
@@ -518,7 +665,7 @@ dock_target_for(struct app *app, const char *ref, const char *schema)
 		if (app->locals[i].image != NULL &&
 		    strcmp(app->locals[i].image, ref) == 0)
 			return (int)i;
-	if ((lt = add_target(app, ref, schema)) == NULL)
+	if ((lt = add_target(app, ref, schema, config, cog_version)) == NULL)
 		return -1;
 	explorer_refilter(app);
 	return (int)(lt - app->locals);

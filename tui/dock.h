@@ -4,7 +4,8 @@
  * Offline while it has no container (its form comes from the image's
  * label schema), Booting from Ctrl-R (docker_start, then /health-check
  * STARTING), Active while BUSY, Idle while READY, with the time in state.
- * Containers of Cog images already running are listed the same way.
+ * Containers of Cog images already running are listed the same way, and
+ * the lists are asked again while the explorer shows them.
  * Only asks the daemon when DOCKER_HOST is set, or outside script mode
  * when the default socket exists (test screens stay the same).
  */
@@ -19,9 +20,10 @@
 #define DOCK_LOG_LINES	32	/* setup log lines kept while Booting */
 #define DOCK_LOG_WIDTH	512	/* bytes kept of one log line */
 #define DOCK_BOOT_PANEL_MAX 10	/* rows of the boot panel (logs) */
+#define DOCK_REFRESH_MS	3000	/* the lists again while the explorer shows */
 
 enum dock_state {
-	DOCK_NONE,		/* not a Docker target (a --local URL) */
+	DOCK_NONE,		/* not known yet (a --local URL not asked) */
 	DOCK_OFFLINE,
 	DOCK_BOOTING,
 	DOCK_ACTIVE,
@@ -64,7 +66,11 @@ struct dock {
 	bool		 quit_asked;	/* the quit question was answered */
 	bool		 quit_after;	/* quit once the stops are done */
 	size_t		 stopping;	/* stops in flight */
+	size_t		 cpu_idx;	/* OV_GPU_CPU asks about this local */
 	unsigned	 req_images, req_containers;
+	unsigned	 list_seq;	/* containers lists asked so far */
+	bool		 listed_once;	/* the first lists are in */
+	long long	 next_list_ms;	/* the next refresh (monotonic) */
 	char		 error[DOCK_MSG_MAX];	/* the daemon's, or "" */
 };
 
@@ -82,8 +88,17 @@ bool dock_event(struct app *app, struct client_event *ev);
  * err set when it is not a whole number of minutes (1 to 10080). */
 int dock_set_idle_stop(struct app *app, const char *v, char *err,
     size_t errsz);
-/* Timers: stop containers r8play started that stayed Idle idle_stop. */
+/* Timers: stop containers r8play started that stayed Idle idle_stop;
+ * while the explorer is shown, ask the daemon's lists again every
+ * DOCK_REFRESH_MS (one request at a time): images pulled or containers
+ * started outside r8play appear, removed ones go (their entries stay for
+ * the runs and pages that name them, unlisted), the selection stays on
+ * its item. dock_due_ms(): when the next refresh is due (0: none). */
 void dock_tick(struct app *app);
+long long dock_due_ms(const struct app *app);
+/* Ask the lists again now (after r8play started, stopped or pulled
+ * something); once the lists in flight are in when they are. */
+void dock_refresh(struct app *app);
 /* Running containers r8play started. */
 size_t dock_managed_running(const struct app *app);
 /* Quit: true when the question about them is shown (OV_CONTAINERS). */
@@ -93,7 +108,10 @@ void dock_stop_all(struct app *app, bool quit_after);
 /* Start a container of Offline local idx (GPU unless refused before);
  * 0, or -1 with the reason in the target's error. */
 int dock_boot(struct app *app, size_t idx);
-/* The lifecycle state of a local target, and its name ("OFFLINE"...). */
+/* The lifecycle state of a local target, and its name ("OFFLINE"...).
+ * A server given by URL has the same words from its /health-check:
+ * Booting (STARTING), Active (BUSY), Idle (READY), Offline (unreachable),
+ * Failed (SETUP_FAILED, DEFUNCT); DOCK_NONE before its first answer. */
 enum dock_state dock_state_of(const struct local_target *lt);
 const char *dock_state_name(enum dock_state st);
 /* "IDLE 3m" / "BOOTING 12s": the state and the time in it, into buf. */
@@ -103,7 +121,8 @@ void dock_state_text_of(const struct app *app, size_t idx, char *buf,
     size_t n);
 /* The local target of image ref (added, Offline, with schema when not
  * listed yet): its index, or -1 when the list is full. */
-int dock_target_for(struct app *app, const char *ref, const char *schema);
+int dock_target_for(struct app *app, const char *ref, const char *schema,
+    const char *config, const char *cog_version);
 
 /* ---- tui/dock_pull.c: L (pull, start, open) and the setup logs */
 /* L on a Replicate model page: pull r8.im/OWNER/NAME@sha256:VERSION of

@@ -118,19 +118,23 @@ dock_pull_cancel(struct app *app)
 	app->dirty |= DIRTY_ALL;
 }
 
-/* Pulled (schema: the image's label, or NULL): the image becomes a local
- * target, its playground opens and its container starts. */
+/* Pulled (im: the image as inspected, or NULL): the image becomes a
+ * local target (its form from the image's schema label, else the page's),
+ * its playground opens and its container starts. */
 static void
-pulled(struct app *app, const char *schema)
+pulled(struct app *app, const struct docker_image *im)
 {
 	struct dock_pull *pl = &app->dock.pull;
 	struct local_target *lt;
 	char image[DOCK_REF_MAX];
+	const char *schema = im != NULL ? im->schema : NULL;
 	int idx;
 
 	if (schema == NULL)
 		schema = pl->schema;
-	idx = dock_target_for(app, pl->image, schema);
+	idx = dock_target_for(app, pl->image, schema,
+	    im != NULL ? im->config : NULL,
+	    im != NULL ? im->cog_version : NULL);
 	xsnprintf(image, sizeof image, "%s", pl->image);
 	if (app->overlay == OV_PULL)
 		app->overlay = OV_NONE;
@@ -195,8 +199,8 @@ on_inspect(struct app *app, struct client_event *ev)
 	if (ev->kind == CLIENT_EV_PROGRESS)
 		return;
 	app->dock.pull.req_inspect = 0;
-	pulled(app, ev->kind == CLIENT_EV_DONE && res != NULL &&
-	    res->image != NULL ? res->image->schema : NULL);
+	pulled(app, ev->kind == CLIENT_EV_DONE && res != NULL ?
+	    res->image : NULL);
 }
 
 /* ---- the setup logs */

@@ -110,8 +110,8 @@ hist_record(struct app *app, struct run *r)
 	if (r->have_pred)
 		p = r->pred;	/* shallow: only read */
 	else {
-		p.status = r->error[0] ? PREDICTION_FAILED :
-		    PREDICTION_STARTING;
+		p.status = r->unsent_canceled ? PREDICTION_CANCELED :
+		    r->error[0] ? PREDICTION_FAILED : PREDICTION_STARTING;
 		p.error = r->error[0] ? r->error : NULL;
 		p.metrics.predict_time = -1;
 	}

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/project/project.h"
+
 /* ---- identity */
 
 void
@@ -326,6 +328,7 @@ target_unqueue(struct app *app, struct run *r)
 	if (!r->queued)
 		return;
 	r->queued = false;
+	r->unsent_canceled = true;
 	snprintf(r->error, sizeof r->error, "canceled while queued");
 	runs_finish(app, r);
 	app_msg(app, "run #%u canceled before it was sent", r->seq);
@@ -404,6 +407,60 @@ target_health_seen(struct app *app, size_t idx, bool was_ok)
 	pump(app, idx);
 }
 
+static void
+drop_project(struct local_target *lt)
+{
+	project_done(lt->project);
+	free(lt->project);
+	lt->project = NULL;
+	lt->project_err[0] = '\0';
+}
+
+void
+target_local_config(struct local_target *lt, const char *json)
+{
+	char err[256];
+
+	drop_project(lt);
+	if (json == NULL || json[0] == '\0')
+		return;
+	lt->project = xcalloc(1, sizeof *lt->project);
+	if (project_parse(json, strlen(json), lt->project, err,
+	    sizeof err) != 0) {
+		drop_project(lt);
+		xsnprintf(lt->project_err, sizeof lt->project_err,
+		    "run.cog.config: %s", err);
+	}
+}
+
+void
+target_local_project(struct local_target *lt, const char *dir)
+{
+	char err[512];
+
+	drop_project(lt);
+	lt->project = xcalloc(1, sizeof *lt->project);
+	if (project_load(dir, lt->project, err, sizeof err) != 0) {
+		drop_project(lt);
+		xsnprintf(lt->project_err, sizeof lt->project_err, "%s", err);
+	}
+}
+
+void
+target_local_done(struct local_target *lt)
+{
+	cog_free(lt->cog);
+	lt->cog = NULL;
+	cog_health_free(lt->health);
+	lt->health = NULL;
+	free(lt->url);
+	free(lt->image);
+	free(lt->schema);
+	free(lt->cog_version);
+	lt->url = lt->image = lt->schema = lt->cog_version = NULL;
+	drop_project(lt);
+}
+
 /* Local idx is on screen: its page, or the explorer that lists it. */
 static bool
 shown(const struct app *app, size_t idx)
@@ -423,8 +480,7 @@ target_tick(struct app *app, long long now)
 	for (i = 0; i < app->nlocals; i++) {
 		struct local_target *lt = &app->locals[i];
 
-		if (lt->image != NULL &&
-		    (int)dock_state_of(lt) != lt->shown_state) {
+		if ((int)dock_state_of(lt) != lt->shown_state) {
 			/* the time in state starts again */
 			lt->shown_state = (int)dock_state_of(lt);
 			lt->state_since_ms = clock_display_ms();

@@ -49,6 +49,17 @@ const char *target_kind_name(enum target_kind kind);
 /* "KIND:REF" into buf (cut to n); the form run records use. */
 void target_id_format(const struct target_id *t, char *buf, size_t n);
 
+/* ---- a local target's own data */
+struct local_target;
+/* Its cog.yaml from an image's run.cog.config label (cog.yaml as JSON,
+ * read by client/project like the file; NULL or "": none). The old one is
+ * dropped; a label that cannot be read leaves lt->project_err. */
+void target_local_config(struct local_target *lt, const char *json);
+/* Its cog.yaml from a project folder (the --dev loop), mistakes named. */
+void target_local_project(struct local_target *lt, const char *dir);
+/* Release what lt owns (its client, health, strings, project). */
+void target_local_done(struct local_target *lt);
+
 /* ---- targets of the app */
 /* The target of the model page (TARGET_NONE when none is open). */
 void target_of_page(const struct app *app, struct target_id *t);

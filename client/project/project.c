@@ -435,6 +435,81 @@ project_load(const char *dir, struct project *p, char *err, size_t errsz)
 	return 0;
 }
 
+/* "N: a, b, c" with as many entries as fit in n bytes ("..." after). */
+static void
+list_text(const struct project_list *l, char *buf, size_t n)
+{
+	size_t o, i;
+	int w;
+
+	w = snprintf(buf, n, "%zu:", l->n);
+	o = w < 0 ? 0 : (size_t)w;
+	for (i = 0; i < l->n && o + 8 < n; i++) {
+		size_t len = strlen(l->v[i]);
+
+		if (o + len + 2 + 5 > n) {
+			snprintf(buf + o, n - o, " ...");
+			return;
+		}
+		w = snprintf(buf + o, n - o, "%s %s", i ? "," : "", l->v[i]);
+		o += w < 0 ? 0 : (size_t)w;
+	}
+}
+
+/* One more line into lines (nothing when k is max); the new line or NULL. */
+static struct project_line *
+add_line(struct project_line *lines, size_t max, size_t *k,
+    const char *label, bool mistake, const char *fmt, ...)
+{
+	struct project_line *l;
+	va_list ap;
+
+	if (*k >= max)
+		return NULL;
+	l = &lines[(*k)++];
+	l->label = label;
+	l->mistake = mistake;
+	va_start(ap, fmt);
+	vsnprintf(l->text, PROJECT_LINE_MAX, fmt, ap);
+	va_end(ap);
+	return l;
+}
+
+size_t
+project_summary(const struct project *p, struct project_line *lines,
+    size_t max)
+{
+	struct project_line *l;
+	size_t k = 0, i;
+
+	add_line(lines, max, &k, "predict", false, "%s", p->predict[0] ?
+	    p->predict : "(none)");
+	add_line(lines, max, &k, "gpu", false, "%s", !p->gpu_set ?
+	    "unset (false)" : p->gpu ? "true" : "false");
+	if (p->cuda[0])
+		add_line(lines, max, &k, "cuda", false, "%s", p->cuda);
+	add_line(lines, max, &k, "python", false, "%s",
+	    p->python_version[0] ? p->python_version : "(Cog's default)");
+	if (p->python_packages.n && (l = add_line(lines, max, &k,
+	    "python packages", false, "%s", "")) != NULL)
+		list_text(&p->python_packages, l->text, sizeof l->text);
+	if (p->python_requirements[0])
+		add_line(lines, max, &k, "requirements", false, "%s",
+		    p->python_requirements);
+	if (p->system_packages.n && (l = add_line(lines, max, &k,
+	    "system packages", false, "%s", "")) != NULL)
+		list_text(&p->system_packages, l->text, sizeof l->text);
+	if (p->concurrency_set)
+		add_line(lines, max, &k, "concurrency", false, "max %u",
+		    p->concurrency_max);
+	for (i = 0; i < p->n_issues; i++)
+		add_line(lines, max, &k, "mistake", true, "%s", p->issues[i]);
+	if (p->n_issues_dropped)
+		add_line(lines, max, &k, "mistake", true, "... and %zu more",
+		    p->n_issues_dropped);
+	return k;
+}
+
 static void
 list_free(struct project_list *l)
 {

@@ -68,6 +68,29 @@ int		project_parse(const char *text, size_t len, struct project *p,
 int		project_load(const char *dir, struct project *p, char *err,
 		    size_t errsz);
 
+/*
+ * cog.yaml's summary as r8play shows it, one labelled line each: the
+ * CLI's `dev --check` and the TUI's Info tab (a project folder, or an
+ * image's run.cog.config label) print these and write no wording of their
+ * own. label is a static word ("predict", "gpu", "cuda", "python",
+ * "python packages", "requirements", "system packages", "concurrency",
+ * "mistake"); text is the value, cut to PROJECT_LINE_MAX - 1 bytes. Both
+ * come from the file: sanitise text before it reaches a terminal.
+ * Returns the lines written (at most max): the summary, then one
+ * "mistake" line per issue and one for the dropped ones.
+ */
+#define PROJECT_LINE_MAX	512
+#define PROJECT_MAX_LINES	(8 + PROJECT_MAX_ISSUES + 1)
+
+struct project_line {
+	const char	*label;		/* static */
+	char		 text[PROJECT_LINE_MAX];
+	bool		 mistake;
+};
+
+size_t		project_summary(const struct project *p,
+		    struct project_line *lines, size_t max);
+
 /* Release what *p owns; *p is left empty. Safe on a zeroed struct. */
 void		project_done(struct project *p);
 

@@ -4,7 +4,7 @@
 (Docker 20.10.24, API 1.41). Python 3 standard library only.
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
-        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30]
+        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
 tcp://127.0.0.1:PORT), or http://localhost with --socket (DOCKER_HOST
@@ -24,6 +24,9 @@ What it covers that the real daemon on a test machine cannot:
                  fulldisk, nope), or hold: the recorded lines but the last
                  two, one repeated after 0.3 s, then --stall-seconds of
                  silence before the end (a screen shows a pull under way)
+  --outside      someone else uses the daemon: from the second images list
+                 on, acme/text-demo is gone, acme/later-demo was pulled and
+                 a container of acme/image-demo runs (not r8play's)
 Control: GET /_fake/requests (every request: method, path, headers, body),
 POST /_fake/reset. `docker.py --dump-requests DOCKER_HOST` prints that log
 (for tests that have no HTTP client of their own for a unix socket).
@@ -74,6 +77,7 @@ class State:
         self.cinspect_tpl = json.loads(load("59-inspect-running.body"))
         self.containers = {}      # id -> dict
         self.requests = []
+        self.image_lists = 0
         self.next_port = 32768 + random.randint(0, 1000)
 
     def find_image(self, ref):
@@ -223,6 +227,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, v)
         if path == "/images/json" and self.command == "GET":
             with st.lock:
+                st.image_lists += 1
+                if o.outside and st.image_lists == 2:
+                    self.outside_changes()
                 return self.reply(200, st.images)
         if path == "/images/create" and self.command == "POST":
             return self.pull(q)
@@ -244,6 +251,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_DELETE = do_HEAD = do_PUT = handle_any
 
     # ------------------------------------------------------------- images
+    def outside_changes(self):
+        """--outside: what another docker client did meanwhile (the
+        state lock is held)."""
+        st = self.server.state
+        text = [im for im in st.images
+                if any("text-demo" in t for t in im.get("RepoTags") or [])]
+        later = copy.deepcopy(text[0])
+        later["Id"] = "sha256:%064x" % 42
+        later["RepoTags"] = ["127.0.0.1:5400/acme/later-demo:latest"]
+        later["RepoDigests"] = []
+        for im in text:
+            st.images.remove(im)
+        st.images.append(later)
+        img = [im for im in st.images
+               if "127.0.0.1:5400/acme/image-demo:latest" in
+               (im.get("RepoTags") or [])][0]
+        cid = "%064x" % 7
+        c = copy.deepcopy(st.cinspect_tpl)
+        st.next_port += 1
+        c.update({"Id": cid, "Name": "/someone-else", "Image": img["Id"],
+                  "port": st.next_port, "created": int(time.time())})
+        c["Config"]["Image"] = "127.0.0.1:5400/acme/image-demo:latest"
+        c["Config"]["Labels"] = dict(img.get("Labels") or {})
+        c["State"] = {"Status": "running", "Running": True,
+                      "ExitCode": 0, "Error": ""}
+        c["NetworkSettings"]["Ports"] = {"5000/tcp": [
+            {"HostIp": "127.0.0.1", "HostPort": str(st.next_port)}]}
+        st.containers[cid] = c
+
     def image_inspect(self, ref):
         st = self.server.state
         with st.lock:
@@ -487,6 +523,7 @@ def main(argv=None):
     ap.add_argument("--stall-seconds", type=float, default=30)
     ap.add_argument("--pull", default=None,
                     choices=("hold", "stall", "die", "fulldisk", "nope"))
+    ap.add_argument("--outside", action="store_true")
     o = ap.parse_args(argv)
     if o.daemon == "29":
         o.api, o.min_api, o.version = "1.52", "1.44", "29.0.0"

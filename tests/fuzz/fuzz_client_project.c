@@ -4,7 +4,8 @@
  * bytes through the `class NAME` scan. Input is a heap copy of exactly
  * size bytes. Invariants: 0 or -1; on -1 err is one NUL-terminated line;
  * on 0 every kept string is NUL-terminated within its field, issues are
- * bounded, lists hold non-empty strings; project_done() leaves it empty.
+ * bounded, lists hold non-empty strings, the summary's lines are bounded;
+ * project_done() leaves it empty.
  */
 #include "client/project/project.h"
 
@@ -66,6 +67,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_list(&p.system_packages);
 		if (p.concurrency_set && p.concurrency_max == 0)
 			abort();
+		/* the summary both the CLI and the TUI print: bounded lines */
+		{
+			struct project_line l[PROJECT_MAX_LINES];
+			size_t n = project_summary(&p, l, PROJECT_MAX_LINES);
+
+			if (n > PROJECT_MAX_LINES)
+				abort();
+			for (size_t i = 0; i < n; i++)
+				if (l[i].label == NULL ||
+				    memchr(l[i].text, '\0', PROJECT_LINE_MAX) ==
+				    NULL)
+					abort();
+		}
 	} else
 		abort();
 	project_done(&p);

@@ -193,6 +193,60 @@ def served_by_command():
           "r8play DIR: served with the config's serve_command", out)
 
 
+def info_tab():
+    """The Info tab of a dev target: cog.yaml's summary and its mistakes,
+    word for word what `r8play dev --check` prints (one formatter)."""
+    proj = os.path.join(TMP, "proj3")
+    dumps = os.path.join(TMP, "dumps3")
+    conf = os.path.join(TMP, "conf3")
+    for d in (proj, dumps, conf):
+        os.mkdir(d)
+    write(proj, "cog.yaml", 'build:\n  gpu: false\n  cuda: "12.1"\n'
+          '  python_version: "3.11"\n  python_requirements: req.txt\n'
+          '  system_packages: [libgl1, "ffmpeg\\e[31m"]\n'
+          'predict: "predict.py:Predictor"\nconcurrency:\n  max: 4\n')
+    write(proj, "predict.py", predictor("text"))
+    script = os.path.join(TMP, "dev3.keys")
+    with open(script, "w") as f:
+        f.write("wait idle\nkey 5\ndump info\n")
+    env = {
+        "PATH": STUBS + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": TMP, "LC_ALL": "C.UTF-8", "TZ": "UTC",
+        "TERM": "xterm-256color", "R8PLAY_CLOCK": "0",
+        "R8PLAY_CONFIG_DIR": conf,
+        "R8PLAY_NVML_LIB": "/nonexistent/libnvidia-ml.so.1",
+    }
+    r = subprocess.run([R8PLAY, "--script", script, "--dump-dir", dumps,
+                        "--size", "120x40", "--dev", proj], env=env,
+                       cwd=TMP, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=60)
+    check(r.returncode == 0, "--dev with mistakes: r8play exits 0",
+          r.stderr.decode(errors="replace")[-800:])
+    try:
+        with open(os.path.join(dumps, "info.screen"), encoding="utf-8") as f:
+            info = f.read()
+    except OSError:
+        info = ""
+    chk = subprocess.run([R8PLAY, "dev", "--check", proj], env=env, cwd=TMP,
+                         stdin=subprocess.DEVNULL, capture_output=True,
+                         timeout=60)
+    mistakes = [ln[len("mistake: "):] for ln in
+                chk.stdout.decode().splitlines() if ln.startswith("mistake")]
+    check(len(mistakes) == 2, "--check names two mistakes", chk.stdout)
+    flat = " ".join(info.split())
+    for m in mistakes:
+        check("mistake " + " ".join(m.split()) in flat,
+              "Info tab names the mistake as --check does: " + m, info)
+    for want in ("Cog project", "cog.yaml", "predict predict.py:Predictor",
+                 "gpu false", "cuda 12.1", "python 3.11",
+                 "requirements req.txt", "system packages 2: libgl1, ffmpeg",
+                 "concurrency max 4", "state "):
+        check(want in flat, "Info tab shows " + want, info)
+    check("\x1b" not in info and "ffmpeg^[[31m" in flat,
+          "Info tab: the escape is shown as ^[, never written raw", info)
+
+
 main()
 served_by_command()
+info_tab()
 summary()

@@ -2,13 +2,14 @@
 """tests/integration/test_tui_docker_real.py: the TUI's local section against
 a real Docker Engine (the test bed of tests/docker/setup): the Cog test image
 is listed Offline, Enter opens its form from the label schema, Ctrl-R asks
-for a GPU and the real daemon's refusal is said in words, Ctrl-R again boots
-it on the CPU (the run queued while Booting) and the run succeeds once the
-server is READY; the explorer then shows it Idle with its URL. Then L on
-a Replicate model page (the fake API told the pushed digest as the
-version) pulls it through R8PLAY_REGISTRY and boots it with its setup
-logs on screen. Every container (and the image pulled) this test made is
-removed at the end, even on failure.
+for a GPU and the real daemon's refusal is said in words with the question
+"Start it on the CPU? (y/n)": n cancels the queued run and leaves no
+container; y boots it on the CPU (the run queued while Booting) and the run
+succeeds once the server is READY; the explorer then shows it Idle with its
+URL. Then L on a Replicate model page (the fake API told the pushed digest
+as the version) pulls it through R8PLAY_REGISTRY, is refused the GPU, y
+boots it with its setup logs on screen. Every container (and the image
+pulled) this test made is removed at the end, even on failure.
 
 Without the test bed it prints a skip line and counts 0; on CI (CI=true) a
 missing test bed is a failure.
@@ -28,6 +29,11 @@ import fakes  # noqa: E402
 PORT = os.environ.get("R8PLAY_TEST_REGISTRY_PORT", "5400")
 IMAGE = "127.0.0.1:%s/r8play-test/cog-image:latest" % PORT
 PULL_REPO = "r8play-test/cog-pull"     # in the registry only (setup)
+# Other test runs share the daemon and IMAGE, and r8play lists their
+# containers too (the explorer refreshes): this run works on an image of
+# its own (IMAGE plus a label: no new layer), its own entry in the list.
+MYREPO = "r8tui%d" % os.getpid()
+MINE = "127.0.0.1:%s/%s/cog-image:latest" % (PORT, MYREPO)
 SOCK = "/var/run/docker.sock"
 
 
@@ -47,9 +53,12 @@ def bed_ready():
 
 
 def managed():
-    _, out = sh(["docker", "ps", "-aq", "--filter", "label=dev.r8play.managed",
-                 "--filter", "ancestor=" + IMAGE])
-    return set(out.split())
+    """This run's containers (any state): made of MINE by r8play."""
+    _, out = sh(["docker", "ps", "-a", "--no-trunc", "--filter",
+                 "label=dev.r8play.managed", "--format",
+                 "{{.ID}} {{.Image}}"])
+    return set(ln.split()[0] for ln in out.splitlines()
+               if len(ln.split()) == 2 and ln.split()[1] == MINE)
 
 
 def script(tmp, name, keys, args=(), extra_env=None):
@@ -88,7 +97,8 @@ def run_all(tmp):
     check(rc == 0, "r8play lists the local section", err)
     rows = [ln for ln in d.get("explorer", "").splitlines()
             if ln.startswith(" image ")]
-    mine = [i for i, ln in enumerate(rows) if "r8play-test/cog-im" in ln]
+    mine = [i for i, ln in enumerate(rows) if ln.startswith(
+        " image 127.0.0.1:%s/%s/" % (PORT, MYREPO))]
     check(len(mine) == 1, "the Cog test image is listed", "\n".join(rows))
     if not mine:
         return
@@ -97,25 +107,45 @@ def run_all(tmp):
     if "IDLE" in rows[mine[0]]:
         print("skip: a container of the test image already runs")
         return
+    # the GPU refused, n: the queued run is canceled, nothing is left
+    before = managed()
     keys = ["wait idle"] + ["key j"] * mine[0] + [
         "key <Enter>", "wait idle", "dump page",
         "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
-        "key <C-r>", "wait idle", "dump refused",
-        "key <Esc>", "key <C-r>", "dump booting",
-        "wait idle", "dump done",
-        "key <Esc>", "key <Esc>", "dump explorer"]
-    rc, d, err = script(tmp, "boot", keys)
-    check(rc == 0, "r8play boots and runs the image", err)
+        "key <C-r>", "wait text Start it on the CPU", "dump refused",
+        "key n", "wait idle", "dump canceled",
+        "key <Esc>", "dump page-canceled"]
+    rc, d, err = script(tmp, "cancel", keys)
+    check(rc == 0, "r8play asks, n cancels", err)
     check("OFFLINE" in d.get("page", "") and "prompt*" in d.get("page", ""),
           "Enter: the form from the label schema, nothing started",
           d.get("page", ""))
-    check("cannot give the container a GPU" in d.get("refused", ""),
-          "the real daemon's GPU refusal in words", d.get("refused", ""))
+    said = " ".join(d.get("refused", "").replace("\u2502", " ").split())
+    check("cannot give" in said and "a GPU (no NVIDIA runtime)" in said and
+          "Start it on the CPU? (y/n)" in said,
+          "the real daemon's GPU refusal in words, the CPU asked",
+          d.get("refused", ""))
+    check("#1 canceled" in d.get("canceled", "") and
+          "canceled while queued" in d.get("canceled", ""),
+          "n: the queued run is canceled", d.get("canceled", ""))
+    check("OFFLINE" in d.get("page-canceled", ""),
+          "n: the image is Offline again", d.get("page-canceled", ""))
+    check(not (managed() - before), "n: no half-made container is left",
+          " ".join(sorted(managed() - before)))
+    # the GPU refused again, y: booted on the CPU, the queued run runs
+    keys = ["wait idle"] + ["key j"] * mine[0] + [
+        "key <Enter>", "wait idle",
+        "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
+        "key <C-r>", "wait text Start it on the CPU", "key y",
+        "dump booting", "wait idle", "dump done",
+        "key <Esc>", "key <Esc>", "dump explorer"]
+    rc, d, err = script(tmp, "boot", keys)
+    check(rc == 0, "r8play boots and runs the image", err)
     check("queued" in d.get("booting", "") and
-          "booting" in d.get("booting", ""),
-          "Ctrl-R again: booting on the CPU, the run queued",
-          d.get("booting", ""))
-    check("#2 succeeded" in d.get("done", "") and
+          "booting" in d.get("booting", "") and
+          "on the CPU" in d.get("booting", ""),
+          "y: booting on the CPU, the run queued", d.get("booting", ""))
+    check("#1 succeeded" in d.get("done", "") and
           "output.png" in d.get("done", ""),
           "the run succeeds once the container is READY", d.get("done", ""))
     check("IDLE" in d.get("explorer", "") and
@@ -152,8 +182,8 @@ def containers_of(image_id):
 def pull_case(tmp):
     """L on a Replicate model page (the fake API, told the version) pulls
     r8.im/OWNER/NAME@sha256:VERSION through R8PLAY_REGISTRY from the local
-    registry, starts it (the real GPU refusal), Ctrl-R boots it on the CPU
-    with its setup logs on screen until READY, and the run succeeds."""
+    registry, starts it (the real GPU refusal), y boots it on the CPU with
+    its setup logs on screen until READY, and the run succeeds."""
     digest = registry_digest(PULL_REPO)
     check(digest is not None and digest.startswith("sha256:"),
           "the registry has %s:latest (tests/docker/setup)" % PULL_REPO,
@@ -168,7 +198,8 @@ def pull_case(tmp):
     proc, base = fakes.start_replicate(
         "--quiet", "--model", "%s@%s" % (PULL_REPO, digest[7:]))
     try:
-        keys = ["wait idle", "key L", "wait idle", "dump refused",
+        keys = ["wait idle", "key L", "wait text Start it on the CPU",
+                "dump refused", "key y",
                 "key <Enter>", "key <C-u>", "type a red fox", "key <Enter>",
                 "key <C-r>", "wait text setup logs", "dump booting",
                 "wait idle", "dump done"]
@@ -184,7 +215,7 @@ def pull_case(tmp):
               d.get("refused", ""))
         check("setup logs" in d.get("booting", "") and
               "BOOTING" in d.get("booting", ""),
-              "Ctrl-R boots it on the CPU: its setup logs and time in "
+              "y boots it on the CPU: its setup logs and time in "
               "state", d.get("booting", ""))
         check("#1 succeeded" in d.get("done", "") and
               "setup logs" not in d.get("done", ""),
@@ -215,6 +246,12 @@ def main():
         return summary()
     before = managed()
     tmp = tempfile.mkdtemp(prefix="r8play-tui-docker-")
+    p = subprocess.run(["docker", "build", "-q", "-t", MINE, "-"],
+                       input=("FROM %s\nLABEL dev.r8play.test-run=%s\n" % (
+                           IMAGE, MYREPO)).encode(), capture_output=True,
+                       timeout=300)
+    check(p.returncode == 0, "an image of this run's own: " + MINE,
+          p.stderr.decode("utf-8", "replace"))
     try:
         run_all(tmp)
         pull_case(tmp)
@@ -222,6 +259,7 @@ def main():
         made = managed() - before
         if made:
             sh(["docker", "rm", "-f"] + sorted(made), timeout=120)
+        sh(["docker", "rmi", MINE])     # IMAGE stays
         shutil.rmtree(tmp, ignore_errors=True)
     check(not (managed() - before), "no container of this test is left",
           managed() - before)

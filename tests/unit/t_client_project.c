@@ -302,6 +302,57 @@ test_has_class(void)
 	T_OK(project_has_class("class A:", 8, "A"));
 }
 
+/* The summary both the CLI and the TUI print: an image's run.cog.config
+ * label (cog.yaml as JSON) reads like the file; long package lists are
+ * cut with "..."; a tiny max keeps to max lines. */
+static void
+test_summary(void)
+{
+	static const char label[] = "{\"build\": {\"gpu\": true, "
+	    "\"cuda\": \"12.1\", \"python_version\": \"3.11\", "
+	    "\"python_packages\": [\"torch==2.3.1\", \"numpy\"], "
+	    "\"system_packages\": [\"libgl1\"]}, "
+	    "\"predict\": \"predict.py:Predictor\", "
+	    "\"concurrency\": {\"max\": 8}}";
+	struct project_line l[PROJECT_MAX_LINES];
+	struct project p;
+	char err[256], big[8192];
+	size_t n, i;
+
+	T_EQ(project_parse(label, strlen(label), &p, err, sizeof err), 0);
+	n = project_summary(&p, l, PROJECT_MAX_LINES);
+	T_EQ(n, 7);
+	T_STREQ(l[0].label, "predict");
+	T_STREQ(l[0].text, "predict.py:Predictor");
+	T_STREQ(l[1].text, "true");
+	T_STREQ(l[2].label, "cuda");
+	T_STREQ(l[3].text, "3.11");
+	T_STREQ(l[4].label, "python packages");
+	T_STREQ(l[4].text, "2: torch==2.3.1, numpy");
+	T_STREQ(l[5].text, "1: libgl1");
+	T_STREQ(l[6].text, "max 8");
+	for (i = 0; i < n; i++)
+		T_OK(!l[i].mistake);
+	T_EQ(project_summary(&p, l, 2), 2);
+	project_done(&p);
+
+	/* mistakes last, in the parser's words; long lists cut */
+	strcpy(big, "build:\n  gpu: maybe\n  python_packages:\n");
+	for (i = 0; i < 200; i++)
+		strcat(big, "    - package-with-a-long-name\n");
+	T_EQ(project_parse(big, strlen(big), &p, err, sizeof err), 0);
+	n = project_summary(&p, l, PROJECT_MAX_LINES);
+	T_STREQ(l[0].text, "(none)");
+	T_STREQ(l[1].text, "unset (false)");
+	T_STREQ(l[2].text, "(Cog's default)");
+	T_OK(strncmp(l[3].text, "200: package-with", 17) == 0);
+	T_OK(strlen(l[3].text) < PROJECT_LINE_MAX);
+	T_OK(strstr(l[3].text, " ...") != NULL);
+	T_OK(n >= 6 && l[n - 1].mistake && l[n - 2].mistake);
+	T_STREQ(l[n - 1].label, "mistake");
+	project_done(&p);
+}
+
 int
 main(void)
 {
@@ -310,5 +361,6 @@ main(void)
 	test_mistakes();
 	test_load();
 	test_has_class();
+	test_summary();
 	return T_SUMMARY();
 }

@@ -145,23 +145,15 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* ", label VALUE" when value is set, value sanitised. */
-static void
-print_field(const char *label, const char *value)
-{
-	if (value[0] == '\0')
-		return;
-	fputs(label, stdout);
-	out_flat(stdout, value);
-}
-
 /* Print cog.yaml's summary and mistakes; returns the mistake count, or
  * -1 when it cannot be read. */
 static int
 show_project(const char *dir)
 {
+	struct project_line lines[PROJECT_MAX_LINES];
 	struct project p;
 	char err[512];
+	size_t nl;
 	int n;
 
 	if (project_load(dir, &p, err, sizeof err) != 0) {
@@ -171,30 +163,21 @@ show_project(const char *dir)
 		project_done(&p);
 		return -1;
 	}
-	fputs("cog.yaml: predict ", stdout);
-	out_flat(stdout, p.predict[0] ? p.predict : "(none)");
-	printf(", gpu %s", !p.gpu_set ? "unset" : p.gpu ? "true" : "false");
-	print_field(", cuda ", p.cuda);
-	fputs(", python ", stdout);
-	out_flat(stdout, p.python_version[0] ? p.python_version :
-	    "(default)");
-	if (p.python_packages.n)
-		printf(", %zu python package%s", p.python_packages.n,
-		    p.python_packages.n == 1 ? "" : "s");
-	print_field(", requirements ", p.python_requirements);
-	if (p.system_packages.n)
-		printf(", %zu system package%s", p.system_packages.n,
-		    p.system_packages.n == 1 ? "" : "s");
-	if (p.concurrency_set)
-		printf(", concurrency %u", p.concurrency_max);
+	/* the summary on one line, each mistake on its own */
+	nl = project_summary(&p, lines, PROJECT_MAX_LINES);
+	fputs("cog.yaml:", stdout);
+	for (size_t i = 0, k = 0; i < nl; i++)
+		if (!lines[i].mistake) {
+			printf("%s %s ", k++ ? "," : "", lines[i].label);
+			out_flat(stdout, lines[i].text);
+		}
 	putchar('\n');
-	for (size_t i = 0; i < p.n_issues; i++) {
-		fputs("mistake: ", stdout);
-		out_flat(stdout, p.issues[i]);
-		putchar('\n');
-	}
-	if (p.n_issues_dropped)
-		printf("mistake: ... and %zu more\n", p.n_issues_dropped);
+	for (size_t i = 0; i < nl; i++)
+		if (lines[i].mistake) {
+			printf("%s: ", lines[i].label);
+			out_flat(stdout, lines[i].text);
+			putchar('\n');
+		}
 	n = (int)(p.n_issues + p.n_issues_dropped);
 	project_done(&p);
 	return n;

@@ -44,6 +44,8 @@ dev_view_init(struct app *app, const char *dir, const char *serve_command,
 		return -1;
 	}
 	dv->local_idx = app->nlocals - 1;
+	snprintf(dv->dir, sizeof dv->dir, "%s", dir);
+	target_local_project(&app->locals[dv->local_idx], dir);
 	if (dev_start(dv->d, e, sizeof e) != 0) {
 		snprintf(err, errsz, "--dev %s: %s", dir, e);
 		dev_free(dv->d);
@@ -131,6 +133,8 @@ on_dev_event(struct app *app, const struct dev_event *ev)
 
 	switch (ev->kind) {
 	case DEV_EV_STARTED:
+		/* cog.yaml again: the change may be there */
+		target_local_project(lt, dv->dir);
 		snprintf(dv->state, sizeof dv->state, "starting (pid %d)",
 		    (int)ev->pid);
 		dv->failed = false;

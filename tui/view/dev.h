@@ -27,6 +27,7 @@ struct dev;
 struct dev_view {
 	struct dev	*d;		/* NULL: not --dev */
 	size_t		 local_idx;	/* its app->locals[] entry */
+	char		 dir[4096];	/* the project folder */
 	char		 how[512];	/* "cog serve -p 8393 (...)" */
 	char		 state[DEV_VIEW_STATE_MAX];	/* "serving", "exited (1)" */
 	bool		 failed;	/* the server ended on its own */

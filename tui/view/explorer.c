@@ -65,8 +65,8 @@ open_selected(struct app *app)
 			    ex->colls[ex->sel].name);
 		return;
 	}
-	if (ex->sel < app->nlocals) {
-		model_open_local(app, ex->sel);
+	if (explorer_local_at(app, ex->sel) >= 0) {
+		model_open_local(app, (size_t)explorer_local_at(app, ex->sel));
 		return;
 	}
 	m = explorer_model_at(app, ex->sel);
@@ -402,7 +402,8 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		return;
 	}
 	if (m == NULL) {
-		const struct local_target *lt = &app->locals[i];
+		int li = explorer_local_at(app, i);
+		const struct local_target *lt = &app->locals[li < 0 ? 0 : li];
 		const char *st = lt->health ?
 		    cog_health_name(lt->health->state) :
 		    lt->error[0] ? "DOWN" : "?";
@@ -410,16 +411,27 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 
 		char desc[300];
 
+		if (li < 0)
+			return;
 		if (lt->image != NULL) {	/* a Docker target */
 			char since[64];
 
 			st = dock_state_name(dock_state_of(lt));
-			dock_state_text_of(app, i, since, sizeof since);
+			dock_state_text_of(app, (size_t)li, since, sizeof since);
 			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
 			    lt->error[0] && lt->cog == NULL ? lt->error :
 			    lt->container[0] ? lt->url : "Cog image (Enter: its form; Ctrl-R "
 			    "there boots it)");
+		} else if (dock_state_of(lt) != DOCK_NONE) {
+			char since[64];	/* a server by URL: the same words */
+
+			st = dock_state_name(dock_state_of(lt));
+			dock_state_text_of(app, (size_t)li, since, sizeof since);
+			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
+			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
+			    lt->health == NULL && lt->error[0] ? lt->error :
+			    "local Cog server");
 		} else
 			snprintf(desc, sizeof desc, "%s", lt->error[0] ?
 			    lt->error : "local Cog server");
@@ -427,7 +439,7 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			snprintf(name, sizeof name, "image %s", lt->image);
 		else {
 			/* host:port whole, "local" only where it fits too */
-			app_local_label(app, i, hp, sizeof hp);
+			app_local_label(app, (size_t)li, hp, sizeof hp);
 			snprintf(name, sizeof name, "local %s", hp);
 			if (tw_width(name) > name_w)
 				snprintf(name, sizeof name, "%s", hp);
@@ -435,7 +447,8 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		paint_text(y, 1, name_w, name, base | A_BOLD);
 		paint_text_right(y, name_w + 2, runs_w, st, sel ? base :
 		    (lt->health && lt->health->state == COG_HEALTH_READY) ||
-		    dock_state_of(lt) == DOCK_OFFLINE ? ATTR(OK) : ATTR(WARN));
+		    (lt->image != NULL && dock_state_of(lt) == DOCK_OFFLINE) ?
+		    ATTR(OK) : ATTR(WARN));
 		if (desc_w > 4)
 			paint_text(y, name_w + runs_w + 3, desc_w,
 			    desc,

@@ -80,6 +80,22 @@ void explorer_refilter(struct app *app);
 size_t explorer_count(const struct app *app);
 /* The model at visible index i, or NULL for a local entry. */
 const struct model *explorer_model_at(const struct app *app, size_t i);
+/* Local rows listed (the locals not gone), and the app->locals index of
+ * visible row i, or -1 when row i is not a local. */
+size_t explorer_local_rows(const struct app *app);
+int explorer_local_at(const struct app *app, size_t i);
+/* The local section is about to change (a new list from the daemon):
+ * remember what is selected; after the change, select it again by its
+ * identity (the same local or model), or stay at the same row when it
+ * went away. */
+struct explorer_keep {
+	int		 local;		/* app->locals index, or -1 */
+	size_t		 model;		/* rows after the locals */
+	size_t		 row;
+	bool		 row_only;	/* stay at the row (the first lists) */
+};
+void explorer_keep_begin(const struct app *app, struct explorer_keep *k);
+void explorer_keep_end(struct app *app, const struct explorer_keep *k);
 /* Take pg's models (pg keeps nothing); replace: drop the rows first. */
 void explorer_take_page(struct app *app, struct model_page *pg, bool replace);
 /* Drop every row, collection and the cover; cancel the list request. */

@@ -121,8 +121,9 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 		paint_wrap(r, x, w, bottom - r, or_empty(c->description), ATTR(NORMAL));
 		return;
 	}
-	if (m == NULL && ex->sel < app->nlocals) {
-		const struct local_target *lt = &app->locals[ex->sel];
+	if (m == NULL && explorer_local_at(app, ex->sel) >= 0) {
+		const struct local_target *lt =
+		    &app->locals[explorer_local_at(app, ex->sel)];
 
 		char st[64];
 
@@ -130,12 +131,11 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 		    "local Cog server", ATTR(TITLE));
 		paint_text(r++, x, w, lt->image ? lt->image : lt->url,
 		    ATTR(LINK));
-		if (lt->image != NULL) {
-			dock_state_text(lt, st, sizeof st);
-			paint_text(r++, x, w, st, ATTR(DIM));
-			if (lt->container[0] != '\0')
-				paint_text(r++, x, w, lt->url, ATTR(LINK));
-		}
+		/* the lifecycle words, a server by URL's too */
+		dock_state_text(lt, st, sizeof st);
+		paint_text(r++, x, w, st, ATTR(DIM));
+		if (lt->image != NULL && lt->container[0] != '\0')
+			paint_text(r++, x, w, lt->url, ATTR(LINK));
 		r++;
 		if (lt->image != NULL && lt->cog == NULL)
 			paint_wrap(r, x, w, bottom - r, lt->error[0] ?

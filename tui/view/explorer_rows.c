@@ -43,20 +43,78 @@ row_matches(const struct model *m, const char *f)
 }
 
 size_t
+explorer_local_rows(const struct app *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < app->nlocals; i++)
+		n += !app->locals[i].gone;
+	return n;
+}
+
+int
+explorer_local_at(const struct app *app, size_t row)
+{
+	size_t i;
+
+	if (app->ex.mode == EXM_COLLECTIONS)
+		return -1;
+	for (i = 0; i < app->nlocals; i++)
+		if (!app->locals[i].gone && row-- == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t
 explorer_count(const struct app *app)
 {
 	if (app->ex.mode == EXM_COLLECTIONS)
 		return app->ex.ncolls;
-	return app->nlocals + app->ex.nvis;
+	return explorer_local_rows(app) + app->ex.nvis;
 }
 
 const struct model *
 explorer_model_at(const struct app *app, size_t i)
 {
-	if (app->ex.mode == EXM_COLLECTIONS || i < app->nlocals)
+	size_t nl = explorer_local_rows(app);
+
+	if (app->ex.mode == EXM_COLLECTIONS || i < nl)
 		return NULL;
-	i -= app->nlocals;
+	i -= nl;
 	return i < app->ex.nvis ? &app->ex.rows[app->ex.vis[i]] : NULL;
+}
+
+void
+explorer_keep_begin(const struct app *app, struct explorer_keep *k)
+{
+	size_t nl = explorer_local_rows(app);
+
+	k->row = app->ex.sel;
+	k->row_only = false;
+	k->local = explorer_local_at(app, app->ex.sel);
+	k->model = app->ex.sel >= nl ? app->ex.sel - nl : 0;
+}
+
+void
+explorer_keep_end(struct app *app, const struct explorer_keep *k)
+{
+	struct explorer *ex = &app->ex;
+	size_t nl = explorer_local_rows(app), i, row = 0;
+
+	if (ex->mode == EXM_COLLECTIONS)
+		return;
+	if (k->row_only)
+		ex->sel = k->row;
+	else if (k->local < 0)
+		ex->sel = nl + k->model;
+	else if ((size_t)k->local < app->nlocals &&
+	    !app->locals[k->local].gone) {
+		for (i = 0; i < (size_t)k->local; i++)
+			row += !app->locals[i].gone;
+		ex->sel = row;
+	} else
+		ex->sel = k->row;	/* it went: the row that took its place */
+	explorer_refilter(app);	/* clamps, and the details follow */
 }
 
 void

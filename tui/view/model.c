@@ -504,9 +504,17 @@ page_heading(const struct app *app, char *t, size_t n)
 			    lt->cog != NULL ? "" : lt->error);
 			return;
 		}
-		snprintf(t, n, "%s \xc2\xb7 %s", lt->url, lt->health ?
-		    cog_health_name(lt->health->state) : lt->error[0] ?
-		    lt->error : "\xe2\x80\xa6");
+		/* a server given by URL: the same lifecycle words */
+		dock_state_text_of(app, mp->local_idx, st, sizeof st);
+		if (lt->health != NULL &&
+		    dock_state_of(lt) == DOCK_FAILED)	/* which failure */
+			snprintf(t, n, "%s \xc2\xb7 %s (%s)", lt->url, st,
+			    cog_health_name(lt->health->state));
+		else
+			snprintf(t, n, "%s \xc2\xb7 %s%s%s", lt->url, st,
+			    lt->health == NULL && lt->error[0] ?
+			    " \xc2\xb7 " : "",
+			    lt->health == NULL ? lt->error : "");
 	} else if (mp->model != NULL && mp->model->description != NULL)
 		snprintf(t, n, "%s/%s \xc2\xb7 %s", mp->owner, mp->name,
 		    mp->model->description);

@@ -398,7 +398,8 @@ static attr_t
 status_attr(const struct run *r)
 {
 	if (!r->have_pred)
-		return r->error[0] ? ATTR(ERROR) : ATTR(DIM);
+		return r->unsent_canceled ? ATTR(WARN) : r->error[0] ?
+		    ATTR(ERROR) : ATTR(DIM);
 	switch (r->pred.status) {
 	case PREDICTION_SUCCEEDED:
 		return ATTR(OK);
@@ -419,7 +420,8 @@ run_status(const struct run *r)
 	if (r->queued)
 		return "queued";
 	if (!r->have_pred)
-		return r->error[0] ? "failed" : "starting";
+		return r->unsent_canceled ? "canceled" : r->error[0] ?
+		    "failed" : "starting";
 	return prediction_status_name(r->pred.status);
 }
 
@@ -523,10 +525,13 @@ draw_run_state(const struct app *app, const struct run *r, int row,
 
 		bool boot = r->local_idx < app->nlocals &&
 		    dock_state_of(&app->locals[r->local_idx]) == DOCK_BOOTING;
+		bool ask = app->overlay == OV_GPU_CPU &&
+		    app->dock.cpu_idx == r->local_idx;
 
-		snprintf(t, sizeof t, "waiting for %s: it is %s (%zu queued "
-		    "ahead)", r->model, boot ? "booting" : "busy",
-		    ahead > 0 ? ahead - 1 : 0);
+		snprintf(t, sizeof t, "waiting for %s: %s (%zu queued "
+		    "ahead)", r->model, ask ? "the daemon has no GPU for it, "
+		    "start it on the CPU?" : boot ? "it is booting" :
+		    "it is busy", ahead > 0 ? ahead - 1 : 0);
 		paint_text(row++, 1, app->cols - 2, t, ATTR(DIM));
 		/* what the container says while it boots */
 		if (boot && (app->locals[r->local_idx].log.req != 0 ||

@@ -25,6 +25,7 @@ struct run {
 	size_t		 local_idx;
 	struct target_id target;	/* where it ran (tui/target.h) */
 	bool		 queued;	/* waits for a busy local server */
+	bool		 unsent_canceled;	/* canceled while queued */
 	char		 model[260];	/* owner/name or the local URL */
 	char		 owner[128], name[128];
 	char		*version;

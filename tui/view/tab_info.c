@@ -1,7 +1,8 @@
 /*
  * tui/view/tab_info.c: the model page's Info tab: the model's card (owner,
  * visibility, runs, description, version, links), what changed in the
- * inputs since the version first shown, or a local server's health.
+ * inputs since the version first shown, or a local target's state,
+ * health and cog.yaml.
  */
 #include "tui/app.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/project/project.h"
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
@@ -75,6 +77,75 @@ tab_info_readme(const char *md, size_t len)
 	return b;
 }
 
+/* A local target's card: what it is, its state and health, its Cog
+ * version and its cog.yaml summary (an image's run.cog.config label, or
+ * the --dev folder's file, mistakes named: client/project words them).
+ * Every value came from a server, an image or a file: paint_text()
+ * sanitises it. */
+static void
+info_local(const struct app *app, int y, int h, int skip)
+{
+	const struct mpage *mp = &app->mp;
+	const struct local_target *lt = &app->locals[mp->local_idx];
+	struct project_line pl[PROJECT_MAX_LINES];
+	bool dev = app->devv.d != NULL && app->devv.local_idx == mp->local_idx;
+	char t[1024], st[96];
+	size_t i, n;
+	int r = 0;
+
+#define LINE(txt, attr) do {						\
+		if (skip > 0)						\
+			skip--;						\
+		else if (r < h)						\
+			paint_text(y + r++, 2, app->cols - 4, (txt), (attr)); \
+	} while (0)
+	if (dev)
+		xsnprintf(t, sizeof t, "Cog project %s (r8play --dev)",
+		    app->devv.dir);
+	else
+		xsnprintf(t, sizeof t, "%s", lt->image ? "Cog image (Docker)" :
+		    "local Cog server");
+	LINE(t, ATTR(TITLE));
+	LINE(lt->image ? lt->image : lt->url, ATTR(LINK));
+	if (lt->image != NULL && lt->container[0] != '\0')
+		LINE(lt->url, ATTR(LINK));
+	dock_state_text_of(app, mp->local_idx, st, sizeof st);
+	xsnprintf(t, sizeof t, "state    %s", st);
+	LINE(t, ATTR(FIELD));
+	if (lt->health != NULL) {
+		snprintf(t, sizeof t, "health   %s%s%s",
+		    cog_health_name(lt->health->state),
+		    lt->health->cog_version ? " \xc2\xb7 cog " : "",
+		    or_empty(lt->health->cog_version));
+		LINE(t, ATTR(OK));
+	}
+	if (lt->cog_version != NULL) {
+		xsnprintf(t, sizeof t, "cog      %s (run.cog.version)",
+		    lt->cog_version);
+		LINE(t, ATTR(FIELD));
+	} else if (mp->schema.cog_version != NULL) {
+		snprintf(t, sizeof t, "cog      %s", mp->schema.cog_version);
+		LINE(t, ATTR(FIELD));
+	}
+	if (lt->project == NULL && lt->project_err[0] == '\0')
+		return;
+	LINE("", ATTR(NORMAL));
+	LINE(dev ? "cog.yaml" : "cog.yaml (the image's run.cog.config label)",
+	    ATTR(TITLE));
+	if (lt->project == NULL) {
+		LINE(lt->project_err, ATTR(ERROR));
+		return;
+	}
+	n = project_summary(lt->project, pl, PROJECT_MAX_LINES);
+	for (i = 0; i < n; i++) {
+		xsnprintf(t, sizeof t, "%-16s %s", pl[i].label, pl[i].text);
+		LINE(t, pl[i].mistake ? ATTR(ERROR) : ATTR(FIELD));
+	}
+	if (lt->project->n_issues == 0 && dev)
+		LINE("no mistakes found", ATTR(OK));
+#undef LINE
+}
+
 /* The card, scrolled by info_top; LINE() skips the scrolled-off lines. */
 static void
 info_draw(const struct app *app, int y, int h, struct frame *fr)
@@ -92,21 +163,7 @@ info_draw(const struct app *app, int y, int h, struct frame *fr)
 			paint_text(y + r++, 2, app->cols - 4, (txt), (attr)); \
 	} while (0)
 	if (mp->local) {
-		const struct local_target *lt = &app->locals[mp->local_idx];
-
-		LINE("local Cog server", ATTR(TITLE));
-		LINE(lt->url, ATTR(LINK));
-		if (lt->health != NULL) {
-			snprintf(t, sizeof t, "health: %s%s%s",
-			    cog_health_name(lt->health->state),
-			    lt->health->cog_version ? " \xc2\xb7 cog " : "",
-			    or_empty(lt->health->cog_version));
-			LINE(t, ATTR(OK));
-		}
-		if (mp->schema.cog_version != NULL) {
-			snprintf(t, sizeof t, "cog %s", mp->schema.cog_version);
-			LINE(t, ATTR(DIM));
-		}
+		info_local(app, y, h, skip);
 		return;
 	}
 	if (m == NULL) {

@@ -24,6 +24,7 @@ static const struct overlay_ops *const overlays[] = {
 	[OV_CHOOSE] = &chooser_overlay_ops,
 	[OV_CONTAINERS] = &dock_quit_overlay_ops,
 	[OV_PULL] = &dock_pull_overlay_ops,
+	[OV_GPU_CPU] = &dock_cpu_overlay_ops,
 };
 
 const struct view_ops *

@@ -107,6 +107,7 @@ void dock_boot_panel_draw(const struct app *app, int y, int rows);
 /* The setup logs of local idx (a heading with the time in state, then
  * the newest lines) in at most rows rows from y; returns the rows used. */
 int dock_boot_logs_draw(const struct app *app, size_t idx, int y, int rows);
+extern const struct overlay_ops dock_cpu_overlay_ops;
 
 /* Keep sel visible in a window of h rows starting at *top (h <= 0: no
  * change). Layout steps share it. */
