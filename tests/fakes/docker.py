@@ -20,8 +20,10 @@ What it covers that the real daemon on a test machine cannot:
     ...fulldisk  progress lines, then an in-stream "no space left" error
     ...nope      404 before any progress (manifest unknown)
     anything else: the recorded pull (32) is replayed and the image added
-Control: GET /_fake/requests (every request: method, path, headers, body),
-POST /_fake/reset. `docker.py --dump-requests DOCKER_HOST` prints that log
+Control: GET /_fake/requests (every request: method, path, headers, body,
+and the status answered), POST /_fake/reset, POST /_fake/break (the next
+/version answer is deliberately wrong: ApiVersion a number; for the
+conformance suite's proof that Prism rejects a bad answer). `docker.py --dump-requests DOCKER_HOST` prints that log
 (for tests that have no HTTP client of their own for a unix socket).
 """
 import argparse
@@ -70,6 +72,7 @@ class State:
         self.cinspect_tpl = json.loads(load("59-inspect-running.body"))
         self.containers = {}      # id -> dict
         self.requests = []
+        self.broken = False       # POST /_fake/break: spoil one /version
         self.next_port = 32768 + random.randint(0, 1000)
 
     def find_image(self, ref):
@@ -125,6 +128,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "unix"
 
     # ------------------------------------------------------------ helpers
+    def send_response(self, code, message=None):
+        entry = getattr(self, "log_entry", None)
+        if entry is not None:
+            entry["status"] = code
+        http.server.BaseHTTPRequestHandler.send_response(self, code,
+                                                         message)
+
     def common_headers(self):
         o = self.server.opts
         self.send_header("Api-Version", o.api)
@@ -179,18 +189,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
         path = u.path
+        self.log_entry = None
         if not path.startswith("/_fake/"):
+            self.log_entry = {
+                "method": self.command, "path": self.path,
+                "headers": {k: v for k, v in self.headers.items()},
+                "body": body.decode("utf-8", "replace")}
             with st.lock:
-                st.requests.append({
-                    "method": self.command, "path": self.path,
-                    "headers": {k: v for k, v in self.headers.items()},
-                    "body": body.decode("utf-8", "replace")})
+                st.requests.append(self.log_entry)
         if path == "/_fake/requests":
             with st.lock:
                 return self.reply(200, st.requests)
         if path == "/_fake/reset":
             with st.lock:
                 st.requests = []
+            return self.reply(204)
+        if path == "/_fake/break" and self.command == "POST":
+            with st.lock:
+                st.broken = True
             return self.reply(204)
         o = self.server.opts
         self.req_version = None
@@ -216,6 +232,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             v["ApiVersion"] = o.api
             v["MinAPIVersion"] = o.min_api
             v["Version"] = o.version
+            with st.lock:
+                if st.broken:
+                    st.broken = False
+                    v["ApiVersion"] = api_num(o.api)
             return self.reply(200, v)
         if path == "/images/json" and self.command == "GET":
             with st.lock:
