@@ -223,6 +223,12 @@ struct docker_container {
 	char	*state;		/* created, running, exited, ... */
 	char	*status;	/* "Up 3 minutes" (lists only) */
 	char	*url;		/* http://127.0.0.1:PORT or NULL */
+	/*
+	 * The gateway of the container's network (the host's side of the
+	 * bridge, e.g. "172.17.0.1": where the container reaches r8play's
+	 * webhook listener), an IP literal; NULL when the daemon gave none.
+	 */
+	char	*gateway;
 	int	 host_port;	/* 0 when not published/running */
 	bool	 managed;	/* carries DOCKER_LABEL_MANAGED */
 	char	*gpus;		/* DOCKER_LABEL_GPUS or NULL */

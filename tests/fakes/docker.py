@@ -339,6 +339,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_chunked()
 
     # --------------------------------------------------------- containers
+    @staticmethod
+    def set_net(c, running):
+        """The bridge network as the daemon shows it: gateway and address
+        only while running (59 vs 79 and 52)."""
+        ns = c["NetworkSettings"]
+        ns["Gateway"] = "172.17.0.1" if running else ""
+        ns["IPAddress"] = "172.17.0.2" if running else ""
+        br = ns["Networks"]["bridge"]
+        br["Gateway"], br["IPAddress"] = ns["Gateway"], ns["IPAddress"]
+
     def summary(self, c):
         ports = []
         if c["State"]["Status"] == "running" and c["port"]:
@@ -351,7 +361,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "Labels": c["Config"]["Labels"],
                 "State": c["State"]["Status"],
                 "Status": "Up 1 second" if c["State"]["Status"] ==
-                "running" else "Created"}
+                "running" else "Created",
+                "HostConfig": {"NetworkMode": "default"},
+                "NetworkSettings": {"Networks": copy.deepcopy(
+                    c["NetworkSettings"]["Networks"])},
+                "Mounts": []}
 
     def containers_list(self, q):
         st = self.server.state
@@ -389,6 +403,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c["State"] = {"Status": "created", "Running": False,
                           "ExitCode": 0, "Error": ""}
             c["NetworkSettings"]["Ports"] = {}
+            self.set_net(c, False)
             c["port"] = 0
             c["created"] = int(time.time())
             st.containers[cid] = c
@@ -426,6 +441,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "ExitCode": 0, "Error": ""}
                 c["NetworkSettings"]["Ports"] = {"5000/tcp": [
                     {"HostIp": "127.0.0.1", "HostPort": str(port)}]}
+                self.set_net(c, True)
             return self.reply(204)
         if verb == "/stop" and cmd == "POST":
             with st.lock:
@@ -434,6 +450,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 c["State"] = {"Status": "exited", "Running": False,
                               "ExitCode": 0, "Error": ""}
                 c["NetworkSettings"]["Ports"] = {}
+                self.set_net(c, False)
                 c["port"] = 0
             return self.reply(204)
         if verb == "" and cmd == "DELETE":
