@@ -2,9 +2,11 @@
  * tui/dock.c: the Docker daemon's Cog images and containers as local
  * targets (tui/dock.h). The lists come once at start; a boot is
  * docker_start, then the container's URL becomes the target's Cog server
- * (without webhooks: a container cannot reach r8play's listener on
- * 127.0.0.1, so runs are followed by their sync answer) and its health is
- * polled while it starts.
+ * and its health is polled while it starts. The container cannot reach
+ * 127.0.0.1 on the host, so its Cog client's webhook listener binds the
+ * container's network gateway (the host's end of the bridge, e.g.
+ * 172.17.0.1) and the webhook URLs name it; where that address cannot be
+ * bound (a remote daemon), runs are followed by their sync answer.
  */
 #include "tui/app.h"
 
@@ -68,21 +70,31 @@ add_target(struct app *app, const char *ref, const char *schema)
 	return lt;
 }
 
-/* The container at url serves local idx now: its Cog client, a health
- * poll (STARTING is then polled quickly until READY). */
+/* The container ct serves local idx now: its Cog client (webhooks on its
+ * gateway when it has one we can bind), a health poll (STARTING is then
+ * polled quickly until READY). */
 static void
-attach(struct app *app, size_t idx, const char *id, const char *url,
+attach(struct app *app, size_t idx, const struct docker_container *ct,
     bool managed)
 {
 	struct local_target *lt = &app->locals[idx];
 	struct cog_config cc;
 	char err[CLIENT_ERR_MAX];
+	const char *id = ct->id, *url = ct->url;
 
 	memset(&cc, 0, sizeof cc);
 	cc.base = url;
-	cc.webhooks = false;
 	cog_free(lt->cog);
-	lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	lt->cog = NULL;
+	if (ct->gateway != NULL) {
+		cc.webhooks = true;
+		cc.listener.bind_addr = ct->gateway;
+		lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	}
+	if (lt->cog == NULL) {
+		cc.webhooks = false;
+		lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	}
 	if (lt->cog == NULL) {
 		snprintf(lt->error, sizeof lt->error, "%s", err);
 		return;
@@ -136,8 +148,7 @@ on_containers(struct app *app, struct docker_result *res)
 		if (lt == NULL && (lt = add_target(app, ct->image, NULL)) ==
 		    NULL)
 			break;
-		attach(app, (size_t)(lt - app->locals), ct->id, ct->url,
-		    ct->managed);
+		attach(app, (size_t)(lt - app->locals), ct, ct->managed);
 	}
 	explorer_refilter(app);
 }
@@ -170,7 +181,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 		target_fail_queue(app, idx, lt->error);
 		return;
 	}
-	attach(app, idx, res->container->id, res->container->url, true);
+	attach(app, idx, res->container, true);
 	app_msg(app, "%s started: booting", lt->image);
 }
 

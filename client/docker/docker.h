@@ -43,6 +43,7 @@ struct client;
 #define DOCKER_MAX_LABEL	(4u << 20)	/* one label value kept */
 #define DOCKER_MAX_GPU_IDS	16
 #define DOCKER_MAX_AUTH		4096	/* X-Registry-Auth header value */
+#define DOCKER_MAX_GATEWAY	46	/* INET6_ADDRSTRLEN: gateway + NUL */
 #define DOCKER_STOP_TIMEOUT_S	10	/* SIGTERM grace before SIGKILL */
 #define DOCKER_PULL_STALL_MS	120000	/* a silent pull is a dead pull */
 #define DOCKER_REQUEST_TIMEOUT_MS 600000	/* one call (a remove on vfs

@@ -196,7 +196,7 @@ ip_literal(const char *g)
 {
 	unsigned char a[sizeof(struct in6_addr)];
 
-	if (g == NULL || g[0] == '\0' || strlen(g) >= INET6_ADDRSTRLEN)
+	if (g == NULL || g[0] == '\0' || strlen(g) >= DOCKER_MAX_GATEWAY)
 		return NULL;
 	if (inet_pton(AF_INET, g, a) == 1 || inet_pton(AF_INET6, g, a) == 1)
 		return g;

@@ -5,6 +5,7 @@
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
         [--daemon 20.10|29] [--nvidia] [--stall-seconds 30]
+        [--gateway 172.17.0.1] [--host-port N]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
 tcp://127.0.0.1:PORT), or http://localhost with --socket (DOCKER_HOST
@@ -14,6 +15,11 @@ What it covers that the real daemon on a test machine cannot:
   --daemon 29    ApiVersion 1.52, MinAPIVersion 1.44: /v1.41/... is refused
                  with Docker 29's "too old" 400 (see the fixtures README)
   --nvidia       an NVIDIA runtime: DeviceRequests are accepted at start
+  --gateway A    the bridge gateway running containers show (default the
+                 recorded 172.17.0.1), e.g. 127.0.0.1 or an address that
+                 cannot be bound here
+  --host-port N  a started container publishes port N (a fake Cog server
+                 the test runs there) instead of a new port
   pulls by repository name (the last path component):
     ...stall     progress lines, then silence (client must give up)
     ...die       progress lines, then the connection drops mid-chunk
@@ -339,12 +345,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_chunked()
 
     # --------------------------------------------------------- containers
-    @staticmethod
-    def set_net(c, running):
+    def set_net(self, c, running):
         """The bridge network as the daemon shows it: gateway and address
         only while running (59 vs 79 and 52)."""
         ns = c["NetworkSettings"]
-        ns["Gateway"] = "172.17.0.1" if running else ""
+        ns["Gateway"] = self.server.opts.gateway if running else ""
         ns["IPAddress"] = "172.17.0.2" if running else ""
         br = ns["Networks"]["bridge"]
         br["Gateway"], br["IPAddress"] = ns["Gateway"], ns["IPAddress"]
@@ -432,7 +437,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     c["State"]["ExitCode"] = 128
                     return self.error(500, msg)
                 b = c["HostConfig"]["PortBindings"]["5000/tcp"][0]
-                port = int(b["HostPort"] or 0)
+                port = int(b["HostPort"] or 0) or \
+                    self.server.opts.host_port
                 if not port:
                     st.next_port += 1
                     port = st.next_port
@@ -510,6 +516,8 @@ def main(argv=None):
     ap.add_argument("--daemon", default="20.10", choices=("20.10", "29"))
     ap.add_argument("--nvidia", action="store_true")
     ap.add_argument("--stall-seconds", type=float, default=30)
+    ap.add_argument("--gateway", default="172.17.0.1")
+    ap.add_argument("--host-port", type=int, default=0)
     o = ap.parse_args(argv)
     if o.daemon == "29":
         o.api, o.min_api, o.version = "1.52", "1.44", "29.0.0"

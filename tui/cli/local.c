@@ -673,10 +673,11 @@ const struct cli_cmd cli_cmd_local = {
 	local_opts, local_run
 };
 
-/* A running container of ref that r8play started: its id and URL. */
+/* A running container of ref that r8play started: its id, URL and
+ * network gateway ("" when none). */
 static bool
 find_running(struct client *c, struct docker *d, const char *ref, char *id,
-    size_t idn, char *url, size_t urln)
+    size_t idn, char *url, size_t urln, char *gw, size_t gwn)
 {
 	char err[CLIENT_ERR_MAX];
 	struct wait w;
@@ -695,6 +696,8 @@ find_running(struct client *c, struct docker *d, const char *ref, char *id,
 			    strcmp(ct->state, "running") == 0) {
 				snprintf(id, idn, "%s", ct->id);
 				snprintf(url, urln, "%s", ct->url);
+				snprintf(gw, gwn, "%s", ct->gateway ?
+				    ct->gateway : "");
 				found = true;
 			}
 		}
@@ -702,15 +705,44 @@ find_running(struct client *c, struct docker *d, const char *ref, char *id,
 	return found;
 }
 
+static void
+no_webhook(void *arg, const struct listener_webhook *wh)
+{
+	(void)arg;
+	(void)wh;
+}
+
+/* Whether r8play's webhook listener can bind gw (the container's network
+ * gateway, an address of this host when the daemon is local). */
+static bool
+can_listen_on(const char *gw)
+{
+	struct listener_config lc;
+	struct listener *l = NULL;
+	char err[256];
+
+	if (gw[0] == '\0')
+		return false;
+	memset(&lc, 0, sizeof lc);
+	lc.bind_addr = gw;
+	if (listener_open(&l, &lc, no_webhook, NULL, err, sizeof err) != 0)
+		return false;
+	listener_free(l);
+	return true;
+}
+
 /*
- * a with --local URL (and --no-webhooks unless the caller chose how the
- * server reports: a container cannot reach our listener) added, for
- * run_local(). NULL when out of memory.
+ * a with --local URL added, for run_local(), and unless the caller chose
+ * how the server reports: --listen GW when r8play can listen on the
+ * container's gateway gw (the container reaches it there and its webhook
+ * URL names it), else --no-webhooks (the sync answer; a container cannot
+ * reach 127.0.0.1 on the host). NULL when out of memory.
  */
 static struct cli_args *
-local_args_for(const struct cli_args *a, const char *url)
+local_args_for(const struct cli_args *a, const char *url, const char *gw)
 {
 	const struct cli_opt *o, *o_local = NULL, *o_nohooks = NULL;
+	const struct cli_opt *o_listen = NULL;
 	struct cli_args *b;
 	bool hooks_chosen = cli_flag(a, "--async") ||
 	    cli_value(a, "--listen") != NULL || cli_flag(a, "--no-webhooks");
@@ -720,13 +752,21 @@ local_args_for(const struct cli_args *a, const char *url)
 			o_local = o;
 		else if (strcmp(o->name, "--no-webhooks") == 0)
 			o_nohooks = o;
-	if (o_local == NULL || o_nohooks == NULL ||
+		else if (strcmp(o->name, "--listen") == 0)
+			o_listen = o;
+	if (o_local == NULL || o_nohooks == NULL || o_listen == NULL ||
 	    a->nargs + 2 > CLI_MAX_ARGS || (b = malloc(sizeof *b)) == NULL)
 		return NULL;
 	*b = *a;
 	b->args[b->nargs].opt = o_local;
 	b->args[b->nargs++].value = url;
-	if (!hooks_chosen) {
+	if (!hooks_chosen && can_listen_on(gw)) {
+		b->args[b->nargs].opt = o_listen;
+		b->args[b->nargs++].value = gw;
+	} else if (!hooks_chosen) {
+		out_err(cmd_name, "no webhooks: cannot listen on the "
+		    "container's gateway%s%s; following the sync answer",
+		    gw[0] ? " " : "", gw);
 		b->args[b->nargs].opt = o_nohooks;
 		b->args[b->nargs++].value = NULL;
 	}
@@ -744,7 +784,7 @@ run_image(const struct cli_args *a)
 	struct client *c;
 	struct wait w;
 	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID] = "";
-	char url[64] = "";
+	char url[64] = "", gw[DOCKER_MAX_GATEWAY] = "";
 	const char *ref = cli_value(a, "--image"), *v;
 	bool keep = cli_flag(a, "--keep"), started = false;
 	int st;
@@ -768,7 +808,8 @@ run_image(const struct cli_args *a)
 		return CLI_FAIL;
 	}
 	memset(&w, 0, sizeof w);
-	if (!find_running(c, d, ref, id, sizeof id, url, sizeof url)) {
+	if (!find_running(c, d, ref, id, sizeof id, url, sizeof url, gw,
+	    sizeof gw)) {
 		/* not here: pull it first */
 		st = run_op(c, &w, docker_image_inspect(d, ref, err,
 		    sizeof err), err, 60000);
@@ -788,6 +829,8 @@ run_image(const struct cli_args *a)
 		snprintf(id, sizeof id, "%s", w.res->container->id);
 		snprintf(url, sizeof url, "%s", w.res->container->url ?
 		    w.res->container->url : "");
+		snprintf(gw, sizeof gw, "%s", w.res->container->gateway ?
+		    w.res->container->gateway : "");
 		wait_reset(&w);
 		out_err(cmd_name, "started %.12s at %s, waiting for READY", id,
 		    url);
@@ -798,7 +841,7 @@ run_image(const struct cli_args *a)
 			goto out;
 		}
 	}
-	if ((b = local_args_for(a, url)) == NULL) {
+	if ((b = local_args_for(a, url, gw)) == NULL) {
 		out_err(cmd_name, "out of memory");
 		st = CLI_FAIL;
 		goto out;
