@@ -212,7 +212,8 @@ help:
 	@echo '  make lint-deps     module include boundaries'
 	@echo '  make fuzz          every fuzz target for FUZZ_SECONDS; fuzz-smoke: quick'
 	@echo '  make bench         every benchmark and one summary table (bench-render,'
-	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog)'
+	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog,'
+	@echo '                     bench-docker, bench-dev)'
 	@echo '  make screenshots   README screenshots from a real xterm under Xvfb'
 	@echo '  make install PREFIX=/usr/local    make clean    make fmt'
 
