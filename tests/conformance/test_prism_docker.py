@@ -16,11 +16,15 @@ every request shape of docker-requests.json is replayed through it:
   - every violation Prism reports on the fake's answer must be listed there
     (the real daemon's recorded answers that disagree with the spec);
   - the fake's own status (its request log) is the expected one.
-Last, a deliberately wrong fake answer (POST /_fake/break) must be
-rejected. A missing node or Prism is a failure, not a skip.
+A deliberately wrong fake answer (POST /_fake/break) must be rejected.
+Last, r8play's own commands (local images/ps/pull/start --gpus all/stop,
+run --image) run against the fake, and every request they sent must have
+its shape (method, path, query names) in docker-requests.json, so that the
+list stays the client's. A missing node or Prism is a failure, not a skip.
 """
 import json
 import os
+import re
 import signal
 import shutil
 import subprocess
@@ -33,7 +37,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
-from t import check, summary, ROOT  # noqa: E402
+from t import check, summary, ROOT, R8PLAY  # noqa: E402
 from fakes import start_fake, stop, http_request, requests_log  # noqa: E402
 import test_prism as tp  # noqa: E402  (Prism start/stop, violations)
 
@@ -175,6 +179,71 @@ def bad_answer(label, pbase, fbase, api):
           "%s: the next /version is right again" % label, "%d" % st)
 
 
+def shape_of(template):
+    """(method-less) path regex and query names of a request template:
+    {api} is a version, any other {var} one or more path characters."""
+    path, _, query = template.partition("?")
+    rx = ""
+    for part in re.split(r"(\{\w+\})", path):
+        if part == "{api}":
+            rx += r"v\d+\.\d+"
+        elif part.startswith("{"):
+            rx += r"[^?]+"
+        else:
+            rx += re.escape(part)
+    names = sorted(q.split("=")[0] for q in query.split("&") if q)
+    return re.compile(rx + "$"), names
+
+
+def covered(spec, method, path):
+    p, _, query = path.partition("?")
+    names = sorted(q.split("=")[0] for q in query.split("&") if q)
+    for req in spec["requests"]:
+        for t in (req["path"], req.get("spec_form")):
+            if t is None or req["method"] != method:
+                continue
+            rx, tnames = shape_of(t)
+            if rx.match(p) and tnames == names:
+                return True
+    return False
+
+
+def cli_coverage(spec, tmp):
+    """r8play's commands against the fake (its started containers served
+    by a fake Cog server): every request they sent is in the list."""
+    cog, cbase = start_fake("cog.py", "--predictor", "image", "--speed",
+                            "20", "--setup-seconds", "0", "--quiet")
+    fake, fbase = start_fake("docker.py", "--port", "0", "--nvidia",
+                             "--gateway", "192.0.2.1", "--host-port",
+                             cbase.rsplit(":", 1)[1])
+    image = "127.0.0.1:5400/acme/image-demo:latest"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp,
+           "LC_ALL": "C.UTF-8", "R8PLAY_CONFIG_DIR": tmp,
+           "DOCKER_HOST": "tcp://" + fbase.split("://", 1)[1]}
+    cmds = [["local", "images"], ["local", "ps", "--json"],
+            ["local", "pull", "127.0.0.1:5400/acme/conformance-pull:latest"],
+            ["local", "start", image, "--gpus", "all", "--name",
+             "r8conf-cli", "--json"],
+            ["local", "stop", "r8conf-cli"],
+            ["run", "--image", image, "-i", "prompt=x", "-i", "width=64",
+             "-i", "height=64", "--output-dir", os.path.join(tmp, "out")]]
+    try:
+        for c in cmds:
+            p = subprocess.run([R8PLAY] + c, env=env, capture_output=True,
+                               timeout=30, stdin=subprocess.DEVNULL)
+            check(p.returncode == 0, "r8play %s against the fake" %
+                  " ".join(c[:2]), p.stderr.decode(errors="replace")[-600:])
+        log = requests_log(fbase)
+    finally:
+        stop(fake)
+        stop(cog)
+    seen = sorted({(r["method"], r["path"]) for r in log})
+    missing = [m + " " + p for m, p in seen if not covered(spec, m, p)]
+    check(len(seen) >= 10 and not missing, "every request r8play sent (%d "
+          "kinds) has its shape in docker-requests.json" % len(seen),
+          "\n     ".join(missing))
+
+
 def main():
     signal.signal(signal.SIGTERM, tp.on_signal)
     signal.signal(signal.SIGALRM, tp.on_signal)
@@ -216,6 +285,7 @@ def main():
         for e in drift:
             if e["id"] not in used:
                 print("note: known drift %r not seen this run" % e["id"])
+        cli_coverage(spec, tmp)
     finally:
         tp.kill_all()
         for f in fakes:
