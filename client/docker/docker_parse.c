@@ -234,7 +234,8 @@ container_fill_summary(struct docker_container *ct, const cJSON *e)
 		name++;
 	cJSON_ArrayForEach(p, json_arr(e, "Ports")) {
 		if (json_int(p, "PrivatePort", 0) == DOCKER_COG_PORT &&
-		    json_int(p, "PublicPort", 0) > 0) {
+		    json_int(p, "PublicPort", 0) > 0 &&
+		    json_int(p, "PublicPort", 0) <= 65535) {
 			const char *ip = json_str(p, "IP");
 
 			/* prefer the loopback binding */
@@ -278,7 +279,8 @@ container_fill_inspect(struct docker_container *ct, const cJSON *j)
 			const char *ip = json_str(e, "HostIp");
 
 			hp = json_str(e, "HostPort");
-			if (hp != NULL && atoi(hp) > 0 && (port == 0 ||
+			if (hp != NULL && atoi(hp) > 0 && atoi(hp) <= 65535 &&
+			    (port == 0 ||
 			    (ip != NULL && strncmp(ip, "127.", 4) == 0)))
 				port = atoi(hp);
 		}
