@@ -165,9 +165,13 @@ apt_need = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || \
 	fi
 deps-demo:
 	$(Q)$(call apt_need,$(DEMO_PKGS))
+# npm ci empties node_modules first: through a link (a worktree sharing
+# another checkout's) it would empty the other one, so a link is left alone.
 deps:
 	$(Q)$(call apt_need,$(DEB_PKGS))
-	$(Q)if [ -f $(NPM_DIR)/package-lock.json ] && \
+	$(Q)if [ -L $(NPM_DIR)/node_modules ]; then \
+	  echo "deps: $(NPM_DIR)/node_modules is a link (shared): no npm ci here"; \
+	elif [ -f $(NPM_DIR)/package-lock.json ] && \
 	   { [ ! -d $(NPM_DIR)/node_modules ] || [ $(NPM_DIR)/package-lock.json -nt $(NPM_DIR)/node_modules/.package-lock.json ]; }; then \
 	  echo "deps: npm ci in $(NPM_DIR)"; \
 	  (cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error) >/dev/null || exit 1; \
