@@ -165,9 +165,13 @@ apt_need = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || \
 	fi
 deps-demo:
 	$(Q)$(call apt_need,$(DEMO_PKGS))
+# npm ci empties node_modules first: through a link (a worktree sharing
+# another checkout's) it would empty the other one, so a link is left alone.
 deps:
 	$(Q)$(call apt_need,$(DEB_PKGS))
-	$(Q)if [ -f $(NPM_DIR)/package-lock.json ] && \
+	$(Q)if [ -L $(NPM_DIR)/node_modules ]; then \
+	  echo "deps: $(NPM_DIR)/node_modules is a link (shared): no npm ci here"; \
+	elif [ -f $(NPM_DIR)/package-lock.json ] && \
 	   { [ ! -d $(NPM_DIR)/node_modules ] || [ $(NPM_DIR)/package-lock.json -nt $(NPM_DIR)/node_modules/.package-lock.json ]; }; then \
 	  echo "deps: npm ci in $(NPM_DIR)"; \
 	  (cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error) >/dev/null || exit 1; \
@@ -212,7 +216,8 @@ help:
 	@echo '  make lint-deps     module include boundaries'
 	@echo '  make fuzz          every fuzz target for FUZZ_SECONDS; fuzz-smoke: quick'
 	@echo '  make bench         every benchmark and one summary table (bench-render,'
-	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog)'
+	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog,'
+	@echo '                     bench-docker, bench-dev)'
 	@echo '  make screenshots   README screenshots from a real xterm under Xvfb'
 	@echo '  make install PREFIX=/usr/local    make clean    make fmt'
 

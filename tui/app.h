@@ -46,6 +46,8 @@
 #define APP_SEARCH_DEBOUNCE_MS	250	/* search as you type */
 #define APP_COLD_START_MS	8000	/* "starting" this long: cold-start hint */
 #define APP_HEALTH_POLL_MS	2000	/* local server health while not READY */
+#define APP_DEV_POLL_MS		50	/* the dev server restarting (loopback):
+					   its READY is the reload's end */
 #define APP_PAGE_AHEAD		20	/* rows from the end: fetch next page */
 #define APP_MAX_CHOICES		SCHEMA_MAX_CHOICES
 

@@ -3,11 +3,13 @@
  * targets (tui/dock.h). The lists come at start, then again while the
  * explorer shows them and after each start or stop, merged into
  * app->locals without moving an entry. A boot is docker_start, then the
- * container's URL becomes the target's Cog server (without webhooks: a
- * container cannot reach r8play's listener on 127.0.0.1, so runs are
- * followed by their sync answer) and its health is polled while it
- * starts. A GPU the daemon refuses opens the question
- * of tui/view/dock_cpu.c.
+ * container's URL becomes the target's Cog server and its health is
+ * polled while it starts. The container cannot reach 127.0.0.1 on the
+ * host, so its Cog client's webhook listener binds the container's network
+ * gateway (the host's end of the bridge, e.g. 172.17.0.1) and the webhook
+ * URLs name it; where that address cannot be bound (a remote daemon), runs
+ * are followed by their sync answer. A GPU the daemon refuses opens the
+ * question of tui/view/dock_cpu.c.
  */
 #include "tui/app.h"
 
@@ -110,21 +112,31 @@ add_target(struct app *app, const char *ref, const char *schema,
 	return lt;
 }
 
-/* The container at url serves local idx now: its Cog client, a health
- * poll (STARTING is then polled quickly until READY). */
+/* The container ct serves local idx now: its Cog client (webhooks on its
+ * gateway when it has one we can bind), a health poll (STARTING is then
+ * polled quickly until READY). */
 static void
-attach(struct app *app, size_t idx, const char *id, const char *url,
+attach(struct app *app, size_t idx, const struct docker_container *ct,
     bool managed)
 {
 	struct local_target *lt = &app->locals[idx];
 	struct cog_config cc;
 	char err[CLIENT_ERR_MAX];
+	const char *id = ct->id, *url = ct->url;
 
 	memset(&cc, 0, sizeof cc);
 	cc.base = url;
-	cc.webhooks = false;
 	cog_free(lt->cog);
-	lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	lt->cog = NULL;
+	if (ct->gateway != NULL) {
+		cc.webhooks = true;
+		cc.listener.bind_addr = ct->gateway;
+		lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	}
+	if (lt->cog == NULL) {
+		cc.webhooks = false;
+		lt->cog = cog_new(app->client, &cc, err, sizeof err);
+	}
 	if (lt->cog == NULL) {
 		snprintf(lt->error, sizeof lt->error, "%s", err);
 		return;
@@ -234,8 +246,7 @@ on_containers(struct app *app, struct docker_result *res)
 		    NULL, NULL, ct->cog_version);
 		if (lt == NULL)
 			break;
-		attach(app, (size_t)(lt - app->locals), ct->id, ct->url,
-		    ct->managed);
+		attach(app, (size_t)(lt - app->locals), ct, ct->managed);
 		seen[lt - app->locals] = true;
 	}
 	for (k = 0; k < app->nlocals; k++) {
@@ -287,7 +298,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 		target_fail_queue(app, idx, lt->error);
 		return;
 	}
-	attach(app, idx, res->container->id, res->container->url, true);
+	attach(app, idx, res->container, true);
 	dock_log_follow(app, idx);	/* its setup logs while it boots */
 	app_msg(app, "%s started: booting", lt->image);
 	dock_refresh(app);

@@ -84,6 +84,7 @@ container_done(struct docker_container *ct)
 	free(ct->url);
 	free(ct->gpus);
 	free(ct->cog_version);
+	free(ct->gateway);
 	memset(ct, 0, sizeof *ct);
 }
 

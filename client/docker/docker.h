@@ -43,6 +43,7 @@ struct client;
 #define DOCKER_MAX_LABEL	(4u << 20)	/* one label value kept */
 #define DOCKER_MAX_GPU_IDS	16
 #define DOCKER_MAX_AUTH		4096	/* X-Registry-Auth header value */
+#define DOCKER_MAX_GATEWAY	46	/* INET6_ADDRSTRLEN: gateway + NUL */
 #define DOCKER_STOP_TIMEOUT_S	10	/* SIGTERM grace before SIGKILL */
 #define DOCKER_PULL_STALL_MS	120000	/* a silent pull is a dead pull */
 #define DOCKER_REQUEST_TIMEOUT_MS 600000	/* one call (a remove on vfs
@@ -233,6 +234,12 @@ struct docker_container {
 	char	*state;		/* created, running, exited, ... */
 	char	*status;	/* "Up 3 minutes" (lists only) */
 	char	*url;		/* http://127.0.0.1:PORT or NULL */
+	/*
+	 * The gateway of the container's network (the host's side of the
+	 * bridge, e.g. "172.17.0.1": where the container reaches r8play's
+	 * webhook listener), an IP literal; NULL when the daemon gave none.
+	 */
+	char	*gateway;
 	int	 host_port;	/* 0 when not published/running */
 	bool	 managed;	/* carries DOCKER_LABEL_MANAGED */
 	char	*gpus;		/* DOCKER_LABEL_GPUS or NULL */

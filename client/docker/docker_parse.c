@@ -8,6 +8,7 @@
 #include "client/net/json.h"
 #include "client/docker/docker_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,35 @@ set_url(struct docker_container *ct, int port)
 	return dk_dup_str(u, &ct->url);
 }
 
+/* g when it is an IPv4 or IPv6 literal (it is bound by the listener). */
+static const char *
+ip_literal(const char *g)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	if (g == NULL || g[0] == '\0' || strlen(g) >= DOCKER_MAX_GATEWAY)
+		return NULL;
+	if (inet_pton(AF_INET, g, a) == 1 || inet_pton(AF_INET6, g, a) == 1)
+		return g;
+	return NULL;
+}
+
+/* The network gateway: NetworkSettings.Gateway (inspect, the default
+ * bridge), else the first network's Gateway (lists; user networks). */
+static int
+set_gateway(struct docker_container *ct, const cJSON *ns)
+{
+	const char *g = ip_literal(json_str(ns, "Gateway"));
+	const cJSON *n;
+
+	cJSON_ArrayForEach(n, json_obj(ns, "Networks")) {
+		if (g != NULL)
+			break;
+		g = ip_literal(json_str(n, "Gateway"));
+	}
+	return dk_dup_str(g, &ct->gateway);
+}
+
 /* A summary of GET /containers/json (Ports[] numbers). */
 static int
 container_fill_summary(struct docker_container *ct, const cJSON *e)
@@ -204,7 +234,8 @@ container_fill_summary(struct docker_container *ct, const cJSON *e)
 		name++;
 	cJSON_ArrayForEach(p, json_arr(e, "Ports")) {
 		if (json_int(p, "PrivatePort", 0) == DOCKER_COG_PORT &&
-		    json_int(p, "PublicPort", 0) > 0) {
+		    json_int(p, "PublicPort", 0) > 0 &&
+		    json_int(p, "PublicPort", 0) <= 65535) {
 			const char *ip = json_str(p, "IP");
 
 			/* prefer the loopback binding */
@@ -223,6 +254,7 @@ container_fill_summary(struct docker_container *ct, const cJSON *e)
 	    dk_dup_str(dk_label(labels, DOCKER_LABEL_GPUS, NULL), &ct->gpus) != 0 ||
 	    dk_dup_str(dk_label(labels, "run.cog.version",
 	    "org.cogmodel.cog_version"), &ct->cog_version) != 0 ||
+	    set_gateway(ct, json_obj(e, "NetworkSettings")) != 0 ||
 	    set_url(ct, port) != 0)
 		return -1;
 	return 0;
@@ -247,7 +279,8 @@ container_fill_inspect(struct docker_container *ct, const cJSON *j)
 			const char *ip = json_str(e, "HostIp");
 
 			hp = json_str(e, "HostPort");
-			if (hp != NULL && atoi(hp) > 0 && (port == 0 ||
+			if (hp != NULL && atoi(hp) > 0 && atoi(hp) <= 65535 &&
+			    (port == 0 ||
 			    (ip != NULL && strncmp(ip, "127.", 4) == 0)))
 				port = atoi(hp);
 		}
@@ -264,6 +297,7 @@ container_fill_inspect(struct docker_container *ct, const cJSON *j)
 	    dk_dup_str(dk_label(labels, DOCKER_LABEL_GPUS, NULL), &ct->gpus) != 0 ||
 	    dk_dup_str(dk_label(labels, "run.cog.version",
 	    "org.cogmodel.cog_version"), &ct->cog_version) != 0 ||
+	    set_gateway(ct, json_obj(j, "NetworkSettings")) != 0 ||
 	    set_url(ct, port) != 0)
 		return -1;
 	return 0;

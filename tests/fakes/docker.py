@@ -5,6 +5,7 @@
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
         [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside]
+        [--gateway 172.17.0.1] [--host-port N]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
 tcp://127.0.0.1:PORT), or http://localhost with --socket (DOCKER_HOST
@@ -14,6 +15,11 @@ What it covers that the real daemon on a test machine cannot:
   --daemon 29    ApiVersion 1.52, MinAPIVersion 1.44: /v1.41/... is refused
                  with Docker 29's "too old" 400 (see the fixtures README)
   --nvidia       an NVIDIA runtime: DeviceRequests are accepted at start
+  --gateway A    the bridge gateway running containers show (default the
+                 recorded 172.17.0.1), e.g. 127.0.0.1 or an address that
+                 cannot be bound here
+  --host-port N  a started container publishes port N (a fake Cog server
+                 the test runs there) instead of a new port
   pulls by repository name (the last path component):
     ...stall     progress lines, then silence (client must give up)
     ...die       progress lines, then the connection drops mid-chunk
@@ -27,8 +33,10 @@ What it covers that the real daemon on a test machine cannot:
   --outside      someone else uses the daemon: from the second images list
                  on, acme/text-demo is gone, acme/later-demo was pulled and
                  a container of acme/image-demo runs (not r8play's)
-Control: GET /_fake/requests (every request: method, path, headers, body),
-POST /_fake/reset. `docker.py --dump-requests DOCKER_HOST` prints that log
+Control: GET /_fake/requests (every request: method, path, headers, body,
+and the status answered), POST /_fake/reset, POST /_fake/break (the next
+/version answer is deliberately wrong: ApiVersion a number; for the
+conformance suite's proof that Prism rejects a bad answer). `docker.py --dump-requests DOCKER_HOST` prints that log
 (for tests that have no HTTP client of their own for a unix socket).
 """
 import argparse
@@ -78,6 +86,7 @@ class State:
         self.containers = {}      # id -> dict
         self.requests = []
         self.image_lists = 0
+        self.broken = False       # POST /_fake/break: spoil one /version
         self.next_port = 32768 + random.randint(0, 1000)
 
     def find_image(self, ref):
@@ -133,6 +142,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return "unix"
 
     # ------------------------------------------------------------ helpers
+    def send_response(self, code, message=None):
+        entry = getattr(self, "log_entry", None)
+        if entry is not None:
+            entry["status"] = code
+        http.server.BaseHTTPRequestHandler.send_response(self, code,
+                                                         message)
+
     def common_headers(self):
         o = self.server.opts
         self.send_header("Api-Version", o.api)
@@ -187,18 +203,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
         path = u.path
+        self.log_entry = None
         if not path.startswith("/_fake/"):
+            self.log_entry = {
+                "method": self.command, "path": self.path,
+                "headers": {k: v for k, v in self.headers.items()},
+                "body": body.decode("utf-8", "replace")}
             with st.lock:
-                st.requests.append({
-                    "method": self.command, "path": self.path,
-                    "headers": {k: v for k, v in self.headers.items()},
-                    "body": body.decode("utf-8", "replace")})
+                st.requests.append(self.log_entry)
         if path == "/_fake/requests":
             with st.lock:
                 return self.reply(200, st.requests)
         if path == "/_fake/reset":
             with st.lock:
                 st.requests = []
+            return self.reply(204)
+        if path == "/_fake/break" and self.command == "POST":
+            with st.lock:
+                st.broken = True
             return self.reply(204)
         o = self.server.opts
         self.req_version = None
@@ -224,6 +246,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             v["ApiVersion"] = o.api
             v["MinAPIVersion"] = o.min_api
             v["Version"] = o.version
+            with st.lock:
+                if st.broken:
+                    st.broken = False
+                    v["ApiVersion"] = api_num(o.api)
             return self.reply(200, v)
         if path == "/images/json" and self.command == "GET":
             with st.lock:
@@ -367,6 +393,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_chunked()
 
     # --------------------------------------------------------- containers
+    def set_net(self, c, running):
+        """The bridge network as the daemon shows it: gateway and address
+        only while running (59 vs 79 and 52)."""
+        ns = c["NetworkSettings"]
+        ns["Gateway"] = self.server.opts.gateway if running else ""
+        ns["IPAddress"] = "172.17.0.2" if running else ""
+        br = ns["Networks"]["bridge"]
+        br["Gateway"], br["IPAddress"] = ns["Gateway"], ns["IPAddress"]
+
     def summary(self, c):
         ports = []
         if c["State"]["Status"] == "running" and c["port"]:
@@ -379,7 +414,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "Labels": c["Config"]["Labels"],
                 "State": c["State"]["Status"],
                 "Status": "Up 1 second" if c["State"]["Status"] ==
-                "running" else "Created"}
+                "running" else "Created",
+                "HostConfig": {"NetworkMode": "default"},
+                "NetworkSettings": {"Networks": copy.deepcopy(
+                    c["NetworkSettings"]["Networks"])},
+                "Mounts": []}
 
     def containers_list(self, q):
         st = self.server.state
@@ -417,6 +456,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c["State"] = {"Status": "created", "Running": False,
                           "ExitCode": 0, "Error": ""}
             c["NetworkSettings"]["Ports"] = {}
+            self.set_net(c, False)
             c["port"] = 0
             c["created"] = int(time.time())
             st.containers[cid] = c
@@ -445,7 +485,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     c["State"]["ExitCode"] = 128
                     return self.error(500, msg)
                 b = c["HostConfig"]["PortBindings"]["5000/tcp"][0]
-                port = int(b["HostPort"] or 0)
+                port = int(b["HostPort"] or 0) or \
+                    self.server.opts.host_port
                 if not port:
                     st.next_port += 1
                     port = st.next_port
@@ -454,6 +495,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "ExitCode": 0, "Error": ""}
                 c["NetworkSettings"]["Ports"] = {"5000/tcp": [
                     {"HostIp": "127.0.0.1", "HostPort": str(port)}]}
+                self.set_net(c, True)
             return self.reply(204)
         if verb == "/stop" and cmd == "POST":
             with st.lock:
@@ -462,6 +504,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 c["State"] = {"Status": "exited", "Running": False,
                               "ExitCode": 0, "Error": ""}
                 c["NetworkSettings"]["Ports"] = {}
+                self.set_net(c, False)
                 c["port"] = 0
             return self.reply(204)
         if verb == "" and cmd == "DELETE":
@@ -524,6 +567,8 @@ def main(argv=None):
     ap.add_argument("--pull", default=None,
                     choices=("hold", "stall", "die", "fulldisk", "nope"))
     ap.add_argument("--outside", action="store_true")
+    ap.add_argument("--gateway", default="172.17.0.1")
+    ap.add_argument("--host-port", type=int, default=0)
     o = ap.parse_args(argv)
     if o.daemon == "29":
         o.api, o.min_api, o.version = "1.52", "1.44", "29.0.0"

@@ -12,6 +12,7 @@ line and counts 0; on CI (CI=true) a missing test bed is a failure.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,13 @@ def cleanup():
     if ids:
         sh(["docker", "rm", "-f"] + ids)
     sh(["docker", "rmi", PULL])
+
+
+def bridge_gateway():
+    """The default bridge's gateway, as docker itself reports it."""
+    _, out, _ = sh(["docker", "network", "inspect", "bridge", "--format",
+                    "{{range .IPAM.Config}}{{.Gateway}}{{end}}"])
+    return out.strip()
 
 
 def health(url):
@@ -198,6 +206,13 @@ def run_all(tmp):
                        "--output-dir", os.path.join(tmp, "o2")], timeout=300)
     check(rc == 0 and "started" in err and "kept" in err,
           "run --image --keep starts and keeps a container", err)
+    # the container reaches r8play's listener on its bridge gateway: the
+    # webhooks arrive (none would on 127.0.0.1, the container's own)
+    gw = bridge_gateway()
+    m = re.search(r"(\d+) webhooks? received on ([0-9a-f.:]+):\d+", err)
+    check(m is not None and int(m.group(1)) >= 1 and m.group(2) == gw,
+          "run --image: the webhooks arrive on the bridge gateway %s" % gw,
+          err)
     rc, out, err = r8(["run", "--image", PULL, "-i", "prompt=y", "-i",
                        "width=64", "-i", "height=64", "--output-dir",
                        os.path.join(tmp, "o3")], timeout=300)

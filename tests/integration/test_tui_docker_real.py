@@ -5,7 +5,8 @@ is listed Offline, Enter opens its form from the label schema, Ctrl-R asks
 for a GPU and the real daemon's refusal is said in words with the question
 "Start it on the CPU? (y/n)": n cancels the queued run and leaves no
 container; y boots it on the CPU (the run queued while Booting) and the run
-succeeds once the server is READY; the explorer then shows it Idle with its
+succeeds once the server is READY, its webhooks reaching r8play on the
+bridge gateway; the explorer then shows it Idle with its
 URL. Then L on a Replicate model page (the fake API told the pushed digest
 as the version) pulls it through R8PLAY_REGISTRY, is refused the GPU, y
 boots it with its setup logs on screen. Every container (and the image
@@ -14,6 +15,8 @@ pulled) this test made is removed at the end, even on failure.
 Without the test bed it prints a skip line and counts 0; on CI (CI=true) a
 missing test bed is a failure.
 """
+import base64
+import json
 import os
 import shutil
 import subprocess
@@ -92,7 +95,7 @@ def script(tmp, name, keys, args=(), extra_env=None):
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
 
 
-def run_all(tmp):
+def run_all(tmp, before):
     rc, d, err = script(tmp, "list", ["wait idle", "dump explorer"])
     check(rc == 0, "r8play lists the local section", err)
     rows = [ln for ln in d.get("explorer", "").splitlines()
@@ -154,6 +157,48 @@ def run_all(tmp):
     check("stops in 5m" in d.get("explorer", ""),
           "config idle_stop: the countdown of the container r8play started",
           d.get("explorer", ""))
+    webhooks_reached(before)
+
+
+def webhooks_reached(before):
+    """The run asked the container for webhooks on its bridge gateway (not
+    127.0.0.1, the container's own) and none failed to arrive: the fake
+    Cog server in it logs the requests it got and any webhook it could not
+    deliver. The container is the one whose prediction had this test's
+    prompt (others' containers of the image may run meanwhile)."""
+    _, gw = sh(["docker", "network", "inspect", "bridge", "--format",
+                "{{range .IPAM.Config}}{{.Gateway}}{{end}}"])
+    gw = gw.strip()
+    hook, failed = "", "no container ran this test's prediction"
+    for cid in sorted(managed() - before):
+        _, port = sh(["docker", "port", cid, "5000/tcp"])
+        try:
+            url = "http://%s/_fake/requests" % port.split()[0]
+            with urllib.request.urlopen(url, timeout=10) as r:
+                log = json.loads(r.read())
+        except (OSError, ValueError, IndexError):
+            continue
+        for x in log:
+            if x["method"] != "PUT" or \
+                    not x["path"].startswith("/predictions/"):
+                continue
+            body = x.get("json")
+            if body is None:
+                try:
+                    body = json.loads(base64.b64decode(x["body_b64"]))
+                except (KeyError, ValueError):
+                    continue
+            if (body.get("input") or {}).get("prompt") != "a red fox":
+                continue
+            hook = body.get("webhook") or ""
+            p = subprocess.run(["docker", "logs", cid], capture_output=True,
+                               timeout=60, stdin=subprocess.DEVNULL)
+            failed = [ln for ln in (p.stdout + p.stderr).decode(
+                "utf-8", "replace").splitlines() if "webhook" in ln and
+                "failed" in ln]
+    check(hook.startswith("http://%s:" % gw) and failed == [],
+          "the TUI's run asked for webhooks on the bridge gateway %s and "
+          "they arrived" % gw, "%s %s" % (hook, failed))
 
 
 def registry_digest(repo):
@@ -253,7 +298,7 @@ def main():
     check(p.returncode == 0, "an image of this run's own: " + MINE,
           p.stderr.decode("utf-8", "replace"))
     try:
-        run_all(tmp)
+        run_all(tmp, before)
         pull_case(tmp)
     finally:
         made = managed() - before

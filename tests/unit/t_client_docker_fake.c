@@ -244,6 +244,9 @@ test_daemon_20(const char *host, const char *tmp)
 	    strncmp(x.res->container->url, "http://127.0.0.1:", 17) == 0);
 	T_STREQ(x.res && x.res->container ? x.res->container->state : "",
 	    "running");
+	/* the bridge gateway, where the container reaches our listener */
+	T_STREQ(x.res && x.res->container && x.res->container->gateway ?
+	    x.res->container->gateway : "", "172.17.0.1");
 	snprintf(id, sizeof id, "%s", x.res && x.res->container ?
 	    x.res->container->id : "");
 	reset(&x);
@@ -282,6 +285,8 @@ test_daemon_20(const char *host, const char *tmp)
 		T_STREQ(x.res->containers->items[0].name, "r8t-cpu");
 		T_OK(x.res->containers->items[0].host_port > 0);
 		T_STREQ(x.res->containers->items[0].gpus, "none");
+		T_STREQ(x.res->containers->items[0].gateway ?
+		    x.res->containers->items[0].gateway : "", "172.17.0.1");
 	}
 	reset(&x);
 

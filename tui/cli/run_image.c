@@ -2,7 +2,9 @@
  * tui/cli/run_image.c: `r8play run --image REF ...` (tui/cli/local.h), a
  * prediction on a Cog image of the local Docker Engine: reuse a running
  * container of REF that r8play started, else pull and start one, then hand
- * the run to run_local() (tui/cli/run_local.h) with --local URL. The
+ * the run to run_local() (tui/cli/run_local.h) with --local URL and, when
+ * r8play can listen on the container's gateway, webhooks there
+ * (tui/cli/image_args.h). The
  * request loop is `r8play local`'s (tui/cli/local_op.h).
  */
 #include "tui/cli/local.h"
@@ -12,15 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/cli/image_args.h"
 #include "tui/cli/local_op.h"
 #include "tui/cli/out.h"
 #include "tui/cli/run_local.h"
 #include "tui/cli/session.h"
 
-/* A running container of ref that r8play started: its id and URL. */
+/* A running container of ref that r8play started: its id, URL and
+ * network gateway ("" when none). */
 static bool
 find_running(struct local_ctx *x, const char *ref, char *id, size_t idn,
-    char *url, size_t urln)
+    char *url, size_t urln, char *gw, size_t gwn)
 {
 	char err[CLIENT_ERR_MAX];
 	struct local_wait w;
@@ -39,44 +43,13 @@ find_running(struct local_ctx *x, const char *ref, char *id, size_t idn,
 			    strcmp(ct->state, "running") == 0) {
 				snprintf(id, idn, "%s", ct->id);
 				snprintf(url, urln, "%s", ct->url);
+				snprintf(gw, gwn, "%s", ct->gateway ?
+				    ct->gateway : "");
 				found = true;
 			}
 		}
 	local_wait_reset(&w);
 	return found;
-}
-
-/*
- * a with --local URL (and --no-webhooks unless the caller chose how the
- * server reports: a container cannot reach our listener) added, for
- * run_local(). NULL when out of memory.
- */
-static struct cli_args *
-local_args_for(const struct cli_args *a, const char *url)
-{
-	const struct cli_opt *o, *o_local = NULL, *o_nohooks = NULL;
-	struct cli_args *b;
-	bool hooks_chosen = cli_flag(a, "--async") ||
-	    cli_value(a, "--listen") != NULL || cli_flag(a, "--no-webhooks");
-
-	for (o = a->cmd->opts; o->name != NULL; o++)
-		if (strcmp(o->name, "--local") == 0)
-			o_local = o;
-		else if (strcmp(o->name, "--no-webhooks") == 0)
-			o_nohooks = o;
-	if (o_local == NULL || o_nohooks == NULL ||
-	    a->nargs + 2 > CLI_MAX_ARGS || (b = malloc(sizeof *b)) == NULL)
-		return NULL;
-	*b = *a;
-	b->args[b->nargs].opt = o_local;
-	b->args[b->nargs++].value = url;
-	if (!hooks_chosen) {
-		b->args[b->nargs].opt = o_nohooks;
-		b->args[b->nargs++].value = NULL;
-	}
-	b->operands = NULL;
-	b->noperands = 0;
-	return b;
 }
 
 int
@@ -87,7 +60,7 @@ run_image(const struct cli_args *a)
 	struct cli_args *b = NULL;
 	struct local_wait w;
 	char err[CLIENT_ERR_MAX], msg[1024], id[DOCKER_MAX_ID] = "";
-	char url[64] = "";
+	char url[64] = "", gw[DOCKER_MAX_GATEWAY] = "";
 	const char *ref = cli_value(a, "--image"), *v;
 	bool keep = cli_flag(a, "--keep"), started = false;
 	int st;
@@ -102,7 +75,8 @@ run_image(const struct cli_args *a)
 	if ((st = local_ctx_open(&x, "run")) != 0)
 		return st;
 	memset(&w, 0, sizeof w);
-	if (!find_running(&x, ref, id, sizeof id, url, sizeof url)) {
+	if (!find_running(&x, ref, id, sizeof id, url, sizeof url, gw,
+	    sizeof gw)) {
 		/* not here: pull it first */
 		st = local_op_run(&x, &w, docker_image_inspect(x.d, ref, err,
 		    sizeof err), err, LOCAL_OP_TIMEOUT_MS);
@@ -122,6 +96,8 @@ run_image(const struct cli_args *a)
 		snprintf(id, sizeof id, "%s", w.res->container->id);
 		snprintf(url, sizeof url, "%s", w.res->container->url ?
 		    w.res->container->url : "");
+		snprintf(gw, sizeof gw, "%s", w.res->container->gateway ?
+		    w.res->container->gateway : "");
 		local_wait_reset(&w);
 		out_err(x.cmd, "started %.12s at %s, waiting for READY", id,
 		    url);
@@ -133,7 +109,7 @@ run_image(const struct cli_args *a)
 			goto out;
 		}
 	}
-	if ((b = local_args_for(a, url)) == NULL) {
+	if ((b = image_run_args(a, url, gw)) == NULL) {
 		out_err(x.cmd, "out of memory");
 		st = CLI_FAIL;
 		goto out;

@@ -737,6 +737,15 @@ run_local(const struct cli_args *a)
 	}
 	status = local_predict(&st, &la, la.use_schema && have_schema ?
 	    &schema : NULL, input);
+	if (la.addr[0] != '\0' && cog_listener(st.g) != NULL) {
+		struct listener_stats ls;
+
+		/* where --listen put the listener, and what came there */
+		listener_get_stats(cog_listener(st.g), &ls);
+		fprintf(stderr, "r8play run: %lu webhook%s received on %s:%u\n",
+		    ls.delivered, ls.delivered == 1 ? "" : "s", la.addr,
+		    listener_port(cog_listener(st.g)));
+	}
 out:
 	runrec_done(&st.rec);
 	out_stream_done(&st.stream);

@@ -192,10 +192,11 @@ maybe_reload(struct app *app, long long now)
 		return;
 	if (lt->health == NULL || lt->health->state == COG_HEALTH_STARTING ||
 	    lt->health->state == COG_HEALTH_UNKNOWN) {
-		/* not up yet: ask again (connection refused stops the
-		 * health polls in net.c) */
-		if (lt->req_health == 0 && lt->next_health_ms == 0)
-			lt->next_health_ms = now + APP_HEALTH_POLL_MS / 8;
+		/* not up yet: ask again soon (connection refused stops the
+		 * health polls in net.c, STARTING is polled slowly there) */
+		if (lt->req_health == 0 && (lt->next_health_ms == 0 ||
+		    lt->next_health_ms > now + APP_DEV_POLL_MS))
+			lt->next_health_ms = now + APP_DEV_POLL_MS;
 		return;
 	}
 	dv->reload_pending = false;
