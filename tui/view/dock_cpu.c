@@ -44,8 +44,13 @@ cpu_answer(struct app *app, bool yes)
 			n++;
 		}
 	}
-	app_msg(app, "%s not started (no GPU here): %zu queued run%s "
-	    "canceled", lt->image ? lt->image : lt->url, n, n == 1 ? "" : "s");
+	if (n > 0)
+		app_msg(app, "%s not started (no GPU here): %zu queued run%s "
+		    "canceled", lt->image ? lt->image : lt->url, n,
+		    n == 1 ? "" : "s");
+	else
+		app_msg(app, "%s not started (no GPU here)",
+		    lt->image ? lt->image : lt->url);
 }
 
 /* y starts it on the CPU; n or Esc cancels. */
@@ -68,6 +73,7 @@ cpu_draw(const struct app *app)
 	    &app->locals[idx] : NULL;
 	int w = app->cols - 4 < 64 ? app->cols - 4 : 64;
 	int y = app->rows / 2 - 4, x = (app->cols - w) / 2, r;
+	size_t nq;
 	char t[600];
 
 	if (y < 1)
@@ -78,14 +84,17 @@ cpu_draw(const struct app *app)
 	xsnprintf(t, sizeof t, "The Docker daemon cannot give %s a GPU (no "
 	    "NVIDIA runtime).", lt && lt->image ? lt->image : "the container");
 	r += paint_wrap(r, x + 2, w - 4, 3, t, ATTR(WARN));
-	xsnprintf(t, sizeof t, "%zu run%s wait%s for it.",
-	    target_queue_len(app, idx), target_queue_len(app, idx) == 1 ?
-	    "" : "s", target_queue_len(app, idx) == 1 ? "s" : "");
-	paint_text(r++, x + 2, w - 4, t, ATTR(DIM));
+	nq = target_queue_len(app, idx);
+	if (nq > 0) {	/* L starts one with nothing queued: say nothing */
+		xsnprintf(t, sizeof t, "%zu run%s wait%s for it.", nq,
+		    nq == 1 ? "" : "s", nq == 1 ? "s" : "");
+		paint_text(r, x + 2, w - 4, t, ATTR(DIM));
+	}
 	paint_text(y + 5, x + 2, w - 4, "Start it on the CPU? (y/n)",
 	    ATTR(TITLE));
-	paint_text(y + 6, x + 2, w - 4, "y start on the CPU   n cancel the "
-	    "queued runs", ATTR(DIM));
+	paint_text(y + 6, x + 2, w - 4, nq > 0 ? "y start on the CPU   n "
+	    "cancel the queued runs" : "y start on the CPU   n leave it "
+	    "Offline", ATTR(DIM));
 }
 
 const struct overlay_ops dock_cpu_overlay_ops = {
