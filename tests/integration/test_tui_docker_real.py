@@ -18,6 +18,7 @@ missing test bed is a failure.
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,10 +99,12 @@ def script(tmp, name, keys, args=(), extra_env=None):
 def run_all(tmp, before):
     rc, d, err = script(tmp, "list", ["wait idle", "dump explorer"])
     check(rc == 0, "r8play lists the local section", err)
+    # the local rows come first, each with its lifecycle word; a name too
+    # long for the column is shown without its registry host
     rows = [ln for ln in d.get("explorer", "").splitlines()
-            if ln.startswith(" image ")]
+            if re.match(r" \S.*\s(OFFLINE|BOOTING|ACTIVE|IDLE|FAILED) ", ln)]
     mine = [i for i, ln in enumerate(rows) if ln.startswith(
-        " image 127.0.0.1:%s/%s/" % (PORT, MYREPO))]
+        (" image 127.0.0.1:%s/%s/" % (PORT, MYREPO), " %s/" % MYREPO))]
     check(len(mine) == 1, "the Cog test image is listed", "\n".join(rows))
     if not mine:
         return

@@ -14,6 +14,10 @@ the local fakes (no token, no GPU, no network):
     screenshots/demo-start.png   the demo's first screen (make demo), its hint
     screenshots/history.png      the run history (R), runs of both sessions
     screenshots/gpu.png          the GPU panel (U) on the fake NVML library
+    screenshots/local-docker.png the explorer's local section: the Cog
+                                 images and containers of the (fake)
+                                 Docker Engine with their lifecycle
+    screenshots/pull.png         L on a model page: the pull of its image
 
 Needs: xterm xvfb xdotool imagemagick (x11-utils for xwininfo).
 Every xdotool/import call is wrapped in a timeout: both hang forever once
@@ -156,6 +160,9 @@ def main():
     rep, rep_base = fakes.start_replicate("--quiet", "--speed", "4")
     cog, cog_base = fakes.start_fake("cog.py", "--quiet", "--setup-seconds",
                                      "0.2", "--speed", "2")
+    dock, dock_base = fakes.start_fake("docker.py", "--port", "0",
+                                       "--pull", "hold",
+                                       "--stall-seconds", "30")
     # one history for every session, so the last one lists them all
     data = tempfile.mkdtemp(prefix="r8play-shot-data-")
     ok = True
@@ -197,7 +204,16 @@ def main():
                        ("keys", "R"), ("wait", 1), ("shot", "history.png"),
                        ("keys", "Escape", "U"), ("wait", 1.5),
                        ("shot", "gpu.png")])
+        docker = dict(remote)
+        docker["DOCKER_HOST"] = "tcp://" + dock_base.split("://", 1)[1]
+        ok &= session([R8PLAY] + api, docker,
+                      [("wait", 1.5), ("keys", "j"), ("wait", 0.5),
+                       ("shot", "local-docker.png")])
+        ok &= session([R8PLAY] + api + ["stability-ai/sdxl"], docker,
+                      [("wait", 1.5), ("keys", "L"), ("wait", 2.5),
+                       ("shot", "pull.png")])
     finally:
+        fakes.stop(dock)
         fakes.stop(rep)
         fakes.stop(cog)
         shutil.rmtree(data, ignore_errors=True)
