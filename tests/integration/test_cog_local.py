@@ -331,12 +331,61 @@ def test_failures(tmp):
     check(rc == 2, "usage: not an http URL exits 2", err)
 
 
+def run_pty(args, timeout=60):
+    """r8play run with stdout and stderr on one terminal (a pty), as a
+    person sees it: everything it wrote, in order."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    p = subprocess.Popen([R8PLAY, "run"] + args, stdin=subprocess.DEVNULL,
+                         stdout=slave, stderr=slave, env=env())
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif p.poll() is not None:
+            break
+    os.close(master)
+    p.wait(10)
+    return p.returncode, out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_terminal_order(tmp):
+    """On a terminal the streamed text, the log lines and the status lines
+    share the screen: no status line is glued to the text, success is said
+    once, last, with its time."""
+    proc, base = start_cog("--setup-seconds", "0.1", predictor="text")
+    try:
+        rc, out = run_pty(["--local", base, "-i", "prompt=x",
+                           "-i", "max_tokens=12", "-i", "token_delay=0.05",
+                           "--output-dir", tmp])
+        lines = [ln for ln in out.splitlines() if ln.strip()]
+        check(rc == 0 and lines and "succeeded in" in lines[-1],
+              "tty: success said last, with its time", out)
+        check(out.count("succeeded") == 1, "tty: success said once", out)
+        check(all(ln.startswith("r8play run:") or "r8play run:" not in ln
+                  for ln in lines),
+              "tty: every status line starts a line of its own", out)
+    finally:
+        stop(proc)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_image(tmp)
         test_text(tmp)
         test_file(tmp)
         test_failures(tmp)
+        test_terminal_order(tmp)
     summary()
 
 

@@ -73,6 +73,8 @@ show_logs(struct local *st, const struct prediction *p)
 {
 	if (st->quiet_logs)
 		return;
+	if (p->logs_len > st->logs.printed)
+		out_stream_break(&st->stream);
 	log_cursor_feed(&st->logs, stderr, "run", p->logs, p->logs_len);
 }
 
@@ -86,9 +88,12 @@ show_status(struct local *st, const struct prediction *p)
 	int done, total;
 	double pct;
 
-	/* a failure is said once, with its error, when the run ends */
-	if (p->status != st->shown_status && p->status != PREDICTION_FAILED) {
+	/* a failure is said once, with its error, when the run ends, and
+	 * success with its time (report_success) */
+	if (p->status != st->shown_status && p->status != PREDICTION_FAILED &&
+	    p->status != PREDICTION_SUCCEEDED) {
 		st->shown_status = p->status;
+		out_stream_break(&st->stream);
 		fprintf(stderr, "r8play run: %s %s\n", st->id,
 		    prediction_status_name(p->status));
 	}
@@ -124,13 +129,14 @@ on_progress(const struct client_event *ev, void *arg)
 
 	if (ev->prediction == NULL)
 		return;
-	if (ev->changed & CLIENT_CHANGED_STATUS)
-		show_status(st, ev->prediction);
+	/* logs and output first: a status line closes what led to it */
 	if (ev->changed & CLIENT_CHANGED_LOGS)
 		show_logs(st, ev->prediction);
 	runrec_update(&st->rec, ev->prediction);
 	if (!st->json && (ev->changed & CLIENT_CHANGED_OUTPUT))
 		stream_text(st, ev->prediction);
+	if (ev->changed & CLIENT_CHANGED_STATUS)
+		show_status(st, ev->prediction);
 }
 
 /*
@@ -444,7 +450,6 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 	int status = CLI_OK;
 
 	st->pred = NULL;
-	show_logs(st, p);
 	for (i = 0; i < p->n_outputs; i++)
 		if (p->outputs[i].kind == PREDICTION_OUTPUT_TEXT &&
 		    p->outputs[i].value[0] == '/' && s != NULL &&
@@ -486,9 +491,12 @@ report_success(struct local *st, const struct schema *s, const char *outdir)
 			fputc('\n', stdout);
 		}
 	}
+	show_logs(st, p);	/* the last lines, after the output they follow */
 	if (p->metrics.predict_time >= 0)
 		fprintf(stderr, "r8play run: %s succeeded in %.2f s\n", st->id,
 		    p->metrics.predict_time);
+	else
+		fprintf(stderr, "r8play run: %s succeeded\n", st->id);
 	fflush(stdout);
 	if (p->id == NULL)
 		p->id = strdup(st->id);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/cli/out.h"
 
@@ -65,6 +66,17 @@ out_stream_feed(struct out_stream *st, const char *text)
 	    memcmp(text, st->done, st->len) != 0))
 		return;		/* not an extension: the end says it all */
 	put_more(st, text, whole_utf8(text, n));
+}
+
+void
+out_stream_break(struct out_stream *st)
+{
+	if (st->len == 0 || st->len == st->cut_at ||
+	    st->done[st->len - 1] == '\n' || !isatty(fileno(st->fp)))
+		return;
+	fputc('\n', st->fp);
+	fflush(st->fp);
+	st->cut_at = st->len;
 }
 
 void

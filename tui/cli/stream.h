@@ -21,12 +21,17 @@ struct out_stream {
 	char	*done;		/* the bytes written so far */
 	size_t	 len;
 	bool	 broken;	/* out of memory: only the final value */
+	size_t	 cut_at;	/* len when out_stream_break last ended a line */
 };
 
 /* Start a stream onto fp; raw writes the bytes as they are (--raw). */
 void out_stream_init(struct out_stream *st, FILE *fp, bool raw);
 /* The text output as it is now (NULL: nothing yet). */
 void out_stream_feed(struct out_stream *st, const char *text);
+/* Before a line on stderr: end the text's open line, on a terminal only
+ * (status and log lines then start at the left; a pipe gets the text as
+ * it came). */
+void out_stream_break(struct out_stream *st);
 /* The complete value (NULL: none); ends the line. */
 void out_stream_end(struct out_stream *st, const char *text);
 /* Free what the stream remembers; st can be started again. */
