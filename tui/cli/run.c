@@ -30,25 +30,23 @@
 static void
 print_logs(struct ctx *x, const struct prediction *p)
 {
+	if (x->stream != NULL && p->logs_len > x->logs.printed)
+		out_stream_break(x->stream);	/* a terminal's open line */
 	log_cursor_feed(&x->logs, stderr, x->cmd, p->logs, p->logs_len);
 }
 
-/*
- * Say a status change of p on stderr (once per status), then its new log
- * lines.
- */
+/* Say a status change of p on stderr (once per status). */
 static void
-print_progress(struct ctx *x, const struct prediction *p)
+print_status(struct ctx *x, const struct prediction *p)
 {
-	if (p == NULL)
-		return;
 	/* a failure is said once, with its error, when the run ends */
 	if (p->status != x->shown && p->status != PREDICTION_FAILED) {
 		x->shown = p->status;
+		if (x->stream != NULL)
+			out_stream_break(x->stream);
 		out_err(x->cmd, "status: %s",
 		    prediction_status_name(p->status));
 	}
-	print_logs(x, p);
 }
 
 /* Text output so far to stdout (file outputs wait for the end). */
@@ -72,12 +70,15 @@ on_progress(const struct client_event *ev, void *arg)
 {
 	struct ctx *x = arg;
 
-	print_progress(x, ev->prediction);
+	if (ev->prediction == NULL)
+		return;
+	/* logs and output first: a status line closes what led to it */
+	print_logs(x, ev->prediction);
 	if (x->rec != NULL)
 		runrec_update(x->rec, ev->prediction);
-	if (x->stream != NULL && ev->prediction != NULL &&
-	    (ev->changed & CLIENT_CHANGED_OUTPUT))
+	if (x->stream != NULL && (ev->changed & CLIENT_CHANGED_OUTPUT))
 		stream_text(x, ev->prediction);
+	print_status(x, ev->prediction);
 }
 
 /* form_upload_fn: a local file too big to inline goes to POST /v1/files */
@@ -403,7 +404,8 @@ run_remote(struct ctx *x, const struct run_opts *ro)
 		prediction_free(p);
 		p = x->s.got.prediction;
 		x->s.got.prediction = NULL;
-		print_progress(x, p);
+		print_logs(x, p);
+		print_status(x, p);
 		runrec_update(&rec, p);
 	}
 	if (p->status == PREDICTION_SUCCEEDED) {
