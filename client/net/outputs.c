@@ -527,9 +527,13 @@ save_ready(struct client *c, int fd, short revents, void *arg)
 static void
 save_drain(struct save *s)
 {
-	if (s->w == NULL || outputs_worker_finish(s->w) != 0) {
-		if (s->w != NULL)
-			save_fail(s, CLIENT_ENOMEM, "outputs", "out of memory");
+	if (s->w != NULL && outputs_worker_finish(s->w) != 0) {
+		/* no finish job: stop the worker rather than wait for it */
+		save_fail(s, CLIENT_ENOMEM, "outputs", "out of memory");
+		outputs_worker_free(s->w);
+		s->w = NULL;
+	}
+	if (s->w == NULL) {
 		save_finish(s);
 		return;
 	}
