@@ -11,7 +11,10 @@
  *   - the handle belongs to the thread that made it (the client's); every
  *     function below is called from that thread only;
  *   - a job's bytes are copied when queued: the caller's buffer is free
- *     again on return;
+ *     again on return; a write job still queued may grow (the caller
+ *     appends the next bytes of the same item to it, under the mutex);
+ *     once the worker has taken a job off the queue, under the mutex, the
+ *     job is the worker's alone and nothing touches it again;
  *   - an item's part file (descriptor, temporary path) and its published
  *     path are the worker's alone until outputs_worker_join() returns;
  *     join is the hand-off: afterwards outputs_worker_take() reads them
@@ -22,7 +25,7 @@
  *     failed download stops early).
  * Bounded: at most OUTPUTS_WORKER_QUEUE_MAX bytes queued; past that
  * outputs_worker_write() waits for the worker (only when the disk is
- * slower than the network). Every failure removes the item's part file;
+ * slower than the network, or an earlier item's fsync holds the queue). Every failure removes the item's part file;
  * outputs_worker_free() before the finish removes the unpublished ones.
  */
 #ifndef PG_CLIENT_OUTPUTS_WORKER_H
