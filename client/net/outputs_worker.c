@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "client/net/outputs.h"
@@ -54,7 +55,8 @@ struct outputs_worker {
 	pthread_cond_t	job_cv;		/* a job was queued, or stop */
 	pthread_cond_t	room_cv;	/* queued bytes went down */
 	struct job *head, **tail, *last;	/* queue; last: its tail job */
-	size_t	 queued;		/* bytes of WRITE jobs queued */
+	struct job *pool;		/* spent write jobs, to be reused */
+	size_t	 queued;		/* buffer bytes of WRITE jobs queued */
 	bool	 idle;			/* the worker waits on job_cv */
 	bool	 stop;			/* outputs_worker_free(): drop all */
 	size_t	 total, run_cap;	/* the run's bytes, its cap */
@@ -184,9 +186,30 @@ job_free(struct job *j)
 {
 	if (j == NULL)
 		return;
-	free(j->data);
+	if (j->kind == JOB_WRITE && j->data != NULL)
+		munmap(j->data, j->cap);
+	else
+		free(j->data);
 	free(j->name);
 	free(j);
+}
+
+/*
+ * A spent job (under the mutex): a write job of OUTPUTS_WORKER_CHUNK goes
+ * to the pool for the next bytes, so a long download allocates its
+ * buffers once (at most OUTPUTS_WORKER_QUEUE_MAX of them) rather than one
+ * per chunk; anything else is freed.
+ */
+static void
+job_recycle(struct outputs_worker *w, struct job *j)
+{
+	if (j->kind != JOB_WRITE || j->cap != OUTPUTS_WORKER_CHUNK) {
+		job_free(j);
+		return;
+	}
+	j->len = 0;
+	j->next = w->pool;
+	w->pool = j;
 }
 
 static void *
@@ -214,7 +237,7 @@ worker_main(void *arg)
 			w->last = NULL;
 		}
 		if (j->kind == JOB_WRITE) {
-			w->queued -= j->len;
+			w->queued -= j->cap;
 			pthread_cond_signal(&w->room_cv);
 		}
 		pthread_mutex_unlock(&w->mu);
@@ -222,8 +245,8 @@ worker_main(void *arg)
 			finish = true;
 		else
 			run_job(w, j);
-		job_free(j);
 		pthread_mutex_lock(&w->mu);
+		job_recycle(w, j);
 	}
 	pthread_mutex_unlock(&w->mu);
 	if (finish) {
@@ -323,6 +346,10 @@ outputs_worker_free(struct outputs_worker *w)
 		w->head = j->next;
 		job_free(j);
 	}
+	while ((j = w->pool) != NULL) {
+		w->pool = j->next;
+		job_free(j);
+	}
 	for (i = 0; i < w->n; i++) {
 		if (w->items[i].fd >= 0) {
 			close(w->items[i].fd);
@@ -354,7 +381,7 @@ enqueue(struct outputs_worker *w, struct job *j)
 	w->tail = &j->next;
 	w->last = j;
 	if (j->kind == JOB_WRITE)
-		w->queued += j->len;
+		w->queued += j->cap;
 	if (w->idle)
 		pthread_cond_signal(&w->job_cv);
 }
@@ -407,8 +434,7 @@ append_tail(struct outputs_worker *w, size_t item, const void *buf,
 	if (t == NULL || t->kind != JOB_WRITE || t->item != item || t->cap - t->len < len)
 		return false;
 	memcpy(t->data + t->len, buf, len);
-	t->len += len;
-	w->queued += len;
+	t->len += len;		/* its buffer is counted in queued already */
 	return true;
 }
 
@@ -435,20 +461,31 @@ outputs_worker_write(struct outputs_worker *w, size_t item, const void *buf,
 	}
 	w->total += len;
 	it->got += len;
-	/* bounded memory: a disk slower than the network waits here */
-	while (w->queued > 0 && w->queued + len > OUTPUTS_WORKER_QUEUE_MAX)
-		pthread_cond_wait(&w->room_cv, &w->mu);
 	if (append_tail(w, item, buf, len)) {
 		pthread_mutex_unlock(&w->mu);
 		return CLIENT_OK;
 	}
+	/* bounded memory (the buffers of queued jobs, used or not): a disk
+	 * slower than the network waits here */
+	while (w->queued > 0 &&
+	    w->queued + OUTPUTS_WORKER_CHUNK > OUTPUTS_WORKER_QUEUE_MAX)
+		pthread_cond_wait(&w->room_cv, &w->mu);
+	if (len <= OUTPUTS_WORKER_CHUNK && (j = w->pool) != NULL) {
+		w->pool = j->next;
+		j->next = NULL;
+		j->item = item;
+	}
 	pthread_mutex_unlock(&w->mu);
 	/* a new job, filled before the worker can see it */
-	j = job_new(w, JOB_WRITE, item, NULL);
-	if (j != NULL) {
+	if (j == NULL && (j = job_new(w, JOB_WRITE, item, NULL)) != NULL) {
 		j->cap = len > OUTPUTS_WORKER_CHUNK ? len :
 		    OUTPUTS_WORKER_CHUNK;
-		if ((j->data = malloc(j->cap)) == NULL) {
+		/* mapped: a finished save gives its buffers back to the
+		 * system at once (no heap growth, no allocator quarantine) */
+		j->data = mmap(NULL, j->cap, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (j->data == MAP_FAILED) {
+			j->data = NULL;
 			job_free(j);
 			j = NULL;
 			item_oom(w, item);

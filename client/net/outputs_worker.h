@@ -23,10 +23,12 @@
  *     the byte counts of the run cap, and each item's failure (its rc and
  *     message; the worker sets it, outputs_worker_write() reads it so a
  *     failed download stops early).
- * Bounded: at most OUTPUTS_WORKER_QUEUE_MAX bytes queued; past that
+ * Bounded: at most OUTPUTS_WORKER_QUEUE_MAX bytes of job buffers queued
+ * (spent buffers are reused, not freed, until the worker goes); past that
  * outputs_worker_write() waits for the worker (only when the disk is
- * slower than the network, or an earlier item's fsync holds the queue). Every failure removes the item's part file;
- * outputs_worker_free() before the finish removes the unpublished ones.
+ * slower than the network, or an earlier item's fsync holds the queue).
+ * Every failure removes the item's part file; outputs_worker_free()
+ * before the finish removes the unpublished ones.
  */
 #ifndef PG_CLIENT_OUTPUTS_WORKER_H
 #define PG_CLIENT_OUTPUTS_WORKER_H
@@ -35,7 +37,7 @@
 
 #include "client/net/rc.h"
 
-#define OUTPUTS_WORKER_QUEUE_MAX	((size_t)4 << 20)	/* bytes queued */
+#define OUTPUTS_WORKER_QUEUE_MAX	((size_t)1 << 20)	/* buffer bytes queued */
 #define OUTPUTS_WORKER_CHUNK		((size_t)64 << 10)	/* one write job */
 /* The worker runs this much nicer than its caller (Linux: per thread), so
  * an interactive caller gets the CPU first on a busy machine. */
