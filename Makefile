@@ -215,9 +215,10 @@ help:
 	@echo '  make deps          install missing Debian packages and the npm lockfile'
 	@echo '  make lint-deps     module include boundaries'
 	@echo '  make fuzz          every fuzz target for FUZZ_SECONDS; fuzz-smoke: quick'
-	@echo '  make bench         every benchmark and one summary table (bench-render,'
-	@echo '                     bench-tui, bench-client, bench-schema, bench-cost, bench-cog,'
-	@echo '                     bench-docker, bench-dev)'
+	@echo '  make bench         every benchmark, one at a time, and one summary table'
+	@echo '                     (bench-render, bench-tui, bench-client, bench-cog, bench-cost,'
+	@echo '                     bench-docker, bench-schema, bench-history, bench-history-tui,'
+	@echo '                     bench-dev)'
 	@echo '  make screenshots   README screenshots from a real xterm under Xvfb'
 	@echo '  make install PREFIX=/usr/local    make clean    make fmt'
 

@@ -131,11 +131,14 @@ run_job(struct job *j)
 		    sizeof r->err);
 		r->st.decode_ms = render_now_ms() - t0;
 		r->rc = r->img != NULL ? 0 : -1;
+		/* the caller's cache lookups must not hash it */
+		(void)render_image_hash(r->img);
 		return;
 	}
 	r->rc = render_prepare(j->data, j->len, j->bg, &j->opts, &r->blob,
 	    (j->flags & RENDER_JOB_KEEP_IMAGE) ? &r->img : NULL, &r->st,
 	    r->err, sizeof r->err);
+	(void)render_image_hash(r->img);
 }
 
 static void
@@ -163,6 +166,9 @@ worker(void *arg)
 	struct render_async *a = arg;
 	struct job *j;
 
+	/* Linux: the nice value is the calling thread's own */
+	errno = 0;
+	(void)nice(RENDER_ASYNC_NICE);
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
 		while (a->queue == NULL && !a->quit)

@@ -28,6 +28,10 @@
 #include "render/render.h"
 
 #define RENDER_ASYNC_MAX_JOBS	16
+/* The worker (and the helper threads it starts, which inherit it) runs
+ * this much nicer than the caller: on a busy machine the caller's input
+ * path gets the CPU first when a key comes in. */
+#define RENDER_ASYNC_NICE	10
 
 /* Job flags. */
 #define RENDER_JOB_KEEP_IMAGE	0x1u	/* hand back the decoded image too */

@@ -30,6 +30,10 @@ struct image {
 	int		 w, h;
 	unsigned char	*rgb;
 	size_t		 mapped;
+	/* the pixels' hash for render_cache_*, once render_image_hash()
+	 * has stored it (pixels never change after a decode) */
+	uint64_t	 hash;
+	int		 hashed;
 };
 
 /*

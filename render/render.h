@@ -184,6 +184,13 @@ const struct render_blob *render_cache_get(struct render_cache *c,
     const struct image *img, const struct render_opts *opts, char *err,
     size_t errsz);
 /*
+ * Hash img's pixels once and keep the hash in img (a 2048x2048 image takes
+ * milliseconds): render_cache_* then never hash img again. The pixels
+ * must not change afterwards. render/async.c calls it on its worker for
+ * every image it hands back, so a caller's cache lookups cost nothing.
+ */
+uint64_t render_image_hash(struct image *img);
+/*
  * For a caller that renders elsewhere (render/async.h): the cached blob
  * for (img, opts) or NULL, never rendering; and storing a blob rendered
  * for (img, opts): the cache takes *blob over (zeroed here), replacing

@@ -269,6 +269,8 @@ setup_easy(struct client *c, struct http_request *r, const struct http_opts *o)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
 	if (o->unix_socket != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, o->unix_socket);
+	if (o->sink == HTTP_SINK_FILE)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_FILE_BUFFER);
 	if (o->sink != HTTP_SINK_STREAM) {
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,

@@ -17,8 +17,8 @@
 
 #include "client/files/files.h"
 #include "client/net/http.h"
-
-#define OUTPUTS_PATH_MAX	4096
+#include "client/net/outputs_int.h"
+#include "client/net/outputs_worker.h"
 
 const char *
 outputs_mime_ext(const char *mime)
@@ -198,14 +198,9 @@ numbered(const char *name, unsigned k, char *buf, size_t n)
 		    dot != NULL && dot != name ? dot : "");
 }
 
-/*
- * A part file in dir: dir/.r8play-part-XXXXXX, mode 0600 until published,
- * held under an exclusive flock() for as long as this process writes it,
- * so outputs_clean_stale() can tell a dead writer's leftovers from a live
- * one's. The path goes into tmp. Returns the fd, or -1 with err set.
- */
-static int
-part_open(const char *dir, char *tmp, size_t tmpsz, char *err, size_t errsz)
+int
+outputs_part_open(const char *dir, char *tmp, size_t tmpsz, char *err,
+    size_t errsz)
 {
 	int fd, w;
 
@@ -231,8 +226,8 @@ part_open(const char *dir, char *tmp, size_t tmpsz, char *err, size_t errsz)
 	return fd;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+outputs_write_all(int fd, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	size_t off = 0;
@@ -249,15 +244,9 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/*
- * Give the finished part file tmp (fd open) its final name in dir: name,
- * name-1, ... (link() never replaces; rename() after a check where hard
- * links are not supported). Closes fd; the part is gone afterwards, on
- * success and on failure alike.
- */
-static enum client_rc
-part_publish(int fd, const char *tmp, const char *dir, const char *name,
-    char **path, char *err, size_t errsz)
+enum client_rc
+outputs_part_publish(int fd, const char *tmp, const char *dir,
+    const char *name, char **path, char *err, size_t errsz)
 {
 	char fin[OUTPUTS_PATH_MAX], cand[OUTPUTS_MAX_NAME + 16];
 	unsigned k;
@@ -312,16 +301,16 @@ outputs_write(const char *dir, const char *name, const void *data,
 	*path = NULL;
 	if (dir == NULL || *dir == '\0')
 		dir = ".";
-	if ((fd = part_open(dir, tmp, sizeof tmp, err, errsz)) < 0)
+	if ((fd = outputs_part_open(dir, tmp, sizeof tmp, err, errsz)) < 0)
 		return CLIENT_EIO;
-	if (write_all(fd, data, len) != 0) {
+	if (outputs_write_all(fd, data, len) != 0) {
 		snprintf(err, errsz, "writing %.200s: %s", tmp,
 		    strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return CLIENT_EIO;
 	}
-	return part_publish(fd, tmp, dir, name, path, err, errsz);
+	return outputs_part_publish(fd, tmp, dir, name, path, err, errsz);
 }
 
 /* Remove the stale part files directly in dir; how many. */
@@ -372,15 +361,16 @@ outputs_clean_stale(const char *dir)
 
 /* ---- saving a prediction */
 
+/*
+ * The client's thread keeps the requests and the order of events; every
+ * byte on disk goes through the save's worker (outputs_worker.h), so a
+ * 10 MB output never costs the caller's loop a write or an fsync.
+ */
 struct save_item {
 	char	*value;		/* URL or data: URI */
 	char	 name[OUTPUTS_MAX_NAME + 16];
 	unsigned http;
-	char	*path;		/* written, or NULL */
-	bool	 done;
-	int	 fd;		/* part file being downloaded, or -1 */
-	char	 tmp[OUTPUTS_PATH_MAX];	/* its path */
-	size_t	 got;		/* bytes in it */
+	bool	 done;		/* its download ended (or it needs none) */
 };
 
 struct save {
@@ -389,32 +379,24 @@ struct save {
 	char	*dir;
 	struct save_item *items;
 	size_t	 n, left;
-	size_t	 total, run_cap;	/* bytes of every file so far, cap */
+	struct outputs_worker *w;	/* NULL when nothing is saved */
+	bool	 watched;		/* w's fd is on the client's watch */
+	bool	 finishing;		/* w has its finish job */
 	enum client_rc rc;
 	char	 err[CLIENT_ERR_MAX];
 };
 
-/* Close and remove an item's part file (every failure path). */
-static void
-item_drop_part(struct save_item *it)
-{
-	if (it->fd >= 0) {
-		close(it->fd);
-		unlink(it->tmp);
-		it->fd = -1;
-	}
-}
-
+/* Stop the worker: every part not published is removed. */
 static void
 save_free(struct save *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		item_drop_part(&s->items[i]);
+	if (s->watched)
+		client_fd_unwatch(s->c, outputs_worker_fd(s->w));
+	outputs_worker_free(s->w);
+	for (i = 0; i < s->n; i++)
 		free(s->items[i].value);
-		free(s->items[i].path);
-	}
 	free(s->items);
 	free(s->dir);
 	free(s);
@@ -449,11 +431,13 @@ save_fail(struct save *s, enum client_rc rc, const char *what,
 	snprintf(s->err + l, sizeof s->err - l, "%s", msg);
 }
 
+/* The worker is done (or there was none): the DONE or ERROR event. */
 static void
 save_finish(struct save *s)
 {
 	struct client_event ev;
 	struct client_saved *sv;
+	char msg[CLIENT_ERR_MAX];
 	size_t i;
 
 	memset(&ev, 0, sizeof ev);
@@ -472,11 +456,18 @@ save_finish(struct save *s)
 		save_free(s);
 		return;
 	}
-	for (i = 0; i < s->n; i++)
-		if (s->items[i].path != NULL) {
-			sv->paths[sv->n++] = s->items[i].path;
-			s->items[i].path = NULL;
-		}
+	if (s->w != NULL)
+		outputs_worker_join(s->w);	/* the items are ours now */
+	for (i = 0; s->w != NULL && i < s->n; i++) {
+		char *path;
+		enum client_rc rc = outputs_worker_take(s->w, i, &path, msg,
+		    sizeof msg);
+
+		if (rc != CLIENT_OK)
+			save_fail(s, rc, s->items[i].name, msg);
+		else if (path != NULL)
+			sv->paths[sv->n++] = path;
+	}
 	sv->dir = s->dir;
 	s->dir = NULL;
 	ev.saved = sv;		/* also on ERROR: what was written */
@@ -490,104 +481,7 @@ save_finish(struct save *s)
 	save_free(s);
 }
 
-static void
-item_write(struct save *s, struct save_item *it, const void *data,
-    size_t len)
-{
-	char err[CLIENT_ERR_MAX];
-	enum client_rc rc;
-
-	rc = outputs_write(s->dir, it->name, data, len, &it->path, err,
-	    sizeof err);
-	if (rc != CLIENT_OK)
-		save_fail(s, rc, it->name, err);
-}
-
-static void
-dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
-{
-	struct save *s = arg;
-	struct save_item *it = NULL;
-	char msg[CLIENT_ERR_MAX];
-	size_t i;
-
-	(void)c;
-	for (i = 0; i < s->n; i++)
-		if (s->items[i].http == hid && !s->items[i].done)
-			it = &s->items[i];
-	if (it == NULL)
-		return;
-	it->done = true;
-	if (res->rc != CLIENT_OK)
-		save_fail(s, res->rc, it->name, res->err != NULL ? res->err :
-		    client_strerror(res->rc));
-	else if (res->status < 200 || res->status >= 300) {
-		http_problem("download", res->status, res->body, res->len, msg,
-		    sizeof msg);
-		save_fail(s, http_status_rc(res->status), it->name, msg);
-	} else if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
-	    sizeof it->tmp, msg, sizeof msg)) < 0) {
-		save_fail(s, CLIENT_EIO, it->name, msg);	/* empty body */
-	} else {
-		enum client_rc rc = part_publish(it->fd, it->tmp, s->dir,
-		    it->name, &it->path, msg, sizeof msg);
-
-		it->fd = -1;	/* closed, and published or removed */
-		if (rc != CLIENT_OK)
-			save_fail(s, rc, it->name, msg);
-	}
-	item_drop_part(it);
-	if (--s->left == 0)
-		save_finish(s);
-}
-
-/* Download bytes straight into the item's part file: nothing in memory. */
-static bool
-dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
-    void *arg)
-{
-	struct save *s = arg;
-	struct save_item *it = NULL;
-	char msg[CLIENT_ERR_MAX];
-	size_t i;
-
-	(void)c;
-	for (i = 0; i < s->n; i++)
-		if (s->items[i].http == hid && !s->items[i].done)
-			it = &s->items[i];
-	if (it == NULL)
-		return false;
-	if (buf == NULL) {	/* a retry: start over */
-		if (it->fd < 0)
-			return true;
-		s->total -= it->got;
-		it->got = 0;
-		return ftruncate(it->fd, 0) == 0 &&
-		    lseek(it->fd, 0, SEEK_SET) == 0;
-	}
-	if (len > s->run_cap || s->total > s->run_cap - len) {
-		snprintf(msg, sizeof msg, "the outputs of this run are over "
-		    "the %zu-byte limit", s->run_cap);
-		save_fail(s, CLIENT_ELIMIT, it->name, msg);
-		return false;
-	}
-	/* the part file opens with the first byte: a run with a thousand
-	 * outputs never holds a thousand descriptors before they are due */
-	if (it->fd < 0 && (it->fd = part_open(s->dir, it->tmp,
-	    sizeof it->tmp, msg, sizeof msg)) < 0) {
-		save_fail(s, CLIENT_EIO, it->name, msg);
-		return false;
-	}
-	if (write_all(it->fd, buf, len) != 0) {
-		snprintf(msg, sizeof msg, "writing %.200s: %s", it->tmp,
-		    strerror(errno));
-		save_fail(s, CLIENT_EIO, it->name, msg);
-		return false;
-	}
-	it->got += len;
-	s->total += len;
-	return true;
-}
+static void save_drain(struct save *s);
 
 static void
 save_timer(struct client *c, unsigned timer, void *arg)
@@ -597,7 +491,194 @@ save_timer(struct client *c, unsigned timer, void *arg)
 	(void)c;
 	(void)timer;
 	s->timer = 0;
-	save_finish(s);
+	if (s->w == NULL) {
+		save_finish(s);
+		return;
+	}
+	if (!s->finishing) {	/* nothing was downloaded: data: URIs */
+		save_drain(s);
+		return;
+	}
+	/* no watch slot was free: look again shortly */
+	{
+		struct pollfd pfd = { outputs_worker_fd(s->w), POLLIN, 0 };
+
+		if (poll(&pfd, 1, 0) == 1)
+			save_finish(s);
+		else if ((s->timer = client_timer_start(c, 5, save_timer,
+		    s)) == 0)
+			save_finish(s);	/* joins: waits, never loses */
+	}
+}
+
+static void
+save_ready(struct client *c, int fd, short revents, void *arg)
+{
+	(void)c;
+	(void)fd;
+	(void)revents;
+	save_finish(arg);
+}
+
+/*
+ * Every download ended: queue the worker's finish; the event follows
+ * when the worker's fd says it is done (a watch, else a short timer).
+ */
+static void
+save_drain(struct save *s)
+{
+	if (s->w != NULL && outputs_worker_finish(s->w) != 0) {
+		/* no finish job: stop the worker rather than wait for it */
+		save_fail(s, CLIENT_ENOMEM, "outputs", "out of memory");
+		outputs_worker_free(s->w);
+		s->w = NULL;
+	}
+	if (s->w == NULL) {
+		save_finish(s);
+		return;
+	}
+	s->finishing = true;
+	if (client_fd_watch(s->c, outputs_worker_fd(s->w), POLLIN,
+	    save_ready, s) == 0) {
+		s->watched = true;
+		return;
+	}
+	if ((s->timer = client_timer_start(s->c, 0, save_timer, s)) == 0)
+		save_finish(s);
+}
+
+/* The item whose download is hid, NULL when it has ended. */
+static struct save_item *
+item_of(struct save *s, unsigned hid, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].http == hid && !s->items[i].done) {
+			*idx = i;
+			return &s->items[i];
+		}
+	return NULL;
+}
+
+static void
+dl_done(struct client *c, unsigned hid, struct http_response *res, void *arg)
+{
+	struct save *s = arg;
+	struct save_item *it;
+	char msg[CLIENT_ERR_MAX];
+	size_t i;
+
+	(void)c;
+	if ((it = item_of(s, hid, &i)) == NULL)
+		return;
+	it->done = true;
+	if (res->rc != CLIENT_OK)
+		save_fail(s, res->rc, it->name, res->err != NULL ? res->err :
+		    client_strerror(res->rc));
+	else if (res->status < 200 || res->status >= 300) {
+		http_problem("download", res->status, res->body, res->len, msg,
+		    sizeof msg);
+		save_fail(s, http_status_rc(res->status), it->name, msg);
+	} else
+		outputs_worker_publish(s->w, i, it->name);
+	/* a failed item's part is removed by the worker (or at the end) */
+	if (--s->left == 0)
+		save_drain(s);
+}
+
+/* Download bytes straight to the worker: never the whole file in memory
+ * (at most OUTPUTS_WORKER_QUEUE_MAX bytes queued). */
+static bool
+dl_data(struct client *c, unsigned hid, const char *buf, size_t len,
+    void *arg)
+{
+	struct save *s = arg;
+	struct save_item *it;
+	char msg[CLIENT_ERR_MAX];
+	enum client_rc rc;
+	size_t i;
+
+	(void)c;
+	if ((it = item_of(s, hid, &i)) == NULL)
+		return false;
+	if (buf == NULL) {	/* a retry: start over */
+		outputs_worker_reset(s->w, i);
+		return true;
+	}
+	rc = outputs_worker_write(s->w, i, buf, len, msg, sizeof msg);
+	if (rc != CLIENT_OK) {
+		save_fail(s, rc, it->name, msg);
+		return false;
+	}
+	return true;
+}
+
+/* The items of p (file outputs, names unique in output order) into s.
+ * -1 when out of memory. */
+static int
+save_items(struct save *s, const struct prediction *p)
+{
+	size_t i, j, n = 0;
+
+	s->items = calloc(p->n_outputs > 0 ? p->n_outputs : 1,
+	    sizeof *s->items);
+	if (s->items == NULL)
+		return -1;
+	for (i = 0; i < p->n_outputs && n < OUTPUTS_MAX_FILES; i++) {
+		const struct prediction_output *o = &p->outputs[i];
+		char nm[OUTPUTS_MAX_NAME + 1];
+		unsigned k;
+
+		if (o->kind == PREDICTION_OUTPUT_TEXT)
+			continue;
+		outputs_safe_name(o->value, o->key, nm, sizeof nm);
+		for (k = 0;; k++) {
+			numbered(nm, k, s->items[n].name,
+			    sizeof s->items[n].name);
+			for (j = 0; j < n; j++)
+				if (strcmp(s->items[j].name,
+				    s->items[n].name) == 0)
+					break;
+			if (j == n)
+				break;
+		}
+		s->n = n + 1;	/* freed with s from here on */
+		if ((s->items[n].value = strdup(o->value)) == NULL)
+			return -1;
+		n++;
+	}
+	s->n = n;
+	return 0;
+}
+
+/* Start item it (index i): a download, or a data: URI for the worker. */
+static void
+save_start_item(struct save *s, size_t i, size_t max_file)
+{
+	struct save_item *it = &s->items[i];
+	char sub[CLIENT_ERR_MAX];
+	struct http_opts o;
+
+	if (strncmp(it->value, "data:", 5) == 0) {
+		outputs_worker_data(s->w, i, it->value, it->name, max_file);
+		it->done = true;
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	o.url = it->value;
+	o.sink = HTTP_SINK_FILE;
+	o.idempotent = true;
+	o.follow_redirects = true;
+	o.on_data = dl_data;
+	o.done = dl_done;
+	o.arg = s;
+	it->http = http_start(s->c, &o, sub, sizeof sub);
+	if (it->http == 0) {
+		save_fail(s, CLIENT_ENET, it->name, sub);
+		it->done = true;
+	} else
+		s->left++;
 }
 
 unsigned
@@ -605,15 +686,14 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
     char *err, size_t errsz)
 {
 	const struct client_config *cf = client_config_get(c);
-	char defdir[OUTPUTS_MAX_NAME + 8], sub[CLIENT_ERR_MAX];
+	char defdir[OUTPUTS_MAX_NAME + 8];
 	struct save *s;
-	size_t i, j, n = 0;
+	size_t i;
 
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		goto oom;
 	s->c = c;
-	s->run_cap = cf->max_run_bytes;
 	if (dir == NULL)
 		dir = cf->output_dir;
 	if (dir == NULL) {
@@ -625,82 +705,16 @@ outputs_save(struct client *c, const struct prediction *p, const char *dir,
 		snprintf(defdir, sizeof defdir, "./%s", safe);
 		dir = defdir;
 	}
-	if ((s->dir = strdup(dir)) == NULL)
+	if ((s->dir = strdup(dir)) == NULL || save_items(s, p) != 0)
 		goto oom;
-	s->items = calloc(p->n_outputs > 0 ? p->n_outputs : 1,
-	    sizeof *s->items);
-	if (s->items == NULL)
-		goto oom;
-	for (i = 0; i < p->n_outputs && n < OUTPUTS_MAX_FILES; i++) {
-		const struct prediction_output *o = &p->outputs[i];
-		char nm[OUTPUTS_MAX_NAME + 1];
-		unsigned k;
-
-		if (o->kind == PREDICTION_OUTPUT_TEXT)
-			continue;
-		outputs_safe_name(o->value, o->key, nm, sizeof nm);
-		/* names unique within this prediction, in output order */
-		for (k = 0;; k++) {
-			numbered(nm, k, s->items[n].name,
-			    sizeof s->items[n].name);
-			for (j = 0; j < n; j++)
-				if (strcmp(s->items[j].name,
-				    s->items[n].name) == 0)
-					break;
-			if (j == n)
-				break;
-		}
-		s->items[n].fd = -1;
-		if ((s->items[n].value = strdup(o->value)) == NULL)
-			goto oom;
-		n++;
+	if (s->n > 0 && (s->w = outputs_worker_new(s->dir, s->n,
+	    cf->max_run_bytes, err, errsz)) == NULL) {
+		save_free(s);
+		return 0;
 	}
-	s->n = n;
 	s->id = client_next_id(c);
-	for (i = 0; i < n; i++) {
-		struct save_item *it = &s->items[i];
-
-		if (strncmp(it->value, "data:", 5) == 0) {
-			unsigned char *data;
-			size_t len;
-			enum client_rc rc;
-
-			rc = outputs_data_decode(it->value, cf->max_file_bytes,
-			    &data, &len, NULL, sub, sizeof sub);
-			if (rc == CLIENT_OK && (len > s->run_cap ||
-			    s->total > s->run_cap - len)) {
-				free(data);
-				snprintf(sub, sizeof sub, "the outputs of this "
-				    "run are over the %zu-byte limit",
-				    s->run_cap);
-				rc = CLIENT_ELIMIT;
-			}
-			if (rc == CLIENT_OK) {
-				s->total += len;
-				item_write(s, it, data, len);
-				free(data);
-			} else
-				save_fail(s, rc, it->name, sub);
-			it->done = true;
-		} else {
-			struct http_opts o;
-
-			memset(&o, 0, sizeof o);
-			o.url = it->value;
-			o.sink = HTTP_SINK_FILE;
-			o.idempotent = true;
-			o.follow_redirects = true;
-			o.on_data = dl_data;
-			o.done = dl_done;
-			o.arg = s;
-			it->http = http_start(c, &o, sub, sizeof sub);
-			if (it->http == 0) {
-				save_fail(s, CLIENT_ENET, it->name, sub);
-				it->done = true;
-			} else
-				s->left++;
-		}
-	}
+	for (i = 0; i < s->n; i++)
+		save_start_item(s, i, cf->max_file_bytes);
 	if (client_op_add(c, s->id, save_cancel, s) != 0) {
 		save_cancel(c, s->id, s);
 		snprintf(err, errsz, "outputs save: out of memory");

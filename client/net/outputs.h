@@ -68,7 +68,10 @@ unsigned outputs_clean_stale(const char *dir);
  * Save every URL and data: output of p into dir (NULL: the client's
  * output_dir, else "./<prediction id>"). URLs are downloaded concurrently
  * (auth only for API-base URLs) and streamed into part files (never held
- * in memory): a Content-Length over max_file_bytes is refused before any
+ * in memory) by the save's own worker thread (client/net/outputs_worker.h:
+ * the writes, fsyncs, renames and data: decodes never run on the caller's
+ * loop; at most OUTPUTS_WORKER_QUEUE_MAX bytes wait for the disk):
+ * a Content-Length over max_file_bytes is refused before any
  * byte, the decoded size (gzip) is capped at max_file_bytes per file and
  * max_run_bytes for all of them, a part is removed on every failure and
  * renamed into place only when complete. The DONE event carries `saved`

@@ -2,7 +2,10 @@
  * tests/bench/bench_client.c: client/ figures, printed as tables (no
  * assertions): the parse time of every recorded Replicate body (median of
  * N runs) and the requests one remote run costs when followed over SSE and
- * when polled, counted from the fake's /_fake/requests log.
+ * when polled, counted from the fake's /_fake/requests log; then how long
+ * a request to a port nothing listens on takes to fail.
+ * BENCH_SUMMARY (a file): make bench's summary lines are appended to it
+ * (the search page's parse time, the refused connection).
  *
  *	ROOT=. build/bench-client/bench/bench_client [runs]
  */
@@ -39,6 +42,27 @@ cmp_d(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * One make bench summary line (tests/bench/summary.sh): case, median, min,
+ * max of t[n] in ms (sorted here), and a budget as the peer column.
+ */
+static void
+summary(const char *name, double *t, int n, const char *peer, double budget)
+{
+	const char *out = getenv("BENCH_SUMMARY");
+	FILE *f;
+
+	if (out == NULL || *out == '\0' || n < 1)
+		return;
+	if ((f = fopen(out, "a")) == NULL)
+		return;
+	qsort(t, (size_t)n, sizeof *t, cmp_d);
+	fprintf(f, "%s\t%.1f\t%.1f\t%.1f\t%s\t%.1f\t%.1f\t%.1f\n", name,
+	    t[n / 2] * 1e3, t[0] * 1e3, t[n - 1] * 1e3, peer, budget, budget,
+	    budget);
+	fclose(f);
 }
 
 /* Parse with the parser the file name calls for; 0 on success. */
@@ -144,6 +168,11 @@ bench_dir(const char *root, const char *sub, int runs)
 			    names[i], b, len);
 			t[r] = now_s() - t0;
 		}
+		/* the 1.46 MB QUERY search page parsed in 24.7 ms before
+		 * issue 14; its budget is a third of that */
+		if (strncmp(names[i], "models.search.", 14) == 0)
+			summary("client search page parse (1.46 MB)", t, rr,
+			    "budget 1/3 of 24.7", 24.7 / 3);
 		qsort(t, (size_t)rr, sizeof *t, cmp_d);
 		printf("%-72.72s %9zu %9.3f %8.1f %s\n", names[i], len,
 		    t[rr / 2] * 1e3, len / t[rr / 2] / 1e6, ok == 0 ? "" :
@@ -287,6 +316,43 @@ one_run(const char *base, const char *label, const char *owner,
 	client_free(c);
 }
 
+/*
+ * A request to 127.0.0.1:9 (nothing listens): the time to its ERROR
+ * event, default config (retries as configured), runs times.
+ */
+static void
+refused(int runs)
+{
+	struct client_config cc;
+	double t[16];
+	char err[256];
+	int r, n = runs < 16 ? runs : 16;
+
+	printf("refused connection (127.0.0.1:9, default config)\n");
+	for (r = 0; r < n; r++) {
+		struct client *c;
+		struct w w = { 0 };
+		double t0;
+
+		client_config_defaults(&cc);
+		cc.api_base = "http://127.0.0.1:9/v1";
+		if ((c = client_new(&cc, err, sizeof err)) == NULL)
+			return;
+		t0 = now_s();
+		w.id = replicate_models_list(c, NULL, err, sizeof err);
+		if (w.id != 0)
+			client_run_until(c, is_done, &w, on_ev, &w, NULL, 0,
+			    60000, err, sizeof err);
+		t[r] = now_s() - t0;
+		prediction_free(w.p);
+		client_free(c);
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp_d);
+	printf("  fails in %.1f ms (median of %d, %.1f-%.1f)\n",
+	    t[n / 2] * 1e3, n, t[0] * 1e3, t[n - 1] * 1e3);
+	summary("client refused connection fails", t, n, "budget 2 s", 2000);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -326,5 +392,7 @@ main(int argc, char **argv)
 	    "7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc",
 	    "{\"prompt\":\"x\"}", false, 100);
 	fake_stop(pid);
+	putchar('\n');
+	refused(5);
 	return 0;
 }

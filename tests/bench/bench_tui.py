@@ -25,6 +25,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import statistics
 import sys
 import tempfile
@@ -304,10 +305,7 @@ def main():
     finally:
         fakes.stop(proc)
         fakes.stop(iproc)
-        try:
-            os.unlink(png)
-        except OSError:
-            pass
+        shutil.rmtree(work, ignore_errors=True)	# history, outputs, png
 
 
 if __name__ == "__main__":

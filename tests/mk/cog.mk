@@ -11,5 +11,5 @@ bench-cog:
 	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(COG_BENCH_O) \
 	    $(COG_BENCH_O)/bench/bench_cog
 	$(Q)$(COG_BENCH_O)/bench/bench_cog
-bench: bench-cog
+BENCH_SEQ += bench-cog
 .PHONY: bench-cog

@@ -24,5 +24,5 @@ bench-cost:
 	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(COST_BENCH_O) \
 	    $(COST_BENCH_O)/bench/bench_cost
 	$(Q)$(COST_BENCH_O)/bench/bench_cost
-bench: bench-cost
+BENCH_SEQ += bench-cost
 .PHONY: bench-cost

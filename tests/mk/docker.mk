@@ -4,4 +4,4 @@
 bench-docker: $(O)/$(PROG)
 	$(Q)R8PLAY=$(O)/$(PROG) python3 tests/bench/bench_docker.py
 .PHONY: bench-docker
-bench: bench-docker
+BENCH_SEQ += bench-docker

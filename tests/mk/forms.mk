@@ -11,5 +11,5 @@ bench-schema:
 	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(SCHEMA_BENCH_O) \
 	    $(SCHEMA_BENCH_O)/bench/bench_schema
 	$(Q)$(SCHEMA_BENCH_O)/bench/bench_schema tests/fixtures
-bench: bench-schema
+BENCH_SEQ += bench-schema
 .PHONY: bench-schema

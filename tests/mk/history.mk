@@ -13,7 +13,7 @@ bench-history:
 	$(Q)$(MAKE) --no-print-directory BUILD=release O=$(HISTORY_BENCH_O) \
 	    $(HISTORY_BENCH_O)/bench/bench_history
 	$(Q)$(HISTORY_BENCH_O)/bench/bench_history
-bench: bench-history
+BENCH_SEQ += bench-history
 .PHONY: bench-history
 
 # make bench-history-tui: the TUI's history screen (R) on 100,000 runs:
@@ -21,5 +21,5 @@ bench: bench-history
 bench-history-tui: $(O)/$(PROG)
 	$(Q)O=$(O) R8PLAY=$(O)/$(PROG) ROOT=$(CURDIR) \
 	    python3 tests/bench/bench_history_tui.py
-bench: bench-history-tui
+BENCH_SEQ += bench-history-tui
 .PHONY: bench-history-tui

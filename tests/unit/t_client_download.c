@@ -6,7 +6,9 @@
  * low-speed limit, the per-run total holds across files. Each time peak
  * RSS (getrusage) stays bounded, nothing partial sits under a final name
  * and no part file is left; stale part files of a killed r8play go at the
- * next start while a live writer's stay. No timing assertions.
+ * next start while a live writer's stay. The disk work runs on the save's
+ * worker thread: its failure still names the path, and a cancel mid-file
+ * leaves no part. No timing assertions.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -80,6 +82,18 @@ fault(const char *json)
 		printf("     fault not set: %s\n", json);
 }
 
+/* Clear the fake's faults. */
+static void
+fakes_reset(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "curl -s -o /dev/null -X POST "
+	    "%s/_fake/reset", base);
+	if (system(cmd) != 0)
+		printf("     faults not cleared\n");
+}
+
 /* Files in dir: final ones into *final, part files into *parts. */
 static void
 count_files(const char *dir, int *final, int *parts, long *bytes)
@@ -120,10 +134,11 @@ rm_dir(const char *dir)
 		printf("     could not remove %s\n", dir);
 }
 
-/* Save outputs (paths under the fake) into dir; the final event. */
-static void
-save(struct client *c, const char *const *paths, size_t n, const char *dir,
-    struct done *d)
+/* Start saving outputs (paths under the fake) into dir; with wait, run
+ * until the final event. The save's id (0 on failure). */
+static unsigned
+save_start(struct client *c, const char *const *paths, size_t n,
+    const char *dir, struct done *d, bool wait)
 {
 	struct prediction p;
 	char pid_text[] = "dl-test";
@@ -147,12 +162,23 @@ save(struct client *c, const char *const *paths, size_t n, const char *dir,
 
 		if (!T_OK(id != 0)) {
 			printf("     %s\n", err);
-			return;
+			return 0;
 		}
+		if (!wait)
+			return id;
 		if (client_run_until(c, is_done, d, on_event, d, NULL, 0,
 		    60000, err, sizeof err) != CLIENT_OK)
 			printf("     wait: %s\n", err);
+		return id;
 	}
+}
+
+/* Save outputs (paths under the fake) into dir; the final event. */
+static void
+save(struct client *c, const char *const *paths, size_t n, const char *dir,
+    struct done *d)
+{
+	(void)save_start(c, paths, n, dir, d, true);
 }
 
 static void
@@ -222,6 +248,57 @@ test_hostile(struct client *c, const char *dir)
 	T_OK(peak_rss_kb() - rss0 < RSS_SLACK_KB);
 }
 
+/*
+ * The disk side runs on the save's worker thread: its failures still end
+ * the save with a message naming the path, and a save cancelled while its
+ * part file is being written leaves no part behind once cancel returns.
+ */
+static void
+test_worker(struct client *c, const char *dir)
+{
+	static const char *const one[] = { "/delivery/a/out.bin" };
+	char notdir[600], err[256];
+	struct done d;
+	unsigned id;
+	long bytes;
+	int final, parts = 0, i;
+
+	/* the output folder is a file: the worker cannot write in it */
+	snprintf(notdir, sizeof notdir, "%.500s-file", dir);
+	close(open(notdir, O_CREAT | O_WRONLY, 0644));
+	fault("{\"kind\":\"gzip_bomb\",\"path\":\"/delivery/\",\"mib\":4,"
+	    "\"count\":1}");
+	save(c, one, 1, notdir, &d);
+	T_EQ(d.kind, CLIENT_EV_ERROR);
+	T_EQ(d.rc, CLIENT_EIO);
+	if (!T_OK(strstr(d.err, "cannot write in") != NULL))
+		printf("     %s\n", d.err);
+	T_OK(strstr(d.err, notdir) != NULL);
+	T_EQ(d.nsaved, 0);
+	unlink(notdir);
+	fakes_reset();
+
+	/* half a body, then silence: cancelled while the part is open */
+	fault("{\"kind\":\"stall_body\",\"path\":\"/delivery/\",\"count\":1,"
+	    "\"bytes\":2000000,\"delay\":20}");
+	id = save_start(c, one, 1, dir, &d, false);
+	for (i = 0; id != 0 && i < 400 && parts == 0 && !d.done; i++) {
+		if (client_wait(c, NULL, 0, 25, err, sizeof err) != 0)
+			break;
+		client_pump(c, on_event, &d);
+		count_files(dir, &final, &parts, &bytes);
+	}
+	T_EQ(parts, 1);
+	T_OK(!d.done);
+	client_cancel(c, id);
+	count_files(dir, &final, &parts, &bytes);
+	T_EQ(parts, 0);		/* cancel joined the worker: part gone */
+	T_EQ(final, 0);
+	T_EQ(client_pending(c), 0);
+	rm_dir(dir);
+	fakes_reset();
+}
+
 static void
 test_stale(const char *dir)
 {
@@ -289,8 +366,10 @@ main(void)
 	cc.max_retries = 1;
 	cc.retry_base_ms = 50;
 	c = client_new(&cc, err, sizeof err);
-	if (T_OK(c != NULL))
+	if (T_OK(c != NULL)) {
 		test_hostile(c, dir);
+		test_worker(c, dir);
+	}
 	client_free(c);
 	rm_dir(dir);
 	fake_stop(pid);

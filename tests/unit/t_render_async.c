@@ -281,6 +281,16 @@ test_cache_handoff(void)
 	T_OK(render_cache_get(c, img, &o, err, sizeof err) == b);
 	T_EQ(render_cache_misses(c), 0);
 	T_OK(render_cache_put(c, img, &o, NULL) == NULL);
+	/* the worker hands its images back hashed (the TUI's lookups never
+	 * hash 12 MB), with the hash a lookup of the same pixels computes */
+	T_OK(!img->hashed);
+	T_OK(render_async_submit(a, png, len, NULL, 0, NULL, 0, err,
+	    sizeof err) > 0);
+	T_OK(wait_take(a, &r));
+	T_OK(r.rc == 0 && r.img != NULL && r.img->hashed);
+	T_OK(r.img != NULL && render_cache_peek(c, r.img, &o) == b);
+	T_EQ(render_cache_misses(c), 0);
+	render_result_done(&r);
 	render_blob_done(&sync);
 	render_async_free(a);
 	render_cache_free(c);
