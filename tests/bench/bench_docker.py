@@ -54,6 +54,18 @@ def main():
         col = [r[k] for r in rows]
         print("%-10s %10.0f %10.0f %10.0f" % (label, statistics.median(col),
                                               min(col), max(col)))
+    out = os.environ.get("BENCH_SUMMARY")    # make bench's table
+    if out:
+        with open(out, "a") as f:
+            for k, label in enumerate(("create", "start", "setup")):
+                col = [r[(0, 1, 3)[k]] for r in rows]
+                f.write("docker boot: %s (CPU, vfs)\t%.0f\t%.0f\t%.0f\t-"
+                        "\t\t\t\n" % (label, statistics.median(col),
+                                      min(col), max(col)))
+            col = [r[4] for r in rows]
+            f.write("docker boot: local start to READY (whole process)\t%.0f\t%.0f\t%.0f"
+                    "\t-\t\t\t\n" % (statistics.median(col), min(col),
+                                       max(col)))
     return 0
 
 
