@@ -325,15 +325,9 @@ app_init(struct app *app, const struct app_options *o, char *err,
 		return -1;
 	if (dock_set_idle_stop(app, o->idle_stop, err, errsz) != 0)
 		return -1;
-	{
-		/* mirrors of r8.im: the environment wins over the config */
-		const char *reg = getenv("R8PLAY_REGISTRY");
-
-		if (reg == NULL || reg[0] == '\0')
-			reg = o->registry;
-		xsnprintf(app->dock.registry, sizeof app->dock.registry, "%s",
-		    reg != NULL ? reg : "");
-	}
+	/* config registry (docker_new() prefers R8PLAY_REGISTRY) */
+	xsnprintf(app->dock.registry, sizeof app->dock.registry, "%s",
+	    o->registry != NULL ? o->registry : "");
 	dock_init(app);	/* Cog images and containers become locals */
 
 	gpu_view_init(app);

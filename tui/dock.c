@@ -42,7 +42,7 @@ dock_init(struct app *app)
 		struct docker_config cfg;
 
 		memset(&cfg, 0, sizeof cfg);
-		cfg.registry = dk->registry;	/* tui/app.c: env, config */
+		cfg.registry = dk->registry;	/* config registry */
 		dk->d = docker_new(app->client, &cfg, err, sizeof err);
 	}
 	if (dk->d == NULL) {

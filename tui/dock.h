@@ -59,8 +59,8 @@ struct dock_pull {
 
 struct dock {
 	struct docker	*d;		/* NULL: no daemon asked */
-	char		 registry[256];	/* R8PLAY_REGISTRY / config
-					   registry, or "" (r8.im) */
+	char		 registry[256];	/* config registry, or ""
+					   (docker_registry(): in use) */
 	struct dock_pull pull;
 	long long	 idle_stop_ms;	/* 0: containers are not stopped */
 	bool		 quit_asked;	/* the quit question was answered */

@@ -80,9 +80,9 @@ dock_pull_page(struct app *app)
 	pull_clear(pl);
 	xsnprintf(pl->ref, sizeof pl->ref, "%s/%s/%s@sha256:%s",
 	    DOCKER_R8_REGISTRY, mp->owner, mp->name, m->latest_version->id);
-	if (docker_ref_split(pl->ref, dk->registry, repo, sizeof repo, tag,
-	    sizeof tag, pl->image, sizeof pl->image, err, sizeof err) !=
-	    CLIENT_OK) {
+	if (docker_ref_split(pl->ref, docker_registry(dk->d), repo,
+	    sizeof repo, tag, sizeof tag, pl->image, sizeof pl->image, err,
+	    sizeof err) != CLIENT_OK) {
 		app_error(app, "L: %s", err);
 		pull_clear(pl);
 		return;

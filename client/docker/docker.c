@@ -198,8 +198,10 @@ docker_new(struct client *c, const struct docker_config *cfg, char *err,
 		free(d);
 		return NULL;
 	}
-	reg = cfg->registry != NULL ? cfg->registry :
-	    getenv("R8PLAY_REGISTRY");
+	/* mirrors of r8.im: the environment wins over the config */
+	reg = getenv("R8PLAY_REGISTRY");
+	if (reg == NULL || reg[0] == '\0')
+		reg = cfg->registry;
 	path[0] = '\0';
 	if (cfg->docker_config != NULL)
 		snprintf(path, sizeof path, "%s", cfg->docker_config);
@@ -218,6 +220,12 @@ docker_new(struct client *c, const struct docker_config *cfg, char *err,
 	d->timeout_ms = cfg->request_timeout_ms > 0 ?
 	    cfg->request_timeout_ms : DOCKER_REQUEST_TIMEOUT_MS;
 	return d;
+}
+
+const char *
+docker_registry(const struct docker *d)
+{
+	return d->registry;
 }
 
 void

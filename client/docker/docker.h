@@ -101,6 +101,9 @@ enum client_rc docker_ref_split(const char *ref, const char *registry,
 
 /* The registry host of a reference ("docker.io" when it names none). */
 void docker_ref_registry(const char *ref, char *out, size_t n);
+/* ref past its registry host ("127.0.0.1:5400/acme/x" -> "acme/x"; ref
+ * itself when it names none). */
+const char *docker_ref_path(const char *ref);
 
 /*
  * X-Registry-Auth value for registry from a ~/.docker/config.json text
@@ -312,7 +315,8 @@ void docker_container_free(struct docker_container *ct);
 
 struct docker_config {
 	const char *host;		/* NULL: getenv("DOCKER_HOST") */
-	const char *registry;		/* NULL: getenv("R8PLAY_REGISTRY") */
+	const char *registry;		/* config registry, or NULL;
+					   R8PLAY_REGISTRY wins when set */
 	const char *docker_config;	/* config.json path; NULL:
 					   $DOCKER_CONFIG/config.json, else
 					   ~/.docker/config.json */
@@ -332,6 +336,9 @@ struct docker;
 struct docker *docker_new(struct client *c, const struct docker_config *cfg,
     char *err, size_t errsz);
 void docker_free(struct docker *d);	/* cancels its operations; NULL ok */
+/* The registry that replaces r8.im (R8PLAY_REGISTRY, else the config's),
+ * or NULL; d's until docker_free(). */
+const char *docker_registry(const struct docker *d);
 
 /* The endpoint's name for messages ("unix:///var/run/docker.sock"). */
 const char *docker_name(const struct docker *d);

@@ -257,20 +257,29 @@ toolong:
 void
 docker_ref_registry(const char *ref, char *out, size_t n)
 {
+	const char *path = docker_ref_path(ref);
+
+	if (path == ref)
+		snprintf(out, n, "docker.io");
+	else
+		snprintf(out, n, "%.*s", (int)(path - 1 - ref), ref);
+}
+
+/* The first component names a host when it has a '.' or a ':' or is
+ * "localhost", as Docker reads references. */
+const char *
+docker_ref_path(const char *ref)
+{
 	const char *slash = strchr(ref, '/');
 	size_t l;
 
-	if (slash == NULL) {
-		snprintf(out, n, "docker.io");
-		return;
-	}
+	if (slash == NULL)
+		return ref;
 	l = (size_t)(slash - ref);
 	if (memchr(ref, '.', l) == NULL && memchr(ref, ':', l) == NULL &&
-	    !(l == 9 && strncmp(ref, "localhost", 9) == 0)) {
-		snprintf(out, n, "docker.io");
-		return;
-	}
-	snprintf(out, n, "%.*s", (int)l, ref);
+	    !(l == 9 && strncmp(ref, "localhost", 9) == 0))
+		return ref;
+	return slash + 1;
 }
 
 /* ----------------------------------------------------------- base64 */

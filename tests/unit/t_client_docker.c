@@ -161,6 +161,11 @@ test_refs(void)
 	T_STREQ(reg, "localhost");
 	docker_ref_registry("127.0.0.1:5400/m", reg, sizeof reg);
 	T_STREQ(reg, "127.0.0.1:5400");
+	T_STREQ(docker_ref_path("127.0.0.1:5400/acme/x:latest"),
+	    "acme/x:latest");
+	T_STREQ(docker_ref_path("localhost/m"), "m");
+	T_STREQ(docker_ref_path("acme/m"), "acme/m");
+	T_STREQ(docker_ref_path("ubuntu"), "ubuntu");
 }
 
 static void

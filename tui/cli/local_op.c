@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,13 +27,12 @@ local_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The daemon's handle; the registry for r8.im references from
- * R8PLAY_REGISTRY, else config registry (a config that does not load is
- * the session's to report: here it only has no registry). */
+/* The daemon's handle with config registry (R8PLAY_REGISTRY, which
+ * docker_new() prefers, aside; a config that does not load is the
+ * session's to report: here it only has no registry). */
 static struct docker *
 new_docker(struct client *c, char *err, size_t errsz)
 {
-	const char *env = getenv("R8PLAY_REGISTRY");
 	struct docker_config dc;
 	struct config conf;
 	struct docker *d;
@@ -42,8 +40,7 @@ new_docker(struct client *c, char *err, size_t errsz)
 
 	memset(&dc, 0, sizeof dc);
 	memset(&conf, 0, sizeof conf);
-	if ((env == NULL || env[0] == '\0') &&
-	    config_load(&conf, true, e, sizeof e) == CLIENT_OK)
+	if (config_load(&conf, true, e, sizeof e) == CLIENT_OK)
 		dc.registry = conf.registry;
 	d = docker_new(c, &dc, err, errsz);
 	config_done(&conf);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/docker/docker.h"
 #include "tui/draw.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
@@ -379,23 +380,6 @@ on_list(struct app *app, struct client_event *ev)
 
 /* ---- drawing */
 
-/* An image reference without its registry host ("127.0.0.1:5400/acme/x"
- * -> "acme/x"): the first component is a host when it has a '.' or a ':'
- * or is "localhost", as Docker reads references. */
-static const char *
-image_short(const char *ref)
-{
-	const char *slash = strchr(ref, '/');
-	size_t n = slash != NULL ? (size_t)(slash - ref) : 0;
-
-	if (slash == NULL || slash[1] == '\0')
-		return ref;
-	if (memchr(ref, '.', n) != NULL || memchr(ref, ':', n) != NULL ||
-	    (n == 9 && strncmp(ref, "localhost", 9) == 0))
-		return slash + 1;
-	return ref;
-}
-
 /* One row of the list: a model, a collection or a local server. */
 static void
 explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
@@ -458,7 +442,7 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			snprintf(name, sizeof name, "image %s", lt->image);
 			if (tw_width(name) > name_w)
 				snprintf(name, sizeof name, "%s",
-				    image_short(lt->image));
+				    docker_ref_path(lt->image));
 		} else {
 			/* host:port whole, "local" only where it fits too */
 			app_local_label(app, (size_t)li, hp, sizeof hp);
