@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/net/text.h"
+
 static const char *const change_names[] = {
 #define X(id, name) name,
 	SCHEMA_CHANGE_LIST(X)
@@ -39,6 +41,29 @@ dup_or_null(struct acc *a, const char *s)
 	return p;
 }
 
+/*
+ * The change's line: names, defaults and choices come from the server's
+ * schema, so a control character is made visible (a line break in a field
+ * name would otherwise start a fake second change).
+ */
+static char *
+visible_or_null(struct acc *a, const char *s)
+{
+	size_t len, n, at = 0;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	n = len * 6 + 1;	/* an escape is at most 6 bytes per byte */
+	if ((p = malloc(n)) == NULL) {
+		a->oom = true;
+		return NULL;
+	}
+	text_put_visible(p, n, &at, s, len);
+	return p;
+}
+
 static void
 add(struct acc *a, enum schema_change_kind k, const char *field,
     const char *before, const char *after, const char *text)
@@ -64,7 +89,7 @@ add(struct acc *a, enum schema_change_kind k, const char *field,
 	c->field = dup_or_null(a, field);
 	c->before = dup_or_null(a, before);
 	c->after = dup_or_null(a, after);
-	c->text = dup_or_null(a, text);
+	c->text = visible_or_null(a, text);
 }
 
 static void

@@ -759,6 +759,25 @@ test_diff(void)
 	schema_diff_done(&d);
 	schema_done(&x);
 	schema_done(&y);
+
+	/* a server's field name with a line break, ESC and C1 in it: the
+	 * change stays one line with the controls made visible (found by
+	 * make fuzz-long: a name "a\nb" printed a fake second change) */
+	T_EQ(parse_str("{\"components\":{\"schemas\":{\"Input\":{"
+	    "\"properties\":{\"p\":{\"type\":\"string\"}}}}}}", &x, err,
+	    sizeof err), 0);
+	T_EQ(parse_str("{\"components\":{\"schemas\":{\"Input\":{"
+	    "\"properties\":{\"p\":{\"type\":\"string\"},"
+	    "\"x\\nwidth: removed\\u001b[2J\\u009b\":{\"type\":\"string\","
+	    "\"default\":\"\\u001b]0;t\\u0007\"}}}}}}", &y, err, sizeof err), 0);
+	T_EQ(schema_diff(&x, &y, &d, err, sizeof err), 1);
+	c = d.n == 1 ? &d.changes[0] : NULL;
+	T_STREQ(c ? c->text : NULL, "x width: removed\\x1b[2J\\u009b: added "
+	    "(string, default \"\\u001b]0;t\\u0007\")");
+	T_STREQ(c ? c->field : NULL, "x\nwidth: removed\x1b[2J\xc2\x9b");
+	schema_diff_done(&d);
+	schema_done(&x);
+	schema_done(&y);
 	schema_done(&a);
 	schema_done(&b);
 }
