@@ -308,6 +308,7 @@ draw_frame(struct app *app)
 	/* the update step: clamps, scroll positions, hit boxes */
 	app_layout(app);
 	memset(&fr, 0, sizeof fr);
+	fr.out_top_max = -1;
 	curs_set(0);
 	erase();
 	if (app->too_small) {
@@ -323,6 +324,12 @@ draw_frame(struct app *app)
 		return;
 	}
 	paint_frame(app, &fr);
+	/* the output pane's scroll past its end (G, or a shrunk pane) comes
+	 * back to the last top that fills it: the next k moves */
+	if (fr.out_top_max >= 0 && fr.out_run >= 0 &&
+	    (size_t)fr.out_run < app->nruns
+	    && app->runs[fr.out_run].out_top > fr.out_top_max)
+		app->runs[fr.out_run].out_top = fr.out_top_max;
 	refresh();
 	if (!app->script_mode) {
 		if (app->det.mode == RENDER_MODE_SIXEL ||

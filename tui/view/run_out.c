@@ -143,6 +143,8 @@ run_out_draw(const struct app *app, const struct run *r, int row,
 	top = r->out_top;
 	if (top > text_rows - h)
 		top = text_rows - h > 0 ? text_rows - h : 0;
+	fr->out_run = (int)(r - app->runs);
+	fr->out_top_max = text_rows - h > 0 ? text_rows - h : 0;
 	if (text_rows > h && h > 0) {
 		char more[96];
 

@@ -38,6 +38,10 @@ struct image_slot {
 
 struct frame {
 	struct image_slot image;
+	/* the run view's output pane: the furthest top that still fills it
+	 * (-1: no pane drawn), for run out_run; draw_frame() clamps that
+	 * run's out_top to it after painting, so k after G moves at once */
+	int		 out_run, out_top_max;
 };
 
 /* A screen: one of enum view (tui/app.h). Any pointer may be NULL. */
