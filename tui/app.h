@@ -86,7 +86,9 @@ struct local_target {
 	bool		 listed;	/* in the daemon's last image list */
 	unsigned	 attach_seq;	/* dock.list_seq when attached */
 	char		 container[96];	/* "" while Offline */
-	bool		 managed;	/* r8play started the container */
+	bool		 managed;	/* this process started the container
+					   (docker_container_mine): idle stop,
+					   the quit question */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */
 	unsigned	 req_start;	/* docker_start in flight */
 	unsigned	 req_stop;	/* docker_stop, then remove */

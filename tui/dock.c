@@ -246,7 +246,10 @@ on_containers(struct app *app, struct docker_result *res)
 		    NULL, NULL, ct->cog_version);
 		if (lt == NULL)
 			break;
-		attach(app, (size_t)(lt - app->locals), ct, ct->managed);
+		/* another r8play's container is used, not owned: no idle
+		 * stop, not in the quit question */
+		attach(app, (size_t)(lt - app->locals), ct,
+		    docker_container_mine(app->dock.d, ct));
 		seen[lt - app->locals] = true;
 	}
 	for (k = 0; k < app->nlocals; k++) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,6 +84,7 @@ container_done(struct docker_container *ct)
 	free(ct->status);
 	free(ct->url);
 	free(ct->gpus);
+	free(ct->session);
 	free(ct->cog_version);
 	free(ct->gateway);
 	memset(ct, 0, sizeof *ct);
@@ -173,6 +175,28 @@ dk_dup_str(const char *s, char **dst)
 
 /* ----------------------------------------------------------- handle */
 
+/* A process's session id: random hex (getrandom), else time and pid. */
+static void
+session_id(char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[DOCKER_SESSION_LEN / 2];
+	size_t i;
+
+	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+		unsigned long long x = (unsigned long long)time(NULL) << 24 ^
+		    (unsigned long long)getpid();
+
+		for (i = 0; i < sizeof r; i++, x >>= 8)
+			r[i] = (unsigned char)x;
+	}
+	for (i = 0; i < sizeof r && 2 * i + 2 < n; i++) {
+		buf[2 * i] = hex[r[i] >> 4];
+		buf[2 * i + 1] = hex[r[i] & 15];
+	}
+	buf[2 * i] = '\0';
+}
+
 struct docker *
 docker_new(struct client *c, const struct docker_config *cfg, char *err,
     size_t errsz)
@@ -192,6 +216,7 @@ docker_new(struct client *c, const struct docker_config *cfg, char *err,
 		return NULL;
 	}
 	d->c = c;
+	session_id(d->session, sizeof d->session);
 	host = cfg->host != NULL ? cfg->host : getenv("DOCKER_HOST");
 	if (docker_endpoint_resolve(host, getenv("XDG_RUNTIME_DIR"), &d->ep,
 	    err, errsz) != CLIENT_OK) {
@@ -226,6 +251,14 @@ const char *
 docker_registry(const struct docker *d)
 {
 	return d->registry;
+}
+
+bool
+docker_container_mine(const struct docker *d,
+    const struct docker_container *ct)
+{
+	return ct->managed && ct->session != NULL &&
+	    strcmp(ct->session, d->session) == 0;
 }
 
 void

@@ -32,6 +32,8 @@ struct client;
 #define DOCKER_SHM_SIZE		(6LL << 30)	/* /dev/shm, as cog predict */
 #define DOCKER_LABEL_MANAGED	"dev.r8play.managed"	/* "1" on ours */
 #define DOCKER_LABEL_GPUS	"dev.r8play.gpus"	/* the --gpus asked */
+#define DOCKER_LABEL_SESSION	"dev.r8play.session"	/* who started it */
+#define DOCKER_SESSION_LEN	16	/* hex digits of a session id */
 #define DOCKER_R8_REGISTRY	"r8.im"
 #define DOCKER_MAX_PATH		256	/* socket path */
 #define DOCKER_MAX_REF		512	/* image reference */
@@ -246,6 +248,7 @@ struct docker_container {
 	int	 host_port;	/* 0 when not published/running */
 	bool	 managed;	/* carries DOCKER_LABEL_MANAGED */
 	char	*gpus;		/* DOCKER_LABEL_GPUS or NULL */
+	char	*session;	/* DOCKER_LABEL_SESSION or NULL */
 	char	*cog_version;
 	long long created;
 };
@@ -339,6 +342,15 @@ void docker_free(struct docker *d);	/* cancels its operations; NULL ok */
 /* The registry that replaces r8.im (R8PLAY_REGISTRY, else the config's),
  * or NULL; d's until docker_free(). */
 const char *docker_registry(const struct docker *d);
+
+/*
+ * Every container d starts carries DOCKER_LABEL_SESSION: a random id drawn
+ * by docker_new(), one per r8play process. True when ct was started
+ * through d (this process), so a TUI stops on quit or when idle only what
+ * it started, never the containers of another r8play still using them.
+ */
+bool docker_container_mine(const struct docker *d,
+    const struct docker_container *ct);
 
 /* The endpoint's name for messages ("unix:///var/run/docker.sock"). */
 const char *docker_name(const struct docker *d);

@@ -27,6 +27,7 @@ struct docker {
 	char	 server[64];
 	char	*registry;		/* R8PLAY_REGISTRY or NULL */
 	char	*auth_path;		/* docker config.json */
+	char	 session[DOCKER_SESSION_LEN + 1];	/* DOCKER_LABEL_SESSION */
 	long	 stall_ms, timeout_ms;
 	struct dop *ops;
 };

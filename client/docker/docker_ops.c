@@ -147,7 +147,8 @@ docker_pull(struct docker *d, const char *ref, char *err, size_t errsz)
 }
 
 static char *
-create_body(const struct docker_start_opts *so, const char *gpus)
+create_body(const struct docker_start_opts *so, const char *gpus,
+    const char *session)
 {
 	cJSON *b = cJSON_CreateObject(), *labels, *exposed, *hc, *pb, *arr,
 	    *bind, *dr, *caps, *cap, *ids;
@@ -163,6 +164,8 @@ create_body(const struct docker_start_opts *so, const char *gpus)
 	    cJSON_AddStringToObject(labels, DOCKER_LABEL_MANAGED, "1") ==
 	    NULL ||
 	    cJSON_AddStringToObject(labels, DOCKER_LABEL_GPUS, gpus) == NULL ||
+	    cJSON_AddStringToObject(labels, DOCKER_LABEL_SESSION, session) ==
+	    NULL ||
 	    (exposed = cJSON_AddObjectToObject(b, "ExposedPorts")) == NULL ||
 	    cJSON_AddObjectToObject(exposed, key) == NULL ||
 	    (hc = cJSON_AddObjectToObject(b, "HostConfig")) == NULL ||
@@ -259,7 +262,7 @@ docker_start(struct docker *d, const struct docker_start_opts *so,
 	default:
 		snprintf(gpus, sizeof gpus, "none");
 	}
-	o->body = create_body(so, gpus);
+	o->body = create_body(so, gpus, d->session);
 	if (o->body == NULL) {
 		snprintf(err, errsz, "out of memory");
 		dk_dop_free(o);

@@ -252,6 +252,8 @@ container_fill_summary(struct docker_container *ct, const cJSON *e)
 	    dk_dup_str(json_str(e, "State"), &ct->state) != 0 ||
 	    dk_dup_str(json_str(e, "Status"), &ct->status) != 0 ||
 	    dk_dup_str(dk_label(labels, DOCKER_LABEL_GPUS, NULL), &ct->gpus) != 0 ||
+	    dk_dup_str(dk_label(labels, DOCKER_LABEL_SESSION, NULL),
+	    &ct->session) != 0 ||
 	    dk_dup_str(dk_label(labels, "run.cog.version",
 	    "org.cogmodel.cog_version"), &ct->cog_version) != 0 ||
 	    set_gateway(ct, json_obj(e, "NetworkSettings")) != 0 ||
@@ -295,6 +297,8 @@ container_fill_inspect(struct docker_container *ct, const cJSON *j)
 	    dk_dup_str(json_str(json_obj(j, "State"), "Status"), &ct->state) !=
 	    0 ||
 	    dk_dup_str(dk_label(labels, DOCKER_LABEL_GPUS, NULL), &ct->gpus) != 0 ||
+	    dk_dup_str(dk_label(labels, DOCKER_LABEL_SESSION, NULL),
+	    &ct->session) != 0 ||
 	    dk_dup_str(dk_label(labels, "run.cog.version",
 	    "org.cogmodel.cog_version"), &ct->cog_version) != 0 ||
 	    set_gateway(ct, json_obj(j, "NetworkSettings")) != 0 ||

@@ -4,7 +4,7 @@
 (Docker 20.10.24, API 1.41). Python 3 standard library only.
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
-        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside]
+        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside [--outside-r8play]]
         [--gateway 172.17.0.1] [--host-port N]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
@@ -33,6 +33,8 @@ What it covers that the real daemon on a test machine cannot:
   --outside      someone else uses the daemon: from the second images list
                  on, acme/text-demo is gone, acme/later-demo was pulled and
                  a container of acme/image-demo runs (not r8play's)
+  --outside-r8play  with --outside: that container was started by another
+                 r8play process (r8play's managed label, another session)
 Control: GET /_fake/requests (every request: method, path, headers, body,
 and the status answered), POST /_fake/reset, POST /_fake/break (the next
 /version answer is deliberately wrong: ApiVersion a number; for the
@@ -300,6 +302,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   "port": st.next_port, "created": int(time.time())})
         c["Config"]["Image"] = "127.0.0.1:5400/acme/image-demo:latest"
         c["Config"]["Labels"] = dict(img.get("Labels") or {})
+        if self.server.opts.outside_r8play:
+            c["Config"]["Labels"].update({
+                "dev.r8play.managed": "1", "dev.r8play.gpus": "none",
+                "dev.r8play.session": "0123456789abcdef"})
         c["State"] = {"Status": "running", "Running": True,
                       "ExitCode": 0, "Error": ""}
         c["NetworkSettings"]["Ports"] = {"5000/tcp": [
@@ -567,6 +573,7 @@ def main(argv=None):
     ap.add_argument("--pull", default=None,
                     choices=("hold", "stall", "die", "fulldisk", "nope"))
     ap.add_argument("--outside", action="store_true")
+    ap.add_argument("--outside-r8play", action="store_true")
     ap.add_argument("--gateway", default="172.17.0.1")
     ap.add_argument("--host-port", type=int, default=0)
     o = ap.parse_args(argv)

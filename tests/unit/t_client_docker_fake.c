@@ -240,6 +240,22 @@ test_daemon_20(const char *host, const char *tmp)
 	T_EQ(wait_op(c, &x, docker_start(d, &so, err, sizeof err)), CLIENT_OK);
 	T_OK(x.res && x.res->container && x.res->container->host_port > 0);
 	T_OK(x.res && x.res->container && x.res->container->managed);
+	/* this process's session label: its own container, and no other
+	 * docker handle's (another r8play) */
+	T_OK(x.res && x.res->container && x.res->container->session != NULL &&
+	    strlen(x.res->container->session) == DOCKER_SESSION_LEN &&
+	    strspn(x.res->container->session, "0123456789abcdef") ==
+	    DOCKER_SESSION_LEN);
+	T_OK(x.res && x.res->container && docker_container_mine(d,
+	    x.res->container));
+	{
+		struct docker *other = docker_new(c, &dc, err, sizeof err);
+
+		T_OK(other != NULL);
+		T_OK(other != NULL && x.res && x.res->container &&
+		    !docker_container_mine(other, x.res->container));
+		docker_free(other);
+	}
 	T_OK(x.res && x.res->container && x.res->container->url != NULL &&
 	    strncmp(x.res->container->url, "http://127.0.0.1:", 17) == 0);
 	T_STREQ(x.res && x.res->container ? x.res->container->state : "",
@@ -255,6 +271,7 @@ test_daemon_20(const char *host, const char *tmp)
 	    NULL);
 	T_OK(log != NULL && strstr(log, "\\\"ShmSize\\\":") != NULL);
 	T_OK(log != NULL && strstr(log, DOCKER_LABEL_MANAGED) != NULL);
+	T_OK(log != NULL && strstr(log, DOCKER_LABEL_SESSION) != NULL);
 	free(log);
 
 	/* the GPU refusal: in words, and the container is gone */
