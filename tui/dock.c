@@ -168,6 +168,21 @@ find_image(const struct app *app, const char *ref, bool free_only)
 	return -1;
 }
 
+/* The target of the image named ref or any of aliases (an image pulled
+ * by digest is also listed under its tag), or -1. */
+static int
+find_named(const struct app *app, const char *ref, char *const *aliases,
+    size_t naliases)
+{
+	size_t i;
+	int k = ref != NULL ? find_image(app, ref, false) : -1;
+
+	for (i = 0; k < 0 && aliases != NULL && i < naliases; i++)
+		if (aliases[i] != NULL)
+			k = find_image(app, aliases[i], false);
+	return k;
+}
+
 /* The images list: new ones are added, listed ones kept (their entries
  * and indexes do not move), the others go unlisted unless a container
  * or a start holds them; then the containers list. */
@@ -190,7 +205,7 @@ on_images(struct app *app, struct docker_result *res)
 
 		if (im->ref == NULL)
 			continue;
-		k = find_image(app, im->ref, false);
+		k = find_named(app, im->ref, im->tags, im->n_tags);
 		lt = k >= 0 ? &app->locals[k] : add_target(app, im->ref,
 		    im->schema, im->config, im->cog_version);
 		if (lt != NULL) {
@@ -669,16 +684,15 @@ dock_stop_all(struct app *app, bool quit_after)
 }
 
 int
-dock_target_for(struct app *app, const char *ref, const char *schema,
-    const char *config, const char *cog_version)
+dock_target_for(struct app *app, const char *ref, char *const *aliases,
+    size_t naliases, const char *schema, const char *config,
+    const char *cog_version)
 {
 	struct local_target *lt;
-	size_t i;
+	int k = find_named(app, ref, aliases, naliases);
 
-	for (i = 0; i < app->nlocals; i++)
-		if (app->locals[i].image != NULL &&
-		    strcmp(app->locals[i].image, ref) == 0)
-			return (int)i;
+	if (k >= 0)
+		return k;
 	if ((lt = add_target(app, ref, schema, config, cog_version)) == NULL)
 		return -1;
 	explorer_refilter(app);

@@ -132,7 +132,8 @@ pulled(struct app *app, const struct docker_image *im)
 
 	if (schema == NULL)
 		schema = pl->schema;
-	idx = dock_target_for(app, pl->image, schema,
+	idx = dock_target_for(app, pl->image, im != NULL ? im->tags : NULL,
+	    im != NULL ? im->n_tags : 0, schema,
 	    im != NULL ? im->config : NULL,
 	    im != NULL ? im->cog_version : NULL);
 	xsnprintf(image, sizeof image, "%s", pl->image);

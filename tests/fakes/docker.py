@@ -5,6 +5,7 @@
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
         [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside [--outside-r8play]]
+        [--also-tagged REF]
         [--gateway 172.17.0.1] [--host-port N]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
@@ -33,6 +34,10 @@ What it covers that the real daemon on a test machine cannot:
   --outside      someone else uses the daemon: from the second images list
                  on, acme/text-demo is gone, acme/later-demo was pulled and
                  a container of acme/image-demo runs (not r8play's)
+  --also-tagged REF  the first listed image also carries tag REF (as
+                 after `docker tag`); a pull by digest of REF's repository
+                 then resolves to that image, as the daemon does when the
+                 content is the same: the digest joins its RepoDigests
   --outside-r8play  with --outside: that container was started by another
                  r8play process (r8play's managed label, another session)
 Control: GET /_fake/requests (every request: method, path, headers, body,
@@ -381,6 +386,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                       ":" + (tag or "latest"))
         with st.lock:
             known = st.find_image(ref) is not None
+            same = self.server.opts.also_tagged
+            if not known and same and tag.startswith("sha256:") and \
+                    same.rsplit(":", 1)[0] == repo:
+                im = st.find_image(same)
+                im["RepoDigests"] = (im.get("RepoDigests") or []) + [ref]
+                known = True
             if not known:
                 im = copy.deepcopy(st.images[0])
                 im["Id"] = "sha256:%064x" % random.getrandbits(256)
@@ -574,6 +585,7 @@ def main(argv=None):
                     choices=("hold", "stall", "die", "fulldisk", "nope"))
     ap.add_argument("--outside", action="store_true")
     ap.add_argument("--outside-r8play", action="store_true")
+    ap.add_argument("--also-tagged", default=None)
     ap.add_argument("--gateway", default="172.17.0.1")
     ap.add_argument("--host-port", type=int, default=0)
     o = ap.parse_args(argv)
@@ -592,6 +604,9 @@ def main(argv=None):
         where = "http://localhost"
     srv.opts = o
     srv.state = State()
+    if o.also_tagged:
+        srv.state.images[0]["RepoTags"] = \
+            (srv.state.images[0].get("RepoTags") or []) + [o.also_tagged]
     sys.stdout.write(where + "\n")
     sys.stdout.flush()
 
