@@ -168,18 +168,39 @@ find_image(const struct app *app, const char *ref, bool free_only)
 	return -1;
 }
 
-/* The target of the image named ref or any of aliases (an image pulled
- * by digest is also listed under its tag), or -1. */
+/* The repository of ref ("r8.im/a/b@sha256:x" -> "r8.im/a/b"), or "". */
+static void
+ref_repo(const char *ref, char *repo, size_t n)
+{
+	char tag[DOCKER_MAX_REF], full[DOCKER_MAX_REF], err[128];
+
+	if (docker_ref_split(ref, NULL, repo, n, tag, sizeof tag, full,
+	    sizeof full, err, sizeof err) != CLIENT_OK)
+		repo[0] = '\0';
+}
+
+/* The target of the image named ref, or of one of its other names in the
+ * same repository (aliases: an image pulled by digest is also listed
+ * under its tag, as `docker images` lists it once), or -1. A name in
+ * another repository is an entry of its own, as in `docker images`. */
 static int
 find_named(const struct app *app, const char *ref, char *const *aliases,
     size_t naliases)
 {
+	char repo[DOCKER_MAX_REF], other[DOCKER_MAX_REF];
 	size_t i;
-	int k = ref != NULL ? find_image(app, ref, false) : -1;
+	int k = find_image(app, ref, false);
 
-	for (i = 0; k < 0 && aliases != NULL && i < naliases; i++)
-		if (aliases[i] != NULL)
+	if (k >= 0 || aliases == NULL || naliases == 0)
+		return k;
+	ref_repo(ref, repo, sizeof repo);
+	for (i = 0; k < 0 && repo[0] != '\0' && i < naliases; i++) {
+		if (aliases[i] == NULL)
+			continue;
+		ref_repo(aliases[i], other, sizeof other);
+		if (strcmp(other, repo) == 0)
 			k = find_image(app, aliases[i], false);
+	}
 	return k;
 }
 

@@ -119,10 +119,10 @@ void dock_state_text(const struct local_target *lt, char *buf, size_t n);
 /* The same with the idle stop's countdown: "IDLE 3m, stops in 7m". */
 void dock_state_text_of(const struct app *app, size_t idx, char *buf,
     size_t n);
-/* The local target of image ref, or of the same image under one of its
- * other names (aliases: its RepoTags and RepoDigests as inspected, may
- * be NULL): its index; else one added (Offline, with schema), or -1 when
- * the list is full. */
+/* The local target of image ref, or of the same image under another of
+ * its names in ref's repository (aliases: its RepoTags and RepoDigests as
+ * inspected, may be NULL): its index; else one added (Offline, with
+ * schema), or -1 when the list is full. */
 int dock_target_for(struct app *app, const char *ref, char *const *aliases,
     size_t naliases, const char *schema, const char *config,
     const char *cog_version);

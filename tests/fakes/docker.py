@@ -34,8 +34,8 @@ What it covers that the real daemon on a test machine cannot:
   --outside      someone else uses the daemon: from the second images list
                  on, acme/text-demo is gone, acme/later-demo was pulled and
                  a container of acme/image-demo runs (not r8play's)
-  --also-tagged REF  the first listed image also carries tag REF (as
-                 after `docker tag`); a pull by digest of REF's repository
+  --also-tagged REF  the first listed image also carries tag REF, listed
+                 first (as after `docker tag`); a pull by digest of REF's repository
                  then resolves to that image, as the daemon does when the
                  content is the same: the digest joins its RepoDigests
   --outside-r8play  with --outside: that container was started by another
@@ -606,7 +606,7 @@ def main(argv=None):
     srv.state = State()
     if o.also_tagged:
         srv.state.images[0]["RepoTags"] = \
-            (srv.state.images[0].get("RepoTags") or []) + [o.also_tagged]
+            [o.also_tagged] + (srv.state.images[0].get("RepoTags") or [])
     sys.stdout.write(where + "\n")
     sys.stdout.flush()
 
