@@ -134,6 +134,19 @@ app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
 	xsnprintf(buf, n, "%.*s", (int)strcspn(u, "/?#"), u);
 }
 
+void
+app_local_title(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	size_t l;
+
+	app_local_label(app, idx, buf, n);
+	l = strlen(buf);
+	if (idx < app->nlocals && app->locals[idx].image == NULL &&
+	    app->locals[idx].served_image[0] != '\0' && l + 1 < n)
+		xsnprintf(buf + l, n - l, " \xc2\xb7 %s",
+		    app->locals[idx].served_image);
+}
+
 /*
  * OSC 52: the terminal puts base64 text on the clipboard (works over SSH).
  * The text is often untrusted (a model's output, schema defaults): it goes

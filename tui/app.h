@@ -86,6 +86,11 @@ struct local_target {
 	bool		 listed;	/* in the daemon's last image list */
 	unsigned	 attach_seq;	/* dock.list_seq when attached */
 	char		 container[96];	/* "" while Offline */
+	/* a --local URL's model as far as the daemon tells it: the image of
+	 * the running container publishing that port (tui/dock.c), past its
+	 * registry host; "" when none does (Cog's schema title is always
+	 * "Cog": it names nothing) */
+	char		 served_image[128];
 	bool		 managed;	/* r8play started the container */
 	bool		 cpu_ok;	/* no GPU here: boot on CPU */
 	unsigned	 req_start;	/* docker_start in flight */
@@ -292,6 +297,11 @@ void app_msg_about_local(struct app *app, size_t idx);
  * (two servers differ there, and it fits where the whole URL does not);
  * a Docker image its reference. */
 void app_local_label(const struct app *app, size_t idx, char *buf,
+    size_t n);
+/* The label, then " · IMAGE" where a Docker container publishes a --local
+ * URL (served_image): the page title (runs keep the label alone: it is
+ * how they find their target again). */
+void app_local_title(const struct app *app, size_t idx, char *buf,
     size_t n);
 
 /* The key context for the current view, tab and overlay. */

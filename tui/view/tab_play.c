@@ -457,7 +457,8 @@ kind_hint(const struct schema_field *f, char *buf, size_t n)
 	    f->deprecated ? ", deprecated" : "");
 	if (f->kind == SCHEMA_KIND_ARRAY && f->item_kind == SCHEMA_KIND_FILE)
 		o = (size_t)snprintf(buf, n, "files%s%s: Enter edits a comma "
-		    "list, E one path or URL a line", f->required ? ", required" : "",
+		    "list, E one path or URL a line",
+		    f->required ? ", required" : "",
 		    f->deprecated ? ", deprecated" : "");
 	if (f->has_min || f->has_max)
 		o += (size_t)snprintf(buf + o, ROOM, ", %s%s..%s%s",
