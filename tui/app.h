@@ -213,10 +213,12 @@ struct app {
 	bool		 msg_sticky;	/* cleared by the next key */
 	long long	 msg_until_ms;
 	/* what the message tells of, so it goes when that changes: run
-	 * #msg_run finishing, local server msg_local leaving msg_health */
+	 * #msg_run finishing, local server msg_local leaving msg_health
+	 * or msg_dock (a Docker image's boot, an unreachable server) */
 	unsigned	 msg_run;	/* 0: no run */
 	int		 msg_local;	/* -1: no server */
-	int		 msg_health;	/* enum cog_health_state */
+	int		 msg_health;	/* enum cog_health_state; -1: none */
+	int		 msg_dock;	/* enum dock_state */
 	/* a request waiting to be retried (HTTP 429 Retry-After, backoff),
 	 * with its countdown, shown on the status line over the hints and
 	 * any message but an error; "" when none. Redrawn at wait_due_ms. */

@@ -364,6 +364,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 	attach(app, idx, res->container, true);
 	dock_log_follow(app, idx);	/* its setup logs while it boots */
 	app_msg(app, "%s started: booting", lt->image);
+	app_msg_about_local(app, idx);
 	dock_refresh(app);
 }
 
@@ -488,6 +489,7 @@ dock_boot(struct app *app, size_t idx)
 	lt->error[0] = '\0';
 	app_msg(app, "starting %s%s", lt->image, lt->cpu_ok ? " on the CPU" :
 	    "");
+	app_msg_about_local(app, idx);
 	return 0;
 }
 

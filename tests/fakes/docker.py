@@ -19,7 +19,8 @@ What it covers that the real daemon on a test machine cannot:
                  recorded 172.17.0.1), e.g. 127.0.0.1 or an address that
                  cannot be bound here
   --host-port N  a started container publishes port N (a fake Cog server
-                 the test runs there) instead of a new port
+                 the test runs there; or that server's URL) instead of a
+                 new port
   --running URL  from the start a container of acme/image-demo (not
                  r8play's) runs publishing URL's port (a fake Cog server
                  the test runs there, also given to r8play with --local)
@@ -575,7 +576,7 @@ def main(argv=None):
                     choices=("hold", "stall", "die", "fulldisk", "nope"))
     ap.add_argument("--outside", action="store_true")
     ap.add_argument("--gateway", default="172.17.0.1")
-    ap.add_argument("--host-port", type=int, default=0)
+    ap.add_argument("--host-port", default="0")
     ap.add_argument("--running", default=None)
     o = ap.parse_args(argv)
     if o.daemon == "29":
@@ -592,6 +593,8 @@ def main(argv=None):
         srv = UnixServer(path, Handler)
         where = "http://localhost"
     srv.opts = o
+    # --host-port N or the URL of the server there (a screen case's {cog})
+    o.host_port = int(o.host_port.rstrip("/").rsplit(":", 1)[-1])
     srv.state = State()
     if o.running:
         srv.state.run_outside("%064x" % 8,

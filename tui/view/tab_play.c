@@ -400,6 +400,7 @@ tab_play_run_form(struct app *app)
 		if (lt->cog != NULL && lt->health == NULL &&
 		    lt->error[0] != '\0') {
 			app_error(app, "%s", lt->error);
+			app_msg_about_local(app, mp->local_idx);
 			return;
 		}
 		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
