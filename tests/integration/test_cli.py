@@ -584,6 +584,21 @@ def test_retry_countdown(base):
     fakes.set_faults(base, [])
 
 
+def test_demo_leaves_nothing():
+    """make demo runs r8play in the checkout: what it saves there (its
+    outputs, a history database) is ignored by git (issue 16, item 1)."""
+    root = ROOT
+    if subprocess.run(["git", "-C", root, "rev-parse"],
+                      capture_output=True).returncode != 0:
+        return          # not a git checkout (a release tarball)
+    p = subprocess.run(["git", "-C", root, "check-ignore", "--no-index",
+                        "r8play-outputs/r8p-0123/output.png",
+                        "history.db", "history.db-wal"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and len(p.stdout.split()) == 3,
+          "git ignores the demo's outputs and history", p.stdout + p.stderr)
+
+
 def test_error_prefix():
     """Every command says its errors as `r8play COMMAND: message`, each
     line of them (issue 16, item 11)."""
@@ -627,6 +642,7 @@ def main():
         test_streaming(base)
         test_retry_countdown(base)
         test_error_prefix()
+        test_demo_leaves_nothing()
         if os.environ.get("R8PLAY_TEST_INSTALL", "1") == "1":
             test_install()
     finally:
