@@ -48,11 +48,8 @@ set_text(struct app *app, size_t i, const char *text)
 	app->dirty |= DIRTY_FORM | DIRTY_STATUS;
 }
 
-/* The step of + and - on a number field: its multipleOf, else 1 for an
- * integer, else a power of ten near a hundredth of its range (0..1 steps
- * by 0.01, 1..20 by 0.1), else 0.1. */
-static double
-step_of(const struct schema_field *f)
+double
+tab_play_step_of(const struct schema_field *f)
 {
 	if (f->has_multiple_of && f->multiple_of > 0)
 		return f->multiple_of;
@@ -105,7 +102,7 @@ step(struct app *app, int dir)
 		return;
 	}
 	v = cur[0] ? strtod(cur, NULL) : (f->has_min ? f->minimum : 0);
-	d = step_of(f);
+	d = tab_play_step_of(f);
 	/* onto the grid of the step, then one step */
 	v = (dir > 0 ? floor(v / d + 1e-9) : ceil(v / d - 1e-9)) * d;
 	v += dir * d;
@@ -469,7 +466,7 @@ kind_hint(const struct schema_field *f, char *buf, size_t n)
 		    f->max_exclusive ? ")" : "");
 	if (f->kind == SCHEMA_KIND_INTEGER || f->kind == SCHEMA_KIND_NUMBER)
 		o += (size_t)snprintf(buf + o, ROOM, ", step %s (+/-)",
-		    schema_num_text(step_of(f), a, sizeof a));
+		    schema_num_text(tab_play_step_of(f), a, sizeof a));
 	if (f->min_length >= 0 || f->max_length >= 0) {
 		b[0] = '\0';
 		if (f->max_length >= 0)
