@@ -48,15 +48,20 @@ app_msg_about_run(struct app *app, unsigned seq)
 void
 app_msg_about_local(struct app *app, size_t idx)
 {
-	if (idx >= app->nlocals || app->locals[idx].health == NULL)
+	const struct local_target *lt;
+
+	if (idx >= app->nlocals)
 		return;
+	lt = &app->locals[idx];
 	app->msg_local = (int)idx;
-	app->msg_health = (int)app->locals[idx].health->state;
+	app->msg_health = lt->health ? (int)lt->health->state : -1;
+	app->msg_dock = (int)dock_state_of(lt);
 }
 
 /* Update step of the status line: a message about a run that has ended
  * says how it ended; one about a server's state goes when it changes
- * ("the Cog server is STARTING" does not stay once it is READY). */
+ * ("the Cog server is STARTING" does not stay once it is READY, "started:
+ * booting" once the container's server answers). */
 static void
 msg_follow_state(struct app *app)
 {
@@ -79,8 +84,8 @@ msg_follow_state(struct app *app)
 	if (app->msg_local >= 0 && (size_t)app->msg_local < app->nlocals) {
 		const struct local_target *lt = &app->locals[app->msg_local];
 
-		if (lt->health != NULL &&
-		    (int)lt->health->state != app->msg_health) {
+		if ((lt->health ? (int)lt->health->state : -1) !=
+		    app->msg_health || (int)dock_state_of(lt) != app->msg_dock) {
 			app->msg[0] = '\0';
 			app->msg_error = false;
 			app->msg_sticky = false;
@@ -132,6 +137,19 @@ app_local_label(const struct app *app, size_t idx, char *buf, size_t n)
 	if (p != NULL)
 		u = p + 3;
 	xsnprintf(buf, n, "%.*s", (int)strcspn(u, "/?#"), u);
+}
+
+void
+app_local_title(const struct app *app, size_t idx, char *buf, size_t n)
+{
+	size_t l;
+
+	app_local_label(app, idx, buf, n);
+	l = strlen(buf);
+	if (idx < app->nlocals && app->locals[idx].image == NULL &&
+	    app->locals[idx].served_image[0] != '\0' && l + 1 < n)
+		xsnprintf(buf + l, n - l, " \xc2\xb7 %s",
+		    app->locals[idx].served_image);
 }
 
 /*

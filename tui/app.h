@@ -86,6 +86,11 @@ struct local_target {
 	bool		 listed;	/* in the daemon's last image list */
 	unsigned	 attach_seq;	/* dock.list_seq when attached */
 	char		 container[96];	/* "" while Offline */
+	/* a --local URL's model as far as the daemon tells it: the image of
+	 * the running container publishing that port (tui/dock.c), past its
+	 * registry host; "" when none does (Cog's schema title is always
+	 * "Cog": it names nothing) */
+	char		 served_image[128];
 	bool		 managed;	/* this process started the container
 					   (docker_container_mine): idle stop,
 					   the quit question */
@@ -210,10 +215,12 @@ struct app {
 	bool		 msg_sticky;	/* cleared by the next key */
 	long long	 msg_until_ms;
 	/* what the message tells of, so it goes when that changes: run
-	 * #msg_run finishing, local server msg_local leaving msg_health */
+	 * #msg_run finishing, local server msg_local leaving msg_health
+	 * or msg_dock (a Docker image's boot, an unreachable server) */
 	unsigned	 msg_run;	/* 0: no run */
 	int		 msg_local;	/* -1: no server */
-	int		 msg_health;	/* enum cog_health_state */
+	int		 msg_health;	/* enum cog_health_state; -1: none */
+	int		 msg_dock;	/* enum dock_state */
 	/* a request waiting to be retried (HTTP 429 Retry-After, backoff),
 	 * with its countdown, shown on the status line over the hints and
 	 * any message but an error; "" when none. Redrawn at wait_due_ms. */
@@ -294,6 +301,11 @@ void app_msg_about_local(struct app *app, size_t idx);
  * (two servers differ there, and it fits where the whole URL does not);
  * a Docker image its reference. */
 void app_local_label(const struct app *app, size_t idx, char *buf,
+    size_t n);
+/* The label, then " · IMAGE" where a Docker container publishes a --local
+ * URL (served_image): the page title (runs keep the label alone: it is
+ * how they find their target again). */
+void app_local_title(const struct app *app, size_t idx, char *buf,
     size_t n);
 
 /* The key context for the current view, tab and overlay. */

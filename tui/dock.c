@@ -248,6 +248,68 @@ on_images(struct app *app, struct docker_result *res)
 	explorer_keep_end(app, &keep);
 }
 
+/* "host:port" of a loopback URL, localhost and [::1] written 127.0.0.1
+ * (one server however it was named); "" for any other host. */
+static void
+loopback_port(const char *url, char *buf, size_t n)
+{
+	const char *u = strstr(url, "://"), *colon;
+	size_t hl;
+
+	buf[0] = '\0';
+	u = u != NULL ? u + 3 : url;
+	hl = strcspn(u, "/?#");
+	colon = memchr(u, ']', hl) != NULL ? memchr(u, ']', hl) : u;
+	colon = memchr(colon, ':', hl - (size_t)(colon - u));
+	if (colon == NULL)
+		return;
+	if ((colon - u == 9 && strncmp(u, "127.0.0.1", 9) == 0) ||
+	    (colon - u == 9 && strncmp(u, "localhost", 9) == 0) ||
+	    (colon - u == 5 && strncmp(u, "[::1]", 5) == 0))
+		xsnprintf(buf, n, "127.0.0.1%.*s",
+		    (int)(hl - (size_t)(colon - u)), colon);
+}
+
+/* Each --local URL a running container publishes is named by that
+ * container's image, past its registry host (the explorer row and
+ * details, the page title say it). */
+static void
+name_local_urls(struct app *app, const struct docker_container_list *cl)
+{
+	char a[160], b[160];
+	size_t i, k;
+
+	for (k = 0; k < app->nlocals; k++) {
+		struct local_target *lt = &app->locals[k];
+
+		if (lt->image != NULL || lt->url == NULL)
+			continue;
+		lt->served_image[0] = '\0';
+		loopback_port(lt->url, a, sizeof a);
+		for (i = 0; a[0] != '\0' && cl != NULL && i < cl->n; i++) {
+			const struct docker_container *ct = &cl->items[i];
+
+			if (ct->url == NULL || ct->image == NULL ||
+			    ct->state == NULL ||
+			    strcmp(ct->state, "running") != 0)
+				continue;
+			loopback_port(ct->url, b, sizeof b);
+			if (strcmp(a, b) == 0) {
+				const char *ref = docker_ref_path(ct->image);
+				size_t l = strlen(ref);
+
+				/* ":latest" says nothing a name needs */
+				if (l > 7 && strcmp(ref + l - 7, ":latest") == 0)
+					l -= 7;
+				xsnprintf(lt->served_image,
+				    sizeof lt->served_image, "%.*s", (int)l,
+				    ref);
+				break;
+			}
+		}
+	}
+}
+
 /* The running containers: new ones attach to their image's entry (or
  * get one); a container that went away outside r8play leaves its entry
  * Offline (unlisted when its image went too). One attached while this
@@ -261,6 +323,7 @@ on_containers(struct app *app, struct docker_result *res)
 
 	explorer_keep_begin(app, &keep);
 	keep.row_only = !app->dock.listed_once;	/* the first: on top */
+	name_local_urls(app, res->containers);
 	for (i = 0; res->containers != NULL && i < res->containers->n; i++) {
 		const struct docker_container *ct = &res->containers->items[i];
 		struct local_target *lt = NULL;
@@ -340,6 +403,7 @@ on_start(struct app *app, size_t idx, struct client_event *ev)
 	attach(app, idx, res->container, true);
 	dock_log_follow(app, idx);	/* its setup logs while it boots */
 	app_msg(app, "%s started: booting", lt->image);
+	app_msg_about_local(app, idx);
 	dock_refresh(app);
 }
 
@@ -464,6 +528,7 @@ dock_boot(struct app *app, size_t idx)
 	lt->error[0] = '\0';
 	app_msg(app, "starting %s%s", lt->image, lt->cpu_ok ? " on the CPU" :
 	    "");
+	app_msg_about_local(app, idx);
 	return 0;
 }
 

@@ -437,6 +437,20 @@ hist_form_restore(struct app *app)
 	free(json);
 }
 
+/* Local idx is the target a run names as model: runs name a server by
+ * host:port (app_local_label), older records by its whole URL. */
+static bool
+local_is(const struct app *app, size_t idx, const char *model)
+{
+	char label[256];
+
+	if (idx >= app->nlocals)
+		return false;
+	app_local_label(app, idx, label, sizeof label);
+	return strcmp(app->locals[idx].url, model) == 0 ||
+	    strcmp(label, model) == 0;
+}
+
 void
 hist_load_input(struct app *app, const struct run *r)
 {
@@ -450,7 +464,8 @@ hist_load_input(struct app *app, const struct run *r)
 	}
 	if (mp->active) {
 		page_key(app, key, sizeof key);
-		if (strcmp(key, r->model) == 0 && mp->form != NULL) {
+		if ((mp->local ? local_is(app, mp->local_idx, r->model) :
+		    strcmp(key, r->model) == 0) && mp->form != NULL) {
 			char err[HIST_MSG_MAX];
 			int n;
 
@@ -476,13 +491,16 @@ hist_load_input(struct app *app, const struct run *r)
 	app->hist.pending_input = xstrdup(r->input_json);
 	if (r->local || strchr(r->model, '/') == NULL || r->owner[0] == '\0') {
 		for (i = 0; i < app->nlocals; i++)
-			if (strcmp(app->locals[i].url, r->model) == 0)
+			if (local_is(app, i, r->model))
 				break;
 		if (i == app->nlocals) {
 			free(app->hist.pending_input);
 			app->hist.pending_input = NULL;
 			app_error(app, "%s is not a server of this session "
-			    "(r8play --local %s)", r->model, r->model);
+			    "(r8play --local %s%s)", r->model,
+			    strstr(r->model, "://") || strchr(r->model, '/') ?
+			    "" : "http://",
+			    r->model);
 			return;
 		}
 		model_close(app);

@@ -4,9 +4,9 @@
 (Docker 20.10.24, API 1.41). Python 3 standard library only.
 
     python3 tests/fakes/docker.py [--socket PATH | --port 0]
-        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30] [--outside [--outside-r8play]]
-        [--also-tagged REF]
-        [--gateway 172.17.0.1] [--host-port N]
+        [--daemon 20.10|29] [--nvidia] [--stall-seconds 30]
+        [--outside [--outside-r8play]] [--also-tagged REF]
+        [--gateway 172.17.0.1] [--host-port N] [--running URL]
 
 The first stdout line is the base URL: http://127.0.0.1:PORT (DOCKER_HOST
 tcp://127.0.0.1:PORT), or http://localhost with --socket (DOCKER_HOST
@@ -20,7 +20,11 @@ What it covers that the real daemon on a test machine cannot:
                  recorded 172.17.0.1), e.g. 127.0.0.1 or an address that
                  cannot be bound here
   --host-port N  a started container publishes port N (a fake Cog server
-                 the test runs there) instead of a new port
+                 the test runs there; or that server's URL) instead of a
+                 new port
+  --running URL  from the start a container of acme/image-demo (not
+                 r8play's) runs publishing URL's port (a fake Cog server
+                 the test runs there, also given to r8play with --local)
   pulls by repository name (the last path component):
     ...stall     progress lines, then silence (client must give up)
     ...die       progress lines, then the connection drops mid-chunk
@@ -107,6 +111,25 @@ class State:
                     ref + ":latest" in (im.get("RepoTags") or []):
                 return im
         return None
+
+    def run_outside(self, cid, port, labels=None):
+        """A container of acme/image-demo started by another docker
+        client, running, port 5000 published on 127.0.0.1:port; labels
+        (a dict) added to the image's."""
+        img = [im for im in self.images
+               if "127.0.0.1:5400/acme/image-demo:latest" in
+               (im.get("RepoTags") or [])][0]
+        c = copy.deepcopy(self.cinspect_tpl)
+        c.update({"Id": cid, "Name": "/someone-else", "Image": img["Id"],
+                  "port": port, "created": int(time.time())})
+        c["Config"]["Image"] = "127.0.0.1:5400/acme/image-demo:latest"
+        c["Config"]["Labels"] = dict(img.get("Labels") or {})
+        c["Config"]["Labels"].update(labels or {})
+        c["State"] = {"Status": "running", "Running": True,
+                      "ExitCode": 0, "Error": ""}
+        c["NetworkSettings"]["Ports"] = {"5000/tcp": [
+            {"HostIp": "127.0.0.1", "HostPort": str(port)}]}
+        self.containers[cid] = c
 
     def find_container(self, key):
         for c in self.containers.values():
@@ -297,25 +320,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for im in text:
             st.images.remove(im)
         st.images.append(later)
-        img = [im for im in st.images
-               if "127.0.0.1:5400/acme/image-demo:latest" in
-               (im.get("RepoTags") or [])][0]
-        cid = "%064x" % 7
-        c = copy.deepcopy(st.cinspect_tpl)
         st.next_port += 1
-        c.update({"Id": cid, "Name": "/someone-else", "Image": img["Id"],
-                  "port": st.next_port, "created": int(time.time())})
-        c["Config"]["Image"] = "127.0.0.1:5400/acme/image-demo:latest"
-        c["Config"]["Labels"] = dict(img.get("Labels") or {})
-        if self.server.opts.outside_r8play:
-            c["Config"]["Labels"].update({
-                "dev.r8play.managed": "1", "dev.r8play.gpus": "none",
-                "dev.r8play.session": "0123456789abcdef"})
-        c["State"] = {"Status": "running", "Running": True,
-                      "ExitCode": 0, "Error": ""}
-        c["NetworkSettings"]["Ports"] = {"5000/tcp": [
-            {"HostIp": "127.0.0.1", "HostPort": str(st.next_port)}]}
-        st.containers[cid] = c
+        # --outside-r8play: another r8play process started it
+        st.run_outside("%064x" % 7, st.next_port, {
+            "dev.r8play.managed": "1", "dev.r8play.gpus": "none",
+            "dev.r8play.session": "0123456789abcdef"}
+            if self.server.opts.outside_r8play else None)
 
     def image_inspect(self, ref):
         st = self.server.state
@@ -587,7 +597,8 @@ def main(argv=None):
     ap.add_argument("--outside-r8play", action="store_true")
     ap.add_argument("--also-tagged", default=None)
     ap.add_argument("--gateway", default="172.17.0.1")
-    ap.add_argument("--host-port", type=int, default=0)
+    ap.add_argument("--host-port", default="0")
+    ap.add_argument("--running", default=None)
     o = ap.parse_args(argv)
     if o.daemon == "29":
         o.api, o.min_api, o.version = "1.52", "1.44", "29.0.0"
@@ -603,10 +614,15 @@ def main(argv=None):
         srv = UnixServer(path, Handler)
         where = "http://localhost"
     srv.opts = o
+    # --host-port N or the URL of the server there (a screen case's {cog})
+    o.host_port = int(o.host_port.rstrip("/").rsplit(":", 1)[-1])
     srv.state = State()
     if o.also_tagged:
         srv.state.images[0]["RepoTags"] = \
             [o.also_tagged] + (srv.state.images[0].get("RepoTags") or [])
+    if o.running:
+        srv.state.run_outside("%064x" % 8,
+                              int(o.running.rstrip("/").rsplit(":", 1)[1]))
     sys.stdout.write(where + "\n")
     sys.stdout.flush()
 

@@ -584,6 +584,53 @@ def test_retry_countdown(base):
     fakes.set_faults(base, [])
 
 
+def test_demo_leaves_nothing():
+    """make demo runs r8play in the checkout: what it saves there (its
+    outputs, a history database) is ignored by git (issue 16, item 1)."""
+    root = ROOT
+    if subprocess.run(["git", "-C", root, "rev-parse"],
+                      capture_output=True).returncode != 0:
+        return          # not a git checkout (a release tarball)
+    p = subprocess.run(["git", "-C", root, "check-ignore", "--no-index",
+                        "r8play-outputs/r8p-0123/output.png",
+                        "history.db", "history.db-wal"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and len(p.stdout.split()) == 3,
+          "git ignores the demo's outputs and history", p.stdout + p.stderr)
+
+
+def test_error_prefix():
+    """Every command says its errors as `r8play COMMAND: message`, each
+    line of them (issue 16, item 11)."""
+    rc, out, _ = run(["--help"])
+    cmds = re.findall(r"^  ([a-z]+) {2,}\S", out.split("commands:")[1]
+                      .split("options:")[0], re.M)
+    check(len(cmds) >= 13, "the help lists the commands", cmds)
+    for c in cmds:
+        rc, _, err = run([c, "--no-such-option"])
+        check(rc != 0 and err.startswith("r8play %s: unknown option "
+                                         "--no-such-option" % c),
+              "%s: an unknown option said as r8play %s: ..." % (c, c), err)
+    dead = "http://127.0.0.1:1/v1"
+    for args in (["models"], ["model", "a/b"], ["run", "a/b"],
+                 ["predictions"], ["get", "abc"], ["cancel", "abc"],
+                 ["schema", "a/b"]):
+        rc, _, err = run(args + ["--api-base", dead], token=TOKEN)
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        check(rc != 0 and lines and all(
+            ln.startswith("r8play %s: " % args[0]) for ln in lines),
+              "%s, no server: every line r8play %s: ..." % (args[0],
+                                                          args[0]), err)
+    proc, cog = fakes.start_fake("cog.py", "--quiet")
+    try:
+        rc, _, err = run(["schema", "--local", cog, "--example"])
+        check(rc == 1 and err == "r8play schema: no default_example in "
+              "this source\n", "schema --example without one: r8play "
+              "schema: ...", err)
+    finally:
+        fakes.stop(proc)
+
+
 def main():
     proc, base = fakes.start_replicate()
     try:
@@ -594,6 +641,8 @@ def main():
         test_local_registry()
         test_streaming(base)
         test_retry_countdown(base)
+        test_error_prefix()
+        test_demo_leaves_nothing()
         if os.environ.get("R8PLAY_TEST_INSTALL", "1") == "1":
             test_install()
     finally:

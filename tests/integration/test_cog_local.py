@@ -10,6 +10,7 @@ the output.
 import base64
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -292,6 +293,10 @@ def test_failures(tmp):
         check(rc == 1, "failed: exit 1", (rc, err))
         check("prediction failed: something went wrong" in err,
               "failed: the server's error", err)
+        # said once by r8play (the predictor's own traceback is its logs)
+        check(err.count("prediction failed") == 1 and
+              len(re.findall(r"\bfailed\b", err)) == 1,
+              "failed: the error said once (issue 16, item 11)", err)
         check("Traceback" in err, "failed: the traceback in the logs", err)
         rc, out, err = run(["--local", base, "-i", "prompt=ok",
                             "-i", "fail=false"])

@@ -331,6 +331,15 @@ def test_local(cog):
         run = d.get("run", "")
         check("output" in run and "\u2026" not in run.split("logs")[0],
               "the text shown, not cut", run)
+        # e in the history: the run (named host:port) finds its server
+        # in this session, and its input goes back into the form
+        rc, d, err = run_script(home, [
+            "wait idle", "key R", "wait idle", "key e", "wait idle",
+            "dump form"], ["--local", cog])
+        form = d.get("form", "")
+        check(rc == 0 and "not a server of this session" not in form and
+              "a text run" in form and "input is in the form" in form,
+              "history e: a local run's input back in its form", form)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

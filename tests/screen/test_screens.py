@@ -8,7 +8,8 @@ the case needs:
     # cog-args: --predictor text    arguments for the Cog fake
     # fakes: cog cog2               a second Cog fake, {cog2}, reached as
     # cog2-args: --predictor text   localhost (the first is 127.0.0.1)
-    # docker-args: --nvidia         the fake Engine API ({docker}: DOCKER_HOST)
+    # docker-args: --nvidia         the fake Engine API ({docker}: DOCKER_HOST;
+    #                               {cog} and {replicate} are known here)
     # args: --api-base {replicate}/v1 stability-ai/sdxl
     # env: REPLICATE_API_TOKEN={token}
     # files: tests/fixtures/images/x.png   copied into the working directory
@@ -191,7 +192,8 @@ def run_case(path, size):
             subst["cog2"] = base.replace("127.0.0.1", "localhost")
         if "docker" in want:
             # the fake Engine API: Cog images with their label schema
-            extra = h.get("docker-args", "").split()
+            extra = [a.format(**subst)
+                     for a in h.get("docker-args", "").split()]
             p, base = fakes.start_fake("docker.py", "--port", "0", *extra)
             procs.append(p)
             subst["docker"] = "tcp://" + base.split("://", 1)[1]

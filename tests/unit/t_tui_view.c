@@ -174,6 +174,34 @@ test_api_names(void)
 	T_STREQ(tab_api_format_name(false, API_FORMATS), "?");
 }
 
+/* + and - step by multipleOf, else 1 for integers, else a round
+ * hundredth of the range, else 0.1 (issue 16, item 7). */
+static void
+test_step_of(void)
+{
+	struct schema_field f;
+
+	memset(&f, 0, sizeof f);
+	f.kind = SCHEMA_KIND_INTEGER;
+	T_OK(tab_play_step_of(&f) == 1);		/* width 512 -> 513 */
+	f.has_multiple_of = true;
+	f.multiple_of = 64;
+	T_OK(tab_play_step_of(&f) == 64);		/* -> 576 */
+	memset(&f, 0, sizeof f);
+	f.kind = SCHEMA_KIND_NUMBER;
+	T_OK(tab_play_step_of(&f) == 0.1);		/* unbounded */
+	f.has_min = f.has_max = true;
+	f.minimum = 1;
+	f.maximum = 20;
+	T_OK(tab_play_step_of(&f) > 0.0999 && tab_play_step_of(&f) < 0.1001);
+	f.minimum = 0;
+	f.maximum = 1;
+	T_OK(tab_play_step_of(&f) > 0.00999 && tab_play_step_of(&f) < 0.01001);
+	f.has_multiple_of = true;
+	f.multiple_of = 0.25;
+	T_OK(tab_play_step_of(&f) == 0.25);
+}
+
 /* The README as the Info tab shows it: links and images written out,
  * control characters dropped, a link cut by a newline left alone. */
 static void
@@ -204,6 +232,7 @@ main(void)
 	test_run_and_help(app);
 	test_api_names();
 	test_readme_text();
+	test_step_of();
 	free(app);
 	return T_SUMMARY();
 }

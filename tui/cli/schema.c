@@ -342,14 +342,13 @@ schema_run(const struct cli_args *a)
 	}
 	form = form_new_from_schema(&s);
 	if (form == NULL) {
-		fprintf(stderr, "r8play schema: out of memory\n");
+		out_err("schema", "out of memory");
 		rc = 1;
 		goto done;
 	}
 	if (o.example) {
 		if (s.example_json == NULL) {
-			fprintf(stderr, "r8play schema: no default_example in "
-			    "this source\n");
+			out_err("schema", "no default_example in this source");
 			rc = 1;
 			goto done;
 		}

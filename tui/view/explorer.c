@@ -408,12 +408,15 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 		const char *st = lt->health ?
 		    cog_health_name(lt->health->state) :
 		    lt->error[0] ? "DOWN" : "?";
-		char hp[128];
-
-		char desc[300];
+		char hp[128], desc[300];
+		char what[180] = "local Cog server";
 
 		if (li < 0)
 			return;
+		/* a --local URL: its model's image where a container
+		 * publishes it (the name column keeps host:port) */
+		if (lt->image == NULL && lt->served_image[0] != '\0')
+			snprintf(what, sizeof what, "%s", lt->served_image);
 		if (lt->image != NULL) {	/* a Docker target */
 			char since[64];
 
@@ -432,10 +435,10 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
 			    lt->health == NULL && lt->error[0] ? lt->error :
-			    "local Cog server");
+			    what);
 		} else
 			snprintf(desc, sizeof desc, "%s", lt->error[0] ?
-			    lt->error : "local Cog server");
+			    lt->error : what);
 		if (lt->image != NULL) {
 			/* too narrow: the reference without its registry
 			 * host, which the details pane shows whole */

@@ -136,6 +136,13 @@ explorer_details_draw(const struct app *app, int y, int x, int h, int w,
 		paint_text(r++, x, w, st, ATTR(DIM));
 		if (lt->image != NULL && lt->container[0] != '\0')
 			paint_text(r++, x, w, lt->url, ATTR(LINK));
+		if (lt->image == NULL && lt->served_image[0] != '\0') {
+			char by[200];
+
+			snprintf(by, sizeof by, "a container of %s",
+			    lt->served_image);
+			paint_text(r++, x, w, by, ATTR(NORMAL));
+		}
 		r++;
 		if (lt->image != NULL && lt->cog == NULL)
 			paint_wrap(r, x, w, bottom - r, lt->error[0] ?

@@ -654,10 +654,16 @@ model_title(const struct app *app, char *buf, size_t n)
 	const struct mpage *mp = &app->mp;
 	bool image = mp->local && mp->local_idx < app->nlocals &&
 	    app->locals[mp->local_idx].image != NULL;
+	char title[128 + 160];
 
+	/* a --local URL a container publishes: its image beside host:port */
+	if (mp->local && !image && mp->local_idx < app->nlocals)
+		app_local_title(app, mp->local_idx, title, sizeof title);
+	else
+		snprintf(title, sizeof title, "%s", mp->name);
 	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", mp->local ?
 	    (image ? "" : "local ") : mp->owner, mp->local ? "" : "/",
-	    mp->name);
+	    title);
 }
 
 /* Something the page shows is still to come. */

@@ -173,6 +173,10 @@ void tab_play_run_form(struct app *app);
 void tab_play_toggle(struct app *app);
 /* + / -: step the focused field's number, boolean or choice. */
 void tab_play_step(struct app *app, int dir);
+/* The step of + and - on number field f (the hint says it): its
+ * multipleOf, else 1 for an integer, else a power of ten near a
+ * hundredth of its range (0..1 steps by 0.01, 1..20 by 0.1), else 0.1. */
+double tab_play_step_of(const struct schema_field *f);
 /* Ctrl-E: edit the focused field in $EDITOR. */
 void tab_play_editor_start(struct app *app);
 /* Reset the focused field / the whole form to the defaults. */

@@ -598,10 +598,14 @@ static void
 draw_run_outputs(const struct app *app, const struct run *r, int row,
     int bottom, struct frame *fr)
 {
-	row = run_out_draw(app, r, row, bottom, fr);
+	int x = 1, w;
+
+	row = run_out_draw(app, r, row, bottom, fr, &x);
 	if (app->runv.full)
 		return;
-	/* logs: the tail, scrollable */
+	/* logs: the tail, scrollable; beside the image where it left room */
+	x = x > 0 ? x : 1;
+	w = app->cols - x - 1;
 	if (r->have_pred && r->pred.logs != NULL && bottom - row >= 2) {
 		char t[160];
 
@@ -609,9 +613,9 @@ draw_run_outputs(const struct app *app, const struct run *r, int row,
 		    " (older lines dropped)" : "", app->runv.logs_focus ?
 		    " \xc2\xb7 j/k scroll, L: the output" :
 		    " \xc2\xb7 L to scroll");
-		paint_text(row++, 1, app->cols - 2, t,
+		paint_text(row++, x, w, t,
 		    app->runv.logs_focus ? ATTR(HEADER) : ATTR(DIM));
-		draw_tail(row, 2, app->cols - 3, bottom - row, r->pred.logs,
+		draw_tail(row, x + 1, w - 1, bottom - row, r->pred.logs,
 		    r->log_top, ATTR(LOG));
 	}
 }

@@ -104,14 +104,30 @@ run_out_wrap(int y, int x, int cols, int h, int top, const char *text,
 	return rows;
 }
 
+/*
+ * Cells across a picture of img's shape takes h rows high, with the cell
+ * shape (cell_w x cell_h pixels; a half block is half a cell high).
+ */
+static int
+img_cols_at(const struct app *app, const struct image *img, int h)
+{
+	long long cw = app->cell_w > 0 ? app->cell_w : 10;
+	long long ch = app->cell_h > 0 ? app->cell_h : 20;
+
+	if (img->w <= 0 || img->h <= 0 || h <= 0)
+		return h > 0 ? (int)(h * ch / cw) : 0;
+	return (int)((long long)h * ch * img->w / ((long long)img->h * cw));
+}
+
 int
 run_out_draw(const struct app *app, const struct run *r, int row,
-    int bottom, struct frame *fr)
+    int bottom, struct frame *fr, int *side_col)
 {
 	const struct run_view *rv = &app->runv;
 	char t[1024];
 	int text_rows, h, top, w = app->cols - 4;
 
+	*side_col = 0;
 	if (r->save_error[0] != '\0' && row < bottom)
 		row += paint_wrap(row, 1, app->cols - 2, 2, r->save_error,
 		    ATTR(ERROR));
@@ -160,17 +176,27 @@ run_out_draw(const struct app *app, const struct run *r, int row,
 	row += h;
 image:
 	if (r->img != NULL && bottom - row >= 4) {
-		int ih = (bottom - row) * 2 / 3, iw;
+		int ih, iw, img_top;
 
 		if (r->nimgs > 1) {
 			snprintf(t, sizeof t, "image %zu/%zu \xc2\xb7 n/p",
 			    r->img_idx + 1, r->nimgs);
 			paint_text(row++, 1, app->cols - 2, t, ATTR(HEADER));
 		}
-		if (rv->full)
+		/* full screen or with the logs beside it: every row left */
+		ih = bottom - row - 1;
+		iw = img_cols_at(app, r->img, ih);
+		img_top = row;
+		if (rv->full) {
 			ih = bottom - row - 2;
-		/* square-ish box in cells, kept above the status line */
-		iw = ih * app->cell_h / (app->cell_w > 0 ? app->cell_w : 10);
+			iw = img_cols_at(app, r->img, ih);
+		} else if (iw <= app->cols - 4 - RUN_OUT_SIDE_MIN - 2)
+			*side_col = 2 + iw + 2;
+		else {
+			/* too wide for the logs beside it: the logs below */
+			ih = (bottom - row) * 2 / 3;
+			iw = img_cols_at(app, r->img, ih);
+		}
 		if (iw > app->cols - 4)
 			iw = app->cols - 4;
 		if (ih > 0 && iw > 0) {
@@ -182,6 +208,8 @@ image:
 			fr->image.cols = iw;
 			row += ih + 1;
 		}
+		if (*side_col > 0)
+			row = img_top;
 	}
 	return row;
 }

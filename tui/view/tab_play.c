@@ -48,11 +48,8 @@ set_text(struct app *app, size_t i, const char *text)
 	app->dirty |= DIRTY_FORM | DIRTY_STATUS;
 }
 
-/* The step of + and - on a number field: its multipleOf, else 1 for an
- * integer, else a power of ten near a hundredth of its range (0..1 steps
- * by 0.01, 1..20 by 0.1), else 0.1. */
-static double
-step_of(const struct schema_field *f)
+double
+tab_play_step_of(const struct schema_field *f)
 {
 	if (f->has_multiple_of && f->multiple_of > 0)
 		return f->multiple_of;
@@ -105,7 +102,7 @@ step(struct app *app, int dir)
 		return;
 	}
 	v = cur[0] ? strtod(cur, NULL) : (f->has_min ? f->minimum : 0);
-	d = step_of(f);
+	d = tab_play_step_of(f);
 	/* onto the grid of the step, then one step */
 	v = (dir > 0 ? floor(v / d + 1e-9) : ceil(v / d - 1e-9)) * d;
 	v += dir * d;
@@ -400,6 +397,7 @@ tab_play_run_form(struct app *app)
 		if (lt->cog != NULL && lt->health == NULL &&
 		    lt->error[0] != '\0') {
 			app_error(app, "%s", lt->error);
+			app_msg_about_local(app, mp->local_idx);
 			return;
 		}
 		if (lt->health != NULL && !cog_health_can_predict(lt->health) &&
@@ -456,8 +454,9 @@ kind_hint(const struct schema_field *f, char *buf, size_t n)
 	    f->required ? ", required" : "",
 	    f->deprecated ? ", deprecated" : "");
 	if (f->kind == SCHEMA_KIND_ARRAY && f->item_kind == SCHEMA_KIND_FILE)
-		o = (size_t)snprintf(buf, n, "files%s%s: one path or URL a "
-		    "line, or a comma list", f->required ? ", required" : "",
+		o = (size_t)snprintf(buf, n, "files%s%s: Enter edits a comma "
+		    "list, E one path or URL a line",
+		    f->required ? ", required" : "",
 		    f->deprecated ? ", deprecated" : "");
 	if (f->has_min || f->has_max)
 		o += (size_t)snprintf(buf + o, ROOM, ", %s%s..%s%s",
@@ -467,7 +466,7 @@ kind_hint(const struct schema_field *f, char *buf, size_t n)
 		    f->max_exclusive ? ")" : "");
 	if (f->kind == SCHEMA_KIND_INTEGER || f->kind == SCHEMA_KIND_NUMBER)
 		o += (size_t)snprintf(buf + o, ROOM, ", step %s (+/-)",
-		    schema_num_text(step_of(f), a, sizeof a));
+		    schema_num_text(tab_play_step_of(f), a, sizeof a));
 	if (f->min_length >= 0 || f->max_length >= 0) {
 		b[0] = '\0';
 		if (f->max_length >= 0)

@@ -1,6 +1,7 @@
 /*
  * tui/view/tab_play_complete.c: Tab completion of a path in the prompt of
- * a file field of the Playground (a file array's last comma item too):
+ * a file field of the Playground (in a file array's comma list, the item
+ * the cursor is in, up to the cursor; the items after it stay as they are):
  * the candidates of the folder, their common prefix, a list when several.
  */
 #include "tui/app.h"
@@ -25,6 +26,7 @@ tab_play_prompt_complete(struct app *app)
 	struct prompt *p = &app->prompt.edit;
 	char dir[PROMPT_MAX + 1], base[PROMPT_MAX + 1], common[256];
 	char hint[APP_MSG_MAX], lead[PROMPT_MAX + 1];
+	char head[PROMPT_MAX + 1], tail[PROMPT_MAX + 1];
 	const char *item = p->buf, *slash;
 	size_t blen, nmatch = 0, ho = 0, i;
 	char **names = NULL;
@@ -32,18 +34,20 @@ tab_play_prompt_complete(struct app *app)
 	bool common_dir = false;
 	DIR *d;
 
-	/* a file array's prompt holds a comma list: complete its last item */
+	/* a file array's prompt holds a comma list: complete the item the
+	 * cursor is in (what is typed of it), keep what follows the cursor */
 	lead[0] = '\0';
+	tail[0] = '\0';
 	if (tab_play_is_file_array(tab_play_focused(app))) {
-		const char *comma = strrchr(p->buf, ',');
+		const char *comma;
 
-		if (comma != NULL) {
-			item = comma + 1;
-			while (*item == ' ')
-				item++;
-			xsnprintf(lead, sizeof lead, "%.*s",
-			    (int)(item - p->buf), p->buf);
-		}
+		xsnprintf(head, sizeof head, "%.*s", (int)p->cur, p->buf);
+		xsnprintf(tail, sizeof tail, "%s", p->buf + p->cur);
+		comma = strrchr(head, ',');
+		item = comma != NULL ? comma + 1 : head;
+		while (*item == ' ')
+			item++;
+		xsnprintf(lead, sizeof lead, "%.*s", (int)(item - head), head);
 	}
 	slash = strrchr(item, '/');
 	if (slash != NULL) {
@@ -107,11 +111,18 @@ tab_play_prompt_complete(struct app *app)
 		    "no file starts with '%s'", base);
 	} else {
 		char out[PROMPT_MAX + 1];
+		size_t cur;
 
 		xsnprintf(out, sizeof out, "%s%s%s%s", lead,
 		    slash ? dir : "", common,
 		    nmatch == 1 && common_dir ? "/" : "");
+		cur = strlen(out);
+		xsnprintf(out + cur, sizeof out - cur, "%s", tail);
 		prompt_set(p, out, false);
+		/* the cursor after the completed item (the text before it is
+		 * whole code points: it fit above) */
+		if (cur < p->len)
+			p->cur = cur;
 		if (nmatch > 1)
 			snprintf(app->prompt.hint, sizeof app->prompt.hint,
 			    "%s", hint);
