@@ -120,6 +120,7 @@ draw_hints(const struct app *app, int y, int x, int w)
 {
 	enum key_ctx ctx = app_ctx(app);
 	const enum action *acts = keys_hints(ctx);
+	const struct view_ops *v = view_ops_of(app->view);
 	char keys[KB_NAME_MAX];
 	size_t j;
 	int used = 0;
@@ -127,7 +128,9 @@ draw_hints(const struct app *app, int y, int x, int w)
 	for (j = 0; acts[j] != ACT_NONE; j++) {
 		int kw, nw;
 
-		if (keys_hint(ctx, acts[j], keys, sizeof keys) != 0)
+		if (keys_hint(ctx, acts[j], keys, sizeof keys) != 0 ||
+		    (app->overlay == OV_NONE && v->hint_ok != NULL &&
+		    !v->hint_ok(app, acts[j])))
 			continue;
 		kw = tw_width(keys);
 		nw = tw_width(short_name(acts[j]));

@@ -146,6 +146,14 @@ test_run_and_help(struct app *app)
 	app->runv.cur = 7;
 	app_resize(app, 24, 80);
 	T_EQ(app->runv.cur, 1);
+	/* C cancel is hinted while the shown run is in flight only */
+	T_OK(run_view_ops.hint_ok != NULL);
+	app->runs[1].done = false;
+	T_OK(run_view_ops.hint_ok(app, ACT_CANCEL_RUN));
+	app->runs[1].done = true;
+	T_OK(!run_view_ops.hint_ok(app, ACT_CANCEL_RUN));
+	T_OK(run_view_ops.hint_ok(app, ACT_RUN_AGAIN));
+	app->runs[1].done = false;
 	app->nruns = 0;
 
 	app->overlay = OV_HELP;

@@ -700,6 +700,17 @@ run_title(const struct app *app, char *buf, size_t n)
 	snprintf(buf, n, " r8play \xe2\x80\xba runs");
 }
 
+/* C cancel is hinted only while the shown run is in flight. */
+static bool
+run_hint_ok(const struct app *app, enum action a)
+{
+	const struct run_view *rv = &app->runv;
+
+	if (a != ACT_CANCEL_RUN)
+		return true;
+	return rv->cur < app->nruns && !app->runs[rv->cur].done;
+}
+
 const struct view_ops run_view_ops = {
 	.name = "run",
 	.ctx = run_ctx,
@@ -708,4 +719,5 @@ const struct view_ops run_view_ops = {
 	.layout = run_layout,
 	.draw = run_draw,
 	.title = run_title,
+	.hint_ok = run_hint_ok,
 };

@@ -62,6 +62,9 @@ struct view_ops {
 	void		(*mouse)(struct app *app, int y, int x);
 	/* The title bar's left part (" r8play > ..."). */
 	void		(*title)(const struct app *app, char *buf, size_t n);
+	/* Whether a hinted action does anything now (NULL: all do); the
+	 * status line leaves out the hints of those that do not. */
+	bool		(*hint_ok)(const struct app *app, enum action a);
 	/* Timers, for every view whether shown or not: run what is due at
 	 * now (monotonic ms); due_ms() is the earliest pending (0: none). */
 	void		(*tick)(struct app *app, long long now);
