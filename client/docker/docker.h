@@ -106,6 +106,10 @@ void docker_ref_registry(const char *ref, char *out, size_t n);
 /* ref past its registry host ("127.0.0.1:5400/acme/x" -> "acme/x"; ref
  * itself when it names none). */
 const char *docker_ref_path(const char *ref);
+/* ref for a screen: a digest ("@sha256:" and 64 hex digits) cut to its
+ * first 12 digits and an ellipsis, as docker shows image ids; else ref
+ * itself (cut to n - 1 bytes). */
+void docker_ref_short(const char *ref, char *out, size_t n);
 
 /*
  * X-Registry-Auth value for registry from a ~/.docker/config.json text

@@ -282,6 +282,25 @@ docker_ref_path(const char *ref)
 	return slash + 1;
 }
 
+void
+docker_ref_short(const char *ref, char *out, size_t n)
+{
+	const char *d = strstr(ref, "@sha256:");
+	size_t hex;
+
+	if (n == 0)
+		return;
+	if (d != NULL) {
+		hex = strspn(d + 8, "0123456789abcdefABCDEF");
+		if (hex > 12 && d[8 + hex] == '\0') {
+			snprintf(out, n, "%.*s\xe2\x80\xa6", (int)(d + 8 + 12 -
+			    ref), ref);
+			return;
+		}
+	}
+	snprintf(out, n, "%s", ref);
+}
+
 /* ----------------------------------------------------------- base64 */
 
 static const char b64std[] =

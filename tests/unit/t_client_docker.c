@@ -165,6 +165,22 @@ test_refs(void)
 	    "acme/x:latest");
 	T_STREQ(docker_ref_path("localhost/m"), "m");
 	T_STREQ(docker_ref_path("acme/m"), "acme/m");
+	{
+		char out[128];
+
+		docker_ref_short("r8.im/a/b@sha256:7762fd07cf82c948538e41f63f"
+		    "77d685e02b063e37e496e96eefd46c929f9bdc", out, sizeof out);
+		T_STREQ(out, "r8.im/a/b@sha256:7762fd07cf82\xe2\x80\xa6");
+		docker_ref_short("r8.im/a/b:latest", out, sizeof out);
+		T_STREQ(out, "r8.im/a/b:latest");
+		docker_ref_short("a@sha256:abc", out, sizeof out);
+		T_STREQ(out, "a@sha256:abc");	/* short already */
+		docker_ref_short("a@sha256:7762fd07cf82c948538e41f63f!", out,
+		    sizeof out);	/* not a digest: as is */
+		T_STREQ(out, "a@sha256:7762fd07cf82c948538e41f63f!");
+		docker_ref_short("r8.im/a/b:latest", out, 6);
+		T_STREQ(out, "r8.im");
+	}
 	T_STREQ(docker_ref_path("ubuntu"), "ubuntu");
 }
 

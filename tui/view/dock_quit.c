@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/docker/docker.h"
 #include "tui/view/look.h"
 #include "widgets/kb.h"
 #include "widgets/paint.h"
@@ -53,12 +54,13 @@ dock_quit_draw(const struct app *app)
 	r = y + 2;
 	for (i = 0; i < app->nlocals && shown < 5; i++) {
 		const struct local_target *lt = &app->locals[i];
-		char st[96];
+		char st[96], ref[160];
 
 		if (!lt->managed || lt->container[0] == '\0')
 			continue;
 		dock_state_text_of(app, i, st, sizeof st);
-		snprintf(t, sizeof t, " %s \xc2\xb7 %s", lt->image, st);
+		docker_ref_short(lt->image, ref, sizeof ref);
+		snprintf(t, sizeof t, " %s \xc2\xb7 %s", ref, st);
 		paint_text(r++, x + 2, w - 4, t, ATTR(NORMAL));
 		shown++;
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/docker/docker.h"
 #include "tui/term.h"
 #include "tui/view/look.h"
 #include "widgets/paint.h"
@@ -497,8 +498,11 @@ page_heading(const struct app *app, char *t, size_t n)
 		char st[64];
 
 		if (lt->image != NULL) {	/* a Docker target */
+			char ref[DOCK_REF_MAX];
+
+			docker_ref_short(lt->image, ref, sizeof ref);
 			dock_state_text_of(app, mp->local_idx, st, sizeof st);
-			snprintf(t, n, "%s \xc2\xb7 %s%s%s", lt->image, st,
+			xsnprintf(t, n, "%s \xc2\xb7 %s%s%s", ref, st,
 			    lt->cog != NULL ? "" : lt->error[0] ?
 			    " \xc2\xb7 " : " (Ctrl-R boots it and runs)",
 			    lt->cog != NULL ? "" : lt->error);
@@ -659,6 +663,9 @@ model_title(const struct app *app, char *buf, size_t n)
 	/* a --local URL a container publishes: its image beside host:port */
 	if (mp->local && !image && mp->local_idx < app->nlocals)
 		app_local_title(app, mp->local_idx, title, sizeof title);
+	else if (image)
+		docker_ref_short(app->locals[mp->local_idx].image, title,
+		    sizeof title);
 	else
 		snprintf(title, sizeof title, "%s", mp->name);
 	snprintf(buf, n, " r8play \xe2\x80\xba %s%s%s", mp->local ?
