@@ -322,7 +322,11 @@ on_list(struct app *app, struct client_event *ev)
 	if (ev->kind == CLIENT_EV_ERROR) {
 		client_emit_error(ex->error, sizeof ex->error, ev->rc, ev->err,
 		    NULL);
-		app_error(app, "%s", ex->error);
+		/* the list's header says it; the status line too only when
+		 * the list is shown (a --local playground in front has no
+		 * use for a catalogue that could not load) */
+		if (app->view == VIEW_EXPLORER)
+			app_error(app, "%s", ex->error);
 		/* the rows shown are still the catalogue's: say so */
 		if (ev->req == CLIENT_REQ_SEARCH && ex->n > 0) {
 			ex->mode = EXM_ALL;
@@ -600,9 +604,14 @@ explorer_heading(const struct app *app, char *line, size_t n)
 		snprintf(cnt, sizeof cnt, "%zu of %zu", ex->nvis, ex->n);
 	else
 		snprintf(cnt, sizeof cnt, "%zu%s", ex->n, ex->next ? "+" : "");
-	xsnprintf(line, n, "%s \xc2\xb7 %s%s%s%s", head, cnt,
+	/* a list that failed beside rows that are still shown (local
+	 * servers, images): its error here, where the empty list says it */
+	xsnprintf(line, n, "%s \xc2\xb7 %s%s%s%s%s%s", head, cnt,
 	    ex->filter[0] ? " \xc2\xb7 filter: " : "", ex->filter,
-	    ex->req != 0 ? " \xc2\xb7 loading\xe2\x80\xa6" : "");
+	    ex->req != 0 ? " \xc2\xb7 loading\xe2\x80\xa6" : "",
+	    ex->req == 0 && ex->error[0] && explorer_count(app) > 0 ?
+	    " \xc2\xb7 " : "", ex->req == 0 && ex->error[0] &&
+	    explorer_count(app) > 0 ? ex->error : "");
 }
 
 /* The notice, the heading, the column titles, the rows and the
