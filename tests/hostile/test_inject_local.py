@@ -211,6 +211,12 @@ def docker(base):
     proc, dbase = start_hostile_docker()
     dh = {"DOCKER_HOST": "tcp://" + dbase.split("://", 1)[1]}
     try:
+        # the daemon does poison (else every scan passes for nothing)
+        st, h, body = fakes.http_request("GET", dbase + "/v1.41/images/json")
+        T.check("hostile:docker-poisons", st == 200 and
+                b"\\u001b]52;c;" in body and b"\x9b20h" in body and
+                hostile.EVIL_FIELD.encode() in body, "HTTP %d %r" % (
+                    st, body[:200]))
         _docker(base, dh)
     finally:
         fakes.stop(proc)
