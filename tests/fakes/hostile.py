@@ -29,7 +29,8 @@ Status and Command text, State.Error, the daemon's version strings, every
 error message, pull-stream status/progress/error lines (but the closing
 Digest:/Status: ones, which name what was pulled) and the text of each
 container log line; one more image is tagged DOCKER_EVIL_TAG (escapes and
-a bidi override in the reference itself). No --fault.
+a bidi override in the reference itself). No --fault; --old-api: /version
+says ApiVersion "1.19" (too old for r8play) followed by the payload.
 
 --fault KIND (output files under /hostile-out/, or every /v1 request):
   huge    Content-Length: 2147483648, then zeros at full speed until
@@ -514,6 +515,8 @@ def poison_pull_line(line):
 
 
 def docker_main(argv):
+    old_api = "--old-api" in argv
+    argv = [a for a in argv if a != "--old-api"]
     dock = load_module("docker")
     H = dock.Handler
     orig_load = dock.load
@@ -547,6 +550,10 @@ def docker_main(argv):
                 for k in DOCKER_POISON_VERSION:
                     if isinstance(obj.get(k), str):
                         obj[k] = poison_str(obj[k])
+                if old_api:
+                    # too old for r8play, the version text poisoned
+                    obj["ApiVersion"] = "1.19" + PAYLOAD
+                    obj["MinAPIVersion"] = "1.12" + PAYLOAD
             elif re.search(r"/containers/[^/]+/json$", path) and \
                     isinstance(obj, dict):
                 obj = json.loads(json.dumps(obj))

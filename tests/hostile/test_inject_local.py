@@ -166,11 +166,21 @@ def history(base, cog_base):
             rc, (out + err)[-400:]))
     # get: a recorded prediction fetched, saved and recorded (twice: pipe
     # and pty, the second records it again)
-    for pid, rcs in (("hdwst0bb05rgp0cf0p29mzk2am", (0, 1)),):
+    # and the runs made above (their logs, errors, outputs poisoned)
+    rc, out, err = pipe(["history", "--json", "--target", "replicate"],
+                        SCRATCH)
+    try:
+        made = [r.get("prediction_id") for r in json.loads(out)]
+    except (ValueError, AttributeError):
+        made = []
+    T.check("history:seeded", len(made) >= 3, "%r" % out[:300])
+    gets = [("hdwst0bb05rgp0cf0p29mzk2am", (0, 1))] + [
+        (p, (0, 1)) for p in made if isinstance(p, str)]
+    for n, (pid, rcs) in enumerate(gets):
         work = fresh_dir("get")
-        cli("get", ["get", pid] + api, cwd=work, rcs=rcs)
-        cli("get-json", ["get", pid, "--json"] + api, pty=False, cwd=work,
-            rcs=rcs)
+        cli("get-%d" % n, ["get", pid] + api, cwd=work, rcs=rcs)
+        cli("get-%d-json" % n, ["get", pid, "--json"] + api, pty=False,
+            cwd=work, rcs=rcs)
     cli("history", ["history"])
     cli("history-json", ["history", "--json"], pty=False, reached=b"HOSTILE")
     cli("history-search", ["history", "--search", "x"])
@@ -193,7 +203,10 @@ def history(base, cog_base):
     esc = "\x1b"
     keys = ["R", 1.0]
     for i in range(len(runs)):
-        keys += ["\r", 1.0, "L", "j", "j", "L", "f", "f", esc, "j"]
+        # o without a display copies the output's path (OSC 52), y the
+        # output: both scanned as copies
+        keys += ["\r", 1.0, "L", "j", "j", "L", "f", "f", "o", "y", esc,
+                 "j"]
     keys += ["g", " ", "j", " ", "d", 1.0, "\t", "j", "\t", esc, esc, "q",
              "y"]
     tui("history", api, keys, reached=(b"HOSTILE", b"newest first"))
@@ -248,6 +261,15 @@ def _docker(base, dh):
     cli("local-stop-missing", ["local", "stop", "nosuchcontainer"],
         extra=dh, rcs=(1,), pty=False)
     cli("local-ps-empty", ["local", "ps"], extra=dh, pty=False)
+    # a daemon too old whose version text carries the payload
+    proc, dbase = start_hostile_docker("--old-api")
+    old = {"DOCKER_HOST": "tcp://" + dbase.split("://", 1)[1]}
+    try:
+        cli("local-images-old-api", ["local", "images"], extra=old,
+            rcs=(1,), reached=b"API version")
+        tui("explorer-old-api", [], [2.0, "G", 0.5, "q", "y"], extra=old)
+    finally:
+        fakes.stop(proc)
 
 
 def docker_with_cog(base):
@@ -319,7 +341,9 @@ def nvml_config():
     pl = NVML_PAYLOAD
     with open(p, "wb") as f:
         f.write(b"driver\t" + pl[:60] + b"550\n")
-        f.write(b"gpu\t" + pl + b"H100\t" + b"GPU-" + pl[:40] +
+        # the name fills NVML's 96 bytes: cut in the middle of U+202E
+        name = pl * 2 + b"y" * 8 + b"\xe2\x80\xae" + b"H100"
+        f.write(b"gpu\t" + name + b"\t" + b"GPU-" + pl[:40] +
                 b"\t87\t41\t42949672960\t85899345920\t64\t312500\t700000\n")
         f.write(b"proc\t0\t%d\t21474836480\n" % os.getpid())
     return p
@@ -399,8 +423,6 @@ def main():
     only = os.environ.get("HOSTILE_ONLY",
                           "history,docker,gpu,files").split(",")
     try:
-        if "history" in only:
-            history(base, cog_base)
         if "docker" in only:
             docker(base)
             docker_with_cog(base)
@@ -408,6 +430,9 @@ def main():
             gpu(cog_base)
         if "files" in only:
             files(cog_base)
+        # last: the history then holds the container runs as well
+        if "history" in only:
+            history(base, cog_base)
     finally:
         fakes.stop(proc)
         fakes.stop(cog)
