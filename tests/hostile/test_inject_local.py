@@ -91,7 +91,9 @@ def on_pty(args, cwd, keys=(), rows=24, cols=80, most=60.0, extra=None):
         p.settle(0.5, most=8.0)
         for k in keys:
             if isinstance(k, float):
-                p.settle(k, most=most)
+                # read for k seconds at most (a screen with a clock is
+                # never quiet)
+                p.settle(min(k, 0.5), most=k)
             else:
                 p.put(k)
                 p.settle(0.25, most=5.0)
@@ -312,6 +314,17 @@ def docker_with_cog(base):
     finally:
         fakes.stop(proc)
         fakes.stop(cog)
+    # another client's container appears (its name and status poisoned)
+    proc, dbase = start_hostile_docker("--outside", "--outside-r8play")
+    dh = {"DOCKER_HOST": "tcp://" + dbase.split("://", 1)[1]}
+    try:
+        tui("explorer-outside", [], [1.5, "r", 1.5, "G", "\r", 1.0, "5",
+                                     0.5, esc, esc, "q", "y"], extra=dh,
+            reached=(b"HOSTILE", b"later-demo"))
+        cli("local-ps-outside", ["local", "ps"], extra=dh,
+            reached=b"HOSTILE")
+    finally:
+        fakes.stop(proc)
     # L's pull box on a model page: the pull stream's lines
     proc, dbase = start_hostile_docker("--nvidia", "--host-port", port,
                                        "--pull", "hold",
@@ -403,6 +416,15 @@ def files(cog_base):
                              "cat say; exit 3"], rcs=(124,), pty=False,
         timeout=5, reached=b"HOSTILE")
     cli("schema-dir", ["schema", proj], rcs=(0, 1, 2))
+    # the TUI's --dev: its server's output (O), the project's playground
+    cfgdir = fresh_dir("devcfg")
+    with open(os.path.join(cfgdir, "config"), "w") as f:
+        f.write("serve_command = cat say; sleep 30\n")
+    os.chmod(os.path.join(cfgdir, "config"), 0o600)
+    tui("dev-output", ["--dev", proj], [2.0, "O", 1.0, "G", "k", "\x1b",
+                                        "q", "y"],
+        extra={"R8PLAY_CONFIG_DIR": cfgdir},
+        reached=(b"HOSTILE", b"server output"))
     evil_dir = os.path.join(SCRATCH, BAD_NAME.replace(".png", ""))
     os.makedirs(evil_dir, exist_ok=True)
     cli("dev-evil-dir", ["dev", evil_dir, "--check"], rcs=(1, 2))
