@@ -22,8 +22,9 @@ pipes, scan_tty for terminals, JSON escaping C0/C1 only):
             `schema`/`dev` on that folder), `show` on a broken image whose
             file name carries it, `dev` on a folder named with it
 
-Checks named cli:..., tui:... as test_inject.py; `tui:*:reached` says the
-poisoned text was on screen (else a clean scan proves nothing).
+Checks named cli:..., tui:... as test_inject.py; `*:reached` says the
+poisoned text was read and shown (else a clean scan proves nothing). A
+sanitizer report in what r8play wrote (O=build/asan) fails the check too.
 HOSTILE_ONLY=history,docker,gpu,files runs a part.
 """
 import json
@@ -107,6 +108,16 @@ def fresh_dir(name):
     return tempfile.mkdtemp(prefix=name + "-", dir=SCRATCH)
 
 
+def sanitizer(b):
+    """A report of the sanitizer build (BUILD=asan aborts at the first)."""
+    for sig in (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer",
+                b"runtime error:"):
+        i = b.find(sig)
+        if i >= 0:
+            return ["sanitizer: %r" % b[i:i + 300]]
+    return []
+
+
 def cli(label, args, pty=True, cwd=None, rcs=(0,), extra=None, json_out=None,
         reached=None, timeout=90):
     """One command through a pipe (and a pty): exits with one of rcs, the
@@ -115,7 +126,8 @@ def cli(label, args, pty=True, cwd=None, rcs=(0,), extra=None, json_out=None,
     cwd = cwd or fresh_dir("cli")
     rc, out, err = pipe(args, cwd, extra=extra, timeout=timeout)
     is_json = "--json" in args if json_out is None else json_out
-    f = scan_plain(out, bidi=not is_json) + scan_plain(err)
+    f = scan_plain(out, bidi=not is_json) + scan_plain(err) + \
+        sanitizer(err)
     T.check("cli:%s:exit" % label, rc in rcs,
             "exit %d (want %s); r8play %r\n%r" % (rc, rcs, args,
                                                  (out + err)[-600:]))
@@ -128,7 +140,7 @@ def cli(label, args, pty=True, cwd=None, rcs=(0,), extra=None, json_out=None,
                     reached, args, (out + err)[-600:]))
     if pty:
         st, got = on_pty(args, cwd, extra=extra)
-        f = scan_tty(got, bidi=not is_json)
+        f = scan_tty(got, bidi=not is_json) + sanitizer(got)
         T.check("cli:%s:pty" % label, not f,
                 "r8play %r\n%s" % (args, "\n".join(f)))
     return rc, out, err
@@ -138,7 +150,7 @@ def tui(label, args, keys, extra=None, reached=(b"HOSTILE",), rows=40,
         cols=120):
     work = fresh_dir("tui")
     st, got = on_pty(args, work, keys, rows=rows, cols=cols, extra=extra)
-    f = scan_tty(got)
+    f = scan_tty(got) + sanitizer(got)
     T.check("tui:%s" % label, not f and len(got) > 1000,
             "r8play %r (%d bytes)\n%s" % (args, len(got), "\n".join(f)))
     missing = [r for r in reached if r not in got]
