@@ -221,9 +221,11 @@ def history(base, cog_base):
         # output: both scanned as copies
         keys += ["\r", 1.0, "L", "j", "j", "L", "f", "f", "o", "y", esc,
                  "j"]
-    keys += ["g", " ", "j", " ", "d", 1.0, "\t", "j", "\t", esc, esc, "q",
-             "y"]
-    tui("history", api, keys, reached=(b"HOSTILE", b"newest first"))
+    # Esc from a run opened there goes back past the list: R again
+    keys += ["R", 1.0, "g", " ", "j", " ", "d", 1.0, "\t", "j", "\t", esc,
+             esc, "q", "y"]
+    tui("history", api, keys, reached=(b"HOSTILE", b"newest first",
+                                        b"inputs: "))
     # a run view's logs pane and compare right after runs (B: here and on
     # Replicate), with the hostile Cog as the local server
     tui("compare", api + ["--local", cog_base, "stability-ai/sdxl"],
