@@ -6,6 +6,7 @@ with every answer poisoned on the way out:
 
     python3 tests/fakes/hostile.py replicate [--fault KIND] [replicate.py options]
     python3 tests/fakes/hostile.py cog       [--fault KIND] [cog.py options]
+    python3 tests/fakes/hostile.py docker    [docker.py options]
 
 Poison (every human-readable string of every JSON answer, SSE event,
 webhook and text body; ids, URLs, statuses, timestamps, types and enum
@@ -20,6 +21,16 @@ values are left alone so r8play can still walk the flows):
   its name) and a string input EVIL_DEFAULT_FIELD whose default is PAYLOAD.
   Prediction output files point at /hostile-out/<name> with the names of
   TRICK_NAMES (../ climbing, absolute, 300 characters, escapes in names).
+
+Docker (docker.py, reached with DOCKER_HOST): image labels (the Cog
+OpenAPI schema's titles, descriptions and defaults plus the two inputs
+above, every run.cog.config value, run.cog.version), container names,
+Status and Command text, State.Error, the daemon's version strings, every
+error message, pull-stream status/progress/error lines (but the closing
+Digest:/Status: ones, which name what was pulled) and the text of each
+container log line; one more image is tagged DOCKER_EVIL_TAG (escapes and
+a bidi override in the reference itself). No --fault; --old-api: /version
+says ApiVersion "1.19" (too old for r8play) followed by the payload.
 
 --fault KIND (output files under /hostile-out/, or every /v1 request):
   huge    Content-Length: 2147483648, then zeros at full speed until
@@ -46,6 +57,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import select
 import socket
 import sys
@@ -412,10 +424,185 @@ def cog_main(fault, argv):
     return cog.main(argv)
 
 
+# ---------------------------------------------------------------------------
+# The Docker Engine API (tests/fakes/docker.py). What r8play shows of it:
+# image labels (the Cog OpenAPI schema, run.cog.config, the Cog version),
+# container names and status text, pull-stream lines, error messages and
+# container logs. Ids, refs (RepoTags/RepoDigests, but one extra image
+# below), states, ports and r8play's own labels stay as they are.
+DOCKER_POISON_VERSION = ("Version", "GitCommit", "GoVersion", "KernelVersion",
+                         "BuildTime")
+# One more Cog image whose tag itself carries the payload's sequences (a
+# real daemon refuses such a name; a hostile DOCKER_HOST need not).
+DOCKER_EVIL_TAG = "r8.im/zz-hostile/\x1b]0;HOSTILE-TITLE\x07\u202eevil:latest"
+
+
+def poison_labels(labels):
+    if not isinstance(labels, dict):
+        return labels
+    r = dict(labels)
+    for k, v in labels.items():
+        if k.startswith("dev.r8play.") or not isinstance(v, str):
+            continue
+        if k.endswith("openapi_schema") or k == "run.cog.config":
+            try:
+                doc = json.loads(v)
+            except ValueError:
+                r[k] = poison_str(v)
+                continue
+            if k == "run.cog.config":
+                # read as YAML, which refuses raw control bytes and
+                # invalid UTF-8 outright: C1 as a "\u009b" escape here,
+                # so the values themselves reach r8play
+                r[k] = json.dumps(poison_values(doc)).replace(
+                    "@@RAW@@", "\\u009b")
+            else:
+                r[k] = json.dumps(poison(doc))
+        else:
+            r[k] = poison_str(v)
+    return r
+
+
+def poison_values(obj):
+    """Every string value poisoned, whatever its key (cog.yaml's values)."""
+    if isinstance(obj, dict):
+        return {k: poison_values(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [poison_values(v) for v in obj]
+    return poison_str(obj) if isinstance(obj, str) else obj
+
+
+def poison_log_frames(raw):
+    """A multiplexed log stream (8-byte headers) with each line's text
+    poisoned: Cog's JSON log lines in their "message", others whole; the
+    leading timestamp kept."""
+    out = b""
+    i = 0
+    while i + 8 <= len(raw):
+        kind, size = raw[i], int.from_bytes(raw[i + 4:i + 8], "big")
+        text = raw[i + 8:i + 8 + size]
+        i += 8 + size
+        ts, sp, rest = text.partition(b" ")
+        try:
+            line = json.loads(rest)
+            line["message"] = poison_str(str(line.get("message", "")))
+            body = to_bytes(line) + b"\n"
+        except ValueError:
+            body = PAYLOAD.encode().replace(b"@@RAW@@", RAW_BYTES) + rest
+        text = ts + sp + body
+        out += bytes([kind, 0, 0, 0]) + len(text).to_bytes(4, "big") + text
+    return out
+
+
+def poison_pull_line(line):
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(obj, dict):
+        return line
+    st = obj.get("status")
+    # the closing Digest:/Status: lines name what was pulled: kept
+    if isinstance(st, str) and not st.startswith(("Digest:", "Status:")):
+        obj["status"] = poison_str(st)
+    for k in ("progress", "error"):
+        if isinstance(obj.get(k), str):
+            obj[k] = poison_str(obj[k])
+    det = obj.get("errorDetail")
+    if isinstance(det, dict) and isinstance(det.get("message"), str):
+        det["message"] = poison_str(det["message"])
+    return to_bytes(obj)
+
+
+def docker_main(argv):
+    old_api = "--old-api" in argv
+    argv = [a for a in argv if a != "--old-api"]
+    dock = load_module("docker")
+    H = dock.Handler
+    orig_load = dock.load
+
+    def load(name):
+        data = orig_load(name)
+        if name == "62-logs.body":
+            return poison_log_frames(data)
+        if name == "20-images-list.body":
+            images = json.loads(data)
+            for im in images:
+                im["Labels"] = poison_labels(im.get("Labels"))
+            evil = json.loads(json.dumps(images[0]))
+            evil["Id"] = "sha256:%064x" % 666
+            evil["RepoTags"] = [DOCKER_EVIL_TAG]
+            evil["RepoDigests"] = []
+            images.append(evil)
+            # @@RAW@@ stays text here: reply() splices the raw bytes
+            return json.dumps(images).encode()
+        return data
+    dock.load = load
+
+    orig_reply = H.reply
+
+    def reply(self, status, obj=None, raw=None, ctype="application/json"):
+        path = self.path.split("?", 1)[0]
+        if raw is None and obj is not None and \
+                not path.startswith("/_fake/"):
+            if path.endswith("/version") and isinstance(obj, dict):
+                obj = dict(obj)
+                for k in DOCKER_POISON_VERSION:
+                    if isinstance(obj.get(k), str):
+                        obj[k] = poison_str(obj[k])
+                if old_api:
+                    # too old for r8play, the version text poisoned
+                    obj["ApiVersion"] = "1.19" + PAYLOAD
+                    obj["MinAPIVersion"] = "1.12" + PAYLOAD
+            elif re.search(r"/containers/[^/]+/json$", path) and \
+                    isinstance(obj, dict):
+                obj = json.loads(json.dumps(obj))
+                obj["Name"] = "/" + poison_str(obj.get("Name", "/x")[1:])
+                if isinstance(obj.get("State"), dict) and \
+                        obj["State"].get("Error"):
+                    obj["State"]["Error"] = poison_str(obj["State"]["Error"])
+            raw = to_bytes(obj) + b"\n"
+            obj = None
+        orig_reply(self, status, obj, raw, ctype)
+
+    def error(self, status, msg):
+        v = getattr(self, "req_version", None)
+        if v is not None and dock.api_num(v) < 1024:
+            return orig_reply(self, status, raw=PAYLOAD.encode().replace(
+                b"@@RAW@@", RAW_BYTES) + (msg + "\n").encode(),
+                ctype="text/plain; charset=utf-8")
+        self.reply(status, {"message": poison_str(msg)})
+
+    orig_summary = H.summary
+
+    def summary(self, c):
+        s = orig_summary(self, c)
+        s["Names"] = ["/" + poison_str(n[1:]) for n in s["Names"]]
+        s["Status"] = poison_str(s["Status"])
+        s["Command"] = poison_str(s["Command"])
+        return s
+
+    orig_chunk = H.chunk
+
+    def chunk(self, data):
+        # pull-stream lines are whole JSON objects (one per chunk)
+        b = data.encode() if isinstance(data, str) else data
+        if b.startswith(b"{") and b.endswith(b"\r\n"):
+            b = poison_pull_line(b[:-2]) + b"\r\n"
+        orig_chunk(self, b)
+
+    H.reply = reply
+    H.error = error
+    H.summary = summary
+    H.chunk = chunk
+    return dock.main(argv)
+
+
 def main():
     argv = sys.argv[1:]
-    if not argv or argv[0] not in ("replicate", "cog"):
-        sys.stderr.write("usage: hostile.py replicate|cog [--fault KIND] "
+    if not argv or argv[0] not in ("replicate", "cog", "docker"):
+        sys.stderr.write("usage: hostile.py replicate|cog|docker [--fault "
+                         "KIND] "
                          "[options of that fake]\n")
         return 2
     which, rest = argv[0], argv[1:]
@@ -429,6 +616,8 @@ def main():
             return 2
     if which == "replicate":
         return replicate_main(fault, rest)
+    if which == "docker":
+        return docker_main(rest)
     return cog_main(fault, rest)
 
 

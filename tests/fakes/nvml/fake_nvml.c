@@ -24,6 +24,9 @@
  *   insufficient N                     the first N process queries answer
  *                                      NVML_ERROR_INSUFFICIENT_SIZE
  *   init_error CODE                    nvmlInit returns CODE
+ * NAME, UUID and VERSION are bytes, any but TAB, CR, LF and NUL (the
+ * hostile suite puts escapes and invalid UTF-8 there), kept in NVML's
+ * fixed buffers (96 and 80 bytes with the NUL): longer ones are cut.
  * $FAKE_NVML_LOG, when set, names a file each entry point appends its name
  * to (one line per call), so tests can see which ones r8play used.
  * Test code: globals and fixed arrays are fine here.
