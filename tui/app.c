@@ -468,13 +468,21 @@ ask_quit(struct app *app)
 		app->quit = true;
 }
 
-/* Esc on a screen: the run view goes back to the model page (or the
- * explorer), the model page to the explorer. */
+/* Esc on a screen: the run view goes back to the runs list it was opened
+ * from, else to the model page (or the explorer), the model page to the
+ * explorer. */
 static void
 go_back(struct app *app)
 {
 	switch (app->view) {
 	case VIEW_RUN:
+		if (app->runv.from_history) {
+			app->runv.from_history = false;
+			app->view = VIEW_HISTORY;
+			break;
+		}
+		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
+		break;
 	case VIEW_HISTORY:
 		app->view = app->mp.active ? VIEW_MODEL : VIEW_EXPLORER;
 		break;

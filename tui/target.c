@@ -312,6 +312,7 @@ target_run_again(struct app *app, const struct run *r)
 	snprintf(n->owner, sizeof n->owner, "%s", owner);
 	snprintf(n->name, sizeof n->name, "%s", name);
 	app->view = VIEW_RUN;
+	app->runv.from_history = false;
 	app->dirty |= DIRTY_ALL;
 	if (target_submit_local(app, n) != 0) {
 		app_error(app, "run: %s", n->error);

@@ -106,7 +106,8 @@ def test_record_and_reopen(api):
 
         rc, d, err = run_script(home, [
             "wait idle", "key R", "dump list", "key <Enter>", "wait idle",
-            "dump past", "key e", "wait idle", "dump form"], args)
+            "dump past", "key <Esc>", "dump back", "key <Enter>",
+            "wait idle", "key e", "wait idle", "dump form"], args)
         check(rc == 0, "second r8play ran", err[-400:])
         lst = d.get("list", "")
         check("history" in lst and "stability-ai/sdxl" in lst and
@@ -117,6 +118,10 @@ def test_record_and_reopen(api):
               "out-0.png" in past, "Enter opens it with its saved file",
               past)
         check("\u2580" in past, "its image drawn from disk", past)
+        back = d.get("back", "")
+        check("history" in back and "1 run" in back,
+              "Esc from a run opened in the list goes back to the list",
+              back)
         form = d.get("form", "")
         check("Playground" in form or "prompt" in form,
               "e shows the model's form", form)

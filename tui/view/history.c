@@ -261,8 +261,8 @@ history_action(struct app *app, enum action a)
 		    "target:server (Enter: apply, empty: all)");
 		break;
 	case ACT_OPEN:
-		if (hr != NULL)
-			hist_open_run(app, hr->id);
+		if (hr != NULL && hist_open_run(app, hr->id) == 0)
+			app->runv.from_history = true;
 		break;
 	case ACT_LOAD_INPUT:
 		if (hr != NULL)

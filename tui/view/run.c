@@ -203,6 +203,7 @@ run_start(struct app *app, const char *input_json)
 	hist_run_schema(app, r);
 	if (mp->local) {
 		app->view = VIEW_RUN;
+		app->runv.from_history = false;
 		app->dirty |= DIRTY_ALL;
 		if (target_submit_local(app, r) != 0) {
 			app_error(app, "run: %s", r->error);
@@ -239,6 +240,7 @@ run_start(struct app *app, const char *input_json)
 	}
 	hist_record(app, r);	/* created */
 	app->view = VIEW_RUN;
+	app->runv.from_history = false;
 	app->dirty |= DIRTY_ALL;
 	return 0;
 }

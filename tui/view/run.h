@@ -79,6 +79,8 @@ struct run_view {
 	bool		 full;		/* output pane fills the view */
 	bool		 logs_focus;	/* j/k scroll the logs */
 	int		 out_rows;	/* output pane rows at the last layout */
+	bool		 from_history;	/* opened from the runs list: Esc
+					   goes back there */
 };
 
 struct app;
