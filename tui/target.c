@@ -495,10 +495,11 @@ target_tick(struct app *app, long long now)
 			lt->next_health_ms = now + APP_HEALTH_POLL_MS / 4;
 			continue;
 		}
-		/* scripts (tests) poll only for a queue, so that screens
-		 * stay the same from one run to the next */
-		if (target_queue_len(app, i) > 0 ||
-		    (shown(app, i) && !app->script_mode))
+		/* scripts (tests) poll only for a queue or a server that has
+		 * never answered, so that screens stay the same from one run
+		 * to the next */
+		if (target_queue_len(app, i) > 0 || (shown(app, i) &&
+		    (!app->script_mode || lt->health == NULL)))
 			lt->next_health_ms = now + APP_HEALTH_POLL_MS;
 	}
 }
