@@ -163,8 +163,8 @@ static const char *const migrations[] = {
 	/*
 	 * 3: the lists' order: at_ms, when the run was created (unix ms),
 	 * from created_at, else (a local run has none) when it was last
-	 * written; the list indexes walk it so a page is never a sort.
-	 * The id indexes they replace served only the lists.
+	 * written; the list indexes walk it so a page is never a sort (the
+	 * id indexes they replace served only the lists).
 	 */
 	"ALTER TABLE runs ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE runs SET at_ms = COALESCE(" HIST_AT_MS_OF("created_at") ","
@@ -683,10 +683,8 @@ find_remote(sqlite3 *db, const char *target, const char *remote_id)
 	sqlite3_stmt *st;
 	long long id = 0;
 
-	/*
-	 * two statements so each one uses its index; with no target the
-	 * last recorded row of that prediction id (identity, not age)
-	 */
+	/* one statement a case, each on its index; with no target, the row
+	 * recorded last for that prediction id (identity, not age) */
 	if (sqlite3_prepare_v2(db, target != NULL ?
 	    "SELECT id FROM runs WHERE target = ?2 AND remote_id = ?1" :
 	    "SELECT id FROM runs WHERE remote_id = ?1 ORDER BY id DESC "
