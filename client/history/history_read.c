@@ -161,8 +161,10 @@ filter_where(const struct history_filter *f, char *buf, size_t n)
 		and = " AND ";
 	}
 	if (f->target != NULL && f->target[0] != '\0' && len < n) {
+		/* a kind holds many runs: with a model or status, walk theirs */
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", and,
-		    filter_kind(f) >= 0 ? "target_kind = ?5" : "target = ?3");
+		    filter_kind(f) < 0 ? "target = ?3" : len > 0 ?
+		    "+target_kind = ?5" : "target_kind = ?5");
 		and = " AND ";
 	}
 	if (f->text != NULL && f->text[0] != '\0' && len < n)
@@ -400,9 +402,13 @@ history_in_flight(struct history *h, struct history_list *out, char *err,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	/* in recorded order: any order would do, these are few */
+	/*
+	 * in recorded order (any would do; they are few), found through
+	 * runs_status_at: the unary + keeps SQLite off runs_kind_at, which
+	 * holds nearly every row under kind 0
+	 */
 	rc = sqlite3_prepare_v2(h->db, "SELECT " SELECT_COLS " FROM runs "
-	    "WHERE target_kind = 0 AND remote_id IS NOT NULL AND status IN "
+	    "WHERE +target_kind = 0 AND remote_id IS NOT NULL AND status IN "
 	    "('starting', 'processing') ORDER BY id LIMIT 1000", -1, &st,
 	    NULL);
 	if (rc != SQLITE_OK)

@@ -370,7 +370,8 @@ test_plans(void)
 		{ NULL, NULL, NULL, "cat", "runs_at" },
 		{ "owner/flux", NULL, NULL, "cat", "runs_model_at" },
 		{ "owner/flux", "failed", NULL, NULL, "_at" },
-		{ NULL, "failed", "replicate", NULL, "_at" },
+		{ NULL, "failed", "replicate", NULL, "runs_status_at" },
+		{ "owner/flux", NULL, "server", NULL, "runs_model_at" },
 		{ "owner/flux", "failed", "container", "cat", "_at" },
 	};
 	struct history *h;
