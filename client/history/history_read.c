@@ -403,13 +403,14 @@ history_in_flight(struct history *h, struct history_list *out, char *err,
 
 	memset(out, 0, sizeof *out);
 	/*
-	 * in recorded order (any would do; they are few), found through
+	 * oldest created first (any order would do), found through
 	 * runs_status_at: the unary + keeps SQLite off runs_kind_at, which
-	 * holds nearly every row under kind 0
+	 * holds nearly every row under kind 0; ordered by that index's
+	 * columns, rows past the LIMIT are dropped before they are read
 	 */
 	rc = sqlite3_prepare_v2(h->db, "SELECT " SELECT_COLS " FROM runs "
 	    "WHERE +target_kind = 0 AND remote_id IS NOT NULL AND status IN "
-	    "('starting', 'processing') ORDER BY id LIMIT 1000", -1, &st,
+	    "('starting', 'processing') ORDER BY at_ms, id LIMIT 1000", -1, &st,
 	    NULL);
 	if (rc != SQLITE_OK)
 		return hist_dberr(h->db, rc, "in flight", err, errsz);
