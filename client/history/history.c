@@ -160,6 +160,23 @@ static const char *const migrations[] = {
 	"  WHERE remote_id IS NOT NULL;",
 	/* 2: Replicate deleted the run's data (predictions --import) */
 	"ALTER TABLE runs ADD COLUMN data_removed INTEGER;",
+	/*
+	 * 3: the lists' order: at_ms, when the run was created (unix ms),
+	 * from created_at, else (a local run has none) when it was last
+	 * written; the list indexes walk it so a page is never a sort (the
+	 * id indexes they replace served only the lists).
+	 */
+	"ALTER TABLE runs ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE runs SET at_ms = COALESCE(" HIST_AT_MS_OF("created_at") ","
+	"  recorded * 1000);"
+	"DROP INDEX IF EXISTS runs_model;"
+	"DROP INDEX IF EXISTS runs_status;"
+	"DROP INDEX IF EXISTS runs_target;"
+	"CREATE INDEX runs_at ON runs(at_ms, id);"
+	"CREATE INDEX runs_model_at ON runs(model, at_ms, id);"
+	"CREATE INDEX runs_status_at ON runs(status, at_ms, id);"
+	"CREATE INDEX runs_target_at ON runs(target, at_ms, id);"
+	"CREATE INDEX runs_kind_at ON runs(target_kind, at_ms, id);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -666,7 +683,8 @@ find_remote(sqlite3 *db, const char *target, const char *remote_id)
 	sqlite3_stmt *st;
 	long long id = 0;
 
-	/* two statements so each one uses its index */
+	/* one statement a case, each on its index; with no target, the row
+	 * recorded last for that prediction id (identity, not age) */
 	if (sqlite3_prepare_v2(db, target != NULL ?
 	    "SELECT id FROM runs WHERE target = ?2 AND remote_id = ?1" :
 	    "SELECT id FROM runs WHERE remote_id = ?1 ORDER BY id DESC "
@@ -679,6 +697,17 @@ find_remote(sqlite3 *db, const char *target, const char *remote_id)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return id;
+}
+
+/* The wall clock in unix ms (the sort key of a run with no created_at). */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (long long)time(NULL) * 1000;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 enum history_rc
@@ -715,25 +744,30 @@ history_record(struct history *h, const struct history_run *r,
 			len += (size_t)snprintf(sql + len, sizeof sql - len,
 			    "%s%s = COALESCE(?%d, %s)", i ? ", " : "",
 			    col_names[i], i + 1, col_names[i]);
-		snprintf(sql + len, sizeof sql - len, " WHERE id = ?%d",
-		    C__COUNT + 1);
+		/* a created_at moves the key; none keeps it */
+		snprintf(sql + len, sizeof sql - len, ", at_ms = COALESCE("
+		    HIST_AT_MS_OF("?%d") ", at_ms) WHERE id = ?%d",
+		    C_CREATED + 1, C_CREATED + 1, C__COUNT + 1);
 	} else {
 		len = (size_t)snprintf(sql, sizeof sql, "INSERT INTO runs (");
 		for (i = 0; i < C__COUNT; i++)
 			len += (size_t)snprintf(sql + len, sizeof sql - len,
 			    "%s%s", i ? ", " : "", col_names[i]);
 		len += (size_t)snprintf(sql + len, sizeof sql - len,
-		    ") VALUES (");
+		    ", at_ms) VALUES (");
 		for (i = 0; i < C__COUNT; i++)
 			len += (size_t)snprintf(sql + len, sizeof sql - len,
 			    "%s?%d", i ? ", " : "", i + 1);
-		snprintf(sql + len, sizeof sql - len, ")");
+		/* the key: its created_at, else now (a local run has none) */
+		snprintf(sql + len, sizeof sql - len, ", COALESCE("
+		    HIST_AT_MS_OF("?%d") ", ?%d))", C_CREATED + 1,
+		    C_CREATED + 1, C__COUNT + 1);
 	}
 	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		bind_run(st, r, &c, (long long)time(NULL), id > 0);
-		if (id > 0)
-			sqlite3_bind_int64(st, C__COUNT + 1, id);
+		sqlite3_bind_int64(st, C__COUNT + 1, id > 0 ? id :
+		    now_ms());
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE) {
 			rc = SQLITE_OK;

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HISTORY_SCHEMA_VERSION	2
+#define HISTORY_SCHEMA_VERSION	3
 #define HISTORY_MAX_LOG_BYTES	(32u * 1024u)	/* log tail kept per run */
 #define HISTORY_MAX_TEXT	(4u * 1024u * 1024u)	/* one text column */
 #define HISTORY_MAX_LIST	100000u		/* rows one list returns */
@@ -98,7 +98,8 @@ struct history_secrets {
 struct history_filter {
 	const char *model;	/* exact "owner/name" */
 	const char *status;	/* exact status */
-	const char *target;	/* exact target, or a kind name ("server") */
+	const char *target;	/* exact target, or a kind name ("server"):
+				 * the kind, not a target of that name */
 	const char *text;	/* substring of model, id, input, output, error */
 	size_t	 limit;		/* 0: HISTORY_MAX_LIST */
 	size_t	 offset;
@@ -145,9 +146,23 @@ enum history_rc history_record(struct history *h,
     const struct history_run *r, const struct history_secrets *sec,
     long long *id, char *err, size_t errsz);
 
-/* Runs matching f, newest first (release with history_list_done()). */
+/*
+ * Runs matching f, newest first: by when the run was created (its
+ * created_at, else when it was recorded: a local run has none), whatever
+ * its source, so an import of old predictions lands below newer runs;
+ * ties newest recorded first (release with history_list_done()).
+ */
 enum history_rc history_list(struct history *h,
     const struct history_filter *f, struct history_list *out, char *err,
+    size_t errsz);
+
+/*
+ * SQLite's plan for history_list(h, f) into buf[n], one step a line (the
+ * EXPLAIN QUERY PLAN details): how the tests check that every list is an
+ * index walk, never a sort of the whole table.
+ */
+enum history_rc history_list_plan(struct history *h,
+    const struct history_filter *f, char *buf, size_t n, char *err,
     size_t errsz);
 
 /* Number of runs matching f (limit/offset ignored). */

@@ -28,6 +28,19 @@ struct history {
 	"data_removed"
 #define SELECT_COLS SELECT_COLS_A "logs" SELECT_COLS_B
 
+/*
+ * SQL for the sort key of an ISO 8601 time x (created_at): unix ms, or
+ * NULL when x is not a date. julianday() takes "YYYY-MM-DD", a "T" or a
+ * space, any number of fraction digits (ms kept), "Z" or "+HH:MM"; the
+ * GLOB keeps it from reading a bare number as a Julian day.
+ */
+#define HIST_AT_MS_OF(x) "(CASE WHEN " x " GLOB '[0-9][0-9][0-9][0-9]-" \
+	"[0-9][0-9]-[0-9][0-9]*' THEN CAST(round((julianday(" x ") - " \
+	"2440587.5) * 86400000.0) AS INTEGER) END)"
+
+/* The order of every list: newest created first, then newest recorded. */
+#define HIST_LIST_ORDER "ORDER BY at_ms DESC, id DESC"
+
 void
 hist_seterr(char *err, size_t errsz, const char *fmt, ...);
 enum history_rc

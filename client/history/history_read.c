@@ -121,10 +121,26 @@ oom:
 	return HISTORY_ENOMEM;
 }
 
+/* The kind f->target names ("replicate", ...), else -1 (an exact target). */
+static int
+filter_kind(const struct history_filter *f)
+{
+	size_t i;
+
+	if (f == NULL || f->target == NULL)
+		return -1;
+	for (i = 0; i < sizeof hist_target_names / sizeof hist_target_names[0];
+	    i++)
+		if (strcmp(f->target, hist_target_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 /*
  * WHERE clause for f into buf, naming only the filters f sets (so SQLite
  * can use an index), with parameters ?1..?5 (model, status, target, text,
- * target kind) bound by bind_filter().
+ * target kind) bound by bind_filter(). A target that is a kind name means
+ * that kind, else that exact target: one index each, both in list order.
  */
 static void
 filter_where(const struct history_filter *f, char *buf, size_t n)
@@ -145,8 +161,10 @@ filter_where(const struct history_filter *f, char *buf, size_t n)
 		and = " AND ";
 	}
 	if (f->target != NULL && f->target[0] != '\0' && len < n) {
-		len += (size_t)snprintf(buf + len, n - len, "%s(target = ?3 OR "
-		    "target_kind = ?5)", and);
+		/* a kind holds many runs: with a model or status, walk theirs */
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", and,
+		    filter_kind(f) < 0 ? "target = ?3" : len > 0 ?
+		    "+target_kind = ?5" : "target_kind = ?5");
 		and = " AND ";
 	}
 	if (f->text != NULL && f->text[0] != '\0' && len < n)
@@ -160,31 +178,40 @@ filter_where(const struct history_filter *f, char *buf, size_t n)
 static void
 bind_filter(sqlite3_stmt *st, const struct history_filter *f)
 {
-	int kind = -1;
-	size_t i;
-
 	if (f == NULL)
 		return;
 	if (f->model != NULL && f->model[0] != '\0')
 		sqlite3_bind_text(st, 1, f->model, -1, SQLITE_STATIC);
 	if (f->status != NULL && f->status[0] != '\0')
 		sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
-	if (f->target != NULL && f->target[0] != '\0') {
+	if (f->target != NULL && f->target[0] != '\0')
 		sqlite3_bind_text(st, 3, f->target, -1, SQLITE_STATIC);
-		for (i = 0; i < sizeof hist_target_names / sizeof hist_target_names[0];
-		    i++)
-			if (strcmp(f->target, hist_target_names[i]) == 0)
-				kind = (int)i;
-	}
-	sqlite3_bind_int(st, 5, kind);
+	sqlite3_bind_int(st, 5, filter_kind(f));
 	if (f->text != NULL && f->text[0] != '\0')
 		sqlite3_bind_text(st, 4, f->text, -1, SQLITE_STATIC);
+}
+
+/* The SQL of history_list() for f into sql[n]. */
+static void
+list_sql(const struct history_filter *f, char *sql, size_t n)
+{
+	char where[768];
+
+	filter_where(f, where, sizeof where);
+	/*
+	 * logs (the bulk of a row) only when asked for; newest created
+	 * first, an index walk for every filter (the runs_*_at indexes)
+	 */
+	snprintf(sql, n, "SELECT " SELECT_COLS_A "%s" SELECT_COLS_B
+	    " FROM runs%s " HIST_LIST_ORDER " LIMIT ?6 OFFSET ?7",
+	    f != NULL && f->with_logs ? "logs" : "NULL", where);
 }
 
 enum history_rc
 history_list(struct history *h, const struct history_filter *f,
     struct history_list *out, char *err, size_t errsz)
 {
+	char sql[1536];
 	sqlite3_stmt *st;
 	size_t limit = f != NULL && f->limit > 0 ? f->limit : HISTORY_MAX_LIST;
 	enum history_rc r;
@@ -193,17 +220,8 @@ history_list(struct history *h, const struct history_filter *f,
 	memset(out, 0, sizeof *out);
 	if (limit > HISTORY_MAX_LIST)
 		limit = HISTORY_MAX_LIST;
-	{
-		char sql[1536], where[768];
-
-		filter_where(f, where, sizeof where);
-		/* logs (the bulk of a row) only when asked for */
-		snprintf(sql, sizeof sql, "SELECT " SELECT_COLS_A "%s"
-		    SELECT_COLS_B " FROM runs%s ORDER BY id DESC LIMIT ?6 "
-		    "OFFSET ?7", f != NULL && f->with_logs ? "logs" : "NULL",
-		    where);
-		rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
-	}
+	list_sql(f, sql, sizeof sql);
+	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return hist_dberr(h->db, rc, "list", err, errsz);
 	bind_filter(st, f);
@@ -212,6 +230,37 @@ history_list(struct history *h, const struct history_filter *f,
 	r = collect(h->db, st, limit, out, err, errsz);
 	sqlite3_finalize(st);
 	return r;
+}
+
+enum history_rc
+history_list_plan(struct history *h, const struct history_filter *f,
+    char *buf, size_t n, char *err, size_t errsz)
+{
+	char sql[1600];
+	sqlite3_stmt *st;
+	size_t len = 0;
+	int rc;
+
+	if (n == 0)
+		return HISTORY_EINVAL;
+	buf[0] = '\0';
+	len = (size_t)snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN ");
+	list_sql(f, sql + len, sizeof sql - len);
+	rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return hist_dberr(h->db, rc, "plan", err, errsz);
+	bind_filter(st, f);
+	len = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && len < n) {
+		const unsigned char *d = sqlite3_column_text(st, 3);
+
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+		    len > 0 ? "\n" : "", d != NULL ? (const char *)d : "");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return hist_dberr(h->db, rc, "plan", err, errsz);
+	return HISTORY_OK;
 }
 
 enum history_rc
@@ -292,6 +341,7 @@ history_get_remote(struct history *h, const char *target,
 		hist_seterr(err, errsz, "history: no prediction id");
 		return HISTORY_EINVAL;
 	}
+	/* the row recorded last for that prediction (identity, not age) */
 	rc = sqlite3_prepare_v2(h->db, "SELECT " SELECT_COLS " FROM runs "
 	    "WHERE remote_id = ?1 AND (?2 IS NULL OR target = ?2) "
 	    "ORDER BY id DESC LIMIT 1", -1, &st, NULL);
@@ -313,8 +363,10 @@ history_last_input(struct history *h, const char *model, char **json,
 	int rc;
 
 	*json = NULL;
+	/* the newest created run, as the list shows it (not an import) */
 	rc = sqlite3_prepare_v2(h->db, "SELECT input FROM runs WHERE model = ?1"
-	    " AND input IS NOT NULL ORDER BY id DESC LIMIT 1", -1, &st, NULL);
+	    " AND input IS NOT NULL " HIST_LIST_ORDER " LIMIT 1", -1, &st,
+	    NULL);
 	if (rc != SQLITE_OK)
 		return hist_dberr(h->db, rc, "last input", err, errsz);
 	sqlite3_bind_text(st, 1, model != NULL ? model : "", -1,
@@ -350,9 +402,15 @@ history_in_flight(struct history *h, struct history_list *out, char *err,
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	/*
+	 * oldest created first (any order would do), found through
+	 * runs_status_at: the unary + keeps SQLite off runs_kind_at, which
+	 * holds nearly every row under kind 0; ordered by that index's
+	 * columns, rows past the LIMIT are dropped before they are read
+	 */
 	rc = sqlite3_prepare_v2(h->db, "SELECT " SELECT_COLS " FROM runs "
-	    "WHERE target_kind = 0 AND remote_id IS NOT NULL AND status IN "
-	    "('starting', 'processing') ORDER BY id LIMIT 1000", -1, &st,
+	    "WHERE +target_kind = 0 AND remote_id IS NOT NULL AND status IN "
+	    "('starting', 'processing') ORDER BY at_ms, id LIMIT 1000", -1, &st,
 	    NULL);
 	if (rc != SQLITE_OK)
 		return hist_dberr(h->db, rc, "in flight", err, errsz);

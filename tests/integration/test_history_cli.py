@@ -24,6 +24,7 @@ import fakes  # noqa: E402
 TOKEN = fakes.REPLICATE_TOKEN
 SDXL_PNG = os.path.join(FIXTURES, "images", "sdxl-corgi-512.png")
 OK_ID = "vgcm4plb7tgzlyznry5d5jkgvu"        # seeded: succeeded sdxl
+OK_MODEL = "stability-ai/sdxl"
 FAILED_ID = "3os2v7z63zdrpp2gcaxlfzjo3a"    # seeded: failed
 ALL_OUTPUT = []
 
@@ -155,14 +156,17 @@ def test_get_and_history(base):
           same[0]["input"] == {"prompt": "history corgi"},
           "get again: the same run updated, not duplicated",
           [(r.get("prediction_id"), r.get("status")) for r in rows])
-    check([r["id"] for r in rows] == [3, 2, 1], "history: newest first",
-          [r["id"] for r in rows])
+    # newest created first: the one made now, then the two seeded ones
+    # (created in 2023, August then March), whatever order they came in
+    check([r["id"] for r in rows] == [3, 1, 2],
+          "history: newest created first", [r["id"] for r in rows])
 
     # the list, filters and show
     rc, out, err = run(["history"], data, d)
     lines = out.splitlines()
-    check(rc == 0 and len(lines) == 3 and OK_ID in lines[2] and
-          "stability-ai/sdxl" in lines[2] and "succeeded" in lines[2],
+    check(rc == 0 and len(lines) == 3 and OK_ID in lines[1] and
+          "stability-ai/sdxl" in lines[1] and "succeeded" in lines[1] and
+          "2023-08-16 18:57" in lines[1] and FAILED_ID in lines[2],
           "history: one line a run", out)
     rc, out, err = run(["history", "--status", "failed"], data, d)
     check(rc == 0 and len(out.splitlines()) == 1 and FAILED_ID in out,
@@ -378,6 +382,54 @@ def test_run_lifecycle(base):
         fakes.stop(proc)
 
 
+def test_import_order(base):
+    """Runs list newest created first whatever their source: a local run,
+    then an import of predictions created before it, then another local
+    run: both local runs above every imported one (which keep Replicate's
+    newest-first order), though the import was recorded after the first."""
+    data = os.path.join(WORK, "data-order")
+    d = tempfile.mkdtemp(dir=WORK)
+    proc, cbase = fakes.start_cog("--setup-seconds", "0.1",
+                                  predictor="text")
+    try:
+        fakes.wait_cog_health(cbase, "READY", 10)
+        rc1, _, err1 = run(["run", "--local", cbase, "-i", "prompt=first",
+                            "--output-dir", os.path.join(d, "l1")], data, d)
+        rc2, out2, err2 = run(["predictions", "--import", "--api-base",
+                               base + "/v1"], data, d)
+        rc3, _, err3 = run(["run", "--local", cbase, "-i", "prompt=second",
+                            "--output-dir", os.path.join(d, "l2")], data, d)
+    finally:
+        fakes.stop(proc)
+    check(rc1 == 0 and rc2 == 0 and rc3 == 0 and "imported" in out2,
+          "order: two local runs around an import", err1 + out2 + err2 + err3)
+    rows = history_rows(data, d)
+    kinds = [r["target"]["kind"] for r in rows]
+    imported = [r for r in rows if r["target"]["kind"] == "replicate"]
+    created = [r["created_at"] for r in imported]
+    check(len(rows) >= 4 and kinds[:2] == ["server", "server"] and
+          all(k == "replicate" for k in kinds[2:]) and
+          [r["input"].get("prompt") for r in rows[:2]] ==
+          ["second", "first"] and rows[1]["id"] < imported[0]["id"],
+          "order: the local runs first, newest first, then the import",
+          [(r["id"], r["target"]["kind"], r.get("created_at"))
+           for r in rows])
+    check(all(c is not None for c in created) and
+          created == sorted(created, reverse=True),
+          "order: the imported runs newest created first", created)
+    rc, out, err = run(["history"], data, d)
+    lines = out.splitlines()
+    check(rc == 0 and len(lines) == len(rows) and
+          lines[0].split()[0] == str(rows[0]["id"]) and "server" in lines[0]
+          and "server" in lines[1] and "replicate" in lines[2],
+          "order: `r8play history` lists the local runs first", out)
+    rc, out, err = run(["history", "--model", OK_MODEL, "--json"], data, d)
+    ids = [r["id"] for r in json.loads(out or "[]")]
+    check(rc == 0 and ids and ids == [r["id"] for r in imported
+                                      if r["model"] == OK_MODEL],
+          "order: a model's runs in the same order", ids)
+
+
 def main():
     global WORK, CFG
     WORK = tempfile.mkdtemp(prefix="r8play-hist.")
@@ -391,6 +443,7 @@ def main():
         test_refused(base, data)
         test_run_records(base)
         test_run_lifecycle(base)
+        test_import_order(base)
     finally:
         fakes.stop(proc)
     leaked = [o for o in ALL_OUTPUT if TOKEN.encode() in o]

@@ -267,7 +267,7 @@ def test_migration(base):
     con = sqlite3.connect(os.path.join(data, "history.db"))
     v = con.execute("PRAGMA user_version").fetchone()[0]
     con.close()
-    check(v == 2, "schema 1: now version 2", v)
+    check(v == 3, "schema 1: now version 3", v)
 
 
 def main():

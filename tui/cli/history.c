@@ -122,7 +122,7 @@ print_row(const struct history_run *r)
 
 /*
  * `r8play history [--model M] [--status S] [--target T] [--search Q]
- * [--limit N] [--json]`: the recorded runs, newest first.
+ * [--limit N] [--json]`: the recorded runs, newest created first.
  */
 static int
 history_list_run(const struct cli_args *a)
@@ -331,8 +331,9 @@ static const struct cli_opt history_opts[] = {
 const struct cli_cmd cli_cmd_history = {
 	"history", "[show ID]", 0, 2, CLI_COMP_NONE,
 	"list the runs r8play recorded, or show one",
-	"Lists the recorded runs, newest first: remote, local and in "
-	"containers, with their status. `history show ID` prints one run in "
+	"Lists the recorded runs, newest first (by when each was created, "
+	"imported ones too): remote, local and in containers, with their "
+	"status. `history show ID` prints one run in "
 	"full (ID: the run number of the list, or a prediction id). The "
 	"history is $R8PLAY_DATA_DIR/history.db, else "
 	"$XDG_DATA_HOME/r8play/history.db. Exit status: 0 ok, 1 failed, 2 "

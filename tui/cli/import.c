@@ -11,8 +11,10 @@
  * prediction whose data Replicate removed is recorded with data_removed
  * set; what an earlier record holds of its input and output is kept.
  * Bounded: at most --limit predictions and IMPORT_MAX_PAGES pages. The
- * pages are fetched first and recorded oldest first, so `r8play history`
- * (newest run on top) lists them in Replicate's order. A page that fails
+ * pages are fetched first and recorded oldest first; `r8play history`
+ * lists runs newest created first, below any newer local run, and the
+ * recording order keeps Replicate's order among runs created in the same
+ * millisecond or with no readable created_at. A page that fails
  * (after the client's retries) or Ctrl-C ends the fetching with one line
  * saying so; the pages before it are still recorded.
  */
@@ -137,9 +139,9 @@ parse_limit(const struct cli_args *a, size_t *limit)
 }
 
 /*
- * The fetched pages, newest first as listed, recorded oldest first so that
- * the history (newest run on top) lists them in Replicate's order; only
- * the newest `limit` of them.
+ * The fetched pages, newest first as listed, recorded oldest first (the
+ * history's tie-break: newest recorded first) so that it lists them in
+ * Replicate's order; only the newest `limit` of them.
  */
 static int
 import_pages(struct import *im, struct prediction_page **pg, size_t npg,
