@@ -206,7 +206,10 @@ tw_fit(const char *s, int cols, char *out, size_t outsz, int pad)
 		if (w + cw > cols)
 			break;
 		k = put_cp(cp, b, 1);
-		if (o + k >= outsz)
+		/* room kept for what still follows: the ellipsis and the
+		 * padding (zero-width marks would otherwise fill out) */
+		if (o + k + (total > cols ? 3 : 0) + (size_t)(pad ?
+		    cols - (w + cw) : 0) >= outsz)
 			break;
 		memcpy(out + o, b, k);
 		o += k;

@@ -39,6 +39,27 @@ main(void)
 	T_STREQ(fit("abc", 0, 0), "");
 	T_EQ(tw_decode("", 0, &cp), 0);
 
+	/* zero-width marks (a hostile name) never crowd out the padding or
+	 * the ellipsis in a buffer of the documented cols * 4 + 4 bytes
+	 * (make fuzz-long: 2 cells asked, 1 given) */
+	{
+		char marks[128], out[2 * 4 + 4];
+		size_t i;
+		int w;
+
+		for (i = 0; i < 40; i++)
+			memcpy(marks + 2 * i, "\xcc\x80", 2);	/* U+0300 */
+		memcpy(marks + 80, "abc", 4);
+		w = tw_fit(marks, 2, out, sizeof out, 1);
+		T_EQ(w, 2);
+		T_EQ(tw_width(out), 2);
+		T_OK(strstr(out, "\xe2\x80\xa6") != NULL);	/* cut: … */
+		marks[80] = '\0';		/* marks only: padded */
+		w = tw_fit(marks, 2, out, sizeof out, 1);
+		T_EQ(w, 2);
+		T_EQ(tw_width(out), 2);
+	}
+
 	/* decode */
 	T_EQ(tw_decode("\xe4\xbd\x9c", 3, &cp), 3);
 	T_EQ(cp, 0x4f5c);
