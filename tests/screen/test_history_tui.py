@@ -15,6 +15,7 @@ across restarts, through r8play's --script mode and the fake Replicate API.
 import glob
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -339,8 +340,15 @@ def test_local(cog):
         # e in the history: the run (named host:port) finds its server
         # in this session, and its input goes back into the form
         rc, d, err = run_script(home, [
-            "wait idle", "key R", "wait idle", "key e", "wait idle",
-            "dump form"], ["--local", cog])
+            "wait idle", "key R", "wait idle", "dump list", "key e",
+            "wait idle", "dump form"], ["--local", cog])
+        # a Cog server sends no created_at: the row shows when the run
+        # started, in the time column like every other row
+        row = [ln for ln in d.get("list", "").splitlines()
+               if "succeeded" in ln]
+        check(len(row) == 1 and re.match(
+            r"^ +1 +\d{4}-\d\d-\d\d \d\d:\d\d +succeeded ", row[0]),
+            "history list: a local run's row has its time", row)
         form = d.get("form", "")
         check(rc == 0 and "not a server of this session" not in form and
               "a text run" in form and "input is in the form" in form,

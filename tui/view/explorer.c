@@ -426,7 +426,7 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 
 			st = dock_state_name(dock_state_of(lt));
 			dock_state_text_of(app, (size_t)li, since, sizeof since);
-			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
+			xsnprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
 			    lt->error[0] && lt->cog == NULL ? lt->error :
 			    lt->container[0] ? lt->url : "Cog image (Enter: its form; Ctrl-R "
@@ -436,7 +436,7 @@ explorer_row(const struct app *app, size_t i, int y, int w, int name_w,
 
 			st = dock_state_name(dock_state_of(lt));
 			dock_state_text_of(app, (size_t)li, since, sizeof since);
-			snprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
+			xsnprintf(desc, sizeof desc, "for %s \xc2\xb7 %s",
 			    strchr(since, ' ') ? strchr(since, ' ') + 1 : since,
 			    lt->health == NULL && lt->error[0] ? lt->error :
 			    what);

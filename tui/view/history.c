@@ -329,6 +329,25 @@ short_time(const char *iso, char *buf, size_t n)
 	xsnprintf(buf, n, "%.10s %.5s", iso, iso + 11);
 }
 
+/* When r was made, "YYYY-MM-DD HH:MM" UTC: its created_at, else its
+ * started_at (a Cog server sends no created_at), else when r8play
+ * recorded it. */
+static void
+run_time(const struct history_run *r, char *buf, size_t n)
+{
+	const char *iso = r->created_at != NULL && r->created_at[0] ?
+	    r->created_at : r->started_at;
+	time_t t = (time_t)r->recorded;
+	struct tm tm;
+
+	if (iso != NULL && iso[0] != '\0')
+		short_time(iso, buf, n);
+	else if (r->recorded > 0 && gmtime_r(&t, &tm) != NULL)
+		strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+	else
+		buf[0] = '\0';
+}
+
 /* The colour of a recorded run's status word. */
 static attr_t
 status_attr(const char *s)
@@ -386,10 +405,11 @@ history_draw(const struct app *app, int y, int h, struct frame *fr)
 		paint_fill(row, 0, app->cols, a);
 		snprintf(t, sizeof t, "%s%6lld", mk ? "*" : " ", r->id);
 		x += paint_text(row, x, 8, t, a) + 1;
-		if (app->cols >= 60) {
-			short_time(r->created_at, tm, sizeof tm);
-			x += paint_text(row, x, 16, tm, i == hv->sel ? a :
-			    ATTR(DIM)) + 1;
+		if (app->cols >= 60) {	/* a column of its own */
+			run_time(r, tm, sizeof tm);
+			paint_text(row, x, 16, tm, i == hv->sel ? a :
+			    ATTR(DIM));
+			x += 17;
 		}
 		cw = paint_text(row, x, 10, r->status ? r->status : "?",
 		    i == hv->sel ? a : status_attr(r->status));
