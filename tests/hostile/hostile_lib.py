@@ -17,6 +17,9 @@
                     queries a sixel-capable xterm answers; keys; wait4()
                     for the child's peak RSS.
   start_hostile(kind, *args)   (proc, base) of tests/fakes/hostile.py.
+  run_piped(argv, env, cwd, timeout)  (rc, stdout, stderr) of a command
+                    with no terminal; rc 124 with what it wrote when it
+                    runs past timeout.
 """
 import base64
 import errno
@@ -26,6 +29,7 @@ import re
 import select
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -159,6 +163,15 @@ class Checks:
             print("note: KNOWN entry %s was not run" % k)
         print("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
+
+
+def run_piped(argv, env, cwd, timeout=90):
+    try:
+        r = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout)
+        return r.returncode, r.stdout, r.stderr
+    except subprocess.TimeoutExpired as e:
+        return 124, e.stdout or b"", e.stderr or b""
 
 
 def start_hostile(kind, *args):

@@ -30,13 +30,12 @@ HOSTILE_ONLY=history,docker,gpu,files runs a part.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hostile_lib import (Checks, Pty, scan_plain, scan_tty,  # noqa: E402
-                         start_hostile, fakes, hostile)
+                         start_hostile, run_piped, fakes, hostile)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from t import R8PLAY, ROOT, O  # noqa: E402
@@ -77,13 +76,7 @@ def env(extra=None):
 
 
 def pipe(args, cwd, timeout=90, extra=None):
-    try:
-        r = subprocess.run([R8PLAY] + args, env=env(extra), cwd=cwd,
-                           stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout)
-        return r.returncode, r.stdout, r.stderr
-    except subprocess.TimeoutExpired as e:
-        return 124, e.stdout or b"", e.stderr or b""
+    return run_piped([R8PLAY] + args, env(extra), cwd, timeout)
 
 
 def on_pty(args, cwd, keys=(), rows=24, cols=80, most=60.0, extra=None):

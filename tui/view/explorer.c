@@ -581,6 +581,7 @@ explorer_heading(const struct app *app, char *line, size_t n)
 {
 	const struct explorer *ex = &app->ex;
 	char head[512], cnt[64];
+	bool failed;
 
 	switch (ex->mode) {
 	case EXM_ALL:
@@ -605,13 +606,12 @@ explorer_heading(const struct app *app, char *line, size_t n)
 	else
 		snprintf(cnt, sizeof cnt, "%zu%s", ex->n, ex->next ? "+" : "");
 	/* a list that failed beside rows that are still shown (local
-	 * servers, images): its error here, where the empty list says it */
+	 * servers, images): its error here (an empty list says it) */
+	failed = ex->req == 0 && ex->error[0] && explorer_count(app) > 0;
 	xsnprintf(line, n, "%s \xc2\xb7 %s%s%s%s%s%s", head, cnt,
 	    ex->filter[0] ? " \xc2\xb7 filter: " : "", ex->filter,
 	    ex->req != 0 ? " \xc2\xb7 loading\xe2\x80\xa6" : "",
-	    ex->req == 0 && ex->error[0] && explorer_count(app) > 0 ?
-	    " \xc2\xb7 " : "", ex->req == 0 && ex->error[0] &&
-	    explorer_count(app) > 0 ? ex->error : "");
+	    failed ? " \xc2\xb7 " : "", failed ? ex->error : "");
 }
 
 /* The notice, the heading, the column titles, the rows and the
